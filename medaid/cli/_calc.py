@@ -1,0 +1,46 @@
+"""``medaid calc``: one person-year, explained."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
+
+
+def calc(
+    category: List[str] = typer.Option(..., "--category", "-c", help="Recipient category; repeat (or join with |) for several: the highest ratio applies (就高)."),
+    inpatient: str = typer.Option("0", "--inpatient", help="Inpatient (住院) eligible self-pay this year, yuan."),
+    outpatient: str = typer.Option("0", "--outpatient", help="Outpatient (门急诊) eligible self-pay this year, yuan."),
+    resident_insurance: bool = typer.Option(False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."),
+    date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+) -> None:
+    """Calculate one person's medical assistance for a year of self-pay, with the rule and source of each step."""
+    with user_errors():
+        from medaid.money import parse_yuan
+        from medaid.policy.registry import default_registry
+        from medaid.rules import assess_person_year
+
+        output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
+        day = parse_date(date)
+        categories = tuple(part.strip() for item in category for part in item.split("|") if part.strip())
+        registry = default_registry()
+        policy_for = registry.medical_assistance
+        assessment = assess_person_year(
+            categories, day, policy_for,
+            inpatient_fen=parse_yuan(inpatient, what="--inpatient"),
+            outpatient_fen=parse_yuan(outpatient, what="--outpatient"),
+            resident_insurance=resident_insurance,
+        )
+        if output_format == "json":
+            from medaid.report import assessment_dict
+
+            echo_json(assessment_dict(assessment))
+        else:
+            from medaid.i18n.explain import explain
+
+            typer.echo("\n".join(explain(assessment, registry.get, language)))

@@ -1,0 +1,61 @@
+"""Presentation only: locale choice and babel formatting of money, ratios and dates (zh_CN, en_US)."""
+
+from __future__ import annotations
+
+import locale as _locale
+import os
+from decimal import Decimal
+
+from medaid.money import FEN_PER_YUAN, PPM
+
+__all__ = ["LANGS", "default_lang", "babel_locale", "format_money", "format_ratio", "format_count"]
+
+LANGS = ("zh", "en")
+_LOCALES = {"zh": "zh_CN", "en": "en_US"}
+
+
+def default_lang() -> str:
+    """zh when the system locale is Chinese, else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        code = _locale.getlocale()[0] or ""
+    except ValueError:
+        code = ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+def babel_locale(lang: str) -> str:
+    """The babel locale of a medaid language ("zh" → "zh_CN")."""
+    return _LOCALES[lang]
+
+
+def format_money(fen: int, lang: str) -> str:
+    """Yuan for people, with the locale's currency sign and grouping.
+
+    >>> format_money(13310000, "zh"), format_money(13310000, "en")
+    ('¥133,100.00', 'CN¥133,100.00')
+    """
+    from babel.numbers import format_currency
+
+    return format_currency(Decimal(fen) / FEN_PER_YUAN, "CNY", locale=_LOCALES[lang])
+
+
+def format_ratio(ppm: int, lang: str) -> str:
+    """A ratio as a percentage, exact to four decimals of a percent.
+
+    >>> format_ratio(925_000, "en"), format_ratio(900_000, "zh")
+    ('92.5%', '90%')
+    """
+    from babel.numbers import format_percent
+
+    return format_percent(Decimal(ppm) / PPM, "#,##0.####%", locale=_LOCALES[lang])
+
+
+def format_count(value: int, lang: str) -> str:
+    """A whole number with the locale's grouping."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_LOCALES[lang])

@@ -1,0 +1,143 @@
+"""The reference calculation (DESIGN §3–4): one claim, and one person's claims in date order.
+
+This is the definition every faster path (batch, ledger) must match to the fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from types import MappingProxyType
+from typing import Callable, Iterable
+
+from medaid._version import __version__
+from medaid.errors import InputError
+from medaid.money import apply_ratio
+from medaid.policy.model import Citation, Policy
+from medaid.rules.caps import pay_within_cap
+from medaid.rules.model import Assessment, Claim, ClaimResult, Step, Usage
+from medaid.rules.outpatient import offset_for_claim, subsidy_for_claim
+from medaid.rules.ratio import select_category
+
+__all__ = ["assess_claim", "assess_person", "assess_person_year"]
+
+KINDS = ("inpatient", "outpatient")
+PolicyFor = Callable[[dt.date], Policy]
+
+
+def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
+    """Assess one claim under ``policy`` given the person's usage of the claim's year so far.
+
+    Order (DESIGN §4): choose the category (就高), then for outpatient claims of resident-insurance
+    members the deductible subsidy and the 300 offset, then ratio × eligible rounded half up once, then
+    the annual cap. Returns the amounts, the steps and the usage after this claim.
+    """
+    _check(claim)
+    kind = claim.kind
+    category = select_category(policy, claim.categories, kind)
+    rule = category.rule(kind)
+    # With several categories the choice itself is a rule (就高) with its own citation.
+    chosen_by = policy.selection if len(claim.categories) > 1 else rule.citation
+    steps = [_step("category", kind, chosen_by, "rule" if chosen_by is policy.selection else "ratio", category=category.id, candidates=claim.categories)]
+    provisional = [rule.citation, chosen_by]
+    subsidy = offset = 0
+    if kind == "outpatient" and claim.resident_insurance:
+        subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, steps, provisional)
+    if not rule.covered:
+        steps.append(_step("not_covered", kind, rule.citation, "covered", category=category.id))
+        return _result(policy, claim, usage, category.id, 0, offset, 0, 0, subsidy, None, steps, provisional)
+    eligible = claim.self_pay_fen - offset
+    before_cap = apply_ratio(eligible, rule.ratio_ppm)
+    steps.append(_step("ratio", kind, rule.citation, "ratio", eligible=eligible, ratio_ppm=rule.ratio_ppm, amount=before_cap))
+    paid_before = usage.paid(kind)
+    assistance = pay_within_cap(before_cap, rule.cap_fen, paid_before)
+    cap_left = None if rule.cap_fen is None else max(0, rule.cap_fen - paid_before - assistance)
+    steps.append(_step("cap", kind, rule.citation, "cap", cap=rule.cap_fen, paid_before=paid_before, before_cap=before_cap, amount=assistance, cap_left=cap_left))
+    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible, before_cap, subsidy, assistance, steps, provisional, rule.cap_fen, cap_left)
+
+
+def _resident_outpatient(policy: Policy, category: str, claim: Claim, usage: Usage, steps: list, provisional: list) -> tuple[int, int]:
+    subsidy_rule, offset_rule = policy.deductible_subsidy, policy.outpatient_offset
+    subsidy = subsidy_for_claim(subsidy_rule, category, True, claim.self_pay_fen, usage.subsidy_paid_fen)
+    if category in subsidy_rule.categories:
+        steps.append(_step("subsidy", "outpatient", subsidy_rule.citation, "max", amount=subsidy, max=subsidy_rule.amount_fen, paid_before=usage.subsidy_paid_fen))
+        provisional.append(subsidy_rule.citation)
+    offset = offset_for_claim(offset_rule, category, True, claim.self_pay_fen, usage.offset_used_fen)
+    if category in offset_rule.categories:
+        steps.append(_step("offset", "outpatient", offset_rule.citation, "amount", amount=offset, max=offset_rule.amount_fen, used_before=usage.offset_used_fen))
+        provisional.append(offset_rule.citation)
+    return subsidy, offset
+
+
+def _result(policy, claim, usage, category, ratio, offset, eligible, before_cap, subsidy, assistance, steps, citations, cap=None, cap_left=None) -> ClaimResult:
+    paid = assistance or 0
+    if claim.kind == "inpatient":
+        after = Usage(usage.year, usage.paid_inpatient_fen + paid, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen)
+    else:
+        after = Usage(usage.year, usage.paid_inpatient_fen, usage.paid_outpatient_fen + paid, usage.offset_used_fen + offset, usage.subsidy_paid_fen + subsidy)
+    provisional = tuple(dict.fromkeys(c.key for c in citations if c.provisional)) + tuple(policy.header_provisional)
+    return ClaimResult(
+        claim=claim, policy_id=policy.id, category=category, ratio_ppm=ratio, offset_fen=offset,
+        eligible_fen=eligible, before_cap_fen=before_cap, assistance_fen=paid, deductible_subsidy_fen=subsidy,
+        cap_fen=cap, cap_left_fen=cap_left, cap_bound=assistance is not None and assistance < before_cap,
+        steps=tuple(steps), provisional=provisional, usage=after,
+    )
+
+
+def _step(code: str, kind: str, citation: Citation, field: str, **values: object) -> Step:
+    return Step(code, kind, f"{citation.key}.{field}", citation.source.label, citation.provisional, MappingProxyType(values))
+
+
+def _check(claim: Claim) -> None:
+    if claim.kind not in KINDS:
+        raise InputError(f"kind must be inpatient or outpatient, got {claim.kind!r}")
+    if claim.self_pay_fen < 0:
+        raise InputError(f"self-pay must not be negative, got {claim.self_pay_fen} fen")
+
+
+def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
+    """Assess one person's claims in date order (ties in the order given), caps restarting each year.
+
+    ``policy_for`` returns the version in force on a date (e.g. ``registry.medical_assistance``), so a
+    claim is governed by the version of its own date.
+    """
+    ordered = sorted(claims, key=lambda claim: claim.date)
+    results = []
+    usage = Usage(year=0)
+    policies: dict[str, Policy] = {}
+    for claim in ordered:
+        if claim.date.year != usage.year:
+            usage = Usage(year=claim.date.year)
+        policy = policy_for(claim.date)
+        policies[policy.id] = policy
+        result = assess_claim(policy, claim, usage)
+        usage = result.usage
+        results.append(result)
+    return Assessment(
+        claims=tuple(results), engine_version=__version__,
+        policy_ids=tuple(policies), policy_hash=_combined_hash([p.content_hash for p in policies.values()]),
+    )
+
+
+def assess_person_year(
+    categories: tuple[str, ...] | list[str],
+    date: dt.date,
+    policy_for: PolicyFor,
+    *,
+    inpatient_fen: int = 0,
+    outpatient_fen: int = 0,
+    resident_insurance: bool = False,
+) -> Assessment:
+    """A person-year given as totals: one inpatient and one outpatient claim on ``date`` (DESIGN §4.5)."""
+    categories = tuple(categories)
+    claims = [
+        Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),
+        Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),
+    ]
+    return assess_person(claims, policy_for)
+
+
+def _combined_hash(hashes: list[str]) -> str:
+    if len(hashes) == 1:
+        return hashes[0]
+    return "sha256:" + hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
