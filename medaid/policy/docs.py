@@ -61,7 +61,8 @@ def _scheme(heading: str, versions: list) -> list[str]:
     for p in versions:
         for param in parameters(p):
             mark = f" **({param.provisional})**" if param.provisional else ""
-            table.setdefault(param.key, {})[p.id] = f"{param.value}{mark}<br><sub>{param.source}</sub>"
+            source = "" if param.source == p.id else f"<br><sub>{param.source}</sub>"
+            table.setdefault(param.key, {})[p.id] = f"{param.value}{mark}{source}"
     lines += ["", "| parameter | " + " | ".join(p.id for p in versions) + " |", "|---" * (len(versions) + 1) + "|"]
     for key, cells in table.items():
         lines.append(f"| `{key}` | " + " | ".join(cells.get(p.id, "—") for p in versions) + " |")

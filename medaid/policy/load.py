@@ -186,6 +186,9 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     offset = _category_set(top.table("outpatient_offset"), "amount", cite)
     subsidy = _category_set(top.table("deductible_subsidy"), "max", cite)
     funding = _funding(top.table("funding"), cite)
+    if not subsidy.categories <= offset.categories:
+        extra = ", ".join(sorted(subsidy.categories - offset.categories))
+        top.problems.add("deductible_subsidy.categories", f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}")
 
     def make(**rest: Any) -> Policy:
         return Policy(

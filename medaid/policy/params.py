@@ -53,10 +53,10 @@ def _shares(key: str, shares: MutualAidShares) -> list[Parameter]:
 
 def parameters(policy: AnyPolicy) -> list[Parameter]:
     """Every parameter of ``policy`` in a stable order, same_as categories resolved and marked."""
-    header = Citation("header", _header_source(policy))
+    end = policy.effective_to.isoformat() if policy.effective_to else "open"
     out = [
-        Parameter("effective_from", policy.effective_from.isoformat(), header.source.label, policy.header_provisional.get("effective_from")),
-        Parameter("effective_to", policy.effective_to.isoformat() if policy.effective_to else "open", header.source.label, None),
+        Parameter("effective_from", policy.effective_from.isoformat(), policy.id, policy.header_provisional.get("effective_from")),
+        Parameter("effective_to", end, policy.id, policy.header_provisional.get("effective_to")),
     ]
     if isinstance(policy, Policy):
         out.append(_p("selection.rule", "highest_ratio", policy.selection))
@@ -82,12 +82,6 @@ def parameters(policy: AnyPolicy) -> list[Parameter]:
             for kind, shares in kinds.items():
                 out += _shares(f"districts.{district}.{kind}", shares)
     return out
-
-
-def _header_source(policy: AnyPolicy):
-    from medaid.policy.model import Source
-
-    return Source(key="header", title=policy.title_zh)
 
 
 def diff(old: AnyPolicy, new: AnyPolicy) -> list[Change]:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from types import MappingProxyType
 from typing import Callable, Iterable
 
 from medaid._version import __version__
 from medaid.errors import InputError
 from medaid.money import apply_ratio
-from medaid.policy.model import Citation, Policy
+from medaid.policy.model import Policy
 from medaid.rules.caps import pay_within_cap
-from medaid.rules.model import Assessment, Claim, ClaimResult, Step, Usage
+from medaid.rules.model import Assessment, Claim, ClaimResult, TraceEntry, Usage
 from medaid.rules.outpatient import offset_for_claim, subsidy_for_claim
 from medaid.rules.ratio import select_category
 
@@ -29,70 +28,66 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     """Assess one claim under ``policy`` given the person's usage of the claim's year so far.
 
     Order (DESIGN §4): choose the category (就高), then for outpatient claims of resident-insurance
-    members the deductible subsidy and the 300 offset, then ratio × eligible rounded half up once, then
+    members the 300 offset and the deductible subsidy that pays it, then ratio × eligible rounded half up once, then
     the annual cap. Returns the amounts, the steps and the usage after this claim.
     """
-    _check(claim)
     kind = claim.kind
+    if kind not in KINDS or claim.self_pay_fen < 0:
+        _refuse(claim)
     category = select_category(policy, claim.categories, kind)
     rule = category.rule(kind)
     # With several categories the choice itself is a rule (就高) with its own citation.
-    chosen_by = policy.selection if len(claim.categories) > 1 else rule.citation
-    steps = [_step("category", kind, chosen_by, "rule" if chosen_by is policy.selection else "ratio", category=category.id, candidates=claim.categories)]
-    provisional = [rule.citation, chosen_by]
+    several = len(claim.categories) > 1
+    chosen_by = policy.selection if several else rule.citation
+    trace: list[TraceEntry] = [("category", kind, chosen_by, "rule" if several else "ratio", {"category": category.id, "candidates": claim.categories})]
     subsidy = offset = 0
     if kind == "outpatient" and claim.resident_insurance:
-        subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, steps, provisional)
+        subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, trace)
     if not rule.covered:
-        steps.append(_step("not_covered", kind, rule.citation, "covered", category=category.id))
-        return _result(policy, claim, usage, category.id, 0, offset, 0, 0, subsidy, None, steps, provisional)
+        trace.append(("not_covered", kind, rule.citation, "covered", {"category": category.id}))
+        return _result(policy, claim, usage, category.id, 0, offset, 0, 0, subsidy, None, None, None, trace)
     eligible = claim.self_pay_fen - offset
     before_cap = apply_ratio(eligible, rule.ratio_ppm)
-    steps.append(_step("ratio", kind, rule.citation, "ratio", eligible=eligible, ratio_ppm=rule.ratio_ppm, amount=before_cap))
+    trace.append(("ratio", kind, rule.citation, "ratio", {"eligible": eligible, "ratio_ppm": rule.ratio_ppm, "amount": before_cap}))
     paid_before = usage.paid(kind)
-    assistance = pay_within_cap(before_cap, rule.cap_fen, paid_before)
-    cap_left = None if rule.cap_fen is None else max(0, rule.cap_fen - paid_before - assistance)
-    steps.append(_step("cap", kind, rule.citation, "cap", cap=rule.cap_fen, paid_before=paid_before, before_cap=before_cap, amount=assistance, cap_left=cap_left))
-    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible, before_cap, subsidy, assistance, steps, provisional, rule.cap_fen, cap_left)
+    cap = rule.cap_fen
+    assistance = pay_within_cap(before_cap, cap, paid_before)
+    cap_left = None if cap is None else max(0, cap - paid_before - assistance)
+    trace.append(("cap", kind, rule.citation, "cap", {"cap": cap, "paid_before": paid_before, "before_cap": before_cap, "amount": assistance, "cap_left": cap_left}))
+    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible, before_cap, subsidy, assistance, cap, cap_left, trace)
 
 
-def _resident_outpatient(policy: Policy, category: str, claim: Claim, usage: Usage, steps: list, provisional: list) -> tuple[int, int]:
+def _resident_outpatient(policy: Policy, category: str, claim: Claim, usage: Usage, trace: list[TraceEntry]) -> tuple[int, int]:
     subsidy_rule, offset_rule = policy.deductible_subsidy, policy.outpatient_offset
-    subsidy = subsidy_for_claim(subsidy_rule, category, True, claim.self_pay_fen, usage.subsidy_paid_fen)
-    if category in subsidy_rule.categories:
-        steps.append(_step("subsidy", "outpatient", subsidy_rule.citation, "max", amount=subsidy, max=subsidy_rule.amount_fen, paid_before=usage.subsidy_paid_fen))
-        provisional.append(subsidy_rule.citation)
     offset = offset_for_claim(offset_rule, category, True, claim.self_pay_fen, usage.offset_used_fen)
     if category in offset_rule.categories:
-        steps.append(_step("offset", "outpatient", offset_rule.citation, "amount", amount=offset, max=offset_rule.amount_fen, used_before=usage.offset_used_fen))
-        provisional.append(offset_rule.citation)
+        trace.append(("offset", "outpatient", offset_rule.citation, "amount", {"amount": offset, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen}))
+    subsidy = subsidy_for_claim(subsidy_rule, category, offset)
+    if category in subsidy_rule.categories:
+        trace.append(("subsidy", "outpatient", subsidy_rule.citation, "max", {"amount": subsidy, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen}))
     return subsidy, offset
 
 
-def _result(policy, claim, usage, category, ratio, offset, eligible, before_cap, subsidy, assistance, steps, citations, cap=None, cap_left=None) -> ClaimResult:
+def _result(
+    policy: Policy, claim: Claim, usage: Usage, category: str, ratio: int, offset: int, eligible: int,
+    before_cap: int, subsidy: int, assistance: int | None, cap: int | None, cap_left: int | None,
+    trace: list[TraceEntry],
+) -> ClaimResult:
     paid = assistance or 0
     if claim.kind == "inpatient":
         after = Usage(usage.year, usage.paid_inpatient_fen + paid, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen)
     else:
         after = Usage(usage.year, usage.paid_inpatient_fen, usage.paid_outpatient_fen + paid, usage.offset_used_fen + offset, usage.subsidy_paid_fen + subsidy)
-    provisional = tuple(dict.fromkeys(c.key for c in citations if c.provisional)) + tuple(policy.header_provisional)
     return ClaimResult(
-        claim=claim, policy_id=policy.id, category=category, ratio_ppm=ratio, offset_fen=offset,
-        eligible_fen=eligible, before_cap_fen=before_cap, assistance_fen=paid, deductible_subsidy_fen=subsidy,
-        cap_fen=cap, cap_left_fen=cap_left, cap_bound=assistance is not None and assistance < before_cap,
-        steps=tuple(steps), provisional=provisional, usage=after,
+        claim, policy, category, ratio, offset, eligible, before_cap, paid, subsidy, cap, cap_left,
+        assistance is not None and assistance < before_cap, tuple(trace), after,
     )
 
 
-def _step(code: str, kind: str, citation: Citation, field: str, **values: object) -> Step:
-    return Step(code, kind, f"{citation.key}.{field}", citation.source.label, citation.provisional, MappingProxyType(values))
-
-
-def _check(claim: Claim) -> None:
+def _refuse(claim: Claim) -> None:
     if claim.kind not in KINDS:
         raise InputError(f"kind must be inpatient or outpatient, got {claim.kind!r}")
-    if claim.self_pay_fen < 0:
-        raise InputError(f"self-pay must not be negative, got {claim.self_pay_fen} fen")
+    raise InputError(f"self-pay must not be negative, got {claim.self_pay_fen} fen")
 
 
 def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
@@ -101,13 +96,13 @@ def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
     ``policy_for`` returns the version in force on a date (e.g. ``registry.medical_assistance``), so a
     claim is governed by the version of its own date.
     """
-    ordered = sorted(claims, key=lambda claim: claim.date)
+    ordered = sorted(claims, key=_by_date)
     results = []
-    usage = Usage(year=0)
+    usage = None
     policies: dict[str, Policy] = {}
     for claim in ordered:
-        if claim.date.year != usage.year:
-            usage = Usage(year=claim.date.year)
+        if usage is None or claim.date.year != usage.year:
+            usage = Usage(claim.date.year)
         policy = policy_for(claim.date)
         policies[policy.id] = policy
         result = assess_claim(policy, claim, usage)
@@ -135,6 +130,10 @@ def assess_person_year(
         Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),
     ]
     return assess_person(claims, policy_for)
+
+
+def _by_date(claim: Claim) -> dt.date:
+    return claim.date
 
 
 def _combined_hash(hashes: list[str]) -> str:

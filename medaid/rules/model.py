@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import MappingProxyType
 from typing import Mapping
 
 import attrs
+
+from medaid.policy.model import Citation, Policy
 
 __all__ = ["Claim", "Usage", "Step", "ClaimResult", "Assessment"]
 
@@ -29,7 +32,11 @@ class Claim:
 
 @attrs.frozen
 class Usage:
-    """What a person has used of one calendar year's caps and offsets so far (fen)."""
+    """What a person has used of one calendar year's caps and offsets so far (fen).
+
+    ``offset_used_fen`` is how much of the 300-yuan outpatient offset earlier claims took;
+    ``subsidy_paid_fen`` the deductible subsidy paid so far (never more than the offset used).
+    """
 
     year: int
     paid_inpatient_fen: int = 0
@@ -58,12 +65,20 @@ class Step:
     values: Mapping[str, object]
 
 
+#: A step as recorded on the hot path: (code, kind, citation, field, values); see :attr:`ClaimResult.steps`.
+TraceEntry = tuple[str, str, Citation, str, dict]
+
+
 @attrs.frozen
 class ClaimResult:
-    """The assessment of one claim: every amount in fen, and the steps that produced them."""
+    """The assessment of one claim: every amount in fen, and the steps that produced them.
+
+    The steps are recorded as a compact trace while assessing and turned into :class:`Step` objects
+    only when read, which keeps a person-year under 20 µs.
+    """
 
     claim: Claim
-    policy_id: str
+    policy: Policy = attrs.field(eq=False, repr=lambda policy: policy.id)
     category: str
     ratio_ppm: int
     offset_fen: int
@@ -74,9 +89,33 @@ class ClaimResult:
     cap_fen: int | None
     cap_left_fen: int | None
     cap_bound: bool
-    steps: tuple[Step, ...]
-    provisional: tuple[str, ...]
+    trace: tuple[TraceEntry, ...] = attrs.field(repr=False)
     usage: Usage
+
+    @property
+    def policy_id(self) -> str:
+        """The id of the policy version that governed this claim."""
+        return self.policy.id
+
+    @property
+    def provisional_marks(self) -> tuple[tuple[str, str], ...]:
+        """Each provisional policy key this claim used, with its decision id, in first-use order."""
+        marks = {citation.key: citation.provisional for _c, _k, citation, _f, _v in self.trace if citation.provisional}
+        marks.update(self.policy.header_provisional)
+        return tuple(marks.items())
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """What was done, in order, each with its policy key, source and provisional mark."""
+        return tuple(
+            Step(code, kind, f"{citation.key}.{field}", citation.source.label, citation.provisional, MappingProxyType(values))
+            for code, kind, citation, field, values in self.trace
+        )
+
+    @property
+    def provisional(self) -> tuple[str, ...]:
+        """The provisional policy keys this claim used (table paths, e.g. ``outpatient_offset``)."""
+        return tuple(key for key, _decision in self.provisional_marks)
 
     @property
     def total_fen(self) -> int:
@@ -111,6 +150,11 @@ class Assessment:
     def provisional(self) -> tuple[str, ...]:
         """The provisional policy keys any claim used, each once, in first-use order."""
         return tuple(dict.fromkeys(key for result in self.claims for key in result.provisional))
+
+    @property
+    def provisional_marks(self) -> dict[str, str]:
+        """Each provisional key used, with the decision (D1–D10) it rests on."""
+        return dict(mark for result in self.claims for mark in result.provisional_marks)
 
     @property
     def steps(self) -> tuple[Step, ...]:
