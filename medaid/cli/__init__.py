@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _policy
+from medaid.cli import _calc, _policy, _testing
 
 app = typer.Typer(
     name="medaid",
@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 app.command("calc")(_calc.calc)
 app.add_typer(_policy.app, name="policy")
+app.command("test")(_testing.test)
+app.command("check")(_testing.check)
 
 
 @app.callback()

@@ -1,0 +1,101 @@
+"""``medaid test`` (case files) and ``medaid check`` (the invariant suite) for policy teams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from medaid.cli._common import EXIT_BAD_INPUT, lang_option, user_errors
+
+
+def test(
+    paths: List[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
+    coverage: bool = typer.Option(False, "--coverage", help="Report which policy branches the cases exercised."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the explanation shown with a failure (zh or en)."),
+) -> None:
+    """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
+    with user_errors():
+        from medaid.i18n.explain import explain
+        from medaid.policy.registry import default_registry
+        from medaid.testing import load_case, run_case
+
+        language = lang_option(lang)
+        registry = default_registry()
+        files = _case_files(paths)
+        outcomes = [run_case(load_case(path), registry) for path in files]
+        failed = 0
+        for outcome in outcomes:
+            if outcome.passed:
+                typer.echo(f"PASS {outcome.case.name}")
+                continue
+            failed += 1
+            typer.echo(f"FAIL {outcome.case.name} ({outcome.case.path})")
+            for m in outcome.mismatches:
+                typer.echo(f"  {m.field}: expected {m.expected!r}, got {m.got!r}")
+            by_id = {r.policy_id: r.policy for r in outcome.assessment.claims}
+            for line in explain(outcome.assessment, lambda i: by_id.get(i) or registry.get(i), language):
+                typer.echo(f"    | {line}")
+        typer.echo(f"{len(outcomes)} cases: {len(outcomes) - failed} passed, {failed} failed")
+        if coverage:
+            _print_coverage(outcomes, registry)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _case_files(paths: List[Path]) -> list[Path]:
+    from medaid.errors import InputError
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob("*.toml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"no such case file or folder: {path}")
+    if not files:
+        raise InputError(f"no case files (*.toml) under {', '.join(map(str, paths))}")
+    return files
+
+
+def _print_coverage(outcomes, registry) -> None:
+    from medaid.testing.coverage import coverage as measure
+
+    policies = [p for p in registry if p.scheme == "medical_assistance"]
+    report = measure(policies, [r for o in outcomes for r in o.assessment.claims])
+    typer.echo(f"coverage: {len(report.covered)} of {report.total} policy branches exercised; {len(report.keys)} policy keys read")
+    for branch in report.missed:
+        typer.echo(f"  never exercised: {branch.describe()}")
+
+
+def check(
+    policy: str = typer.Argument(..., help="A policy id, a policy file or a reform file."),
+    examples: int = typer.Option(200, "--examples", help="Hypothesis examples per invariant."),
+    seed: int = typer.Option(0, "--seed", help="Random seed, for a reproducible run."),
+) -> None:
+    """Run the invariant suite against a policy version or reform; exit 1 if any invariant is broken."""
+    with user_errors():
+        from medaid.errors import InputError
+        from medaid.policy.registry import default_registry
+        from medaid.testing.invariants import check_policy
+
+        if examples < 1:
+            raise InputError(f"--examples must be at least 1, got {examples}")
+        registry = default_registry()
+        target = registry.resolve(policy)
+        if target.scheme != "medical_assistance":
+            raise InputError(f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms")
+        base = registry.get(target.extends) if target.extends else None
+        results = check_policy(target, base, examples=examples, seed=seed)
+        typer.echo(f"{target.id}: {len(results)} invariants, {examples} examples each, seed {seed}")
+        for r in results:
+            typer.echo(f"  {r.status.upper():15} {r.name}: {r.description}")
+            if r.status == "broken":
+                typer.echo(f"      counterexample: {r.counterexample}")
+                typer.echo(f"      {r.reason}")
+            elif r.reason:
+                typer.echo(f"      ({r.reason})")
+    if any(r.status == "broken" for r in results):
+        raise typer.Exit(1)

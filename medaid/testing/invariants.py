@@ -1,0 +1,183 @@
+"""The invariant suite of ``medaid check``: what any policy version or reform must do, tested by hypothesis.
+
+Each invariant is a property of the reference rules under one policy; :func:`check_policy` runs them
+all and reports each as held or broken, with the smallest counterexample hypothesis found.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import attrs
+from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings
+from hypothesis import strategies as st
+
+from medaid.money import fen_to_yuan_str
+from medaid.policy.model import Policy
+from medaid.policy.params import diff
+from medaid.rules import Assessment, Claim, assess_person
+from medaid.testing import strategies as mst
+
+__all__ = ["Invariant", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
+
+#: Category dominance the policy intends, per kind: each gets at least what the next one gets.
+DOMINANCE = ("special_relief", "dibao", "low_income", "medical_poverty_1", "medical_poverty_2")
+
+
+@attrs.frozen
+class InvariantResult:
+    """One invariant's outcome: ``held``, ``broken`` (with counterexample) or ``not applicable`` (with why)."""
+
+    name: str
+    description: str
+    status: str
+    counterexample: str | None = None
+    reason: str | None = None
+
+
+@attrs.frozen
+class Invariant:
+    """A named property: a strategy of inputs built from the policy, and a check that asserts."""
+
+    name: str
+    description: str
+    inputs: Callable[[Policy], st.SearchStrategy]
+    check: Callable[[Policy, Policy | None, object], None]
+    applies: Callable[[Policy, Policy | None], str | None] = lambda policy, base: None
+
+
+def _run(policy: Policy, claims: list[Claim]) -> Assessment:
+    return assess_person(claims, lambda day: policy)
+
+
+def _check_bounds(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
+    for r in _run(policy, claims).claims:
+        assert 0 <= r.assistance_fen <= r.eligible_fen, f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}"
+        assert r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen, f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}"
+
+
+def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
+    paid: dict[str, int] = {}
+    for r in _run(policy, claims).claims:
+        paid[r.claim.kind] = paid.get(r.claim.kind, 0) + r.assistance_fen
+        if r.cap_fen is not None:
+            assert paid[r.claim.kind] <= r.cap_fen, f"{r.claim.kind} paid {fen_to_yuan_str(paid[r.claim.kind])} over the cap {fen_to_yuan_str(r.cap_fen)}"
+
+
+def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim], int, int]) -> None:
+    claims, index, extra = case
+    index %= len(claims)
+    more = [attrs.evolve(c, self_pay_fen=c.self_pay_fen + extra) if i == index else c for i, c in enumerate(claims)]
+    before, after = _run(policy, claims), _run(policy, more)
+    for kind in ("inpatient", "outpatient"):
+        assert after.assistance_fen(kind) >= before.assistance_fen(kind), f"{kind}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(before.assistance_fen(kind) - after.assistance_fen(kind))} less"
+    assert after.deductible_subsidy_fen >= before.deductible_subsidy_fen, "more self-pay, less deductible subsidy"
+
+
+def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
+    first = claims[0]
+    # The same person, kind and insurance, all in the first claim's year (caps restart each year).
+    same = [attrs.evolve(c, categories=first.categories, resident_insurance=first.resident_insurance, kind=first.kind, date=first.date) for c in claims]
+    whole = [attrs.evolve(first, self_pay_fen=sum(c.self_pay_fen for c in same), claim_id="whole")]
+    split, one = _run(policy, same), _run(policy, whole)
+    kind = first.kind
+    cap = one.claims[0].cap_fen
+    if cap is not None:
+        assert split.assistance_fen(kind) <= cap, f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}"
+    offset = sum(r.offset_fen for r in split.claims)
+    assert offset == one.claims[0].offset_fen, f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once"
+    assert split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same), f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}"
+
+
+def _kind_total(assessment: Assessment, kind: str) -> int:
+    return assessment.assistance_fen(kind) + (assessment.deductible_subsidy_fen if kind == "outpatient" else 0)
+
+
+def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
+    # The same claims under each category of the chain; every adjacent pair is compared.
+    totals = [_run(policy, [attrs.evolve(c, categories=(name,)) for c in claims]) for name in DOMINANCE]
+    for (stronger, a), (weaker, b) in zip(zip(DOMINANCE, totals), zip(DOMINANCE[1:], totals[1:])):
+        for kind in ("inpatient", "outpatient"):
+            assert _kind_total(a, kind) >= _kind_total(b, kind), f"{kind}: {weaker} gets {fen_to_yuan_str(_kind_total(b, kind))} but {stronger} only {fen_to_yuan_str(_kind_total(a, kind))}"
+
+
+def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
+    assert base is not None
+    new, old = _run(policy, claims), _run(base, claims)
+    assert new.total_fen >= old.total_fen, f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}"
+
+
+def _only_raises(policy: Policy, base: Policy | None) -> str | None:
+    if base is None:
+        return "not a reform"
+    for change in diff(base, policy):
+        key = change.key
+        if not (key.endswith(".ratio") or key.endswith(".cap")) or change.old is None or change.new is None:
+            return f"the reform changes {key}, not only ratios and caps"
+        old, new = change.old.value, change.new.value
+        if new != "none" and (old == "none" or float(new) < float(old)):  # comparison only, not money arithmetic
+            return f"the reform lowers {key}"
+    return None
+
+
+INVARIANTS: tuple[Invariant, ...] = (
+    Invariant("bounds", "0 ≤ assistance ≤ eligible self-pay, and assistance + subsidy ≤ self-pay, per claim",
+              lambda p: mst.claim_sequences(p), _check_bounds),
+    Invariant("caps", "each annual cap is never exceeded in a year of claims",
+              lambda p: mst.claim_sequences(p, one_category=True).map(lambda cs: [attrs.evolve(c, date=cs[0].date) for c in cs]), _check_caps),
+    Invariant("monotone", "more self-pay never pays less (each kind and the subsidy)",
+              lambda p: st.tuples(mst.claim_sequences(p, one_category=True), st.integers(0, 7), mst.amounts(p)), _check_monotone),
+    Invariant("split", "splitting a year into claims never pays more than the cap and bites the 300 offset once",
+              lambda p: mst.claim_sequences(p, one_category=True), _check_split),
+    Invariant("dominance", "special_relief ≥ dibao ≥ low_income ≥ medical_poverty_1 ≥ medical_poverty_2, per kind",
+              lambda p: mst.claim_sequences(p).map(lambda cs: [attrs.evolve(c, categories=("each category",)) for c in cs]), _check_dominance),
+    Invariant("no_loser", "a reform that only raises ratios or caps never pays anyone less",
+              lambda p: mst.claim_sequences(p), _check_no_loser, _only_raises),
+)
+
+
+def check_policy(
+    policy: Policy, base: Policy | None = None, *, examples: int = 200, seed: int | None = 0,
+    invariants: Iterable[Invariant] = INVARIANTS,
+) -> list[InvariantResult]:
+    """Run each invariant against ``policy`` (``base``: the version a reform extends)."""
+    return [_check_one(inv, policy, base, examples, seed) for inv in invariants]
+
+
+def _check_one(invariant: Invariant, policy: Policy, base: Policy | None, examples: int, seed: int | None) -> InvariantResult:
+    reason = invariant.applies(policy, base)
+    if reason:
+        return InvariantResult(invariant.name, invariant.description, "not applicable", reason=reason)
+    failures: list[tuple[object, str]] = []
+
+    @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
+    @given(invariant.inputs(policy))
+    def property_test(case: object) -> None:
+        try:
+            invariant.check(policy, base, case)
+        except Exception as exc:  # an error is as broken as a failed assertion
+            failures.append((case, str(exc) or type(exc).__name__))
+            raise
+
+    test = hypothesis_seed(seed)(property_test) if seed is not None else property_test
+    try:
+        test()
+    except Exception:
+        if not failures:
+            raise
+        case, message = failures[-1]  # hypothesis replays the shrunk example last
+        return InvariantResult(invariant.name, invariant.description, "broken", counterexample=describe(case), reason=message)
+    return InvariantResult(invariant.name, invariant.description, "held")
+
+
+def describe(case: object) -> str:
+    """A counterexample in a form a policy analyst can read."""
+    claims = case[0] if isinstance(case, tuple) else case
+    lines = [
+        f"{c.date.isoformat()} {c.kind} self-pay {fen_to_yuan_str(c.self_pay_fen)} [{'|'.join(c.categories)}]"
+        + (" resident insurance" if c.resident_insurance else "")
+        for c in claims  # type: ignore[union-attr]
+    ]
+    if isinstance(case, tuple) and len(case) > 1:
+        lines.append("compared with " + ", ".join(str(x) for x in case[1:]))
+    return "; ".join(lines)
