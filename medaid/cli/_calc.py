@@ -17,6 +17,7 @@ def calc(
     date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    reform: Optional[str] = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
 ) -> None:
     """Calculate one person's medical assistance for a year of self-pay, with the rule and source of each step."""
     with user_errors():
@@ -29,13 +30,15 @@ def calc(
         day = parse_date(date)
         categories = tuple(part.strip() for item in category for part in item.split("|") if part.strip())
         registry = default_registry()
-        policy_for = registry.medical_assistance
-        assessment = assess_person_year(
-            categories, day, policy_for,
-            inpatient_fen=parse_yuan(inpatient, what="--inpatient"),
-            outpatient_fen=parse_yuan(outpatient, what="--outpatient"),
-            resident_insurance=resident_insurance,
-        )
+        amounts = {
+            "inpatient_fen": parse_yuan(inpatient, what="--inpatient"),
+            "outpatient_fen": parse_yuan(outpatient, what="--outpatient"),
+            "resident_insurance": resident_insurance,
+        }
+        if reform:
+            _side_by_side(registry, reform, categories, day, amounts, output_format, language)
+            return
+        assessment = assess_person_year(categories, day, registry.medical_assistance, **amounts)
         if output_format == "json":
             from medaid.report import assessment_dict
 
@@ -44,3 +47,29 @@ def calc(
             from medaid.i18n.explain import explain
 
             typer.echo("\n".join(explain(assessment, registry.get, language)))
+
+
+def _side_by_side(registry, reform_path: str, categories, day, amounts, output_format: str, language: str) -> None:
+    from medaid.errors import InputError
+    from medaid.money import fen_to_yuan_str
+    from medaid.policy.params import diff
+    from medaid.whatif.person import LINES, compare_person_year
+
+    reform = registry.resolve(reform_path)
+    if reform.extends is None:
+        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_path}")
+    comparison = compare_person_year(registry, reform, categories, day, **amounts)
+    changes = diff(registry.get(reform.extends), reform)
+    if output_format == "json":
+        from medaid.report import assessment_dict
+
+        echo_json({
+            "baseline": assessment_dict(comparison.baseline),
+            "reform": assessment_dict(comparison.reform),
+            "difference": {name: fen_to_yuan_str(comparison.difference(name)) for name, _ in LINES},
+            "changed_parameters": [{"key": c.key, "baseline": c.old.value if c.old else None, "reform": c.new.value if c.new else None} for c in changes],
+        })
+        return
+    from medaid.i18n.compare import side_by_side
+
+    typer.echo("\n".join(side_by_side(comparison, changes, language)))
