@@ -24,6 +24,7 @@ __all__ = [
     "Funding",
     "MutualAidShares",
     "MutualAidStandard",
+    "Version",
     "Policy",
     "MutualAidPolicy",
 ]
@@ -113,9 +114,9 @@ class Funding:
     citation: Citation
 
 
-@attrs.frozen
-class Policy:
-    """One version of the medical-assistance rules, in force from ``effective_from`` to ``effective_to``."""
+@attrs.frozen(kw_only=True)
+class Version:
+    """What every policy version has: id, dates, titles, sources, and the stamp of the files it came from."""
 
     id: str
     region: str
@@ -123,22 +124,28 @@ class Policy:
     effective_to: dt.date | None
     title_zh: str
     title_en: str
-    categories: Mapping[str, Category]
-    selection: Citation
-    outpatient_offset: CategorySet
-    deductible_subsidy: CategorySet
-    funding: Funding
     sources: Mapping[str, Source]
     header_provisional: Mapping[str, str]
     content_hash: str
     paths: tuple[str, ...]
     extends: str | None = None
 
-    scheme = "medical_assistance"
-
     def in_force(self, day: dt.date) -> bool:
-        """Whether this version governs a claim dated ``day``."""
+        """Whether this version governs ``day``."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+@attrs.frozen(kw_only=True)
+class Policy(Version):
+    """One version of the medical-assistance rules, in force from ``effective_from`` to ``effective_to``."""
+
+    categories: Mapping[str, Category]
+    selection: Citation
+    outpatient_offset: CategorySet
+    deductible_subsidy: CategorySet
+    funding: Funding
+
+    scheme = "medical_assistance"
 
     def category(self, category_id: str) -> Category:
         """The category, or :class:`~medaid.errors.UnknownCategoryError` listing the valid ones."""
@@ -177,30 +184,15 @@ class MutualAidStandard:
         return self.medical_fen + self.care_fen
 
 
-@attrs.frozen
-class MutualAidPolicy:
+@attrs.frozen(kw_only=True)
+class MutualAidPolicy(Version):
     """One version of the mutual-aid (市民社区医疗互助帮困) funding standard and level shares."""
 
-    id: str
-    region: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    title_zh: str
-    title_en: str
     standard: MutualAidStandard
     shares: Mapping[str, MutualAidShares]
     district_shares: Mapping[str, Mapping[str, MutualAidShares]]
-    sources: Mapping[str, Source]
-    header_provisional: Mapping[str, str]
-    content_hash: str
-    paths: tuple[str, ...]
-    extends: str | None = None
 
     scheme = "mutual_aid"
-
-    def in_force(self, day: dt.date) -> bool:
-        """Whether this version is the standard for ``day``."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
     def shares_for(self, district: str | None, participant_type: str) -> MutualAidShares:
         """The level shares for a district's town or street participants (the default where unset)."""

@@ -58,19 +58,17 @@ def _copy_policies(tmp_path: Path) -> Path:
     return target
 
 
-def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
-    """Two versions in force on the same day are refused, naming the later file."""
+@pytest.mark.parametrize(
+    "start, message",
+    [("2023-12-01", "medical-assistance-2024 starts 2023-12-01 but medical-assistance-2023 is still in force then"),
+     ("2024-02-01", "gap: medical-assistance-2023 ends 2023-12-31 but medical-assistance-2024 starts only 2024-02-01")],
+    ids=["overlap", "gap"],
+)
+def test_overlapping_or_gapped_versions_are_refused(tmp_path: Path, start: str, message: str) -> None:
+    """Two versions in force on one day, or a day with none, are refused naming the later file."""
     root = _copy_policies(tmp_path)
     path = root / "shanghai" / "medical-assistance-2024.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("effective_from = 2024-01-01", "effective_from = 2023-12-01"), encoding="utf-8")
-    with pytest.raises(PolicyError, match="still in force"):
+    path.write_text(path.read_text(encoding="utf-8").replace("effective_from = 2024-01-01", f"effective_from = {start}"), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
         PolicyRegistry.from_directory(root)
-
-
-def test_gapped_versions_are_refused(tmp_path: Path) -> None:
-    """A day with no version between two versions is refused."""
-    root = _copy_policies(tmp_path)
-    path = root / "shanghai" / "medical-assistance-2024.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("effective_from = 2024-01-01", "effective_from = 2024-02-01"), encoding="utf-8")
-    with pytest.raises(PolicyError, match="gap: medical-assistance-2023 ends 2023-12-31"):
-        PolicyRegistry.from_directory(root)
+    assert f"{path}: effective_from: {message}" == str(caught.value)
