@@ -345,7 +345,8 @@ class Ledger:
 
         Paid counts every settlement of the year not reversed, with clearing adjustments. The cap, and
         so ``remaining_fen``, is that of the category of the person's most recent settled claim of the kind
-        (latest date, then latest settled), under the policy in force on that claim's date: a person's
+        (latest date, then latest settled; a reversed one if all are reversed), under the policy in force on
+        that claim's date: a person's
         category can change during a year, and the next claim's own category decides its cap.
         """
         self._person_year(person_id, year)
@@ -358,6 +359,8 @@ class Ledger:
         for kind in KINDS:
             paid = usage.paid(kind)
             latest = max((s for s in active if s.kind == kind), key=lambda s: (s.date, s.seq), default=None)
+            if latest is None:  # every claim of the kind reversed: its category still says which cap is left
+                latest = max((s for s in settlements if s.kind == kind), key=lambda s: (s.date, s.seq), default=None)
             if latest is None:
                 kinds[kind] = KindUsage(paid, None, None, None)
                 continue

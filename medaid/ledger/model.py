@@ -159,7 +159,8 @@ class KindUsage:
     """One kind of care in one person-year: paid so far, and what is left of the cap.
 
     ``cap_fen``, ``remaining_fen`` and ``category`` come from the most recent settled (non-reversed) claim of
-    this kind (latest date, then latest settled): the person's current category for that kind. ``None``
+    this kind (latest date, then latest settled; if every one is reversed, the most recent reversed one): the
+    person's current category for that kind. ``None``
     cap and remaining mean no cap (special relief) or no claim of this kind yet.
     """
 
