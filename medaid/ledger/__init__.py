@@ -3,7 +3,7 @@
 See ``docs/embedding.md`` for how a casework system uses it.
 """
 
-from medaid.ledger.ledger import Ledger, fingerprint
+from medaid.ledger.ledger import Ledger
 from medaid.ledger.model import (
     AlreadyReversedError, Clearing, ClearingLine, ConflictError, KindUsage, Reversal, Settlement,
     UnknownClaimError, YearUsage,
@@ -11,5 +11,5 @@ from medaid.ledger.model import (
 
 __all__ = [
     "Ledger", "Settlement", "Reversal", "Clearing", "ClearingLine", "KindUsage", "YearUsage",
-    "ConflictError", "UnknownClaimError", "AlreadyReversedError", "fingerprint",
+    "ConflictError", "UnknownClaimError", "AlreadyReversedError",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import operator
 from pathlib import Path
 
 import attrs
@@ -29,8 +30,10 @@ _KNOWN = frozenset(CATEGORIES)
 
 @attrs.frozen
 class ClaimRow:
-    """One readable row: its line in the file, its values as written (in :data:`COLUMNS` order), the claim."""
+    """One readable row: its position among the readable rows, its line in the file, its values as written
+    (in :data:`COLUMNS` order, stripped), the claim."""
 
+    index: int
     line: int
     values: tuple[str, ...]
     claim: Claim
@@ -71,44 +74,59 @@ def _read(reader, where: str) -> tuple[list[ClaimRow], list[RejectedRow]]:
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         raise InputError(f"header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; got {', '.join(names)}", where=f"{where}: line 1")
-    positions = [names.index(column) for column in COLUMNS]
+    pick = operator.itemgetter(*(names.index(column) for column in COLUMNS))
     width = len(names)
     rows: list[ClaimRow] = []
     rejected: list[RejectedRow] = []
-    line = 1
+    parse = _Parser()
     for fields in reader:
         line = reader.line_num
         if len(fields) != width:
             reason = "empty row" if not fields else f"expected {width} fields, got {len(fields)}"
             rejected.append(RejectedRow(line, reason, tuple(fields)))
             continue
-        values = tuple(fields[i].strip() for i in positions)
+        values = tuple([value.strip() for value in pick(fields)])
         try:
-            rows.append(ClaimRow(line, values, _claim(values)))
+            rows.append(ClaimRow(len(rows), line, values, parse(values)))
         except InputError as exc:
             rejected.append(RejectedRow(line, str(exc), tuple(fields)))
     return rows, rejected
 
 
-def _claim(values: tuple[str, ...]) -> Claim:
-    claim_id, person_id, district_name, date, category, kind, self_pay, resident = values
-    if not claim_id:
-        raise InputError("claim_id is empty")
-    if not person_id:
-        raise InputError("person_id is empty")
-    district(district_name)
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise InputError(f"date must be a date like 2023-05-01, got {date!r}") from None
-    categories = tuple(part.strip() for part in category.split("|"))
-    for name in categories:
-        if name not in _KNOWN:
-            raise InputError(f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}")
-    if kind not in KINDS:
-        raise InputError(f"kind must be inpatient or outpatient, got {kind!r}")
-    fen = parse_yuan(self_pay, what="self_pay")
-    flag = _BOOLS.get(resident.lower())
-    if flag is None:
-        raise InputError(f"resident_insurance must be true or false (or 1/0, yes/no), got {resident!r}")
-    return Claim(day, kind, fen, categories, flag, claim_id, person_id)
+class _Parser:
+    """Parse one row's values into a claim; dates, categories and districts repeat, so each is parsed once."""
+
+    def __init__(self) -> None:
+        self.dates: dict[str, dt.date] = {}
+        self.categories: dict[str, tuple[str, ...]] = {}
+        self.districts: set[str] = set()
+
+    def __call__(self, values: tuple[str, ...]) -> Claim:
+        claim_id, person_id, district_name, date, category, kind, self_pay, resident = values
+        if not claim_id:
+            raise InputError("claim_id is empty")
+        if not person_id:
+            raise InputError("person_id is empty")
+        if district_name not in self.districts:
+            district(district_name)
+            self.districts.add(district_name)
+        day = self.dates.get(date)
+        if day is None:
+            try:
+                day = self.dates[date] = dt.date.fromisoformat(date)
+            except ValueError:
+                raise InputError(f"date must be a date like 2023-05-01, got {date!r}") from None
+        categories = self.categories.get(category)
+        if categories is None:
+            categories = tuple(part.strip() for part in category.split("|"))
+            for name in categories:
+                if name not in _KNOWN:
+                    raise InputError(f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}")
+            self.categories[category] = categories
+        if kind not in KINDS:
+            raise InputError(f"kind must be inpatient or outpatient, got {kind!r}")
+        fen = parse_yuan(self_pay, what="self_pay")
+        flag = _BOOLS.get(resident.lower())
+        if flag is None:
+            raise InputError(f"resident_insurance must be true or false (or 1/0, yes/no), got {resident!r}")
+        return Claim(day, kind, fen, categories, flag, claim_id, person_id)

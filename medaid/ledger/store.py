@@ -34,14 +34,17 @@ class LedgerStore(Protocol):
     def next_seq(self) -> int:
         """The next settlement sequence number (arrival order); call inside :meth:`write`."""
 
-    def settlement(self, claim_id: str) -> tuple[Settlement, str] | None:
-        """The stored settlement of ``claim_id`` and its content fingerprint, or ``None``."""
+    def settlement(self, claim_id: str) -> Settlement | None:
+        """The stored settlement of ``claim_id`` (with the claim's content), or ``None``."""
 
-    def fingerprints(self, claim_ids: list[str]) -> dict[str, str]:
-        """The content fingerprint of each of ``claim_ids`` the store holds."""
+    def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
+        """The stored settlement of each of ``claim_ids`` the store holds."""
 
-    def add_settlements(self, rows: list[tuple[Settlement, str]]) -> None:
-        """Record new settlements with their fingerprints."""
+    def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
+        """The usage of each (person_id, year) the store holds."""
+
+    def add_settlements(self, settlements: list[Settlement]) -> None:
+        """Record new settlements."""
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         """The person's year-to-date usage, or ``None`` if nothing was ever settled for that year."""
