@@ -112,14 +112,14 @@ def show(
         output_format = choice(output_format, ("text", "json"), "--format")
         with Ledger(db, create=False) as ledger:
             years = [year] if year is not None else ledger.years(person)
-            shown = [(ledger.usage(person, y), ledger.settlements(person, y)) for y in years]
+            shown = [(ledger.usage(person, y), ledger.settlements(person, y), ledger.adjustments(person, y)) for y in years]
         if output_format == "json":
-            echo_json({"person_id": person, "years": [_usage_dict(usage, claims) for usage, claims in shown]})
+            echo_json({"person_id": person, "years": [_usage_dict(*year_shown) for year_shown in shown]})
             return
         if not shown:
             typer.echo(f"{person}: no settled claims")
-        for usage, claims in shown:
-            typer.echo("\n".join(_usage_text(usage, claims)))
+        for year_shown in shown:
+            typer.echo("\n".join(_usage_text(*year_shown)))
 
 
 @app.command("reverse")
@@ -187,7 +187,7 @@ def clear(
             typer.echo("not recorded: run again with --apply to record it")
 
 
-def _usage_text(usage, claims) -> list[str]:
+def _usage_text(usage, claims, adjustments) -> list[str]:
     from medaid.money import fen_to_yuan_str as yuan
 
     lines = [f"{usage.person_id} {usage.year}: {usage.claims} settled claims, {usage.reversed} reversed"]
@@ -198,14 +198,16 @@ def _usage_text(usage, claims) -> list[str]:
         lines.append(f"  {kind:<10} paid {yuan(k.paid_fen):>12}  cap {cap:>12} ({k.category or 'no claim'})  remaining {remaining:>12}")
     lines.append(f"  300 offset used {yuan(usage.offset_used_fen)}, deductible subsidy paid {yuan(usage.subsidy_paid_fen)}")
     for s in claims:
+        more = adjustments.get(s.claim_id)
+        cleared = f" (clearing {yuan(more[0] + more[1])})" if more and any(more) else ""
         lines.append(
             f"  {s.claim_id:<16} {s.date.isoformat()} {s.kind:<10} self-pay {yuan(s.self_pay_fen):>12} "
-            f"assistance {yuan(s.assistance_fen):>12} subsidy {yuan(s.deductible_subsidy_fen):>8} {s.status}"
+            f"assistance {yuan(s.assistance_fen):>12} subsidy {yuan(s.deductible_subsidy_fen):>8} {s.status}{cleared}"
         )
     return lines
 
 
-def _usage_dict(usage, claims) -> dict:
+def _usage_dict(usage, claims, adjustments) -> dict:
     from medaid.money import fen_to_yuan_str as yuan
 
     def kind(k):
@@ -222,5 +224,7 @@ def _usage_dict(usage, claims) -> dict:
             "claim_id": s.claim_id, "date": s.date.isoformat(), "kind": s.kind, "self_pay": yuan(s.self_pay_fen),
             "category": s.category, "assistance": yuan(s.assistance_fen),
             "deductible_subsidy": yuan(s.deductible_subsidy_fen), "policy_id": s.policy_id, "status": s.status,
+            "clearing_assistance": yuan(adjustments.get(s.claim_id, (0, 0))[0]),
+            "clearing_subsidy": yuan(adjustments.get(s.claim_id, (0, 0))[1]),
         } for s in claims],
     }

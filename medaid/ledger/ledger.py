@@ -389,6 +389,13 @@ class Ledger:
         with self._store.read():
             return self._store.year_settlements(person_id, year)
 
+    def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int]]:
+        """Per claim of the person-year, the clearing adjustments recorded so far: (assistance, subsidy) fen."""
+        self._person_year(person_id, year)
+        with self._store.read():
+            found = self._store.adjustments(person_id, year)
+        return {claim_id: (assistance, subsidy) for claim_id, (assistance, subsidy, _offset) in found.items()}
+
     def years(self, person_id: str) -> list[int]:
         """The years in which the person has a settled claim."""
         self._person_year(person_id, 2000)

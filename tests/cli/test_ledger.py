@@ -96,6 +96,7 @@ def test_show_reverse_clear(tmp_path: Path, claims: Path) -> None:
     twice = run("ledger", "clear", "p1", "--year", "2023", "--db", db, "--apply")
     assert "nothing recorded" in twice.stdout
     assert after == dump(Path(db))
+    assert "settled (clearing 1780.00)" in run("ledger", "show", "p1", "--db", db).stdout
     usage = json.loads(run("ledger", "show", "p1", "--db", db, "--format", "json").stdout)["years"][0]
     assert ("2800.00", "300.00") == (usage["outpatient"]["paid"], usage["deductible_subsidy_paid"])
 
