@@ -343,11 +343,17 @@ class Ledger:
                     deltas.append((s.claim_id, *delta))
             applied = False
             if apply and deltas:
-                state = "\n".join(f"{line.claim_id}:{line.due_assistance_fen}:{line.due_subsidy_fen}" for line in lines)
+                # The state (each claim's paid and due) keys the adjustment, so the same clearing is recorded
+                # once even if two callers apply it at once; after it, paid equals due and nothing is left.
+                state = "\n".join(
+                    f"{line.claim_id}:{line.paid_assistance_fen}:{line.paid_subsidy_fen}:{line.due_assistance_fen}:{line.due_subsidy_fen}"
+                    for line in lines
+                )
                 state_fp = hashlib.sha256(f"{person_id}\x1f{year}\n{state}".encode()).hexdigest()[:32]
                 applied = store.add_adjustment(person_id, year, state_fp, deltas, _now())
-                final = assessment.claims[-1].usage if assessment.claims else Usage(year)
-                store.put_usage([(person_id, final)])
+                if applied:
+                    final = assessment.claims[-1].usage if assessment.claims else Usage(year)
+                    store.put_usage([(person_id, final)])
         return Clearing(person_id, year, tuple(lines), applied, assessment.policy_ids, __version__)
 
     # -- usage and history ------------------------------------------------------------------------

@@ -241,3 +241,37 @@ def test_file_settlement_equals_reference_per_person(tmp_path: Path) -> None:
         settled = ledger.settle_many(sorted(claims, key=lambda c: c.date), batch_size=500)
     assert expected == {s.claim_id: (s.assistance_fen, s.deductible_subsidy_fen, s.eligible_fen, s.policy_id) for s in settled}
     assert [] == usage_mismatches(tmp_path / "ledger.db")
+
+
+def test_a_second_ledger_on_the_same_file_sees_every_commit(tmp_path: Path) -> None:
+    """Two Ledger objects on one file take turns settling claims of one person: the cap holds across them."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as a, Ledger(path) as b:
+        paid = [
+            a.settle(claim("c1", (2023, 3, 1), "outpatient", 2_000_00)).assistance_fen,
+            b.settle(claim("c2", (2023, 3, 2), "outpatient", 2_000_00)).assistance_fen,
+            a.settle(claim("c3", (2023, 3, 3), "outpatient", 2_000_00)).assistance_fen,
+        ]
+        b.reverse("c1", "test")
+        assert 1_200_00 == a.settle(claim("c4", (2023, 3, 4), "outpatient", 2_000_00)).assistance_fen
+    assert [1_200_00, 1_200_00, 400_00] == paid
+    assert [] == usage_mismatches(path)
+
+
+def test_clearing_a_state_seen_before_is_recorded_again(tmp_path: Path) -> None:
+    """A clearing whose due amounts repeat an earlier applied clearing (after a reversal) is still recorded."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as ledger:
+        ledger.settle(claim("b", (2023, 6, 1), "outpatient", 4_000_00))
+        ledger.settle(claim("a", (2023, 5, 1), "outpatient", 2_000_00))
+        first = ledger.clear("p1", 2023, apply=True)
+        assert first.applied
+        ledger.settle(claim("early", (2023, 1, 1), "outpatient", 4_000_00))
+        assert ledger.clear("p1", 2023, apply=True).applied
+        ledger.reverse("early", "test")
+        last = ledger.clear("p1", 2023, apply=True)
+        assert last.applied
+        assert [(line.due_assistance_fen, line.due_subsidy_fen) for line in first.lines] == [
+            (line.paid_assistance_fen, line.paid_subsidy_fen) for line in ledger.clear("p1", 2023).lines]
+        assert 2_800_00 == ledger.usage("p1", 2023).outpatient.paid_fen
+    assert [] == usage_mismatches(path)
