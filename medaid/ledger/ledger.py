@@ -167,8 +167,12 @@ class Ledger:
             stored_rows = store.settlements_by_id([claim.claim_id for _index, claim, _fp in batch])
             usages = store.usages({(claim.person_id, claim.date.year) for _index, claim, _fp in batch})
             new: dict[str, Settlement] = {}
+            updated: dict[tuple[str, int], Usage] = {}
+            # Locals: this loop runs once per claim of a file.
+            find_new, find_stored, policy_for, provisional = new.get, stored_rows.get, self._policy, self._provisional
             for index, claim, fp in batch:
-                prior = new.get(claim.claim_id) or stored_rows.get(claim.claim_id)
+                claim_id = claim.claim_id
+                prior = find_new(claim_id) or find_stored(claim_id)
                 if prior is not None:
                     if prior.content != fp:
                         try:
@@ -182,22 +186,22 @@ class Ledger:
                     continue
                 year = claim.date.year
                 key = (claim.person_id, year)
-                usage = usages.get(key) or Usage(year)
-                result = assess_claim(self._policy(claim.date), claim, usage)
-                usages[key] = result.usage
-                policy = result.policy
+                usage = updated.get(key) or usages.get(key) or Usage(year)
+                r = assess_claim(policy_for(claim.date), claim, usage)
+                updated[key] = r.usage
+                policy = r.policy
                 settlement = Settlement(
-                    claim.claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
-                    claim.resident_insurance, result.category, result.ratio_ppm, result.offset_fen, result.eligible_fen,
-                    result.before_cap_fen, result.assistance_fen, result.deductible_subsidy_fen, result.cap_fen,
-                    result.cap_left_fen, result.cap_bound, policy.id, policy.content_hash, __version__,
-                    self._provisional(result), seq, "settled", settled_at,
+                    claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
+                    claim.resident_insurance, r.category, r.ratio_ppm, r.offset_fen, r.eligible_fen,
+                    r.before_cap_fen, r.assistance_fen, r.deductible_subsidy_fen, r.cap_fen, r.cap_left_fen,
+                    r.cap_bound, policy.id, policy.content_hash, __version__, provisional(r), seq, "settled", settled_at,
                 )
                 seq += 1
-                new[claim.claim_id] = settlement
+                new[claim_id] = settlement
                 out.append(settlement)
-            store.add_settlements(list(new.values()))
-            store.put_usage((person, usage) for (person, _year), usage in usages.items())
+            if new:
+                store.add_settlements(list(new.values()))
+                store.put_usage((person, usage) for (person, _year), usage in updated.items())
         return out
 
     def _check(self, claim: Claim) -> None:
