@@ -30,6 +30,7 @@ _EXPORTS = {
     "PolicyRegistry": "medaid.policy",
     "default_registry": "medaid.policy",
     "CATEGORIES": "medaid.policy",
+    "Ledger": "medaid.ledger",
     "MedaidError": "medaid.errors",
     "InputError": "medaid.errors",
     "PolicyError": "medaid.errors",

@@ -1,0 +1,132 @@
+"""Read a claims CSV for the ledger (DESIGN §6): every row parsed exactly, or rejected with its line and reason.
+
+Columns: ``claim_id, person_id, district, date, category, kind, self_pay, resident_insurance`` (the
+``medaid claims`` file; other columns are ignored). ``category`` may join several with ``|`` (就高);
+``self_pay`` is yuan with at most two decimals; ``resident_insurance`` is true/false, 1/0 or yes/no. No row
+is dropped silently: ``rows in = rows read + rows rejected``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import operator
+from pathlib import Path
+
+import attrs
+
+from medaid.districts import district
+from medaid.errors import InputError
+from medaid.money import parse_yuan
+from medaid.policy.model import CATEGORIES, KINDS
+from medaid.rules import Claim
+
+__all__ = ["COLUMNS", "ClaimRow", "RejectedRow", "read_claims"]
+
+COLUMNS = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
+_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+_KNOWN = frozenset(CATEGORIES)
+
+
+@attrs.frozen
+class ClaimRow:
+    """One readable row: its position among the readable rows, its line in the file, its values as written
+    (in :data:`COLUMNS` order, stripped), the claim."""
+
+    index: int
+    line: int
+    values: tuple[str, ...]
+    claim: Claim
+
+
+@attrs.frozen
+class RejectedRow:
+    """One row that cannot be used: its line in the file (the header is line 1), why, and the raw fields."""
+
+    line: int
+    reason: str
+    fields: tuple[str, ...]
+
+
+def read_claims(path: Path | str) -> tuple[list[ClaimRow], list[RejectedRow]]:
+    """Every row of the claims file at ``path``, read or rejected, in file order.
+
+    Raises:
+        InputError: the file cannot be read, is not UTF-8, or its header lacks a column.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return _read(csv.reader(handle), str(path))
+    except OSError as exc:
+        raise InputError(f"cannot read the claims file: {exc.strerror or exc}", where=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("the claims file is not UTF-8 text", where=str(path)) from None
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", where=str(path)) from None
+
+
+def _read(reader, where: str) -> tuple[list[ClaimRow], list[RejectedRow]]:
+    header = next(reader, None)
+    if header is None:
+        raise InputError(f"empty file; expected a header with {', '.join(COLUMNS)}", where=where)
+    names = [name.strip() for name in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise InputError(f"header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; got {', '.join(names)}", where=f"{where}: line 1")
+    pick = operator.itemgetter(*(names.index(column) for column in COLUMNS))
+    width = len(names)
+    rows: list[ClaimRow] = []
+    rejected: list[RejectedRow] = []
+    parse = _Parser()
+    for fields in reader:
+        line = reader.line_num
+        if len(fields) != width:
+            reason = "empty row" if not fields else f"expected {width} fields, got {len(fields)}"
+            rejected.append(RejectedRow(line, reason, tuple(fields)))
+            continue
+        values = tuple([value.strip() for value in pick(fields)])
+        try:
+            rows.append(ClaimRow(len(rows), line, values, parse(values)))
+        except InputError as exc:
+            rejected.append(RejectedRow(line, str(exc), tuple(fields)))
+    return rows, rejected
+
+
+class _Parser:
+    """Parse one row's values into a claim; dates, categories and districts repeat, so each is parsed once."""
+
+    def __init__(self) -> None:
+        self.dates: dict[str, dt.date] = {}
+        self.categories: dict[str, tuple[str, ...]] = {}
+        self.districts: set[str] = set()
+
+    def __call__(self, values: tuple[str, ...]) -> Claim:
+        claim_id, person_id, district_name, date, category, kind, self_pay, resident = values
+        if not claim_id:
+            raise InputError("claim_id is empty")
+        if not person_id:
+            raise InputError("person_id is empty")
+        if district_name not in self.districts:
+            district(district_name)
+            self.districts.add(district_name)
+        day = self.dates.get(date)
+        if day is None:
+            try:
+                day = self.dates[date] = dt.date.fromisoformat(date)
+            except ValueError:
+                raise InputError(f"date must be a date like 2023-05-01, got {date!r}") from None
+        categories = self.categories.get(category)
+        if categories is None:
+            categories = tuple(part.strip() for part in category.split("|"))
+            for name in categories:
+                if name not in _KNOWN:
+                    raise InputError(f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}")
+            self.categories[category] = categories
+        if kind not in KINDS:
+            raise InputError(f"kind must be inpatient or outpatient, got {kind!r}")
+        fen = parse_yuan(self_pay, what="self_pay")
+        flag = _BOOLS.get(resident.lower())
+        if flag is None:
+            raise InputError(f"resident_insurance must be true or false (or 1/0, yes/no), got {resident!r}")
+        return Claim(day, kind, fen, categories, flag, claim_id, person_id)

@@ -1,0 +1,333 @@
+"""The embedded ledger store: one SQLite file (standard library ``sqlite3``) in WAL mode.
+
+Writers serialise on SQLite's write lock: every write transaction starts with ``BEGIN IMMEDIATE``, so a
+second process waits (up to ``busy_timeout``) instead of reading usage another writer is about to change.
+WAL lets readers run beside the one writer. ``synchronous=NORMAL`` (the default) makes a commit durable
+against a crash of the process but not against a power cut of the machine (the last commits may be
+lost, never half-applied); ``FULL`` syncs every commit to disk and survives power loss, at the cost of
+an fsync per transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from medaid.errors import InputError
+from medaid.ledger.model import Reversal, Settlement
+from medaid.ledger.store import Adjustment
+from medaid.rules import Usage
+
+__all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
+
+SCHEMA_VERSION = 1
+_USAGE_CACHE_MAX = 500_000
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS settlements (
+    seq INTEGER PRIMARY KEY,
+    claim_id TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
+    self_pay_fen INTEGER NOT NULL CHECK (self_pay_fen >= 0),
+    categories TEXT NOT NULL,
+    resident_insurance INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    ratio_ppm INTEGER NOT NULL,
+    offset_fen INTEGER NOT NULL,
+    eligible_fen INTEGER NOT NULL,
+    before_cap_fen INTEGER NOT NULL,
+    assistance_fen INTEGER NOT NULL CHECK (assistance_fen >= 0),
+    deductible_subsidy_fen INTEGER NOT NULL CHECK (deductible_subsidy_fen >= 0),
+    cap_fen INTEGER,
+    cap_left_fen INTEGER,
+    cap_bound INTEGER NOT NULL,
+    policy_id TEXT NOT NULL,
+    policy_hash TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    provisional TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('settled', 'reversed')),
+    settled_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS settlements_person_year ON settlements (person_id, year);
+CREATE TABLE IF NOT EXISTS usage (
+    person_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    paid_inpatient_fen INTEGER NOT NULL,
+    paid_outpatient_fen INTEGER NOT NULL,
+    offset_used_fen INTEGER NOT NULL,
+    subsidy_paid_fen INTEGER NOT NULL,
+    PRIMARY KEY (person_id, year)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reversals (
+    claim_id TEXT PRIMARY KEY REFERENCES settlements (claim_id),
+    person_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    assistance_fen INTEGER NOT NULL,
+    deductible_subsidy_fen INTEGER NOT NULL,
+    offset_fen INTEGER NOT NULL,
+    reversed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS adjustments (
+    id INTEGER PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    UNIQUE (person_id, year, fingerprint)
+);
+CREATE TABLE IF NOT EXISTS adjustment_lines (
+    adjustment_id INTEGER NOT NULL REFERENCES adjustments (id),
+    claim_id TEXT NOT NULL REFERENCES settlements (claim_id),
+    assistance_fen INTEGER NOT NULL,
+    deductible_subsidy_fen INTEGER NOT NULL,
+    offset_fen INTEGER NOT NULL,
+    PRIMARY KEY (adjustment_id, claim_id)
+);
+CREATE INDEX IF NOT EXISTS adjustment_lines_claim ON adjustment_lines (claim_id);
+"""
+
+_COLUMNS = (
+    "seq, claim_id, person_id, date, kind, self_pay_fen, categories, resident_insurance, category, ratio_ppm, "
+    "offset_fen, eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, "
+    "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
+)
+_INSERT = (
+    "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join("?" * 25) + ")"
+)
+_UPSERT_USAGE = (
+    "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
+    "paid_inpatient_fen = excluded.paid_inpatient_fen, paid_outpatient_fen = excluded.paid_outpatient_fen, "
+    "offset_used_fen = excluded.offset_used_fen, subsidy_paid_fen = excluded.subsidy_paid_fen"
+)
+
+
+def _chunks(values: list, size: int = 500) -> Iterator[list]:
+    # SQLite before 3.32 allows at most 999 parameters per statement.
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _settlement(row: tuple) -> Settlement:
+    (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
+     before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
+     status, settled_at) = row
+    return Settlement(
+        claim_id, person_id, dt.date.fromisoformat(date), kind, self_pay, tuple(categories.split("|")), bool(resident),
+        category, ratio, offset, eligible, before_cap, assistance, subsidy, cap, cap_left, bool(cap_bound),
+        policy_id, policy_hash, engine, tuple(provisional.split("|")) if provisional else (), seq, status, settled_at,
+    )
+
+
+def _row(settlement: Settlement) -> tuple:
+    s = settlement
+    return (
+        s.seq, s.claim_id, s.person_id, s.date.isoformat(), s.kind, s.self_pay_fen, "|".join(s.categories),
+        int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
+        s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
+        s.policy_hash, s.engine_version, "|".join(s.provisional), s.status, s.settled_at, s.date.year,
+    )
+
+
+class SQLiteStore:
+    """A ledger in one SQLite file; one instance per thread (open another for another thread or process).
+
+    Args:
+        path: the database file, created with its tables if missing (unless ``create`` is false).
+        synchronous: ``NORMAL`` (default: durable against process crashes; see the module docstring) or
+            ``FULL`` (durable against power loss too), or ``OFF``/``EXTRA``.
+        busy_timeout_ms: how long a writer waits for another writer's transaction before giving up.
+        create: refuse a missing file instead of creating it.
+
+    Raises:
+        InputError: the file is missing (``create=False``), is not a medaid ledger, or ``synchronous`` is unknown.
+    """
+
+    def __init__(self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True) -> None:
+        self.path = Path(path)
+        self._usage_cache: dict[tuple[str, int], Usage | None] = {}
+        self._pending: dict[tuple[str, int], Usage | None] = {}
+        self._cache_version = None
+        mode = str(synchronous).upper()
+        if mode not in SYNCHRONOUS:
+            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+        if not create and not self.path.is_file():
+            raise InputError(f"no ledger at {self.path} (settle a claim or a file first to create it)")
+        try:
+            self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot open the ledger: {exc}", where=str(self.path)) from None
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self._wal()
+            self._conn.execute(f"PRAGMA synchronous = {mode}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            # A larger page cache keeps the claim_id index in memory while a file is settled (64 MiB at most).
+            self._conn.execute("PRAGMA cache_size = -65536")
+            # Checkpoint the WAL into the main file every 40 MiB rather than 4 MiB: fewer, larger checkpoints
+            # (a third faster when a file is settled); readers and crash safety are unaffected.
+            self._conn.execute("PRAGMA wal_autocheckpoint = 10000")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise InputError(f"not a medaid ledger ({exc})", where=str(self.path)) from None
+
+    def _wal(self) -> None:
+        # Switching a new file to WAL takes an exclusive lock that the busy handler does not always wait
+        # for; processes opening a new ledger at once retry briefly.
+        for attempt in range(200):
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 199:
+                    raise
+                time.sleep(0.01)
+
+    def _init_schema(self) -> None:
+        version = self._schema_version()
+        if version is None:
+            with self.write():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+                self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            version = self._schema_version()
+        if version != str(SCHEMA_VERSION):
+            raise InputError(f"ledger schema version {version}, this medaid reads version {SCHEMA_VERSION}", where=str(self.path))
+
+    def _schema_version(self) -> str | None:
+        exists = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not exists:
+            return None
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        # The usage cache holds what this connection read or wrote; it stays valid only while no other
+        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit).
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX:
+            self._usage_cache.clear()
+            self._cache_version = version
+        self._pending.clear()
+        try:
+            yield
+        except BaseException:
+            self._pending.clear()
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        self._usage_cache.update(self._pending)
+        self._pending.clear()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def next_seq(self) -> int:
+        return self._conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM settlements").fetchone()[0]
+
+    def settlement(self, claim_id: str) -> Settlement | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else _settlement(row)
+
+    def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
+        found: dict[str, Settlement] = {}
+        for chunk in _chunks(claim_ids):
+            marks = ", ".join("?" * len(chunk))
+            for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
+                found[row[1]] = _settlement(row)
+        return found
+
+    def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
+        cache = self._usage_cache
+        wanted = {key for key in keys if key not in cache}
+        found: dict[tuple[str, int], Usage] = {key: cache[key] for key in keys if key in cache and cache[key] is not None}
+        for chunk in _chunks(sorted({person for person, _year in wanted})):
+            marks = ", ".join("?" * len(chunk))
+            for person, year, *paid in self._conn.execute(f"SELECT * FROM usage WHERE person_id IN ({marks})", chunk):
+                if (person, year) in wanted:
+                    found[person, year] = Usage(year, *paid)
+        for key in wanted:
+            self._pending.setdefault(key, found.get(key))
+        return found
+
+    def add_settlements(self, settlements: list[Settlement]) -> None:
+        self._conn.executemany(_INSERT, [_row(settlement) for settlement in settlements])
+
+    def usage(self, person_id: str, year: int) -> Usage | None:
+        row = self._conn.execute(
+            "SELECT paid_inpatient_fen, paid_outpatient_fen, offset_used_fen, subsidy_paid_fen FROM usage WHERE person_id = ? AND year = ?",
+            (person_id, year),
+        ).fetchone()
+        return None if row is None else Usage(year, *row)
+
+    def put_usage(self, rows: Iterable[tuple[str, Usage]]) -> None:
+        rows = list(rows)
+        self._conn.executemany(_UPSERT_USAGE, [
+            (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen) for person, u in rows
+        ])
+        for person, u in rows:
+            self._pending[person, u.year] = u
+
+    def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year))
+        return [_settlement(row) for row in rows]
+
+    def person_years(self, person_id: str) -> list[int]:
+        return [row[0] for row in self._conn.execute("SELECT DISTINCT year FROM settlements WHERE person_id = ? ORDER BY year", (person_id,))]
+
+    def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
+        rows = self._conn.execute(
+            "SELECT l.claim_id, sum(l.assistance_fen), sum(l.deductible_subsidy_fen), sum(l.offset_fen) FROM adjustment_lines l "
+            "JOIN adjustments a ON a.id = l.adjustment_id WHERE a.person_id = ? AND a.year = ? GROUP BY l.claim_id",
+            (person_id, year),
+        )
+        return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
+
+    def add_adjustment(self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str) -> bool:
+        cursor = self._conn.execute(
+            "INSERT OR IGNORE INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (?, ?, ?, ?)",
+            (person_id, year, fingerprint, applied_at),
+        )
+        if cursor.rowcount == 0:
+            return False
+        adjustment_id = cursor.lastrowid
+        self._conn.executemany("INSERT INTO adjustment_lines VALUES (?, ?, ?, ?, ?)", [(adjustment_id, *line) for line in lines])
+        return True
+
+    def add_reversal(self, reversal: Reversal) -> None:
+        r = reversal
+        self._conn.execute(
+            "INSERT INTO reversals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r.claim_id, r.person_id, r.year, r.kind, r.reason, r.assistance_fen, r.deductible_subsidy_fen, r.offset_fen, r.reversed_at),
+        )
+        self._conn.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = ?", (r.claim_id,))
+
+    def reversal(self, claim_id: str) -> Reversal | None:
+        row = self._conn.execute(
+            "SELECT claim_id, person_id, year, kind, reason, assistance_fen, deductible_subsidy_fen, offset_fen, reversed_at "
+            "FROM reversals WHERE claim_id = ?",
+            (claim_id,),
+        ).fetchone()
+        return None if row is None else Reversal(*row)

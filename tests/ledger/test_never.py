@@ -1,0 +1,198 @@
+"""What must never happen, each against a real database file: double payment, a cap exceeded, half a settlement."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import multiprocessing
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from medaid.errors import InputError, NoPolicyError, UnknownCategoryError
+from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownClaimError
+from medaid.policy import default_registry
+from medaid.rules import Claim, assess_person
+from tests.ledger.helpers import dump, make_claims, settled_amounts, usage_mismatches, write_claims_csv
+
+REGISTRY = default_registry()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# -- concurrency ----------------------------------------------------------------------------------
+
+def _settle_all(path: str, claims: list[Claim], seed: int, barrier, results) -> None:
+    """A worker: open the ledger, wait for the others, settle every claim one by one in its own order."""
+    order = claims[:]
+    random.Random(seed).shuffle(order)
+    with Ledger(path) as ledger:
+        barrier.wait()
+        statuses = Counter(ledger.settle(claim).status for claim in order)
+    results.put(dict(statuses))
+
+
+def _totals(pairs) -> dict[tuple[str, str], tuple[int, int]]:
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for person, kind, assistance, subsidy in pairs:
+        totals[person, kind][0] += assistance
+        totals[person, kind][1] += subsidy
+    return {key: tuple(value) for key, value in totals.items()}
+
+
+def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path) -> None:
+    """Four processes settle the same claims of the same persons at once, each in its own order.
+
+    Each claim is settled exactly once (the others see a duplicate), usage equals the sum of the
+    settlements, no person-kind is paid past its cap, and each person-kind total equals a serial
+    settlement. Why totals, not claims: arrival order decides which claim the cap cuts, so per-claim
+    amounts depend on the race. Totals do not, given this data: each person keeps one category in one year
+    (one cap), and amounts are whole yuan under whole-percent ratios, so no claim is rounded; then a
+    claim pays min(cumulative, cap) - min(previous, cap), which telescopes to min(sum before the cap, cap)
+    in any order, and the 300 offset and the subsidy likewise total min(300, outpatient self-pay). With
+    per-claim rounding, totals of two orders could differ by a fen per claim without any fault.
+    """
+    claims = make_claims(400, 25, seed=3, whole_yuan=True, fixed_category=True)
+    path = tmp_path / "ledger.db"
+    ctx = multiprocessing.get_context("spawn")
+    workers = 4
+    barrier, results = ctx.Barrier(workers), ctx.Queue()
+    processes = [ctx.Process(target=_settle_all, args=(str(path), claims, seed, barrier, results)) for seed in range(workers)]
+    for process in processes:
+        process.start()
+    statuses = Counter()
+    for _ in processes:
+        statuses.update(results.get(timeout=120))
+    for process in processes:
+        process.join(timeout=60)
+        assert 0 == process.exitcode
+    assert {"settled": len(claims), "duplicate": (workers - 1) * len(claims)} == dict(statuses)
+    assert [] == usage_mismatches(path)
+    by_person = defaultdict(list)
+    for claim in claims:
+        by_person[claim.person_id].append(claim)
+    serial = _totals(
+        (r.claim.person_id, r.claim.kind, r.assistance_fen, r.deductible_subsidy_fen)
+        for person_claims in by_person.values() for r in assess_person(person_claims, REGISTRY.medical_assistance).claims
+    )
+    with Ledger(path) as ledger:
+        stored = [s for person in by_person for s in ledger.settlements(person, 2023)]
+        caps_hit = 0
+        for person, person_claims in by_person.items():
+            for kind in ("inpatient", "outpatient"):
+                usage = ledger.usage(person, 2023).kind(kind)
+                if usage.cap_fen is not None:
+                    assert usage.paid_fen <= usage.cap_fen
+                    caps_hit += usage.paid_fen == usage.cap_fen
+    assert caps_hit >= 5  # the race was about binding caps
+    assert serial == _totals((s.person_id, s.kind, s.assistance_fen, s.deductible_subsidy_fen) for s in stored)
+
+
+# -- crash ----------------------------------------------------------------------------------------
+
+def _settle_command(claims: Path, db: Path, out: Path) -> list[str]:
+    return [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(claims), "--db", str(db),
+            "--output", str(out), "--batch-size", "250"]
+
+
+def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: Path) -> None:
+    """A `medaid ledger settle` killed with SIGKILL at random moments: after each kill the settled claims are
+    whole batches, a prefix of the file in date order, usage equals the settlements; re-running completes
+    the file, paying each claim exactly what an uninterrupted run pays."""
+    claims = make_claims(40_000, 4_000, seed=11)
+    path = write_claims_csv(tmp_path / "claims.csv", claims)
+    in_date_order = [c.claim_id for c in sorted(claims, key=lambda c: c.date)]
+    db = tmp_path / "ledger.db"
+    rng = random.Random(5)
+    partial = []
+    for _ in range(5):
+        process = subprocess.Popen(_settle_command(path, db, tmp_path / "out.csv"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.4, 1.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if not db.exists():
+            continue
+        settled = set(settled_amounts(db))
+        assert set(in_date_order[:len(settled)]) == settled
+        assert 0 == len(settled) % 250 or len(settled) == len(claims)
+        assert [] == usage_mismatches(db)
+        partial.append(len(settled))
+    assert any(0 < n < len(claims) for n in partial), partial  # at least one kill landed mid-file
+    done = subprocess.run(_settle_command(path, db, tmp_path / "out.csv"), cwd=ROOT, capture_output=True, text=True)
+    assert 0 == done.returncode, done.stderr
+    assert f"rows in {len(claims)} / settled {len(claims) - partial[-1]} / duplicate {partial[-1]} / rejected 0" in done.stderr
+    clean = tmp_path / "clean.db"
+    subprocess.run(_settle_command(path, clean, tmp_path / "clean.csv"), cwd=ROOT, check=True, capture_output=True)
+    assert settled_amounts(clean) == settled_amounts(db)
+    assert [] == usage_mismatches(db)
+    with (tmp_path / "out.csv").open() as handle:
+        assert Counter({"settled": len(claims) - partial[-1], "duplicate": partial[-1]}) == Counter(row["status"] for row in csv.DictReader(handle))
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+def _claim(claim_id="c1", day=(2023, 3, 1), kind="outpatient", fen=2_000_00, cats=("dibao",), person="p1", resident=True) -> Claim:
+    return Claim(dt.date(*day), kind, fen, cats, resident, claim_id, person)
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> Path:
+    """A ledger with settled, reversed and cleared claims."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as ledger:
+        ledger.settle_many([_claim("c1"), _claim("c2", day=(2023, 4, 1)), _claim("c3", kind="inpatient", fen=50_000_00),
+                            _claim("c4", person="p2", cats=("low_income",))])
+        ledger.reverse("c1", "entered twice")
+        ledger.clear("p1", 2023, apply=True)
+    return path
+
+
+BAD_CALLS = {
+    "negative amount": (lambda l: l.settle(_claim("n1", fen=-1)), InputError, "self_pay_fen must be a non-negative"),
+    "unknown category": (lambda l: l.settle(_claim("n1", cats=("dibao", "royalty"))), UnknownCategoryError, "unknown category 'royalty'"),
+    "unknown kind": (lambda l: l.settle(_claim("n1", kind="dental")), InputError, "kind must be inpatient or outpatient, got 'dental'"),
+    "date outside every policy": (lambda l: l.settle(_claim("n1", day=(2010, 1, 1))), NoPolicyError, "2010-01-01"),
+    "empty claim_id": (lambda l: l.settle(_claim("")), InputError, "claim_id must be a non-empty string"),
+    "empty person_id": (lambda l: l.settle(_claim("n1", person=" ")), InputError, "person_id must be a non-empty string"),
+    "float amount": (lambda l: l.settle(_claim("n1", fen=12.5)), InputError, "got 12.5"),
+    "not a claim": (lambda l: l.settle({"claim_id": "n1"}), InputError, "expected a medaid.rules.Claim"),
+    "same id, other content": (lambda l: l.settle(_claim("c2", fen=2_000_01)), ConflictError, "self_pay_fen was 200000, now 200001"),
+    "same id, other person": (lambda l: l.settle(_claim("c4", person="p9", cats=("low_income",))), ConflictError, "person_id was 'p2', now 'p9'"),
+    "many: one bad among good": (lambda l: l.settle_many([_claim("n1"), _claim("n2", fen=-5), _claim("n3")]), InputError, r"claim 1 \(claim_id 'n2'\)"),
+    "many: conflict within the input": (lambda l: l.settle_many([_claim("n1"), _claim("n1", fen=1)]), ConflictError, "appears twice"),
+    "many: conflict in the last batch": (
+        lambda l: l.settle_many([_claim(f"n{i}") for i in range(10)] + [_claim("c2", fen=1)], batch_size=3), ConflictError, "'c2'"),
+    "many: bad batch size": (lambda l: l.settle_many([_claim("n1")], batch_size=0), InputError, "batch_size"),
+    "reverse unknown claim": (lambda l: l.reverse("nope", "x"), UnknownClaimError, "'nope'"),
+    "reverse a reversed claim": (lambda l: l.reverse("c1", "again"), AlreadyReversedError, "already reversed"),
+    "reverse without reason": (lambda l: l.reverse("c2", "  "), InputError, "needs a reason"),
+    "clear a bad year": (lambda l: l.clear("p1", "2023", apply=True), InputError, "year must be a year"),
+    "clear no person": (lambda l: l.clear("", 2023, apply=True), InputError, "person_id"),
+    "usage a bad year": (lambda l: l.usage("p1", 23_000), InputError, "year must be a year"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CALLS))
+def test_bad_input_is_refused_and_changes_nothing(populated: Path, case: str) -> None:
+    """Each bad call raises a clear InputError and leaves every table as it was."""
+    call, error, message = BAD_CALLS[case]
+    before = dump(populated)
+    with Ledger(populated) as ledger, pytest.raises(error, match=message):
+        call(ledger)
+    assert before == dump(populated)
+
+
+def test_clearing_twice_and_previews_change_nothing(populated: Path) -> None:
+    """A clearing preview, and a second apply, leave every table as it was."""
+    before = dump(populated)
+    with Ledger(populated) as ledger:
+        assert not ledger.clear("p1", 2023).applied
+        assert not ledger.clear("p1", 2023, apply=True).applied
+        ledger.usage("p1", 2023)
+        ledger.settle(_claim("c2", day=(2023, 4, 1)))
+    assert before == dump(populated)
