@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _policy, _testing
+from medaid.cli import _calc, _district, _policy, _testing
 
 app = typer.Typer(
     name="medaid",
@@ -20,6 +20,8 @@ app.command("calc")(_calc.calc)
 app.add_typer(_policy.app, name="policy")
 app.command("test")(_testing.test)
 app.command("check")(_testing.check)
+app.command("mutual-aid")(_district.mutual_aid)
+app.command("transfer")(_district.transfer)
 
 
 @app.callback()

@@ -1,0 +1,96 @@
+"""``medaid transfer``, ``medaid mutual-aid`` and ``medaid district`` as a bureau analyst runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from medaid.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSFER = str(ROOT / "examples" / "transfer-2023.csv")
+MINHANG = ["mutual-aid", "--year", "2022", "--district", "minhang", "--town-participants", "29111", "--street-participants", "7212"]
+RUNNER = CliRunner()
+
+
+def run(*args: str):
+    return RUNNER.invoke(app, list(args))
+
+
+def test_transfer_json_reproduces_table_1() -> None:
+    """JSON: the 16 published rows as whole 万元 strings and the total 25522, with the unrounded 25520.32."""
+    result = run("transfer", TRANSFER, "--format", "json")
+    assert 0 == result.exit_code
+    data = json.loads(result.output)
+    assert {"district": "huangpu", "transfer": "994"}.items() <= data["districts"][0].items()
+    assert ["994", "696", "240", "1170", "1157", "465", "572", "1505", "928", "686", "6352", "2535", "1504", "637", "719", "5362"] == [
+        row["transfer"] for row in data["districts"]]
+    assert ("25522", "25520.32", "0.5") == (data["total"], data["total_unrounded"], data["audit_city_share"])
+
+
+def test_transfer_table_explains_the_total() -> None:
+    """The table ends with the total row and the line saying why 25 522 is not 25 520.32."""
+    lines = run("transfer", TRANSFER, "--lang", "en").output.splitlines()
+    assert "Total      -5,451.09       31,124.00            -305.18             -152.59  25,520.32    25,522" == lines[-2]
+    assert lines[-1].startswith("Total 25,522 is the sum of the rounded rows; the unrounded total is 25,520.32 (25,520 if rounded once)")
+
+
+def test_transfer_table_in_chinese() -> None:
+    """In Chinese the rows are named 黄浦区 … and the heading says 单位：万元."""
+    lines = run("transfer", TRANSFER, "--lang", "zh").output.splitlines()
+    assert "单位：万元" in lines[0]
+    assert "闵行区      -260.51   1,190.00       -2.11        -1.055    928.435         928" == lines[10]
+
+
+def test_transfer_csv_has_a_total_row() -> None:
+    """CSV: a header, 16 rows and the total row."""
+    lines = run("transfer", TRANSFER, "--format", "csv").output.splitlines()
+    assert 18 == len(lines)
+    assert "jiading,嘉定区,79.50,606.00,0.00,0.00,685.50,686" == lines[10]
+    assert "total,合计,-5451.09,31124.00,-305.18,-152.59,25520.32,25522" == lines[-1]
+
+
+def test_mutual_aid_json_has_the_published_figures() -> None:
+    """2022 Minhang: the five published aggregates and the per-person shares, as yuan strings."""
+    result = run(*MINHANG, "--format", "json")
+    assert 0 == result.exit_code
+    data = json.loads(result.output)
+    assert ("4721990.00", "56482265.00", "33848462.50", "22633802.50", "117686520.00") == tuple(
+        data[k] for k in ("individual", "city", "district", "town", "total"))
+    assert ("1555.00", "777.50", "777.50") == tuple(data["per_person"]["town"][k] for k in ("city", "district", "town"))
+    assert ("1555.00", "1555.00", "0.00") == tuple(data["per_person"]["street"][k] for k in ("city", "district", "town"))
+
+
+def test_mutual_aid_table() -> None:
+    """The table shows per-person shares and the total line."""
+    lines = run(*MINHANG, "--lang", "en").output.splitlines()
+    assert "town (镇) participant          130.00  1,555.00    777.50  777.50  3,240.00" == lines[3]
+    assert "Total                36,323  4,721,990.00  56,482,265.00  33,848,462.50  22,633,802.50  117,686,520.00" == lines[8]
+
+
+def test_mutual_aid_from_participants_csv(tmp_path) -> None:
+    """--participants FILE gives the same totals as the counts."""
+    path = tmp_path / "p.csv"
+    path.write_text("unit,type,participants\n莘庄镇,town,29111\n江川路街道,street,7212\n", encoding="utf-8")
+    data = json.loads(run("mutual-aid", "--year", "2022", "--district", "闵行区", "--participants", str(path), "--format", "json").output)
+    assert ("33848462.50", 2) == (data["district"], len(data["units"]))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["mutual-aid", "--year", "2021", "--district", "minhang", "--town-participants", "1"], "no mutual-aid policy in force on 2021-01-01"),
+    (["mutual-aid", "--year", "2022", "--district", "atlantis", "--town-participants", "1"], "unknown district 'atlantis'"),
+    (["mutual-aid", "--year", "2022", "--district", "minhang", "--town-participants", "-3"], "--town-participants must not be negative, got '-3'"),
+    (["mutual-aid", "--year", "22x", "--district", "minhang", "--town-participants", "1"], "--year must be a year like 2022, got '22x'"),
+    (["mutual-aid", "--year", "2022", "--district", "minhang"], "give --town-participants N and --street-participants M, or --participants FILE"),
+    (["transfer", "missing.csv"], "cannot read missing.csv"),
+    (["transfer", TRANSFER, "--format", "xml"], "--format must be one of table, csv, json, got 'xml'"),
+    (["transfer", TRANSFER, "--policy", "mutual-aid-2022"], "--policy must be a medical-assistance policy"),
+])
+def test_bad_input_is_one_line_exit_2(args, message) -> None:
+    """Bad input: exit 2 and one line on stderr naming the value."""
+    result = run(*args)
+    assert 2 == result.exit_code
+    assert 1 == len(result.stderr.splitlines()) and message in result.stderr
