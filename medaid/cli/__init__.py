@@ -20,6 +20,7 @@ app.command("calc")(_calc.calc)
 app.add_typer(_policy.app, name="policy")
 app.command("test")(_testing.test)
 app.command("check")(_testing.check)
+app.command("district")(_district.district_report)
 app.command("mutual-aid")(_district.mutual_aid)
 app.command("transfer")(_district.transfer)
 

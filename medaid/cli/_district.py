@@ -241,3 +241,123 @@ def _mutual_aid_table(result, lang: str) -> None:
         typer.echo(line)
     if result.provisional:
         typer.echo(_t("provisional", lang, marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items())))
+
+
+_DISTRICT_TEXT = {
+    "title": {
+        "en": "Medical assistance by district ({unit}); city : district funding {shares} ({policies}); {rows} claims read",
+        "zh": "分区医疗救助情况（单位：{unit}；市、区分担 {shares}，{policies}；读入 {rows} 条结算记录）",
+    },
+    "head": {
+        "en": ["District", "Persons", "Inpatient times", "Outpatient times", "Self-pay", "Inpatient aid", "Outpatient aid",
+               "Deductible subsidy", "Total", "City share", "District share"],
+        "zh": ["区", "救助人数", "住院人次", "门急诊人次", "自负费用", "住院救助", "门急诊救助", "起付线补助", "救助合计", "市级承担", "区级承担"],
+    },
+    "category": {"en": "Category", "zh": "救助类别"},
+    "kind": {"en": "Kind", "zh": "类型"},
+    "inpatient": {"en": "inpatient", "zh": "住院"},
+    "outpatient": {"en": "outpatient", "zh": "门急诊"},
+    "note": {
+        "en": "Persons and person-times count claims with a payment; the city and district shares of each policy version's total add up to it exactly.",
+        "zh": "人数、人次按有救助支付的结算记录统计；各政策版本的救助合计按分担比例拆分，市级与区级之和与合计相等。",
+    },
+}
+
+
+def district_report(
+    settled_claims: Path = typer.Argument(..., help="Settled claims from `medaid claims` (CSV or Parquet)."),
+    by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
+    output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
+    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    policy_id: Optional[str] = typer.Option(None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."),
+) -> None:
+    """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
+    with user_errors():
+        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.errors import InputError
+        from medaid.policy.model import Policy
+        from medaid.policy.registry import default_registry
+
+        by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output_format = choice(output_format, ("table", "csv", "json", "xlsx"), "--format")
+        unit = choice(unit, ("wan", "yuan"), "--unit")
+        lang = lang_option(lang)
+        if output_format == "xlsx" and output is None:
+            raise InputError("--format xlsx needs --output FILE.xlsx")
+        if chart is not None and chart.suffix.lower() != ".png":
+            raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
+        registry = default_registry()
+        default_policy = registry.resolve(policy_id) if policy_id else None
+        if default_policy is not None and not isinstance(default_policy, Policy):
+            raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
+        report = aggregate(read_settled(settled_claims), by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+        if output_format == "xlsx":
+            from medaid.district.xlsx import write_xlsx
+
+            write_xlsx(report, output, lang)
+        else:
+            text = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit)
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                output.write_text(text, encoding="utf-8")
+        if chart is not None:
+            from medaid.district.chart import write_chart
+
+            warning = write_chart(report, chart, lang)
+            if warning:
+                typer.echo(f"medaid: warning: {warning}", err=True)
+
+
+def _district_table(report, lang: str, unit: str) -> str:
+    from medaid.i18n import format_count, format_ratio
+    from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.i18n.table import render_table
+
+    text = _DISTRICT_TEXT
+    shares = sorted({f"{format_ratio(p.funding.city_share_ppm, lang)} : {format_ratio(p.funding.district_share_ppm, lang)}" for p in report.policies})
+    lines = [text["title"][lang].format(unit=unit_label(unit, lang), shares=", ".join(shares),
+                                        policies=", ".join(p.id for p in report.policies), rows=format_count(report.rows_read, lang))]
+    detail = report.by.split(",")[1:]
+    head = list(text["head"][lang])
+    if detail:
+        head.insert(1, text[detail[0]][lang])
+    body = [head]
+    for group in (*report.rows, report.total):
+        name = group.district.name(lang) if group.district else _TEXT["total"][lang]
+        cells = [name]
+        if detail:
+            value = group.detail or ""
+            cells.append(text[value][lang] if value in ("inpatient", "outpatient") else value)
+        cells += [format_count(v, lang) for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])]
+        cells += [format_amount(v, lang, unit) for v in (
+            group.self_pay_fen, group.assistance_fen["inpatient"], group.assistance_fen["outpatient"], group.deductible_subsidy_fen,
+            group.total_fen, group.city_fen, group.district_share_fen)]
+        body.append(cells)
+    lines += render_table(body, left=1 + len(detail))
+    lines.append(text["note"][lang])
+    return "\n".join(lines) + "\n"
+
+
+def _district_csv(report, lang: str, unit: str) -> str:
+    import csv
+    import io
+
+    from medaid.district.report import columns, report_records
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report_records(report))
+    return buffer.getvalue()
+
+
+def _district_json(report, lang: str, unit: str) -> str:
+    import json
+
+    from medaid.district.report import report_dict
+
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

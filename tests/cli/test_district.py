@@ -94,3 +94,59 @@ def test_bad_input_is_one_line_exit_2(args, message) -> None:
     result = run(*args)
     assert 2 == result.exit_code
     assert 1 == len(result.stderr.splitlines()) and message in result.stderr
+
+
+SMALL = str(ROOT / "examples" / "settled-small.csv")
+
+
+def test_district_table_in_chinese() -> None:
+    """The zh table in 万元 ends with the 合计 row."""
+    result = run("district", SMALL, "--lang", "zh")
+    assert 0 == result.exit_code
+    lines = result.output.splitlines()
+    assert lines[0].startswith("分区医疗救助情况（单位：万元；市、区分担 50% : 50%")
+    assert "合计             8         7           6     83.83     58.67        0.60        0.06     59.33     29.66     29.66" == lines[-2]
+
+
+def test_district_table_in_yuan_english() -> None:
+    """--unit yuan --lang en: the Minhang row to the fen."""
+    lines = run("district", SMALL, "--lang", "en", "--unit", "yuan").output.splitlines()
+    assert "Minhang         4                4                 3  508,250.00     435,200.00        3,550.00              300.00  439,050.00  219,525.00      219,525.00" == lines[3]
+
+
+def test_district_csv_and_json_agree() -> None:
+    """CSV and JSON carry the same exact yuan strings; the total row adds up."""
+    csv_lines = run("district", SMALL, "--format", "csv").output.splitlines()
+    assert "total,合计,8,7,6,14,838320.49,586699.99,6022.30,550.00,593272.29,296636.15,296636.14" == csv_lines[-1]
+    data = json.loads(run("district", SMALL, "--format", "json", "--by", "district,kind").output)
+    assert ("593272.29", "296636.15", "296636.14") == (data["total"]["total"], data["total"]["city_share"], data["total"]["district_share"])
+    assert {"city_share": "0.5", "district_share": "0.5"}.items() <= data["funding"]["medical-assistance-2023"].items()
+    assert 6 == len(data["rows"]) and {"inpatient", "outpatient"} == {row["kind"] for row in data["rows"]}
+
+
+def test_district_writes_output_file(tmp_path) -> None:
+    """-o writes the report to a file and nothing to stdout."""
+    target = tmp_path / "out.csv"
+    result = run("district", SMALL, "--format", "csv", "-o", str(target))
+    assert ("", 5) == (result.output, len(target.read_text(encoding="utf-8").splitlines()))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["district", "nope.csv"], "cannot read nope.csv: no such file"),
+    (["district", SMALL, "--by", "town"], "--by must be one of district, district,category, district,kind, got 'town'"),
+    (["district", SMALL, "--format", "xlsx"], "--format xlsx needs --output FILE.xlsx"),
+    (["district", SMALL, "--chart", "chart.jpg"], "--chart must name a .png file"),
+])
+def test_district_bad_input(args, message) -> None:
+    """Bad options or files: one line, exit 2."""
+    result = run(*args)
+    assert 2 == result.exit_code
+    assert 1 == len(result.stderr.splitlines()) and message in result.stderr
+
+
+def test_district_missing_column(tmp_path) -> None:
+    """A file without the assistance column: one line naming it."""
+    path = tmp_path / "claims.csv"
+    path.write_text("claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n1,a,minhang,2023-01-01,dibao,inpatient,1,false\n")
+    result = run("district", str(path))
+    assert 2 == result.exit_code and "missing column assistance, deductible_subsidy; found claim_id" in result.stderr
