@@ -150,3 +150,25 @@ def test_district_missing_column(tmp_path) -> None:
     path.write_text("claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n1,a,minhang,2023-01-01,dibao,inpatient,1,false\n")
     result = run("district", str(path))
     assert 2 == result.exit_code and "missing column assistance, deductible_subsidy; found claim_id" in result.stderr
+
+
+def test_district_xlsx(tmp_path) -> None:
+    """--format xlsx writes the table with exact amounts in 元 and the total row."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / "report.xlsx"
+    result = run("district", SMALL, "--format", "xlsx", "-o", str(target), "--lang", "zh", "--by", "district,kind")
+    assert 0 == result.exit_code
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert "分区医疗救助情况（单位：元）" == rows[0][0]
+    assert ("闵行区", "门急诊", 2, 0, 3) == rows[6][:5]
+    assert ("合计", 593272.29, 296636.15, 296636.14) == (rows[-1][0], *rows[-1][-3:])
+
+
+def test_district_chart_in_english(tmp_path) -> None:
+    """--chart writes a PNG (checked by its signature and size)."""
+    target = tmp_path / "chart.png"
+    result = run("district", SMALL, "--chart", str(target), "--lang", "en")
+    assert 0 == result.exit_code
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000
