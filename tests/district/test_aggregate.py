@@ -116,3 +116,20 @@ def test_missing_column(tmp_path) -> None:
     path.write_text("person_id,district,kind,self_pay,assistance\na,minhang,inpatient,1,1\n")
     with pytest.raises(InputError, match="missing column deductible_subsidy; found person_id, district"):
         read_settled(path)
+
+
+def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
+    """Parquet with Decimal(scale 2) amounts and Date dates reads exactly; float amounts are refused."""
+    import polars as pl
+
+    amounts = pl.Series([123450, 5], dtype=pl.Int64).cast(pl.Decimal(20, 2)) / 100
+    frame = pl.DataFrame({"person_id": ["a", "b"], "district": ["minhang", "Pudong"], "kind": ["inpatient", "outpatient"],
+                          "self_pay": amounts, "assistance": amounts, "deductible_subsidy": amounts,
+                          "date": [dt.date(2023, 1, 1), dt.date(2022, 1, 1)]})
+    path = tmp_path / "s.parquet"
+    frame.write_parquet(path)
+    report = aggregate(read_settled(path), registry=REGISTRY)
+    assert [246900, 10] == [g.total_fen for g in report.rows]
+    frame.with_columns(pl.col("assistance").cast(pl.Float64)).write_parquet(path)
+    with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
+        read_settled(path)
