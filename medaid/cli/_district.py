@@ -48,6 +48,10 @@ _TEXT = {
     "towns": {"en": "town participants", "zh": "镇参加对象"},
     "streets": {"en": "street participants", "zh": "街道参加对象"},
     "provisional": {"en": "Provisional values used: {marks}", "zh": "使用了暂定取值：{marks}"},
+    "default_shares": {
+        "en": "{district} has no district/town split of its own in {policy}: the default (Minhang's) applies (D9).",
+        "zh": "{policy} 未载明{district}的区、镇分担比例，按默认（闵行区）比例计算（D9）。",
+    },
 }
 
 
@@ -213,6 +217,7 @@ def _mutual_aid_json(result, lang: str) -> None:
                      "care": fen_to_yuan_str(standard.care_fen), "individual": fen_to_yuan_str(standard.individual_fen)},
         "units": [{"unit": u.participants.unit, "type": u.participants.type, "participants": u.participants.count, **_levels_json(u.levels)}
                   for u in result.units],
+        "default_shares": result.default_shares,
         "provisional": result.provisional,
     })
 
@@ -239,6 +244,8 @@ def _mutual_aid_table(result, lang: str) -> None:
     units.append([_t("total", lang), format_count(result.participants(), lang), *money(result.totals)])
     for line in render_table(units):
         typer.echo(line)
+    if result.default_shares and result.district.id != "minhang":
+        typer.echo(_t("default_shares", lang, district=result.district.name(lang), policy=result.policy.id))
     if result.provisional:
         typer.echo(_t("provisional", lang, marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items())))
 

@@ -99,7 +99,7 @@ def read_settled(path: Path | str) -> "pl.DataFrame":
         raise InputError(f"cannot read {path}: no such file")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     try:
-        lazy = pl.scan_parquet(path) if parquet else pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy")
+        lazy = pl.scan_parquet(path) if parquet else pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", comment_prefix="#")
         names = lazy.collect_schema().names()
     except Exception as exc:  # polars raises many kinds; the file is what is wrong
         raise InputError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None

@@ -90,6 +90,11 @@ class MutualAidFunding:
         return sum(u.participants.count for u in self.units if participant_type in (None, u.participants.type))
 
     @property
+    def default_shares(self) -> bool:
+        """Whether the district has no level split of its own in the policy (the default, Minhang's, applies: D9)."""
+        return self.district.id not in self.policy.district_shares
+
+    @property
     def provisional(self) -> dict[str, str]:
         """Provisional policy values used (key → decision), e.g. the Minhang split (D9)."""
         marks = dict(self.policy.header_provisional)

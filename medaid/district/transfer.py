@@ -153,6 +153,8 @@ def read_transfer_csv(path: Path | str) -> list[TransferInput]:
     seen: dict[str, int] = {}
     for number, row in read_rows(path, COLUMNS):
         where = f"{path}:{number}"
+        if row["district"].lower() in ("合计", "总计", "total"):
+            raise InputError(f"{where}: a total row ({row['district']}) is not an input; medaid adds up the districts itself, remove the row")
         try:
             found = district(row["district"])
         except InputError as exc:

@@ -172,3 +172,18 @@ def test_district_chart_in_english(tmp_path) -> None:
     assert 0 == result.exit_code
     data = target.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_mutual_aid_other_district_says_the_split_is_the_default() -> None:
+    """Pudong has no split of its own: the table says Minhang's default applies (D9)."""
+    result = run("mutual-aid", "--year", "2023", "--district", "浦东", "--town-participants", "1,000", "--street-participants", "0", "--lang", "en")
+    assert 0 == result.exit_code
+    assert "Pudong has no district/town split of its own in mutual-aid-2023: the default (Minhang's) applies (D9)." in result.output.splitlines()
+
+
+def test_transfer_total_row_is_refused(tmp_path) -> None:
+    """A pasted 合计 row is named as such, not as an unknown district."""
+    path = tmp_path / "t.csv"
+    path.write_text("district,clearing,pre_allocation,audit_overpayment\n合计,-5451.09,31124,-305.18\n", encoding="utf-8")
+    result = run("transfer", str(path))
+    assert 2 == result.exit_code and "a total row (合计) is not an input" in result.stderr
