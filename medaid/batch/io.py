@@ -32,9 +32,9 @@ REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "se
 MAX_SELF_PAY_YUAN = 1_000_000_000
 #: Name of the 1-based data-row number and of the reject reason in the rejects table.
 ROW, REASON = "row", "reason"
-TRUE_WORDS = ("true", "1", "yes", "y", "t")
-FALSE_WORDS = ("false", "0", "no", "n", "f")
-_AMOUNT = r"^\+?(\d{1,10})(?:\.(\d{1,2}))?$"
+TRUE_WORDS = ("true", "1", "yes")
+FALSE_WORDS = ("false", "0", "no")
+_AMOUNT = r"^\+?[0-9]{1,10}(\.[0-9]{1,2})?$"
 _DISTRICT_NAMES = {
     name: d.id
     for d in DISTRICTS
@@ -103,69 +103,105 @@ def _text(column: str, table: pl.DataFrame) -> pl.Expr:
 
 def parse_columns(table: pl.DataFrame) -> pl.DataFrame:
     """Parse and check each row: the parsed columns (``__fen``, ``__date``, ``__kind``, ``__resident``,
-    ``__district``, ``__category``) and the first reason a row cannot be settled (``reason``, null if none).
+    ``__district``, ``__category``, ``__person``) and the first reason a row cannot be settled (``reason``,
+    null if none).
 
     Checked in column order: claim_id, person_id, district, date, category, kind, self_pay,
     resident_insurance, then duplicates (a repeated ``claim_id`` rejects the later occurrences).
+    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point); only then are they
+    converted, so nothing is rounded or read in exponent form.
     """
-    amount = _text("self_pay", table).str.extract_groups(_AMOUNT)
-    whole = amount.struct.field("1").cast(pl.Int64)
-    cents = amount.struct.field("2").fill_null("0").str.pad_end(2, "0").cast(pl.Int64)
-    fen = whole * 100 + cents
-    date_text = _text("date", table)
-    date = pl.col("date") if table.schema["date"] == pl.Date else date_text.str.to_date("%Y-%m-%d", strict=False)
-    kind = _text("kind", table).str.to_lowercase()
-    resident = _text("resident_insurance", table).str.to_lowercase()
-    category = _text("category", table)
+    amount = _text("self_pay", table)
+    amount_ok = amount.str.contains(_AMOUNT)
+    fen = pl.when(amount_ok).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
+    date = pl.col("date") if table.schema["date"] == pl.Date else _text("date", table).str.to_date("%Y-%m-%d", strict=False)
+    kind = _text("kind", table)
+    resident = _text("resident_insurance", table)
     district = _text("district", table)
     districts = district.replace_strict(_DISTRICT_NAMES, default=None, return_dtype=pl.String)
-    districts = pl.coalesce(districts, district.str.to_lowercase().replace_strict(_DISTRICT_NAMES, default=None, return_dtype=pl.String))
-    claim_id = _text("claim_id", table)
-    person_id = _text("person_id", table)
-
-    def bad(column: str, what: str) -> pl.Expr:
-        return pl.format(f"{column} {what}, got '{{}}'", pl.col(column).cast(pl.String).fill_null(""))
-
-    raw_amount = pl.col("self_pay").cast(pl.String).fill_null("").str.strip_chars()
-    reason = (
-        pl.when(claim_id.is_null() | (claim_id == "")).then(pl.lit("claim_id is empty"))
-        .when(person_id.is_null() | (person_id == "")).then(pl.lit("person_id is empty"))
-        .when(districts.is_null()).then(bad("district", "is not one of the 16 districts (id, 闵行区, 闵行 or Minhang)"))
-        .when(date.is_null()).then(bad("date", "must be a date like 2023-05-01"))
-        .when(category.is_null() | (category.str.replace_all("|", "", literal=True).str.strip_chars() == "")).then(pl.lit("category is empty"))
-        .when(~kind.is_in(["inpatient", "outpatient"]) | kind.is_null()).then(bad("kind", "must be inpatient or outpatient"))
-        .when(raw_amount.str.starts_with("-")).then(bad("self_pay", "must not be negative"))
-        .when(fen.is_null()).then(bad("self_pay", "must be yuan with at most two decimals (e.g. 5500 or 5500.50)"))
-        .when(fen > MAX_SELF_PAY_YUAN * 100).then(bad("self_pay", f"is above the maximum of {MAX_SELF_PAY_YUAN} yuan per claim"))
-        .when(~resident.is_in(TRUE_WORDS + FALSE_WORDS) | resident.is_null()).then(bad("resident_insurance", "must be true or false"))
-    )
     parsed = table.with_columns(
         __fen=fen,
         __date=date,
-        __kind=(kind == "outpatient").cast(pl.Int8),
-        __resident=resident.is_in(TRUE_WORDS),
+        __kind=kind.replace_strict(_KINDS, default=None, return_dtype=pl.Int8),
+        __resident=resident.replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean),
         __district=districts,
-        __category=category,
-        __claim=claim_id,
-        __person=person_id,
-        reason=reason,
+        __category=_text("category", table),
+        __claim=_text("claim_id", table),
+        __person=_text("person_id", table),
     )
-    duplicate = ~parsed["__claim"].is_first_distinct() & parsed["__claim"].is_not_null()
-    if duplicate.any():
-        first = (
-            parsed.with_row_index("__first", offset=1).group_by("__claim").agg(pl.col("__first").min())
+    checks = {
+        "claim_id": pl.col("__claim").is_null() | (pl.col("__claim") == ""),
+        "person_id": pl.col("__person").is_null() | (pl.col("__person") == ""),
+        "district": pl.col("__district").is_null(),
+        "date": pl.col("__date").is_null(),
+        "category": pl.col("__category").is_null() | (pl.col("__category").str.replace_all("|", "", literal=True).str.strip_chars() == ""),
+        "kind": pl.col("__kind").is_null(),
+        "self_pay": pl.col("__fen").is_null() | (pl.col("__fen") > MAX_SELF_PAY_YUAN * 100),
+        "resident_insurance": pl.col("__resident").is_null(),
+    }
+    bad = parsed.select(pl.any_horizontal(*checks.values())).to_series()
+    duplicate = _duplicates(parsed["__claim"])
+    if not bad.any() and duplicate is None:
+        return parsed.with_columns(reason=pl.lit(None, pl.String))
+    index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
+    subset = parsed[index]
+    reason = pl.lit(None, pl.String)
+    for column, failed in reversed(checks.items()):
+        reason = pl.when(failed).then(_reason(column)).otherwise(reason)
+    reasons = subset.select(reason).to_series()
+    if duplicate is not None:
+        first = parsed.select("__claim").with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(subset["__claim"].implode()))
+        first = first.group_by("__claim").agg(pl.col("__first").min())
+        named = subset.select("__claim").join(first, on="__claim", how="left", maintain_order="left")
+        text = named.select(pl.format("duplicate claim_id '{}' (first at row {})", pl.col("__claim"), pl.col("__first"))).to_series()
+        reasons = reasons.fill_null(text)  # a selected row without a failed check is a later duplicate
+    full = pl.Series("reason", [None] * parsed.height, pl.String).scatter(index, reasons)
+    return parsed.with_columns(reason=full)
+
+
+_KINDS = {"inpatient": 0, "outpatient": 1, "Inpatient": 0, "Outpatient": 1, "INPATIENT": 0, "OUTPATIENT": 1}
+_BOOLEANS = {word: value for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False)) for word in words}
+_BOOLEANS.update({word.upper(): value for word, value in list(_BOOLEANS.items())})
+_BOOLEANS.update({word.capitalize(): value for word, value in list(_BOOLEANS.items())})
+
+
+def _reason(column: str) -> pl.Expr:
+    """The sentence for a failed check of ``column``, with the value as given."""
+    given = pl.col(column).cast(pl.String).fill_null("")
+    what = {
+        "claim_id": "claim_id is empty",
+        "person_id": "person_id is empty",
+        "district": "district is not one of the 16 districts (id, 闵行区, 闵行 or Minhang), got '{}'",
+        "date": "date must be a date like 2023-05-01, got '{}'",
+        "category": "category is empty",
+        "kind": "kind must be inpatient or outpatient, got '{}'",
+        "resident_insurance": "resident_insurance must be true or false (also 1/0, yes/no), got '{}'",
+    }
+    if column == "self_pay":
+        return (
+            pl.when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
+            .when(pl.col("__fen").is_null()).then(pl.format("self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got '{}'", given))
+            .otherwise(pl.format(f"self_pay is above the maximum of {MAX_SELF_PAY_YUAN} yuan per claim, got '{{}}'", given))
         )
-        parsed = (
-            parsed.with_columns(__dup=duplicate)
-            .join(first, on="__claim", how="left", maintain_order="left")
-            .with_columns(
-                reason=pl.when(pl.col("reason").is_null() & pl.col("__dup"))
-                .then(pl.format("duplicate claim_id '{}' (first at row {})", pl.col("__claim"), pl.col("__first")))
-                .otherwise(pl.col("reason"))
-            )
-            .drop("__dup", "__first")
-        )
-    return parsed
+    text = what[column]
+    return pl.format(text, given) if "{}" in text else pl.lit(text)
+
+
+def _duplicates(claim_ids: pl.Series) -> pl.Series | None:
+    """True at every later occurrence of a claim_id, or None if there is none.
+
+    Compares 64-bit hashes first (cheap) and the text only where hashes repeat, so a collision can
+    never reject a row.
+    """
+    hashed = claim_ids.hash()
+    candidates = hashed.is_duplicated()
+    if not candidates.any():
+        return None
+    index = candidates.arg_true()
+    later = ~claim_ids.gather(index).is_first_distinct() & claim_ids.gather(index).is_not_null()
+    if not later.any():
+        return None
+    return pl.Series([False] * len(claim_ids)).scatter(index.filter(later), True)
 
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:

@@ -27,7 +27,8 @@ RESULT_COLUMNS = (
     "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
     "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional",
 )
-Progress = Callable[[str], None]
+#: Called at the start of each stage (read, validate, settle, write) with the row count once known.
+Progress = Callable[[str, "int | None"], None]
 
 
 @attrs.frozen
@@ -90,12 +91,12 @@ def settle_claims(
     >>> result.table.select("eligible", "assistance", "deductible_subsidy").row(0)
     (Decimal('5200.00'), Decimal('2800.00'), Decimal('300.00'))
     """
-    step = progress or (lambda _stage: None)
+    step = progress or (lambda _stage, _rows: None)
     registry = registry or default_registry()
-    step("read")
+    step("read", None)
     table, name = read_claims(source)
     input_columns = table.columns
-    step("validate")
+    step("validate", table.height)
     parsed = parse_columns(table)
     versions = sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
     day = parsed["__date"].cast(pl.Int32).fill_null(0).to_numpy()
@@ -103,7 +104,7 @@ def settle_claims(
     categories = parsed["__category"].fill_null("")
     unique = categories.unique(maintain_order=True)
     lookup = build_lookup([str(text) for text in unique.to_list()], versions)
-    code = categories.replace_strict(unique, pl.int_range(len(unique), dtype=pl.Int64, eager=True), return_dtype=pl.Int64).to_numpy()
+    code = categories.cast(pl.Enum(unique)).to_physical().to_numpy().astype(np.int64)
     kind = parsed["__kind"].fill_null(0).to_numpy().astype(np.int64)
     key = (code * len(versions) + np.maximum(version, 0)) * 2 + kind  # the engine adds the resident bit
     reason = parsed["reason"]
@@ -129,13 +130,13 @@ def settle_claims(
     rejected = table.with_columns(reason.alias(REASON)).with_row_index(ROW, offset=1).filter(pl.col(REASON).is_not_null())
     rejected = rejected.select(ROW, REASON, *input_columns)
 
-    step("settle")
+    step("settle", table.height)
     good = np.flatnonzero(ok)
     everything = len(good) == len(parsed)
     rows = parsed if everything else parsed[good]
     person_ids = rows["__person"]
     persons = person_ids.unique()
-    person = person_ids.replace_strict(persons, pl.int_range(len(persons), dtype=pl.Int64, eager=True), return_dtype=pl.Int64).to_numpy()
+    person = person_ids.cast(pl.Enum(persons)).to_physical().to_numpy().astype(np.int64)
     resident = rows["__resident"].to_numpy()
     fen = rows["__fen"].to_numpy()
     out = settle_arrays(person, day[good], kind[good], fen, resident, key[good], version[good], lookup)
@@ -158,11 +159,12 @@ def settle_claims(
         provisional=pl.Series(lookup.provisional_names, dtype=pl.String).gather(lookup.provisional[li]),
     )
     summary = _summary(len(parsed), person, kind[good], out, len(bad), tuple(versions[int(v)].id for v in versions_used))
-    step("write")
+    step("write", table.height)
     if output is not None:
         write_table(settled, output, output_format)
     if rejects is not None:
         write_table(rejected, rejects)
+    step("done", table.height)
     return SettlementResult(settled, rejected, summary)
 
 
@@ -176,11 +178,27 @@ def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
 
 
 def _yuan(fen: np.ndarray, present: np.ndarray | None = None) -> pl.Series:
-    """Fen as an exact Decimal(scale=2) yuan column (written "1234.50"); null where not ``present``."""
-    series = pl.Series(fen, dtype=pl.Int64)
-    if present is not None:
-        series = pl.select(pl.when(pl.Series(present)).then(series)).to_series()
-    return series.cast(pl.Decimal(20, 2)) / 100
+    """Fen as an exact Decimal(38, 2) yuan column (written "1234.50"); null where not ``present``.
+
+    With pyarrow installed the fen are used as the decimal's unscaled integer directly (no arithmetic);
+    otherwise polars divides a decimal by 100, which is exact too, only slower.
+    """
+    fen = np.ascontiguousarray(fen, dtype=np.int64)
+    try:
+        import pyarrow as pa
+    except ImportError:
+        series = pl.Series(fen, dtype=pl.Int64)
+        if present is not None:
+            series = pl.select(pl.when(pl.Series(present)).then(series)).to_series()
+        return series.cast(pl.Decimal(38, 2)) / 100
+    words = np.empty((len(fen), 2), np.int64)
+    words[:, 0] = fen
+    words[:, 1] = fen >> 63  # two's-complement sign extension to 128 bits
+    validity = None if present is None else pa.py_buffer(np.packbits(present, bitorder="little"))
+    array = pa.Array.from_buffers(pa.decimal128(38, 2), len(fen), [validity, pa.py_buffer(words)])
+    series = pl.from_arrow(array)
+    assert isinstance(series, pl.Series)
+    return series
 
 
 def _summary(rows_in: int, person: np.ndarray, kind: np.ndarray, out: dict[str, np.ndarray], rejected: int, policy_ids: tuple[str, ...]) -> Summary:
@@ -192,9 +210,9 @@ def _summary(rows_in: int, person: np.ndarray, kind: np.ndarray, out: dict[str, 
         claims[name] = int(mask.sum())
         assistance[name] = int(out["assistance"][mask].sum())
         bound_claims[name] = int((bound & mask).sum())
-        bound_persons[name] = int(len(np.unique(person[bound & mask])))
+        bound_persons[name] = int(np.count_nonzero(np.bincount(person[bound & mask], minlength=1)))
     return Summary(
-        rows_in=rows_in, settled=len(person), rejected=rejected, persons=int(len(np.unique(person))) if len(person) else 0,
+        rows_in=rows_in, settled=len(person), rejected=rejected, persons=int(np.count_nonzero(np.bincount(person, minlength=1))),
         claims=claims, assistance_fen=assistance, deductible_subsidy_fen=int(out["subsidy"].sum()),
         cap_bound_claims=bound_claims, cap_bound_persons=bound_persons, policy_ids=policy_ids,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _policy, _testing
+from medaid.cli import _calc, _claims, _policy, _synth, _testing
 
 app = typer.Typer(
     name="medaid",
@@ -20,6 +20,8 @@ app.command("calc")(_calc.calc)
 app.add_typer(_policy.app, name="policy")
 app.command("test")(_testing.test)
 app.command("check")(_testing.check)
+app.command("claims")(_claims.claims)
+app.add_typer(_synth.app, name="synth")
 
 
 @app.callback()

@@ -31,7 +31,7 @@ boundary_dates = st.one_of(
     st.dates(dt.date(2017, 12, 25), dt.date(2025, 12, 31)),
 )
 amounts = st.one_of(st.sampled_from(EDGE_FEN), st.integers(0, 1_000_00), st.integers(0, 40_000_000))
-category_texts = st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3, unique=True).map("|".join)
+category_texts = st.lists(st.sampled_from((*CATEGORIES, "wizard")), min_size=1, max_size=3, unique=True).map("|".join)
 
 
 @st.composite
