@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _district, _ledger, _policy, _testing
+from medaid.cli import _calc, _claims, _district, _ledger, _policy, _synth, _testing
 
 app = typer.Typer(
     name="medaid",
@@ -24,6 +24,8 @@ app.add_typer(_ledger.app, name="ledger")
 app.command("district")(_district.district_report)
 app.command("mutual-aid")(_district.mutual_aid)
 app.command("transfer")(_district.transfer)
+app.command("claims")(_claims.claims)
+app.add_typer(_synth.app, name="synth")
 
 
 @app.callback()
