@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _claims, _district, _ledger, _policy, _synth, _testing
+from medaid.cli import _calc, _claims, _district, _ledger, _policy, _synth, _testing, _whatif
 
 app = typer.Typer(
     name="medaid",
@@ -26,6 +26,8 @@ app.command("mutual-aid")(_district.mutual_aid)
 app.command("transfer")(_district.transfer)
 app.command("claims")(_claims.claims)
 app.add_typer(_synth.app, name="synth")
+app.command("compare")(_whatif.compare)
+app.command("sweep")(_whatif.sweep)
 
 
 @app.callback()
