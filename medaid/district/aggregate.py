@@ -40,7 +40,7 @@ OPTIONAL = ("policy_id", "date", "category_applied", "category")
 AMOUNTS = ("self_pay", "assistance", "deductible_subsidy")
 #: What a report can be grouped by.
 GROUPINGS = {"district": (), "district,category": ("category",), "district,kind": ("kind",)}
-_YUAN = r"^\+?\d+(\.\d{1,2})?$"
+_YUAN = r"^\+?\d{1,15}(\.\d{1,2})?$"  # at most 10^15 yuan, so fen fit in int64
 
 
 @attrs.frozen
@@ -136,7 +136,7 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
         _fail(path, frame, ~frame["kind"].is_in(KINDS), "kind", f"must be {' or '.join(KINDS)}")
     for name in AMOUNTS:
         if checks[f"bad_{name}"]:
-            _fail(path, frame, ~frame[name].fill_null("").str.contains(_YUAN), name, "must be yuan with at most two decimals")
+            _fail(path, frame, ~frame[name].fill_null("").str.contains(_YUAN), name, "must be yuan with at most two decimals (e.g. 1234.50)")
     names = {}
     for value in frame["district"].unique().to_list():
         try:
