@@ -63,6 +63,7 @@ def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: st
         import matplotlib
     except ImportError:
         raise InputError("--chart needs matplotlib: pip install 'medaid[charts]'") from None
+    import matplotlib.ticker
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -85,7 +86,7 @@ def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: st
     city = [group.city_fen / wan for group in report.rows]
     district = [group.district_share_fen / wan for group in report.rows]
     with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
-        figure = Figure(figsize=(max(6.0, 0.8 * len(names) + 2.5), 4.8), dpi=110, layout="constrained")
+        figure = Figure(figsize=(max(6.0, 0.62 * len(names) + 2.0), 4.8), dpi=110, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         positions = range(len(names))
@@ -98,6 +99,7 @@ def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: st
                           ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
         axes.set_xticks(list(positions), names, rotation=30 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center")
         axes.set_ylabel(labels["y"])
+        axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         total = format_amount(report.total.total_fen, lang, "wan")
         axes.set_title(f"{labels['title']}\n{labels['total']} {total} {labels['unit']}", fontsize=12)
         axes.legend(frameon=False)

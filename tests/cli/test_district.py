@@ -187,3 +187,13 @@ def test_transfer_total_row_is_refused(tmp_path) -> None:
     path.write_text("district,clearing,pre_allocation,audit_overpayment\n合计,-5451.09,31124,-305.18\n", encoding="utf-8")
     result = run("transfer", str(path))
     assert 2 == result.exit_code and "a total row (合计) is not an input" in result.stderr
+
+
+def test_transfer_under_a_reform_file(tmp_path) -> None:
+    """--policy takes a reform file: the city bearing the whole audit gives 993 for Huangpu and 25 367 in total."""
+    reform = tmp_path / "audit.toml"
+    reform.write_text('extends = "medical-assistance-2023"\nid = "reform-audit-full"\ntitle_zh = "假设"\ntitle_en = "What-if"\n\n'
+                      "[funding]\naudit_city_share = 1.0\n", encoding="utf-8")
+    data = json.loads(run("transfer", TRANSFER, "--policy", str(reform), "--format", "json").output)
+    assert ("reform-audit-full", "1", "993", "25367", "25367.73") == (
+        data["policy_id"], data["audit_city_share"], data["districts"][0]["transfer"], data["total"], data["total_unrounded"])

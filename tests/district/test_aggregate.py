@@ -94,8 +94,8 @@ def test_policy_by_date_and_default(tmp_path) -> None:
 
 @pytest.mark.parametrize(("row", "message"), [
     ("a,minhang,dental,1,1,0,2023-01-01", "row 2: column kind must be inpatient or outpatient, got 'dental'"),
-    ("a,minhang,inpatient,1,-1,0,2023-01-01", "row 2: column assistance must be yuan with at most two decimals, got '-1'"),
-    ("a,minhang,inpatient,1,1.234,0,2023-01-01", "column assistance must be yuan with at most two decimals, got '1.234'"),
+    ("a,minhang,inpatient,1,-1,0,2023-01-01", "row 2: column assistance must be yuan with at most two decimals (e.g. 1234.50), got '-1'"),
+    ("a,minhang,inpatient,1,1.234,0,2023-01-01", "column assistance must be yuan with at most two decimals (e.g. 1234.50), got '1.234'"),
     ("a,atlantis,inpatient,1,1,0,2023-01-01", "row 2: column district is not a Shanghai district (an id like minhang or a name like 闵行区), got 'atlantis'"),
     (",minhang,inpatient,1,1,0,2023-01-01", "row 2: column person_id is empty"),
     ("a,minhang,inpatient,1,1,0,2017-01-01", "row 2: column date is outside every policy version"),
