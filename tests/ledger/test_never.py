@@ -190,6 +190,11 @@ BAD_CALLS = {
     "clear a bad year": (lambda l: l.clear("p1", "2023", apply=True), InputError, "year must be a year"),
     "clear no person": (lambda l: l.clear("", 2023, apply=True), InputError, "person_id"),
     "usage a bad year": (lambda l: l.usage("p1", 23_000), InputError, "year must be a year"),
+    "usage no person": (lambda l: l.usage(None, 2023), InputError, "person_id must be a non-empty string"),
+    "settlement of an unknown claim": (lambda l: l.settlement("nope"), UnknownClaimError, "'nope'"),
+    "settlements a bad year": (lambda l: l.settlements("p1", True), InputError, "year must be a year"),
+    "adjustments a bad year": (lambda l: l.adjustments("p1", 1066), InputError, "year must be a year"),
+    "years no person": (lambda l: l.years(""), InputError, "person_id"),
 }
 
 
