@@ -45,13 +45,13 @@ def write_claims(path: Path, n: int, persons: int, seed: int = 1) -> None:
                              f"{fen // 100}.{fen % 100:02d}", "true" if resident[p] else "false"))
 
 
-def bench_single(tmp: Path, n: int = 5_000) -> tuple[float, float]:
+def bench_single(tmp: Path, n: int = 5_000, synchronous: str = "NORMAL") -> tuple[float, float]:
     """Median and p99 latency (ms) of ``Ledger.settle`` for one claim, on a ledger already holding claims."""
     from medaid.ledger import Ledger
     from medaid.rules import Claim
 
     rng = random.Random(2)
-    with Ledger(tmp / "single.db") as ledger:
+    with Ledger(tmp / f"single-{synchronous}.db", synchronous=synchronous) as ledger:
         times = []
         for i in range(n):
             claim = Claim(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)), rng.choice(("inpatient", "outpatient")),
@@ -94,6 +94,8 @@ def main() -> None:
         tmp = Path(tmp_name)
         median, p99 = bench_single(tmp)
         print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous=NORMAL)")
+        median, p99 = bench_single(tmp, 500, "FULL")
+        print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (500 claims, synchronous=FULL)")
         walls, second = bench_file(tmp, args.claims, args.runs)
         best, med = min(walls), statistics.median(walls)
         print(f"medaid ledger settle, {args.claims} claims: median {med:.2f} s wall = {args.claims / med:,.0f} claims/s "

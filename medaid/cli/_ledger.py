@@ -25,7 +25,7 @@ def settle(
     db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
-    batch_size: int = typer.Option(2000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
+    batch_size: int = typer.Option(10_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
     synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable
 
 from medaid._version import __version__
 from medaid.errors import InputError
@@ -34,7 +34,7 @@ __all__ = ["Ledger", "content"]
 
 #: Claims per transaction in :meth:`Ledger.settle_many`: large enough to amortise a commit, small enough
 #: that a crash loses little work (a batch commits whole or not at all).
-BATCH_SIZE = 5_000
+BATCH_SIZE = 10_000
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 
@@ -113,7 +113,7 @@ class Ledger:
         """
         return self.settle_many([claim])[0]
 
-    def settle_many(self, claims: Sequence[Claim], *, batch_size: int = BATCH_SIZE, on_invalid: OnInvalid | None = None) -> list[Settlement]:
+    def settle_many(self, claims: Iterable[Claim], *, batch_size: int = BATCH_SIZE, on_invalid: OnInvalid | None = None) -> list[Settlement]:
         """Settle claims in the order given, ``batch_size`` claims per transaction.
 
         Each transaction commits whole or not at all, so after a crash a claim is either wholly settled or
@@ -125,8 +125,9 @@ class Ledger:
         each bad claim is passed to ``on_invalid(index, claim, error)`` and skipped; the result then holds
         the settlements of the other claims, in order.
         """
-        if batch_size < 1:
-            raise InputError(f"batch_size must be at least 1, got {batch_size}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise InputError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
+        claims = claims if isinstance(claims, (list, tuple)) else list(claims)
         valid: list[tuple[int, Claim, tuple]] = []
         seen: dict[str, tuple] = {}
         for index, claim in enumerate(claims):

@@ -275,3 +275,9 @@ def test_clearing_a_state_seen_before_is_recorded_again(tmp_path: Path) -> None:
             (line.paid_assistance_fen, line.paid_subsidy_fen) for line in ledger.clear("p1", 2023).lines]
         assert 2_800_00 == ledger.usage("p1", 2023).outpatient.paid_fen
     assert [] == usage_mismatches(path)
+
+
+def test_settle_many_takes_any_iterable(ledger: Ledger) -> None:
+    """A generator of claims is settled like a list."""
+    settled = ledger.settle_many(claim(f"g{i}", (2023, 3, 1 + i), "inpatient", 1_000_00) for i in range(3))
+    assert ["g0", "g1", "g2"] == [s.claim_id for s in settled]
