@@ -107,6 +107,26 @@ def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) ->
     assert new.total_fen >= old.total_fen, f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}"
 
 
+def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
+    from medaid.batch.settle import settle_claims
+    from medaid.policy.registry import PolicyRegistry
+    from medaid.rules import assess_claims
+
+    claims = [attrs.evolve(c, claim_id=f"{person}-{i}") for person, cs in persons.items() for i, c in enumerate(cs)]
+    rows = [
+        {"claim_id": c.claim_id, "person_id": c.person_id, "district": "minhang", "date": c.date.isoformat(),
+         "category": "|".join(c.categories), "kind": c.kind, "self_pay": fen_to_yuan_str(c.self_pay_fen),
+         "resident_insurance": "true" if c.resident_insurance else "false"}
+        for c in claims
+    ]
+    table = settle_claims(rows, registry=PolicyRegistry([policy]), strict=True).table
+    batch = {row[0]: (row[1], row[2]) for row in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()}
+    for r in assess_claims(claims, lambda day: policy):
+        got = batch[r.claim.claim_id]
+        want = (fen_to_yuan_str(r.assistance_fen), fen_to_yuan_str(r.deductible_subsidy_fen))
+        assert (str(got[0]), str(got[1])) == want, f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}"
+
+
 def _only_raises(policy: Policy, base: Policy | None) -> str | None:
     if base is None:
         return "not a reform"
@@ -131,6 +151,8 @@ INVARIANTS: tuple[Invariant, ...] = (
               lambda p: mst.claim_sequences(p, one_category=True), _check_split),
     Invariant("dominance", "special_relief ≥ dibao ≥ low_income ≥ medical_poverty_1 ≥ medical_poverty_2, per kind",
               lambda p: mst.claim_sequences(p).map(lambda cs: [attrs.evolve(c, categories=("each category",)) for c in cs]), _check_dominance),
+    Invariant("batch", "the batch engine pays what the reference rules pay, claim by claim, to the fen",
+              lambda p: mst.persons(p, max_persons=3), _check_batch),
     Invariant("no_loser", "a reform that only raises ratios or caps never pays anyone less",
               lambda p: mst.claim_sequences(p), _check_no_loser, _only_raises),
 )
