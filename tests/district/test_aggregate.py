@@ -133,3 +133,6 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     frame.with_columns(pl.col("assistance").cast(pl.Float64)).write_parquet(path)
     with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
         read_settled(path)
+    frame.with_columns(pl.col("assistance") * -1).write_parquet(path)
+    with pytest.raises(InputError, match=r"s.parquet: row 1: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"):
+        read_settled(path)
