@@ -195,7 +195,12 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
             for value in frame.filter(missing)["date"].unique().to_list():
                 where = missing & (frame["date"].is_null() if value is None else frame["date"] == value)
                 try:
-                    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
+                    if isinstance(value, dt.datetime):
+                        day = value.date()
+                    elif isinstance(value, dt.date):
+                        day = value
+                    else:
+                        day = dt.date.fromisoformat(str(value or "").strip())
                     ids[value] = registry.medical_assistance(day).id
                 except ValueError:
                     _fail(path, frame, where, "date", "must be a date like 2023-05-01")
