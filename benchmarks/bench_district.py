@@ -1,6 +1,6 @@
 """`medaid district` on a Shanghai-sized year: read a settled-claims CSV and total it per district.
 
-Run: python benchmarks/bench_district.py [--rows 3600000] [--runs 3]
+Run: python benchmarks/bench_district.py [--rows 3600000] [--runs 3] [--parquet]
 Writes a synthetic settled file (16 districts, 2023 dates, amounts as yuan strings) to a temporary
 directory, then times read_settled + aggregate. It checks what it times: every district's total and
 the grand total against sums computed separately in integer fen, and city + district == total.
@@ -40,7 +40,10 @@ def make(rows: int, path: Path) -> dict[str, int]:
         "self_pay": yuan(self_pay), "assistance": yuan(assistance), "deductible_subsidy": yuan(subsidy),
         "policy_id": pl.Series(["medical-assistance-2023"]).gather(np.zeros(rows, dtype=np.int64)),
     })
-    frame.write_csv(path)
+    if path.suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
     expected = {}
     for index, d in enumerate(DISTRICTS):
         mask = district == index
@@ -52,9 +55,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3_600_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--parquet", action="store_true", help="Parquet with Decimal amounts (as `medaid claims` writes) instead of CSV.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "settled.csv"
+        path = Path(tmp) / ("settled.parquet" if args.parquet else "settled.csv")
         expected = make(args.rows, path)
         size = path.stat().st_size
         times, cpu = [], []
@@ -67,7 +71,7 @@ def main() -> None:
         assert expected == got, "district totals differ from the independent sums"
         assert sum(expected.values()) == report.total.total_fen
         assert all(g.city_fen + g.district_share_fen == g.total_fen for g in report.rows)
-    print(f"{args.rows:,} settled claims ({size / 2**20:.0f} MiB CSV), 16 districts: "
+    print(f"{args.rows:,} settled claims ({size / 2**20:.0f} MiB {path.suffix[1:]}), 16 districts: "
           f"read + aggregate median {statistics.median(times):.2f} s wall over {args.runs} runs (min {min(times):.2f} s), "
           f"CPU {statistics.median(cpu):.2f} s (all threads); totals checked")
 

@@ -11,54 +11,7 @@ from typing import Optional
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, user_errors
-
-_TEXT = {
-    "transfer_title": {
-        "en": "City-to-district transfer for medical assistance (10k yuan, 万元); city part of the audit {share} ({policy})",
-        "zh": "市对区城乡医疗救助专项转移支付（单位：万元；审计多支付资金市级承担 {share}，{policy}）",
-    },
-    "transfer_head": {
-        "en": ["District", "Clearing", "Pre-allocation", "Audit overpayment", "City part of audit", "Exact", "Transfer"],
-        "zh": ["区", "清算数", "预分配数", "审计多支付", "其中市级承担", "测算值", "建议下达数"],
-    },
-    "total": {"en": "Total", "zh": "合计"},
-    "transfer_note": {
-        "en": "Total {total} is the sum of the rounded rows; the unrounded total is {exact} ({once} if rounded once): "
-              "each district is rounded half up to whole 万元 before adding (D10).",
-        "zh": "合计 {total} 为各区取整后之和；未取整合计为 {exact}（一次取整为 {once}）：各区先四舍五入到万元再相加（D10）。",
-    },
-    "ma_title": {
-        "en": "Mutual aid (互助帮困) funding, {district}, {year} ({policy})",
-        "zh": "{district}{year}年市民社区医疗互助帮困筹资（{policy}）",
-    },
-    "ma_standard": {
-        "en": "Standard per participant {total} yuan (medical {medical} + care {care}); individual contribution {individual}",
-        "zh": "筹资标准每人 {total} 元（医疗 {medical} + 照护 {care}），其中个人缴费 {individual} 元",
-    },
-    "ma_head_person": {
-        "en": ["Per participant (yuan)", "Individual", "City", "District", "Town", "Total"],
-        "zh": ["每人（元）", "个人", "市级", "区级", "镇", "合计"],
-    },
-    "ma_head_units": {
-        "en": ["Participants (yuan)", "Number", "Individual", "City", "District", "Town", "Total"],
-        "zh": ["参加对象（元）", "人数", "个人", "市级", "区级", "镇", "合计"],
-    },
-    "town": {"en": "town (镇) participant", "zh": "镇参加对象"},
-    "street": {"en": "street (街道) participant", "zh": "街道参加对象"},
-    "towns": {"en": "town participants", "zh": "镇参加对象"},
-    "streets": {"en": "street participants", "zh": "街道参加对象"},
-    "provisional": {"en": "Provisional values used: {marks}", "zh": "使用了暂定取值：{marks}"},
-    "default_shares": {
-        "en": "{district} has no district/town split of its own in {policy}: the default (Minhang's) applies (D9).",
-        "zh": "{policy} 未载明{district}的区、镇分担比例，按默认（闵行区）比例计算（D9）。",
-    },
-}
-
-
-def _t(key: str, lang: str, **values: object):
-    text = _TEXT[key][lang]
-    return text.format(**values) if values else text
-
+from medaid.i18n.district import text
 
 def transfer(
     input_csv: Path = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元)."),
@@ -116,16 +69,16 @@ def _transfer_table(result, lang: str) -> None:
     from medaid.i18n.amounts import format_wan
     from medaid.i18n.table import render_table
 
-    typer.echo(_t("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id))
-    body = [_t("transfer_head", lang)]
+    typer.echo(text("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id))
+    body = [text("transfer_head", lang)]
     for cells in _transfer_cells(result):
         numbers = [format_wan(Decimal(c), lang, min_decimals=2) for c in cells[2:7]] + [format_wan(int(cells[7]), lang)]
         body.append([district(cells[0]).name(lang), *numbers])
     totals = _transfer_totals(result)
-    body.append([_t("total", lang), *(format_wan(Decimal(c), lang, min_decimals=2) for c in totals[:5]), format_wan(int(totals[5]), lang)])
+    body.append([text("total", lang), *(format_wan(Decimal(c), lang, min_decimals=2) for c in totals[:5]), format_wan(int(totals[5]), lang)])
     for line in render_table(body):
         typer.echo(line)
-    typer.echo(_t("transfer_note", lang, total=format_wan(result.total_wan, lang), exact=format_wan(result.exact_total_wan, lang),
+    typer.echo(text("transfer_note", lang, total=format_wan(result.total_wan, lang), exact=format_wan(result.exact_total_wan, lang),
                   once=format_wan(result.rounded_exact_total_wan, lang)))
 
 
@@ -153,7 +106,7 @@ def _transfer_json(result, lang: str) -> None:
         "total_unrounded": totals[4],
         "total_unrounded_rounded": str(result.rounded_exact_total_wan),
         "column_totals": dict(zip(keys[2:6], totals[:4])),
-        "note": _TEXT["transfer_note"]["en"].format(total=result.total_wan, exact=totals[4], once=result.rounded_exact_total_wan),
+        "note": text("transfer_note", "en", total=result.total_wan, exact=totals[4], once=result.rounded_exact_total_wan),
     })
 
 
@@ -232,43 +185,22 @@ def _mutual_aid_table(result, lang: str) -> None:
     def money(levels) -> list[str]:
         return [format_amount(v, lang) for v in (levels.individual_fen, levels.city_fen, levels.district_fen, levels.town_fen, levels.total_fen)]
 
-    typer.echo(_t("ma_title", lang, district=result.district.name(lang), year=result.year, policy=result.policy.id))
-    typer.echo(_t("ma_standard", lang, total=format_amount(standard.total_fen, lang), medical=format_amount(standard.medical_fen, lang),
+    typer.echo(text("ma_title", lang, district=result.district.name(lang), year=result.year, policy=result.policy.id))
+    typer.echo(text("ma_standard", lang, total=format_amount(standard.total_fen, lang), medical=format_amount(standard.medical_fen, lang),
                   care=format_amount(standard.care_fen, lang), individual=format_amount(standard.individual_fen, lang)))
-    for line in render_table([_t("ma_head_person", lang), *([_t(kind, lang), *money(levels)] for kind, levels in result.per_person.items())]):
+    for line in render_table([text("ma_head_person", lang), *([text(kind, lang), *money(levels)] for kind, levels in result.per_person.items())]):
         typer.echo(line)
-    units = [_t("ma_head_units", lang)]
+    units = [text("ma_head_units", lang)]
     for unit in result.units:
-        name = _t(unit.participants.unit, lang) if unit.participants.unit in ("towns", "streets") else unit.participants.unit
+        name = text(unit.participants.unit, lang) if unit.participants.unit in ("towns", "streets") else unit.participants.unit
         units.append([name, format_count(unit.participants.count, lang), *money(unit.levels)])
-    units.append([_t("total", lang), format_count(result.participants(), lang), *money(result.totals)])
+    units.append([text("total", lang), format_count(result.participants(), lang), *money(result.totals)])
     for line in render_table(units):
         typer.echo(line)
     if result.default_shares and result.district.id != "minhang":
-        typer.echo(_t("default_shares", lang, district=result.district.name(lang), policy=result.policy.id))
+        typer.echo(text("default_shares", lang, district=result.district.name(lang), policy=result.policy.id))
     if result.provisional:
-        typer.echo(_t("provisional", lang, marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items())))
-
-
-_DISTRICT_TEXT = {
-    "title": {
-        "en": "Medical assistance by district ({unit}); city : district funding {shares} ({policies}); {rows} claims read",
-        "zh": "分区医疗救助情况（单位：{unit}；市、区分担 {shares}，{policies}；读入 {rows} 条结算记录）",
-    },
-    "head": {
-        "en": ["District", "Persons", "Inpatient times", "Outpatient times", "Self-pay", "Inpatient aid", "Outpatient aid",
-               "Deductible subsidy", "Total", "City share", "District share"],
-        "zh": ["区", "救助人数", "住院人次", "门急诊人次", "自负费用", "住院救助", "门急诊救助", "起付线补助", "救助合计", "市级承担", "区级承担"],
-    },
-    "category": {"en": "Category", "zh": "救助类别"},
-    "kind": {"en": "Kind", "zh": "类型"},
-    "inpatient": {"en": "inpatient", "zh": "住院"},
-    "outpatient": {"en": "outpatient", "zh": "门急诊"},
-    "note": {
-        "en": "Persons and person-times count claims with a payment; the city and district shares of each policy version's total add up to it exactly.",
-        "zh": "人数、人次按有救助支付的结算记录统计；各政策版本的救助合计按分担比例拆分，市级与区级之和与合计相等。",
-    },
-}
+        typer.echo(text("provisional", lang, marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items())))
 
 
 def district_report(
@@ -306,11 +238,11 @@ def district_report(
 
             write_xlsx(report, output, lang)
         else:
-            text = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit)
+            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit)
             if output is None:
-                typer.echo(text, nl=False)
+                typer.echo(rendered, nl=False)
             else:
-                output.write_text(text, encoding="utf-8")
+                output.write_text(rendered, encoding="utf-8")
         if chart is not None:
             from medaid.district.chart import write_chart
 
@@ -324,28 +256,27 @@ def _district_table(report, lang: str, unit: str) -> str:
     from medaid.i18n.amounts import format_amount, unit_label
     from medaid.i18n.table import render_table
 
-    text = _DISTRICT_TEXT
     shares = sorted({f"{format_ratio(p.funding.city_share_ppm, lang)} : {format_ratio(p.funding.district_share_ppm, lang)}" for p in report.policies})
-    lines = [text["title"][lang].format(unit=unit_label(unit, lang), shares=", ".join(shares),
+    lines = [text("district_title", lang, unit=unit_label(unit, lang), shares=", ".join(shares),
                                         policies=", ".join(p.id for p in report.policies), rows=format_count(report.rows_read, lang))]
     detail = report.by.split(",")[1:]
-    head = list(text["head"][lang])
+    head = list(text("district_head", lang))
     if detail:
-        head.insert(1, text[detail[0]][lang])
+        head.insert(1, text(detail[0], lang))
     body = [head]
     for group in (*report.rows, report.total):
-        name = group.district.name(lang) if group.district else _TEXT["total"][lang]
+        name = group.district.name(lang) if group.district else text("total", lang)
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text[value][lang] if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
         cells += [format_count(v, lang) for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])]
         cells += [format_amount(v, lang, unit) for v in (
             group.self_pay_fen, group.assistance_fen["inpatient"], group.assistance_fen["outpatient"], group.deductible_subsidy_fen,
             group.total_fen, group.city_fen, group.district_share_fen)]
         body.append(cells)
     lines += render_table(body, left=1 + len(detail))
-    lines.append(text["note"][lang])
+    lines.append(text("district_note", lang))
     return "\n".join(lines) + "\n"
 
 

@@ -110,10 +110,15 @@ def read_settled(path: Path | str) -> "pl.DataFrame":
         raise InputError(f"{path}: missing column {', '.join(missing)}; found {', '.join(names)}")
     columns = [*REQUIRED, *(name for name in OPTIONAL if name in names)]
     frame = lazy.select(columns).collect()
-    for name, dtype in frame.schema.items():
+    for name in AMOUNTS:
+        dtype = frame.schema[name]
         if dtype.is_float():
             raise InputError(f"{path}: column {name} holds floating-point numbers; give amounts as yuan strings or decimals")
-    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, dtype in frame.schema.items() if dtype != pl.String)
+        if not (dtype == pl.String or dtype.is_integer() or (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= 2)):
+            raise InputError(f"{path}: column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}")
+    # Amounts and dates keep their type (Parquet decimals are converted directly); names become text.
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, dtype in frame.schema.items()
+                               if dtype != pl.String and c not in (*AMOUNTS, "date"))
     return _normalise(frame, str(path))
 
 
@@ -122,28 +127,37 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
     stripped only from a column that has them (stripping every column of a big file costs seconds)."""
     import polars as pl
 
-    text = ("person_id", "district", "kind", *AMOUNTS)
-    spaced = frame.select(pl.col(name).str.contains(r"^\s|\s$").any() for name in text).row(0)
-    frame = frame.with_columns(pl.col(name).str.strip_chars() for name, has in zip(text, spaced) if has)
+    texts = [name for name in AMOUNTS if frame.schema[name] == pl.String]
+    numbers = [name for name in AMOUNTS if name not in texts]
+    checked = ("person_id", "district", "kind", *texts)
+    spaced = frame.select(pl.col(name).str.contains(r"^\s|\s$").any() for name in checked).row(0)
+    frame = frame.with_columns(pl.col(name).str.strip_chars() for name, has in zip(checked, spaced) if has)
     # All checks in one parallel pass; only a failing one is looked at row by row.
     empty = [(pl.col(name).is_null() | (pl.col(name) == "")).any().alias(name) for name in ("person_id", "district", "kind")]
-    checks = frame.select(*empty, (~pl.col("kind").is_in(KINDS)).any().alias("bad_kind"),
-                          *((~pl.col(name).fill_null("").str.contains(_YUAN)).any().alias(f"bad_{name}") for name in AMOUNTS)).row(0, named=True)
+    checks = frame.select(
+        *empty, (~pl.col("kind").is_in(KINDS)).any().alias("bad_kind"),
+        *((~pl.col(name).fill_null("").str.contains(_YUAN)).any().alias(f"bad_{name}") for name in texts),
+        *((pl.col(name).is_null() | (pl.col(name) < 0) | (pl.col(name) >= 10**15)).any().alias(f"bad_{name}") for name in numbers),
+    ).row(0, named=True)
     for name in ("person_id", "district", "kind"):
         if checks[name]:
             _fail(path, frame, frame[name].is_null() | (frame[name] == ""), name, "is empty")
     if checks["bad_kind"]:
         _fail(path, frame, ~frame["kind"].is_in(KINDS), "kind", f"must be {' or '.join(KINDS)}")
-    for name in AMOUNTS:
+    for name in texts:
         if checks[f"bad_{name}"]:
             _fail(path, frame, ~frame[name].fill_null("").str.contains(_YUAN), name, "must be yuan with at most two decimals (e.g. 1234.50)")
+    for name in numbers:
+        if checks[f"bad_{name}"]:
+            _fail(path, frame, frame[name].is_null() | (frame[name] < 0) | (frame[name] >= 10**15), name, "must be yuan ≥ 0")
     names = {}
     for value in frame["district"].unique().to_list():
         try:
             names[value] = district(value).id
         except InputError:
             _fail(path, frame, frame["district"] == value, "district", "is not a Shanghai district (an id like minhang or a name like 闵行区)")
-    # Every amount has passed the pattern (digits, at most two decimals), so the decimal cast is exact.
+    # Every text amount has passed the pattern (digits, at most two decimals), and a decimal column has at
+    # most two decimals, so the conversion to fen is exact.
     return frame.with_columns(
         pl.col("district").replace_strict(names, return_dtype=_district_enum()),
         *((pl.col(name).cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64).alias(name) for name in AMOUNTS),
@@ -178,16 +192,22 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
             import datetime as dt
 
             ids = {}
-            dates = frame["date"].fill_null("")
-            for text in frame.filter(missing)["date"].fill_null("").unique().to_list():
+            for value in frame.filter(missing)["date"].unique().to_list():
+                where = missing & (frame["date"].is_null() if value is None else frame["date"] == value)
                 try:
-                    ids[text] = registry.medical_assistance(dt.date.fromisoformat(text)).id
+                    if isinstance(value, dt.datetime):
+                        day = value.date()
+                    elif isinstance(value, dt.date):
+                        day = value
+                    else:
+                        day = dt.date.fromisoformat(str(value or "").strip())
+                    ids[value] = registry.medical_assistance(day).id
                 except ValueError:
-                    _fail(path, frame, missing & (dates == text), "date", "must be a date like 2023-05-01")
+                    _fail(path, frame, where, "date", "must be a date like 2023-05-01")
                 except MedaidError as exc:
-                    _fail(path, frame, missing & (dates == text), "date", f"is outside every policy version ({exc})")
+                    _fail(path, frame, where, "date", f"is outside every policy version ({exc})")
             frame = frame.with_columns(
-                pl.when(missing).then(pl.col("date").fill_null("").replace_strict(ids, default="")).otherwise(pl.col("policy_id")).alias("policy_id"))
+                pl.when(missing).then(pl.col("date").replace_strict(ids, default="", return_dtype=pl.String)).otherwise(pl.col("policy_id")).alias("policy_id"))
         elif default_policy is not None:
             frame = frame.with_columns(pl.when(missing).then(pl.lit(default_policy.id)).otherwise(pl.col("policy_id")).alias("policy_id"))
         else:

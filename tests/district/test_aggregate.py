@@ -133,3 +133,24 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     frame.with_columns(pl.col("assistance").cast(pl.Float64)).write_parquet(path)
     with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
         read_settled(path)
+    frame.with_columns(pl.col("assistance") * -1).write_parquet(path)
+    with pytest.raises(InputError, match=r"s.parquet: row 1: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"):
+        read_settled(path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(people)
+def test_csv_round_trip_gives_the_same_report(tmp_path_factory, persons) -> None:
+    """Written as yuan strings and read back, the settled claims give the report of the in-memory results."""
+    from medaid.money import fen_to_yuan_str
+
+    pairs = settle(persons)
+    path = tmp_path_factory.mktemp("rt") / "settled.csv"
+    lines = [HEADER.strip() + ",policy_id"]
+    for name, r in pairs:
+        lines.append(",".join([r.claim.person_id, name, r.claim.kind, fen_to_yuan_str(r.claim.self_pay_fen), fen_to_yuan_str(r.assistance_fen),
+                               fen_to_yuan_str(r.deductible_subsidy_fen), r.claim.date.isoformat(), r.policy_id]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_file = aggregate(read_settled(path), registry=REGISTRY)
+    in_memory = aggregate(frame_from_results(pairs), registry=REGISTRY)
+    assert in_memory.rows == from_file.rows and in_memory.total == from_file.total

@@ -84,3 +84,19 @@ def test_bad_participants_csv(tmp_path, content, message) -> None:
     with pytest.raises(InputError) as info:
         read_participants_csv(path)
     assert message in str(info.value)
+
+
+def test_a_district_split_of_its_own_overrides_the_default() -> None:
+    """A policy value for Pudong's town split (here 50/30/20) is used for Pudong only."""
+    import attrs
+
+    from medaid.policy.model import MutualAidShares
+
+    policy = mutual_aid_policy(REGISTRY, 2022)
+    own = MutualAidShares(500_000, 300_000, 200_000, policy.shares["town"].citation)
+    changed = attrs.evolve(policy, district_shares={"pudong": {"town": own}})
+    pudong = mutual_aid_funding(changed, district("pudong"), [Participants("t", "town", 10)])
+    minhang = mutual_aid_funding(changed, district("minhang"), [Participants("t", "town", 10)])
+    assert (93300, 62200, False) == (pudong.per_person["town"].district_fen, pudong.per_person["town"].town_fen, pudong.default_shares)
+    assert (77750, True) == (minhang.per_person["town"].district_fen, minhang.default_shares)
+    assert 10 * 324000 == pudong.totals.total_fen
