@@ -212,6 +212,7 @@ def district_report(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     policy_id: Optional[str] = typer.Option(None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."),
+    reform: Optional[str] = typer.Option(None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."),
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -232,7 +233,13 @@ def district_report(
         default_policy = registry.resolve(policy_id) if policy_id else None
         if default_policy is not None and not isinstance(default_policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
-        report = aggregate(read_settled(settled_claims), by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+        if reform:
+            from medaid.whatif.caseload import resettled
+
+            registry, frame = resettled(settled_claims, reform, registry)
+        else:
+            frame = read_settled(settled_claims)
+        report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
             from medaid.district.xlsx import write_xlsx
 

@@ -16,7 +16,7 @@ from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
 
-__all__ = ["GROUPINGS", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
+__all__ = ["GROUPINGS", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
 
 #: --by choices and the settled-table columns they group on.
 GROUPINGS = {"district": ("district_id",), "category": ("category",), "kind": ("kind",), "district,category": ("district_id", "category"), "district,kind": ("district_id", "kind")}
@@ -38,6 +38,25 @@ def settle_fen(table: Any, registry: PolicyRegistry):
     result = settle_claims(table, registry=registry)
     total = result.table.select(((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64)).to_series()
     return result.table, total, result.rejects
+
+
+def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
+    """Settle a claims file (settled or not: its input columns are what count) under a reform; return the
+    reform's registry and the settled frame in the form ``medaid.district.aggregate`` reads."""
+    import tempfile
+    from pathlib import Path
+
+    from medaid.batch.settle import settle_claims
+    from medaid.district.aggregate import read_settled
+
+    reform = registry.resolve(reform_ref)
+    if reform.extends is None:
+        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_ref}")
+    reformed = substitute(registry, reform)
+    with tempfile.TemporaryDirectory() as folder:
+        settled = Path(folder) / "reform.parquet"
+        settle_claims(path, registry=reformed, output=settled)
+        return reformed, read_settled(settled)
 
 
 @attrs.frozen
