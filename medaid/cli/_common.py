@@ -50,3 +50,15 @@ def echo_json(data: object) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def report_options(output_format: str, formats: tuple[str, ...], unit: str, lang: str | None, output, chart) -> tuple[str, str, str]:
+    """Check the options the report commands share (--format, --unit, --lang, --output, --chart)."""
+    output_format = choice(output_format, formats, "--format")
+    unit = choice(unit, ("wan", "yuan"), "--unit")
+    language = lang_option(lang)
+    if output_format == "xlsx" and output is None:
+        raise InputError("--format xlsx needs --output FILE.xlsx")
+    if chart is not None and chart.suffix.lower() != ".png":
+        raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
+    return output_format, unit, language

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, echo_json, lang_option, user_errors
+from medaid.cli._common import choice, echo_json, lang_option, report_options, user_errors
 from medaid.i18n.district import text
 
 def transfer(
@@ -222,13 +222,7 @@ def district_report(
         from medaid.policy.registry import default_registry
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
-        output_format = choice(output_format, ("table", "csv", "json", "xlsx"), "--format")
-        unit = choice(unit, ("wan", "yuan"), "--unit")
-        lang = lang_option(lang)
-        if output_format == "xlsx" and output is None:
-            raise InputError("--format xlsx needs --output FILE.xlsx")
-        if chart is not None and chart.suffix.lower() != ".png":
-            raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
+        output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
         registry = default_registry()
         default_policy = registry.resolve(policy_id) if policy_id else None
         if default_policy is not None and not isinstance(default_policy, Policy):

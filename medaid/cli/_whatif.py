@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, lang_option, user_errors
+from medaid.cli._common import choice, report_options, user_errors
 
 _TEXT = {
     "en": {
@@ -47,12 +47,7 @@ def compare(
         from medaid.whatif.caseload import GROUPINGS, compare_caseload
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
-        output_format = choice(output_format, ("table", "csv", "json", "xlsx"), "--format")
-        unit = choice(unit, ("wan", "yuan"), "--unit")
-        lang = lang_option(lang)
-        if output_format == "xlsx" and output is None:
-            raise InputError("--format xlsx needs --output FILE.xlsx")
-        _check_chart(chart)
+        output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
@@ -86,10 +81,7 @@ def sweep(
         from medaid.policy.registry import default_registry
         from medaid.whatif.caseload import sweep as run_sweep
 
-        output_format = choice(output_format, ("table", "csv", "json"), "--format")
-        unit = choice(unit, ("wan", "yuan"), "--unit")
-        lang = lang_option(lang)
-        _check_chart(chart)
+        output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
         result = run_sweep(claims, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         _emit(render(result, lang, unit), output)
@@ -97,13 +89,6 @@ def sweep(
             from medaid.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
-
-
-def _check_chart(chart: Optional[Path]) -> None:
-    from medaid.errors import InputError
-
-    if chart is not None and chart.suffix.lower() != ".png":
-        raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
