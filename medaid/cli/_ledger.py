@@ -21,7 +21,7 @@ _SHOWN_REJECTS = 20
 
 @app.command("settle")
 def settle(
-    claims: str = typer.Argument(..., help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
+    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
     db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
@@ -36,9 +36,13 @@ def settle(
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
+        from medaid.errors import InputError
         from medaid.ledger import Ledger
         from medaid.ledger.claims_file import COLUMNS, RejectedRow, read_claims
         from medaid.money import fen_to_yuan_str, ppm_to_str
+
+        if batch_size < 1:
+            raise InputError(f"--batch-size must be at least 1, got {batch_size}")
 
         rows, rejected = read_claims(claims)
         total = len(rows) + len(rejected)
@@ -100,7 +104,7 @@ def settle(
 
 @app.command("show")
 def show(
-    person: str = typer.Argument(..., help="The person_id."),
+    person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     db: str = _DB,
     year: Optional[int] = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
@@ -124,7 +128,7 @@ def show(
 
 @app.command("reverse")
 def reverse(
-    claim_id: str = typer.Argument(..., help="The claim to reverse."),
+    claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="The claim to reverse."),
     db: str = _DB,
     reason: str = typer.Option(..., "--reason", help="Why (recorded with the reversal)."),
 ) -> None:
@@ -143,7 +147,7 @@ def reverse(
 
 @app.command("clear")
 def clear(
-    person: str = typer.Argument(..., help="The person_id."),
+    person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     year: int = typer.Option(..., "--year", help="The calendar year to recompute."),
     db: str = _DB,
     apply: bool = typer.Option(False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."),

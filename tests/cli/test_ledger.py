@@ -109,6 +109,7 @@ def test_show_reverse_clear(tmp_path: Path, claims: Path) -> None:
     (["ledger", "settle", "{tmp}/missing.csv", "--db", "{db}"], "cannot read the claims file"),
     (["ledger", "settle", "{claims}", "--db", "{db}", "--synchronous", "SOMETIMES"], "synchronous must be one of"),
     (["ledger", "show", "p1", "--db", "{claims}"], "not a medaid ledger"),
+    (["ledger", "settle", "{claims}", "--db", "{db}", "--batch-size", "0"], "--batch-size must be at least 1"),
 ])
 def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path, claims: Path, args: list[str], message: str) -> None:
     """Each mistake is one line on stderr, exit 2, and the ledger file is unchanged."""
