@@ -65,6 +65,7 @@ def settle(
         counts = {"settled": 0, "duplicate": 0, "reversed": 0}
         paid = 0
         ratios: dict[int, str] = {}
+        marks: dict[tuple[str, ...], str] = {}
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
             writer = csv.writer(handle, lineterminator="\n")
@@ -77,9 +78,10 @@ def settle(
                 if s.status == "settled":
                     paid += s.assistance_fen + s.deductible_subsidy_fen
                 ratio = ratios.get(s.ratio_ppm) or ratios.setdefault(s.ratio_ppm, ppm_to_str(s.ratio_ppm))
+                provisional = marks.get(s.provisional) or marks.setdefault(s.provisional, "|".join(s.provisional))
                 writer.writerow(values + (
                     fen_to_yuan_str(s.eligible_fen), ratio, fen_to_yuan_str(s.assistance_fen),
-                    fen_to_yuan_str(s.deductible_subsidy_fen), s.policy_id, "|".join(s.provisional), s.status,
+                    fen_to_yuan_str(s.deductible_subsidy_fen), s.policy_id, provisional, s.status,
                 ))
         finally:
             if output:
