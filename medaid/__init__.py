@@ -36,6 +36,8 @@ _EXPORTS = {
     "PolicyError": "medaid.errors",
     "parse_yuan": "medaid.money",
     "fen_to_yuan_str": "medaid.money",
+    "settle_claims": "medaid.batch",
+    "SettlementResult": "medaid.batch",
 }
 
 __all__ = ["__version__", *_EXPORTS]

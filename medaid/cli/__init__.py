@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _ledger, _policy, _testing
+from medaid.cli import _calc, _claims, _district, _ledger, _policy, _synth, _testing, _whatif
 
 app = typer.Typer(
     name="medaid",
@@ -21,6 +21,13 @@ app.add_typer(_policy.app, name="policy")
 app.command("test")(_testing.test)
 app.command("check")(_testing.check)
 app.add_typer(_ledger.app, name="ledger")
+app.command("district")(_district.district_report)
+app.command("mutual-aid")(_district.mutual_aid)
+app.command("transfer")(_district.transfer)
+app.command("claims")(_claims.claims)
+app.add_typer(_synth.app, name="synth")
+app.command("compare")(_whatif.compare)
+app.command("sweep")(_whatif.sweep)
 
 
 @app.callback()

@@ -30,7 +30,7 @@ from medaid.policy.model import (
     Source,
 )
 
-__all__ = ["read_toml", "build_policy", "load_policy_file", "load_reform", "AnyPolicy"]
+__all__ = ["read_toml", "build_policy", "load_policy_file", "load_reform", "apply_changes", "AnyPolicy"]
 
 AnyPolicy = Policy | MutualAidPolicy
 SCHEMES = ("medical_assistance", "mutual_aid")
@@ -73,31 +73,40 @@ def load_reform(path: Path | str, resolve: Callable[[str], AnyPolicy]) -> AnyPol
     base_id = reform.get("extends")
     if not isinstance(base_id, str):
         raise PolicyError("a reform file needs extends = \"<policy id>\"", where=f"{path}: extends")
-    base = resolve(base_id)
+    changes = {k: v for k, v in reform.items() if k != "extends"}
+    changes.setdefault("id", f"{base_id}+{path.stem}")
+    return apply_changes(resolve(base_id), changes, where=str(path), title=f"reform file {path.name} (what-if, not law)", raw=raw)
+
+
+def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, title: str, raw: bytes) -> AnyPolicy:
+    """``base`` with ``changes`` (a reform's tables) merged over it and validated; ``where`` is blamed for
+    problems in the changed keys, and ``raw`` (the changes as written) enters the content hash."""
     base_data: dict[str, Any] = {}
     base_raws: list[bytes] = []
     for base_path in base.paths:
         data, base_raw = read_toml(Path(base_path))
         base_raws.append(base_raw)
         base_data = _merge(base_data, {k: v for k, v in data.items() if k != "extends"})
-    changes = {k: v for k, v in reform.items() if k != "extends"}
-    changes.setdefault("id", f"{base_id}+{path.stem}")
-    changes.setdefault("sources", {}).setdefault(
-        REFORM_SOURCE, {"title": f"reform file {path.name} (what-if, not law)"}
-    )
+    changes = _copy(changes)
+    changes.setdefault("id", f"{base.id}+what-if")
+    changes.setdefault("sources", {}).setdefault(REFORM_SOURCE, {"title": title})
     _cite_reform(changes)
     merged = _merge(base_data, changes)
 
     def blame(key: str) -> str:
-        return str(path) if _has_path(changes, key) else base.paths[0]
+        return where if _has_path(changes, key) else base.paths[0]
 
     return build_policy(
         merged,
-        paths=(*base.paths, str(path)),
+        paths=(*base.paths, where),
         content_hash=_hash([*base_raws, raw]),
         blame=blame,
-        extends=base_id,
+        extends=base.id,
     )
+
+
+def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _copy(v) if isinstance(v, Mapping) else v for k, v in data.items()}
 
 
 def build_policy(

@@ -1,6 +1,6 @@
 """The reference rules: pure functions from a claim (or a person's claims) and a policy to an assessment."""
 
-from medaid.rules.assess import assess_claim, assess_person, assess_person_year
+from medaid.rules.assess import assess_claim, assess_claims, assess_person, assess_person_year
 from medaid.rules.model import Assessment, Claim, ClaimResult, Step, Usage
 
-__all__ = ["Assessment", "Claim", "ClaimResult", "Step", "Usage", "assess_claim", "assess_person", "assess_person_year"]
+__all__ = ["Assessment", "Claim", "ClaimResult", "Step", "Usage", "assess_claim", "assess_claims", "assess_person", "assess_person_year"]

@@ -18,7 +18,7 @@ from medaid.rules.model import Assessment, Claim, ClaimResult, TraceEntry, Usage
 from medaid.rules.outpatient import offset_for_claim, subsidy_for_claim
 from medaid.rules.ratio import select_category
 
-__all__ = ["assess_claim", "assess_person", "assess_person_year"]
+__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_claims"]
 
 KINDS = ("inpatient", "outpatient")
 PolicyFor = Callable[[dt.date], Policy]
@@ -130,6 +130,22 @@ def assess_person_year(
         Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),
     ]
     return assess_person(claims, policy_for)
+
+
+def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
+    """Many persons' claims: each person assessed in date order (ties in input order), results in input order.
+
+    This per-claim loop is the reference the batch engine and the ledger are tested against.
+    """
+    by_person: dict[str, list[tuple[int, Claim]]] = {}
+    for index, claim in enumerate(claims):
+        by_person.setdefault(claim.person_id, []).append((index, claim))
+    results: dict[int, ClaimResult] = {}
+    for rows in by_person.values():
+        rows.sort(key=lambda row: row[1].date)
+        for (index, _claim), result in zip(rows, assess_person([claim for _i, claim in rows], policy_for).claims):
+            results[index] = result
+    return [results[index] for index in range(len(results))]
 
 
 def _by_date(claim: Claim) -> dt.date:

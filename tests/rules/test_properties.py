@@ -105,3 +105,21 @@ def test_highest_ratio_rule_is_at_least_each_category(cats, day, inpatient, outp
     for kind in ("inpatient",):
         best = max(assess_person_year((c,), day, POLICY_FOR, **kwargs).assistance_fen(kind) for c in cats)
         assert together.assistance_fen(kind) == best
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.sampled_from("abc"), claims()), min_size=1, max_size=12))
+def test_assess_claims_equals_assess_person_per_person(rows) -> None:
+    """Many persons' claims in one call give each person's own assessment, in input order."""
+    import attrs
+
+    from medaid.rules import assess_claims
+
+    batch = [attrs.evolve(claim, person_id=person, claim_id=str(i)) for i, (person, claim) in enumerate(rows)]
+    results = assess_claims(batch, POLICY_FOR)
+    assert [c.claim_id for c in batch] == [r.claim.claim_id for r in results]
+    for person in "abc":
+        mine = [c for c in batch if c.person_id == person]
+        if mine:
+            expected = {r.claim.claim_id: r.assistance_fen for r in assess_person(mine, POLICY_FOR).claims}
+            assert expected == {r.claim.claim_id: r.assistance_fen for r in results if r.claim.person_id == person}

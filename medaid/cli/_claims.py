@@ -1,0 +1,91 @@
+"""``medaid claims``: settle a file of claims (理赔结算) with running annual caps; rejects and a summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from medaid.cli._common import user_errors
+
+#: Inputs above this many rows get a progress bar (on a terminal only).
+PROGRESS_ROWS = 100_000
+
+
+def claims(
+    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv or .parquet (columns: see docs/claims.md)."),
+    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet."),
+    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go (default: OUTPUT's name + .rejects.csv, written only if any)."),
+    output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
+) -> None:
+    """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
+    with user_errors():
+        from medaid.batch import settle_claims
+        from medaid.batch.io import table_format
+
+        fmt = table_format(output, output_format)
+        progress = _Progress()
+        try:
+            result = settle_claims(source, output=output, registry=None, strict=strict, output_format=fmt, progress=progress)
+        finally:
+            progress.close()
+        summary = result.summary
+        if summary.rejected:
+            target = Path(rejects) if rejects else _default_rejects(Path(output))
+            from medaid.batch.io import write_table
+
+            write_table(result.rejects, target)
+        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
+        if summary.rejected:
+            first = result.rejects.row(0, named=True)
+            typer.echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
+        typer.echo(_summary_table(summary))
+
+
+def _default_rejects(output: Path) -> Path:
+    return output.with_name(output.stem + ".rejects.csv")
+
+
+def _summary_table(summary) -> str:
+    """The end-of-run table: claims, persons, assistance by kind, subsidy, caps that bound."""
+    from medaid.money import fen_to_yuan_str
+
+    rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
+    for kind in ("inpatient", "outpatient"):
+        rows.append((kind, str(summary.claims[kind]), "", fen_to_yuan_str(summary.assistance_fen[kind]),
+                     str(summary.cap_bound_claims[kind]), str(summary.cap_bound_persons[kind])))
+    rows.append(("deductible subsidy", "", "", fen_to_yuan_str(summary.deductible_subsidy_fen), "", ""))
+    rows.append(("total", str(summary.settled), str(summary.persons), fen_to_yuan_str(summary.total_fen), "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    lines.append(f"policy versions: {', '.join(summary.policy_ids) or '-'}")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """Stages read → validate → settle → write as a bar on stderr; only on a terminal and for big inputs."""
+
+    STAGES = ("read", "validate", "settle", "write", "done")
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._task = None
+
+    def __call__(self, stage: str, rows: int | None) -> None:
+        if self._bar is None and rows is not None and rows > PROGRESS_ROWS and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task(f"{rows:,} claims: {stage}", total=len(self.STAGES) - 1)
+            self._bar.start()
+            self._bar.update(self._task, completed=self.STAGES.index(stage))
+        elif self._bar is not None:
+            self._bar.update(self._task, completed=self.STAGES.index(stage), description=f"{rows:,} claims: {stage}")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()

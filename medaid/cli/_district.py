@@ -1,0 +1,370 @@
+"""``medaid district``, ``medaid mutual-aid`` and ``medaid transfer``: what a district bureau budgets.
+
+Parsing and formatting only; the figures come from :mod:`medaid.district`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from medaid.cli._common import choice, echo_json, lang_option, user_errors
+
+_TEXT = {
+    "transfer_title": {
+        "en": "City-to-district transfer for medical assistance (10k yuan, 万元); city part of the audit {share} ({policy})",
+        "zh": "市对区城乡医疗救助专项转移支付（单位：万元；审计多支付资金市级承担 {share}，{policy}）",
+    },
+    "transfer_head": {
+        "en": ["District", "Clearing", "Pre-allocation", "Audit overpayment", "City part of audit", "Exact", "Transfer"],
+        "zh": ["区", "清算数", "预分配数", "审计多支付", "其中市级承担", "测算值", "建议下达数"],
+    },
+    "total": {"en": "Total", "zh": "合计"},
+    "transfer_note": {
+        "en": "Total {total} is the sum of the rounded rows; the unrounded total is {exact} ({once} if rounded once): "
+              "each district is rounded half up to whole 万元 before adding (D10).",
+        "zh": "合计 {total} 为各区取整后之和；未取整合计为 {exact}（一次取整为 {once}）：各区先四舍五入到万元再相加（D10）。",
+    },
+    "ma_title": {
+        "en": "Mutual aid (互助帮困) funding, {district}, {year} ({policy})",
+        "zh": "{district}{year}年市民社区医疗互助帮困筹资（{policy}）",
+    },
+    "ma_standard": {
+        "en": "Standard per participant {total} yuan (medical {medical} + care {care}); individual contribution {individual}",
+        "zh": "筹资标准每人 {total} 元（医疗 {medical} + 照护 {care}），其中个人缴费 {individual} 元",
+    },
+    "ma_head_person": {
+        "en": ["Per participant (yuan)", "Individual", "City", "District", "Town", "Total"],
+        "zh": ["每人（元）", "个人", "市级", "区级", "镇", "合计"],
+    },
+    "ma_head_units": {
+        "en": ["Participants (yuan)", "Number", "Individual", "City", "District", "Town", "Total"],
+        "zh": ["参加对象（元）", "人数", "个人", "市级", "区级", "镇", "合计"],
+    },
+    "town": {"en": "town (镇) participant", "zh": "镇参加对象"},
+    "street": {"en": "street (街道) participant", "zh": "街道参加对象"},
+    "towns": {"en": "town participants", "zh": "镇参加对象"},
+    "streets": {"en": "street participants", "zh": "街道参加对象"},
+    "provisional": {"en": "Provisional values used: {marks}", "zh": "使用了暂定取值：{marks}"},
+    "default_shares": {
+        "en": "{district} has no district/town split of its own in {policy}: the default (Minhang's) applies (D9).",
+        "zh": "{policy} 未载明{district}的区、镇分担比例，按默认（闵行区）比例计算（D9）。",
+    },
+}
+
+
+def _t(key: str, lang: str, **values: object):
+    text = _TEXT[key][lang]
+    return text.format(**values) if values else text
+
+
+def transfer(
+    input_csv: Path = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元)."),
+    output_format: str = typer.Option("table", "--format", help="table, csv or json."),
+    policy_id: str = typer.Option("medical-assistance-2023", "--policy", help="Medical-assistance policy id or reform file giving the city's share of the audit."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+) -> None:
+    """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
+    with user_errors():
+        from medaid.district.transfer import compute_transfer, read_transfer_csv
+        from medaid.errors import InputError
+        from medaid.policy.model import Policy
+        from medaid.policy.registry import default_registry
+
+        output_format = choice(output_format, ("table", "csv", "json"), "--format")
+        lang = lang_option(lang)
+        policy = default_registry().resolve(policy_id)
+        if not isinstance(policy, Policy):
+            raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
+        result = compute_transfer(read_transfer_csv(input_csv), policy)
+        {"table": _transfer_table, "csv": _transfer_csv, "json": _transfer_json}[output_format](result, lang)
+
+
+def _micro_wan(micro_fen: int) -> str:
+    """Millionths of a fen as an exact 万元 string."""
+    from decimal import Decimal
+
+    from medaid.district.transfer import FEN_PER_WAN, exact_wan_str
+    from medaid.money import PPM
+
+    return exact_wan_str(Decimal(micro_fen) / (PPM * FEN_PER_WAN))
+
+
+def _transfer_cells(result) -> list[tuple[str, ...]]:
+    from medaid.district.transfer import exact_wan_str, wan_str
+
+    return [(row.district.id, row.district.name_zh, wan_str(row.input.clearing_fen), wan_str(row.input.pre_allocation_fen),
+             wan_str(row.input.audit_overpayment_fen), _micro_wan(row.audit_city_micro_fen), exact_wan_str(row.exact_wan),
+             str(row.transfer_wan)) for row in result.rows]
+
+
+def _transfer_totals(result) -> tuple[str, ...]:
+    from medaid.district.transfer import exact_wan_str, wan_str
+
+    return (wan_str(result.column_total_fen("clearing_fen")), wan_str(result.column_total_fen("pre_allocation_fen")),
+            wan_str(result.column_total_fen("audit_overpayment_fen")), _micro_wan(sum(row.audit_city_micro_fen for row in result.rows)),
+            exact_wan_str(result.exact_total_wan), str(result.total_wan))
+
+
+def _transfer_table(result, lang: str) -> None:
+    from decimal import Decimal
+
+    from medaid.districts import district
+    from medaid.i18n import format_ratio
+    from medaid.i18n.amounts import format_wan
+    from medaid.i18n.table import render_table
+
+    typer.echo(_t("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id))
+    body = [_t("transfer_head", lang)]
+    for cells in _transfer_cells(result):
+        numbers = [format_wan(Decimal(c), lang, min_decimals=2) for c in cells[2:7]] + [format_wan(int(cells[7]), lang)]
+        body.append([district(cells[0]).name(lang), *numbers])
+    totals = _transfer_totals(result)
+    body.append([_t("total", lang), *(format_wan(Decimal(c), lang, min_decimals=2) for c in totals[:5]), format_wan(int(totals[5]), lang)])
+    for line in render_table(body):
+        typer.echo(line)
+    typer.echo(_t("transfer_note", lang, total=format_wan(result.total_wan, lang), exact=format_wan(result.exact_total_wan, lang),
+                  once=format_wan(result.rounded_exact_total_wan, lang)))
+
+
+def _transfer_csv(result, lang: str) -> None:
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["district", "name_zh", "clearing", "pre_allocation", "audit_overpayment", "audit_city_part", "exact", "transfer"])
+    writer.writerows(_transfer_cells(result))
+    writer.writerow(["total", "合计", *_transfer_totals(result)])
+
+
+def _transfer_json(result, lang: str) -> None:
+    from medaid.money import ppm_to_str
+
+    keys = ("district", "name_zh", "clearing", "pre_allocation", "audit_overpayment", "audit_city_part", "exact", "transfer")
+    totals = _transfer_totals(result)
+    echo_json({
+        "policy_id": result.policy_id,
+        "audit_city_share": ppm_to_str(result.audit_city_share_ppm),
+        "unit": "万元",
+        "districts": [dict(zip(keys, cells)) for cells in _transfer_cells(result)],
+        "total": str(result.total_wan),
+        "total_unrounded": totals[4],
+        "total_unrounded_rounded": str(result.rounded_exact_total_wan),
+        "column_totals": dict(zip(keys[2:6], totals[:4])),
+        "note": _TEXT["transfer_note"]["en"].format(total=result.total_wan, exact=totals[4], once=result.rounded_exact_total_wan),
+    })
+
+
+def mutual_aid(
+    year: str = typer.Option(..., "--year", help="Budget year; the standard in force on 1 January applies."),
+    district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
+    town_participants: Optional[str] = typer.Option(None, "--town-participants", help="Participants registered in towns (镇)."),
+    street_participants: Optional[str] = typer.Option(None, "--street-participants", help="Participants registered in streets (街道)."),
+    participants_csv: Optional[Path] = typer.Option(None, "--participants", help="CSV with unit, type (town|street), participants."),
+    output_format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+) -> None:
+    """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
+    with user_errors():
+        from medaid.district.mutual_aid import Participants, mutual_aid_funding, mutual_aid_policy, parse_count, read_participants_csv
+        from medaid.districts import district
+        from medaid.errors import InputError
+        from medaid.policy.registry import default_registry
+
+        output_format = choice(output_format, ("table", "json"), "--format")
+        lang = lang_option(lang)
+        if not year.strip().isdigit() or len(year.strip()) != 4:
+            raise InputError(f"--year must be a year like 2022, got {year!r}")
+        found = district(district_name)
+        counts = [(kind, option, value) for kind, option, value in (
+            ("town", "--town-participants", town_participants), ("street", "--street-participants", street_participants)) if value is not None]
+        if participants_csv is not None and counts:
+            raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
+        if participants_csv is not None:
+            units = read_participants_csv(participants_csv)
+        elif counts:
+            units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
+        else:
+            raise InputError("give --town-participants N and --street-participants M, or --participants FILE")
+        policy = mutual_aid_policy(default_registry(), int(year))
+        result = mutual_aid_funding(policy, found, units, year=int(year))
+        (_mutual_aid_json if output_format == "json" else _mutual_aid_table)(result, lang)
+
+
+def _levels_json(levels) -> dict[str, str]:
+    from medaid.money import fen_to_yuan_str
+
+    return {"individual": fen_to_yuan_str(levels.individual_fen), "city": fen_to_yuan_str(levels.city_fen),
+            "district": fen_to_yuan_str(levels.district_fen), "town": fen_to_yuan_str(levels.town_fen),
+            "total": fen_to_yuan_str(levels.total_fen)}
+
+
+def _mutual_aid_json(result, lang: str) -> None:
+    from medaid.money import fen_to_yuan_str
+
+    standard = result.policy.standard
+    echo_json({
+        "year": result.year,
+        "district_id": result.district.id,
+        "district_name": result.district.name_zh,
+        "policy_id": result.policy.id,
+        **_levels_json(result.totals),
+        "participants": {"town": result.participants("town"), "street": result.participants("street"), "total": result.participants()},
+        "per_person": {kind: _levels_json(levels) for kind, levels in result.per_person.items()},
+        "standard": {"total": fen_to_yuan_str(standard.total_fen), "medical": fen_to_yuan_str(standard.medical_fen),
+                     "care": fen_to_yuan_str(standard.care_fen), "individual": fen_to_yuan_str(standard.individual_fen)},
+        "units": [{"unit": u.participants.unit, "type": u.participants.type, "participants": u.participants.count, **_levels_json(u.levels)}
+                  for u in result.units],
+        "default_shares": result.default_shares,
+        "provisional": result.provisional,
+    })
+
+
+def _mutual_aid_table(result, lang: str) -> None:
+    from medaid.i18n import format_count
+    from medaid.i18n.amounts import format_amount
+    from medaid.i18n.table import render_table
+
+    standard = result.policy.standard
+
+    def money(levels) -> list[str]:
+        return [format_amount(v, lang) for v in (levels.individual_fen, levels.city_fen, levels.district_fen, levels.town_fen, levels.total_fen)]
+
+    typer.echo(_t("ma_title", lang, district=result.district.name(lang), year=result.year, policy=result.policy.id))
+    typer.echo(_t("ma_standard", lang, total=format_amount(standard.total_fen, lang), medical=format_amount(standard.medical_fen, lang),
+                  care=format_amount(standard.care_fen, lang), individual=format_amount(standard.individual_fen, lang)))
+    for line in render_table([_t("ma_head_person", lang), *([_t(kind, lang), *money(levels)] for kind, levels in result.per_person.items())]):
+        typer.echo(line)
+    units = [_t("ma_head_units", lang)]
+    for unit in result.units:
+        name = _t(unit.participants.unit, lang) if unit.participants.unit in ("towns", "streets") else unit.participants.unit
+        units.append([name, format_count(unit.participants.count, lang), *money(unit.levels)])
+    units.append([_t("total", lang), format_count(result.participants(), lang), *money(result.totals)])
+    for line in render_table(units):
+        typer.echo(line)
+    if result.default_shares and result.district.id != "minhang":
+        typer.echo(_t("default_shares", lang, district=result.district.name(lang), policy=result.policy.id))
+    if result.provisional:
+        typer.echo(_t("provisional", lang, marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items())))
+
+
+_DISTRICT_TEXT = {
+    "title": {
+        "en": "Medical assistance by district ({unit}); city : district funding {shares} ({policies}); {rows} claims read",
+        "zh": "分区医疗救助情况（单位：{unit}；市、区分担 {shares}，{policies}；读入 {rows} 条结算记录）",
+    },
+    "head": {
+        "en": ["District", "Persons", "Inpatient times", "Outpatient times", "Self-pay", "Inpatient aid", "Outpatient aid",
+               "Deductible subsidy", "Total", "City share", "District share"],
+        "zh": ["区", "救助人数", "住院人次", "门急诊人次", "自负费用", "住院救助", "门急诊救助", "起付线补助", "救助合计", "市级承担", "区级承担"],
+    },
+    "category": {"en": "Category", "zh": "救助类别"},
+    "kind": {"en": "Kind", "zh": "类型"},
+    "inpatient": {"en": "inpatient", "zh": "住院"},
+    "outpatient": {"en": "outpatient", "zh": "门急诊"},
+    "note": {
+        "en": "Persons and person-times count claims with a payment; the city and district shares of each policy version's total add up to it exactly.",
+        "zh": "人数、人次按有救助支付的结算记录统计；各政策版本的救助合计按分担比例拆分，市级与区级之和与合计相等。",
+    },
+}
+
+
+def district_report(
+    settled_claims: Path = typer.Argument(..., help="Settled claims from `medaid claims` (CSV or Parquet)."),
+    by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
+    output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
+    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    policy_id: Optional[str] = typer.Option(None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."),
+) -> None:
+    """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
+    with user_errors():
+        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.errors import InputError
+        from medaid.policy.model import Policy
+        from medaid.policy.registry import default_registry
+
+        by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output_format = choice(output_format, ("table", "csv", "json", "xlsx"), "--format")
+        unit = choice(unit, ("wan", "yuan"), "--unit")
+        lang = lang_option(lang)
+        if output_format == "xlsx" and output is None:
+            raise InputError("--format xlsx needs --output FILE.xlsx")
+        if chart is not None and chart.suffix.lower() != ".png":
+            raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
+        registry = default_registry()
+        default_policy = registry.resolve(policy_id) if policy_id else None
+        if default_policy is not None and not isinstance(default_policy, Policy):
+            raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
+        report = aggregate(read_settled(settled_claims), by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+        if output_format == "xlsx":
+            from medaid.district.xlsx import write_xlsx
+
+            write_xlsx(report, output, lang)
+        else:
+            text = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit)
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                output.write_text(text, encoding="utf-8")
+        if chart is not None:
+            from medaid.district.chart import write_chart
+
+            warning = write_chart(report, chart, lang)
+            if warning:
+                typer.echo(f"medaid: warning: {warning}", err=True)
+
+
+def _district_table(report, lang: str, unit: str) -> str:
+    from medaid.i18n import format_count, format_ratio
+    from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.i18n.table import render_table
+
+    text = _DISTRICT_TEXT
+    shares = sorted({f"{format_ratio(p.funding.city_share_ppm, lang)} : {format_ratio(p.funding.district_share_ppm, lang)}" for p in report.policies})
+    lines = [text["title"][lang].format(unit=unit_label(unit, lang), shares=", ".join(shares),
+                                        policies=", ".join(p.id for p in report.policies), rows=format_count(report.rows_read, lang))]
+    detail = report.by.split(",")[1:]
+    head = list(text["head"][lang])
+    if detail:
+        head.insert(1, text[detail[0]][lang])
+    body = [head]
+    for group in (*report.rows, report.total):
+        name = group.district.name(lang) if group.district else _TEXT["total"][lang]
+        cells = [name]
+        if detail:
+            value = group.detail or ""
+            cells.append(text[value][lang] if value in ("inpatient", "outpatient") else value)
+        cells += [format_count(v, lang) for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])]
+        cells += [format_amount(v, lang, unit) for v in (
+            group.self_pay_fen, group.assistance_fen["inpatient"], group.assistance_fen["outpatient"], group.deductible_subsidy_fen,
+            group.total_fen, group.city_fen, group.district_share_fen)]
+        body.append(cells)
+    lines += render_table(body, left=1 + len(detail))
+    lines.append(text["note"][lang])
+    return "\n".join(lines) + "\n"
+
+
+def _district_csv(report, lang: str, unit: str) -> str:
+    import csv
+    import io
+
+    from medaid.district.report import columns, report_records
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report_records(report))
+    return buffer.getvalue()
+
+
+def _district_json(report, lang: str, unit: str) -> str:
+    import json
+
+    from medaid.district.report import report_dict
+
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,203 @@
+"""A caseload under the baseline and under a reform: totals per group, the difference, who gains and who loses.
+
+Both runs use the batch engine on the same claims, read once; a person counts as better or worse off
+by the change of their whole assistance (plus deductible subsidy) within the group.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Sequence
+
+import attrs
+
+from medaid.errors import InputError
+from medaid.policy.load import AnyPolicy, apply_changes
+from medaid.policy.model import Policy
+from medaid.policy.registry import PolicyRegistry
+
+__all__ = ["GROUPINGS", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
+
+#: --by choices and the settled-table columns they group on.
+GROUPINGS = {"district": ("district_id",), "category": ("category",), "kind": ("kind",), "district,category": ("district_id", "category"), "district,kind": ("district_id", "kind")}
+
+
+def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
+    """``registry`` with ``policy`` in place of the version it extends (a reform takes over its base's dates)."""
+    if policy.extends is None:
+        return registry
+    return PolicyRegistry(policy if p.id == policy.extends else p for p in registry)
+
+
+def settle_fen(table: Any, registry: PolicyRegistry):
+    """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects)."""
+    import polars as pl
+
+    from medaid.batch.settle import settle_claims
+
+    result = settle_claims(table, registry=registry)
+    total = result.table.select(((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64)).to_series()
+    return result.table, total, result.rejects
+
+
+@attrs.frozen
+class GroupComparison:
+    """One group's totals (fen) under both policies and how many persons gain, lose or stay the same."""
+
+    key: tuple[str, ...]
+    claims: int
+    persons: int
+    baseline_fen: int
+    reform_fen: int
+    better_off: int
+    worse_off: int
+    unchanged: int
+
+    @property
+    def difference_fen(self) -> int:
+        """Reform minus baseline."""
+        return self.reform_fen - self.baseline_fen
+
+
+@attrs.frozen
+class CaseloadComparison:
+    """Baseline vs reform over a caseload, per group and in total."""
+
+    baseline_id: str
+    reform_id: str
+    by: str
+    groups: tuple[GroupComparison, ...]
+    total: GroupComparison
+    rows_in: int
+    rejected: int
+    in_reform_dates: int
+
+    @property
+    def note(self) -> str | None:
+        """Why every difference is zero, when it is for a reason the user may have missed."""
+        if self.in_reform_dates == 0:
+            return f"no settled claim is dated within {self.reform_id}'s dates, so nothing changes"
+        return None
+
+
+def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district") -> CaseloadComparison:
+    """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare."""
+    import polars as pl
+
+    from medaid.batch.io import read_claims
+
+    if by not in GROUPINGS:
+        raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
+    if reform.extends is None:
+        raise InputError(f"{reform.id} is not a reform (it has no extends)")
+    table, _name = read_claims(source)
+    settled, baseline, rejects = settle_fen(table, substitute(registry, base) if base is not None else registry)
+    _, reformed, _ = settle_fen(table, substitute(registry, reform))
+    keys = list(GROUPINGS[by])
+    frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
+    groups = _grouped(frame, keys)
+    total = _grouped(frame.with_columns(pl.lit("").alias("__all")), ["__all"])[0]
+    in_dates = int(settled["policy_id"].is_in([reform.extends]).sum())
+    return CaseloadComparison(
+        baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=groups,
+        total=attrs.evolve(total, key=("total",)), rows_in=table.height, rejected=rejects.height, in_reform_dates=in_dates,
+    )
+
+
+def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:
+    import polars as pl
+
+    persons = frame.group_by([*keys, "person_id"]).agg(pl.col("difference").sum())
+    counts = persons.group_by(keys).agg(
+        persons=pl.len(), better=(pl.col("difference") > 0).sum(), worse=(pl.col("difference") < 0).sum(),
+    )
+    sums = frame.group_by(keys).agg(claims=pl.len(), baseline=pl.col("baseline").sum(), reform=pl.col("reform").sum())
+    joined = sums.join(counts, on=keys).sort(keys)
+    groups = tuple(
+        GroupComparison(
+            key=tuple(str(row[k]) for k in keys), claims=row["claims"], persons=row["persons"],
+            baseline_fen=int(row["baseline"]), reform_fen=int(row["reform"]), better_off=row["better"],
+            worse_off=row["worse"], unchanged=row["persons"] - row["better"] - row["worse"],
+        )
+        for row in joined.iter_rows(named=True)
+    )
+    if keys and keys[0] == "district_id":  # the city's usual order of districts, not the alphabet
+        from medaid.districts import DISTRICTS
+
+        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
+        groups = tuple(sorted(groups, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
+    return groups
+
+
+@attrs.frozen
+class SweepPoint:
+    """The caseload's cost (fen) with the parameter at one value, in total and per district."""
+
+    value: str
+    total_fen: int
+    by_district: tuple[tuple[str, int], ...]
+
+
+@attrs.frozen
+class Sweep:
+    """A parameter swept over values: one point per value, plus the baseline (the shipped values)."""
+
+    key: str
+    baseline: SweepPoint
+    points: tuple[SweepPoint, ...]
+
+
+def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry) -> Sweep:
+    """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
+    version the claims touch, and settle the caseload once per value."""
+    import polars as pl
+
+    from medaid.batch.io import read_claims
+
+    if not values:
+        raise InputError("--values needs at least one value")
+    table, _name = read_claims(source)
+    settled, baseline, _ = settle_fen(table, registry)
+    districts = settled["district_id"]
+    used = set(settled["policy_id"].unique().to_list())
+    points = []
+    for value in values:
+        variant = registry
+        for policy in [p for p in registry if isinstance(p, Policy) and p.id in used]:
+            variant = substitute(variant, _with_value(policy, key, value))
+        _, totals, _ = settle_fen(table, variant)
+        points.append(_point(value, totals, districts))
+    return Sweep(key=key, baseline=_point("baseline", baseline, districts), points=tuple(points))
+
+
+def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
+    import polars as pl
+
+    per = pl.DataFrame({"district": districts, "fen": totals}).group_by("district").agg(pl.col("fen").sum()).sort("district")
+    return SweepPoint(value, int(totals.sum()), tuple((d, int(f)) for d, f in per.iter_rows()))
+
+
+def _with_value(policy: Policy, key: str, value: str) -> AnyPolicy:
+    parts = key.split(".")
+    if len(parts) < 2 or not all(parts):
+        raise InputError(f"--param must be a policy key like categories.low_income.outpatient.cap, got {key!r}")
+    changes: dict[str, Any] = {}
+    node = changes
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = _value(value, parts[-1])
+    changes["id"] = f"{policy.id}~{key}={value}"
+    return apply_changes(policy, changes, where=f"--param {key}={value}", title=f"sweep {key} = {value} (what-if, not law)", raw=f"{key}={value}".encode())
+
+
+def _value(text: str, name: str) -> Any:
+    text = text.strip()
+    if name == "categories":
+        return [part for part in text.split("|") if part]
+    if text in ("none", "true", "false"):
+        return {"true": True, "false": False}.get(text, text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InputError(f"--values: {text!r} is not a number, none, true, false or a|b list") from None
+    return int(number) if number == number.to_integral_value() else number
