@@ -15,7 +15,12 @@ app = typer.Typer(
 )
 
 _DB = typer.Option(..., "--db", help="The ledger file (SQLite).")
-OUTPUT_COLUMNS = ("eligible", "ratio", "assistance", "deductible_subsidy", "policy_id", "provisional", "status")
+#: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
+#: here because it loads polars), then ``status``.
+OUTPUT_COLUMNS = (
+    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
+    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional", "status",
+)
 _SHOWN_REJECTS = 20
 
 
@@ -60,7 +65,7 @@ def settle(
             if index in invalid:
                 rejected.append(RejectedRow(row.line, invalid[index], row.values))
             else:
-                out_rows[row.index] = (row.values, next(results))
+                out_rows[row.index] = (row, next(results))
         rejected.sort(key=lambda reject: reject.line)
         counts = {"settled": 0, "duplicate": 0, "reversed": 0}
         paid = 0
@@ -70,18 +75,21 @@ def settle(
         try:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS + OUTPUT_COLUMNS)
+            yuan = fen_to_yuan_str
             for item in out_rows:
                 if item is None:
                     continue
-                values, s = item
+                row, s = item
                 counts[s.status] += 1
                 if s.status == "settled":
                     paid += s.assistance_fen + s.deductible_subsidy_fen
                 ratio = ratios.get(s.ratio_ppm) or ratios.setdefault(s.ratio_ppm, ppm_to_str(s.ratio_ppm))
-                provisional = marks.get(s.provisional) or marks.setdefault(s.provisional, "|".join(s.provisional))
-                writer.writerow(values + (
-                    fen_to_yuan_str(s.eligible_fen), ratio, fen_to_yuan_str(s.assistance_fen),
-                    fen_to_yuan_str(s.deductible_subsidy_fen), s.policy_id, provisional, s.status,
+                provisional = marks.get(s.provisional) or marks.setdefault(s.provisional, ";".join(s.provisional))
+                writer.writerow(row.values + (
+                    row.district_id, s.category, s.policy_id, yuan(s.offset_fen), yuan(s.eligible_fen), ratio,
+                    yuan(s.before_cap_fen), yuan(s.assistance_fen), yuan(s.deductible_subsidy_fen),
+                    "" if s.cap_fen is None else yuan(s.cap_fen), "" if s.cap_left_fen is None else yuan(s.cap_left_fen),
+                    "true" if s.cap_bound else "false", provisional, s.status,
                 ))
         finally:
             if output:
