@@ -75,7 +75,17 @@ def settle(
         try:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS + OUTPUT_COLUMNS)
-            yuan = fen_to_yuan_str
+            # Caps, offsets, subsidies and zeros repeat: format each distinct amount once.
+            formatted: dict[int, str] = {}
+
+            def yuan(fen: int) -> str:
+                text = formatted.get(fen)
+                if text is None:
+                    if len(formatted) > 100_000:  # bounded: most amounts of a large file are distinct
+                        formatted.clear()
+                    text = formatted[fen] = fen_to_yuan_str(fen)
+                return text
+
             for item in out_rows:
                 if item is None:
                     continue
