@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,24 +66,30 @@ def bench_single(tmp: Path, n: int = 5_000, synchronous: str = "NORMAL") -> tupl
     return statistics.median(times) * 1e3, times[int(len(times) * 0.99)] * 1e3
 
 
-def bench_file(tmp: Path, claims: int, runs: int) -> tuple[list[float], float]:
-    """Wall seconds of ``medaid ledger settle`` on a fresh ledger (``runs`` times), and of a second run on the same file."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_file(tmp: Path, claims: int, runs: int) -> tuple[list[float], list[float], float]:
+    """Wall and CPU seconds of ``medaid ledger settle`` on a fresh ledger (``runs`` times), and wall of a second run."""
     path = tmp / "claims.csv"
     write_claims(path, claims, max(1, claims // 10))
     command = [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(path)]
-    walls = []
+    walls, cpus = [], []
     for run in range(runs):
         db = tmp / f"file-{run}.db"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run([*command, "--db", str(db), "--output", str(tmp / "out.csv")], capture_output=True, text=True)
         walls.append(time.perf_counter() - start)
+        cpus.append(_children_cpu() - cpu)
         assert done.returncode == 0, done.stderr
         assert f"rows in {claims} / settled {claims} / duplicate 0 / rejected 0" in done.stderr, done.stderr
     start = time.perf_counter()
     again = subprocess.run([*command, "--db", str(tmp / "file-0.db"), "--output", str(tmp / "out.csv")], capture_output=True, text=True)
     second = time.perf_counter() - start
     assert f"rows in {claims} / settled 0 / duplicate {claims} / rejected 0" in again.stderr, again.stderr
-    return walls, second
+    return walls, cpus, second
 
 
 def main() -> None:
@@ -96,10 +103,11 @@ def main() -> None:
         print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous=NORMAL)")
         median, p99 = bench_single(tmp, 500, "FULL")
         print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (500 claims, synchronous=FULL)")
-        walls, second = bench_file(tmp, args.claims, args.runs)
-        best, med = min(walls), statistics.median(walls)
+        walls, cpus, second = bench_file(tmp, args.claims, args.runs)
+        best, med, cpu = min(walls), statistics.median(walls), statistics.median(cpus)
         print(f"medaid ledger settle, {args.claims} claims: median {med:.2f} s wall = {args.claims / med:,.0f} claims/s "
-              f"(best {args.claims / best:,.0f}/s, {args.runs} runs, CPU count {os.cpu_count()})")
+              f"(best {args.claims / best:,.0f}/s, {args.runs} runs, CPU count {os.cpu_count()}, load {os.getloadavg()[0]:.1f})")
+        print(f"  CPU time (user + sys) median {cpu:.2f} s = {args.claims / cpu:,.0f} claims per CPU-second")
         print(f"same file again (all duplicates): {second:.2f} s = {args.claims / second:,.0f} claims/s")
 
 

@@ -15,13 +15,18 @@ app = typer.Typer(
 )
 
 _DB = typer.Option(..., "--db", help="The ledger file (SQLite).")
-OUTPUT_COLUMNS = ("eligible", "ratio", "assistance", "deductible_subsidy", "policy_id", "provisional", "status")
+#: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
+#: here because it loads polars), then ``status``.
+OUTPUT_COLUMNS = (
+    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
+    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional", "status",
+)
 _SHOWN_REJECTS = 20
 
 
 @app.command("settle")
 def settle(
-    claims: str = typer.Argument(..., help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
+    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
     db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
@@ -36,9 +41,13 @@ def settle(
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
+        from medaid.errors import InputError
         from medaid.ledger import Ledger
         from medaid.ledger.claims_file import COLUMNS, RejectedRow, read_claims
         from medaid.money import fen_to_yuan_str, ppm_to_str
+
+        if batch_size < 1:
+            raise InputError(f"--batch-size must be at least 1, got {batch_size}")
 
         rows, rejected = read_claims(claims)
         total = len(rows) + len(rejected)
@@ -56,26 +65,41 @@ def settle(
             if index in invalid:
                 rejected.append(RejectedRow(row.line, invalid[index], row.values))
             else:
-                out_rows[row.index] = (row.values, next(results))
+                out_rows[row.index] = (row, next(results))
         rejected.sort(key=lambda reject: reject.line)
         counts = {"settled": 0, "duplicate": 0, "reversed": 0}
         paid = 0
         ratios: dict[int, str] = {}
+        marks: dict[tuple[str, ...], str] = {}
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS + OUTPUT_COLUMNS)
+            # Caps, offsets, subsidies and zeros repeat: format each distinct amount once.
+            formatted: dict[int, str] = {}
+
+            def yuan(fen: int) -> str:
+                text = formatted.get(fen)
+                if text is None:
+                    if len(formatted) > 100_000:  # bounded: most amounts of a large file are distinct
+                        formatted.clear()
+                    text = formatted[fen] = fen_to_yuan_str(fen)
+                return text
+
             for item in out_rows:
                 if item is None:
                     continue
-                values, s = item
+                row, s = item
                 counts[s.status] += 1
                 if s.status == "settled":
                     paid += s.assistance_fen + s.deductible_subsidy_fen
                 ratio = ratios.get(s.ratio_ppm) or ratios.setdefault(s.ratio_ppm, ppm_to_str(s.ratio_ppm))
-                writer.writerow(values + (
-                    fen_to_yuan_str(s.eligible_fen), ratio, fen_to_yuan_str(s.assistance_fen),
-                    fen_to_yuan_str(s.deductible_subsidy_fen), s.policy_id, "|".join(s.provisional), s.status,
+                provisional = marks.get(s.provisional) or marks.setdefault(s.provisional, ";".join(s.provisional))
+                writer.writerow(row.values + (
+                    row.district_id, s.category, s.policy_id, yuan(s.offset_fen), yuan(s.eligible_fen), ratio,
+                    yuan(s.before_cap_fen), yuan(s.assistance_fen), yuan(s.deductible_subsidy_fen),
+                    "" if s.cap_fen is None else yuan(s.cap_fen), "" if s.cap_left_fen is None else yuan(s.cap_left_fen),
+                    "true" if s.cap_bound else "false", provisional, s.status,
                 ))
         finally:
             if output:
@@ -100,7 +124,7 @@ def settle(
 
 @app.command("show")
 def show(
-    person: str = typer.Argument(..., help="The person_id."),
+    person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     db: str = _DB,
     year: Optional[int] = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
@@ -124,7 +148,7 @@ def show(
 
 @app.command("reverse")
 def reverse(
-    claim_id: str = typer.Argument(..., help="The claim to reverse."),
+    claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="The claim to reverse."),
     db: str = _DB,
     reason: str = typer.Option(..., "--reason", help="Why (recorded with the reversal)."),
 ) -> None:
@@ -143,7 +167,7 @@ def reverse(
 
 @app.command("clear")
 def clear(
-    person: str = typer.Argument(..., help="The person_id."),
+    person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     year: int = typer.Option(..., "--year", help="The calendar year to recompute."),
     db: str = _DB,
     apply: bool = typer.Option(False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."),

@@ -31,12 +31,13 @@ _KNOWN = frozenset(CATEGORIES)
 @attrs.frozen
 class ClaimRow:
     """One readable row: its position among the readable rows, its line in the file, its values as written
-    (in :data:`COLUMNS` order, stripped), the claim."""
+    (in :data:`COLUMNS` order, stripped), the claim and the district's id."""
 
     index: int
     line: int
     values: tuple[str, ...]
     claim: Claim
+    district_id: str
 
 
 @attrs.frozen
@@ -87,7 +88,8 @@ def _read(reader, where: str) -> tuple[list[ClaimRow], list[RejectedRow]]:
             continue
         values = tuple([value.strip() for value in pick(fields)])
         try:
-            rows.append(ClaimRow(len(rows), line, values, parse(values)))
+            claim, district_id = parse(values)
+            rows.append(ClaimRow(len(rows), line, values, claim, district_id))
         except InputError as exc:
             rejected.append(RejectedRow(line, str(exc), tuple(fields)))
     return rows, rejected
@@ -99,17 +101,17 @@ class _Parser:
     def __init__(self) -> None:
         self.dates: dict[str, dt.date] = {}
         self.categories: dict[str, tuple[str, ...]] = {}
-        self.districts: set[str] = set()
+        self.districts: dict[str, str] = {}
 
-    def __call__(self, values: tuple[str, ...]) -> Claim:
+    def __call__(self, values: tuple[str, ...]) -> tuple[Claim, str]:
         claim_id, person_id, district_name, date, category, kind, self_pay, resident = values
         if not claim_id:
             raise InputError("claim_id is empty")
         if not person_id:
             raise InputError("person_id is empty")
-        if district_name not in self.districts:
-            district(district_name)
-            self.districts.add(district_name)
+        district_id = self.districts.get(district_name)
+        if district_id is None:
+            district_id = self.districts[district_name] = district(district_name).id
         day = self.dates.get(date)
         if day is None:
             try:
@@ -129,4 +131,4 @@ class _Parser:
         flag = _BOOLS.get(resident.lower())
         if flag is None:
             raise InputError(f"resident_insurance must be true or false (or 1/0, yes/no), got {resident!r}")
-        return Claim(day, kind, fen, categories, flag, claim_id, person_id)
+        return Claim(day, kind, fen, categories, flag, claim_id, person_id), district_id

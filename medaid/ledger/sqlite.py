@@ -118,25 +118,50 @@ def _chunks(values: list, size: int = 500) -> Iterator[list]:
         yield values[start:start + size]
 
 
-def _settlement(row: tuple) -> Settlement:
-    (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
-     before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
-     status, settled_at) = row
-    return Settlement(
-        claim_id, person_id, dt.date.fromisoformat(date), kind, self_pay, tuple(categories.split("|")), bool(resident),
-        category, ratio, offset, eligible, before_cap, assistance, subsidy, cap, cap_left, bool(cap_bound),
-        policy_id, policy_hash, engine, tuple(provisional.split("|")) if provisional else (), seq, status, settled_at,
-    )
+class _Texts:
+    """Dates and category lists as stored, both ways: a file has few distinct values, so each converts once."""
 
+    def __init__(self) -> None:
+        self.text: dict = {}
+        self.dates: dict[str, dt.date] = {}
+        self.lists: dict[str, tuple[str, ...]] = {}
 
-def _row(settlement: Settlement) -> tuple:
-    s = settlement
-    return (
-        s.seq, s.claim_id, s.person_id, s.date.isoformat(), s.kind, s.self_pay_fen, "|".join(s.categories),
-        int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
-        s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
-        s.policy_hash, s.engine_version, "|".join(s.provisional), s.status, s.settled_at, s.date.year,
-    )
+    def of(self, value: dt.date | tuple[str, ...]) -> str:
+        text = self.text.get(value)
+        if text is None:
+            text = self.text[value] = value.isoformat() if isinstance(value, dt.date) else "|".join(value)
+        return text
+
+    def date(self, text: str) -> dt.date:
+        day = self.dates.get(text)
+        if day is None:
+            day = self.dates[text] = dt.date.fromisoformat(text)
+        return day
+
+    def names(self, text: str) -> tuple[str, ...]:
+        names = self.lists.get(text)
+        if names is None:
+            names = self.lists[text] = tuple(text.split("|")) if text else ()
+        return names
+
+    def settlement(self, row: tuple) -> Settlement:
+        (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
+         before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
+         status, settled_at) = row
+        return Settlement(
+            claim_id, person_id, self.date(date), kind, self_pay, self.names(categories), bool(resident),
+            category, ratio, offset, eligible, before_cap, assistance, subsidy, cap, cap_left, bool(cap_bound),
+            policy_id, policy_hash, engine, self.names(provisional), seq, status, settled_at,
+        )
+
+    def row(self, s: Settlement) -> tuple:
+        of = self.of
+        return (
+            s.seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
+            int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
+            s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
+            s.policy_hash, s.engine_version, of(s.provisional), s.status, s.settled_at, s.date.year,
+        )
 
 
 class SQLiteStore:
@@ -158,6 +183,7 @@ class SQLiteStore:
         self._usage_cache: dict[tuple[str, int], Usage | None] = {}
         self._pending: dict[tuple[str, int], Usage | None] = {}
         self._cache_version = None
+        self._texts = _Texts()
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
             raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
@@ -249,14 +275,14 @@ class SQLiteStore:
 
     def settlement(self, claim_id: str) -> Settlement | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
-        return None if row is None else _settlement(row)
+        return None if row is None else self._texts.settlement(row)
 
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         found: dict[str, Settlement] = {}
         for chunk in _chunks(claim_ids):
             marks = ", ".join("?" * len(chunk))
             for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
-                found[row[1]] = _settlement(row)
+                found[row[1]] = self._texts.settlement(row)
         return found
 
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
@@ -273,7 +299,7 @@ class SQLiteStore:
         return found
 
     def add_settlements(self, settlements: list[Settlement]) -> None:
-        self._conn.executemany(_INSERT, [_row(settlement) for settlement in settlements])
+        self._conn.executemany(_INSERT, map(self._texts.row, settlements))
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         row = self._conn.execute(
@@ -292,7 +318,7 @@ class SQLiteStore:
 
     def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year))
-        return [_settlement(row) for row in rows]
+        return [self._texts.settlement(row) for row in rows]
 
     def person_years(self, person_id: str) -> list[int]:
         return [row[0] for row in self._conn.execute("SELECT DISTINCT year FROM settlements WHERE person_id = ? ORDER BY year", (person_id,))]

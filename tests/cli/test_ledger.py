@@ -109,6 +109,7 @@ def test_show_reverse_clear(tmp_path: Path, claims: Path) -> None:
     (["ledger", "settle", "{tmp}/missing.csv", "--db", "{db}"], "cannot read the claims file"),
     (["ledger", "settle", "{claims}", "--db", "{db}", "--synchronous", "SOMETIMES"], "synchronous must be one of"),
     (["ledger", "show", "p1", "--db", "{claims}"], "not a medaid ledger"),
+    (["ledger", "settle", "{claims}", "--db", "{db}", "--batch-size", "0"], "--batch-size must be at least 1"),
 ])
 def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path, claims: Path, args: list[str], message: str) -> None:
     """Each mistake is one line on stderr, exit 2, and the ledger file is unchanged."""
@@ -141,3 +142,21 @@ def test_cli_file_settlement_equals_batch_reference(tmp_path: Path) -> None:
     got = {row["claim_id"]: (round(float(row["eligible"]) * 100), round(float(row["assistance"]) * 100),
                              round(float(row["deductible_subsidy"]) * 100), row["policy_id"]) for row in read_out(tmp_path / "o.csv")}
     assert expected == got
+
+
+def test_ledger_settle_equals_medaid_claims_claim_by_claim(tmp_path: Path) -> None:
+    """`medaid ledger settle` and the batch engine (`medaid claims`) pay the same fen, claim by claim, on one file."""
+    claims = make_claims(3_000, 200, seed=33, years=(2022, 2023, 2024))
+    path = write_claims_csv(tmp_path / "claims.csv", claims)
+    batch = run("claims", str(path), "--output", str(tmp_path / "batch.csv"))
+    assert 0 == batch.exit_code, batch.output
+    ledger = run("ledger", "settle", str(path), "--db", str(tmp_path / "l.db"), "--output", str(tmp_path / "ledger.csv"))
+    assert 0 == ledger.exit_code, ledger.stderr
+    from medaid.batch.settle import RESULT_COLUMNS
+
+    ledger_rows, batch_rows = read_out(tmp_path / "ledger.csv"), read_out(tmp_path / "batch.csv")
+    assert list(batch_rows[0]) + ["status"] == list(ledger_rows[0])
+    from_batch = {row["claim_id"]: tuple(row[f] for f in RESULT_COLUMNS) for row in batch_rows}
+    from_ledger = {row["claim_id"]: tuple(row[f] for f in RESULT_COLUMNS) for row in ledger_rows}
+    assert len(claims) == len(from_ledger)
+    assert from_batch == from_ledger

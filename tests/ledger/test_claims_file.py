@@ -28,6 +28,7 @@ def test_good_rows_parse_exactly(tmp_path: Path) -> None:
         first.date, first.kind, first.self_pay_fen, first.categories, first.resident_insurance, first.claim_id, first.person_id)
     assert (10, False) == (second.self_pay_fen, second.resident_insurance)
     assert ((0, 2), (1, 3)) == ((rows[0].index, rows[0].line), (rows[1].index, rows[1].line))
+    assert ("minhang", "pudong") == (rows[0].district_id, rows[1].district_id)
 
 
 @pytest.mark.parametrize("row, reason", [
