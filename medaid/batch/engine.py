@@ -210,17 +210,22 @@ def settle_arrays(
     paid_before = np.cumsum(assistance) - assistance
     if n:
         paid_before -= np.repeat(paid_before[starts], np.diff(np.r_[np.flatnonzero(starts), n]))
-    has_cap = lookup.has_cap[li]
-    cap_left = np.where(has_cap, np.maximum(0, cap - paid_before - assistance), 0)
+    del cap
 
+    del p, d, r, year
+    cap_left = np.where(lookup.has_cap[li], np.maximum(0, lookup.cap_fen[li] - paid_before - assistance), 0)
+    del paid_before
     out = {
         "offset": offset, "subsidy": subsidy, "eligible": eligible, "before_cap": before_cap,
-        "assistance": assistance, "cap": np.where(has_cap, cap, 0), "has_cap": has_cap, "cap_left": cap_left,
-        "cap_bound": covered & (assistance < before_cap), "lookup": li,
+        "assistance": assistance, "cap_left": cap_left, "cap_bound": covered & (assistance < before_cap),
+        "lookup": li.astype(np.int32),
     }
     back = np.empty(n, np.int64)
     back[order] = np.arange(n)
-    return {name: values[back] for name, values in out.items()}
+    del order
+    for name in list(out):
+        out[name] = out.pop(name)[back]  # one array at a time, so only one extra copy is alive
+    return out
 
 
 def _settlement_order(person: np.ndarray, kind: np.ndarray, day: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from medaid.districts import DISTRICTS
@@ -24,6 +25,7 @@ __all__ = [
     "read_claims",
     "parse_columns",
     "write_table",
+    "write_batches",
     "table_format",
 ]
 
@@ -94,75 +96,124 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
     return table, name
 
 
-def _text(column: str, table: pl.DataFrame) -> pl.Expr:
-    expr = pl.col(column)
-    if table.schema[column] != pl.String:
-        expr = expr.cast(pl.String)
-    return expr.str.strip_chars()
+def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
+    series = table[column]
+    return series if series.dtype == pl.String else series.cast(pl.String)
 
 
-def parse_columns(table: pl.DataFrame) -> pl.DataFrame:
-    """Parse and check each row: the parsed columns (``__fen``, ``__date``, ``__kind``, ``__resident``,
-    ``__district``, ``__category``, ``__person``) and the first reason a row cannot be settled (``reason``,
-    null if none).
+def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
+    """Dense int32 codes of a text column (−1 for null) and the distinct values they index.
+
+    Goes through polars' Categorical (one hash pass, multi-threaded) and remaps its codes densely.
+    """
+    physical = series.cast(pl.Categorical).to_physical()
+    distinct = pl.DataFrame({"code": physical, "value": series}).unique("code")
+    raw = physical.fill_null(0).to_numpy()
+    dense = np.full(int(raw.max(initial=0)) + 1, -1, np.int32)
+    known = distinct.filter(pl.col("code").is_not_null())
+    dense[known["code"].to_numpy()] = np.arange(known.height, dtype=np.int32)
+    codes = dense[raw]
+    codes[physical.is_null().to_numpy()] = -1
+    return codes, known["value"].to_list()
+
+
+def _by_value(series: pl.Series, mapping, missing=None) -> np.ndarray:
+    """Map a low-cardinality text column through ``mapping`` (of one stripped value), once per distinct value.
+
+    Returns an object-free numpy array of the mapped values; ``missing`` where unmapped or null.
+    """
+    codes, values = _codes(series)
+    table = np.array([mapping(value.strip()) for value in values] + [None], dtype=object)
+    mapped = table[codes]  # code −1 picks the trailing None
+    return np.where(_is_none(mapped), missing, mapped) if missing is not None else mapped
+
+
+def _is_none(values: np.ndarray) -> np.ndarray:
+    """True where an object array holds None."""
+    return np.equal(values, None)
+
+
+def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Parse and check each row of ``table``; the parsed columns and the distinct category strings.
+
+    Parsed columns: ``fen`` (Int64), ``day`` (Int32, days since 1970-01-01), ``kind`` (0 inpatient, 1
+    outpatient), ``resident`` (bool), ``district`` (district id), ``category`` (code into the returned
+    list), ``person`` (UInt32 code) and ``reason``, the first reason a row cannot be settled (null if none).
 
     Checked in column order: claim_id, person_id, district, date, category, kind, self_pay,
     resident_insurance, then duplicates (a repeated ``claim_id`` rejects the later occurrences).
-    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point); only then are they
-    converted, so nothing is rounded or read in exponent form.
+    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point) and dates ``YYYY-MM-DD``,
+    without surrounding spaces; only then are they converted, so nothing is rounded or guessed.
+    District, category, kind and insurance are looked up once per distinct value (spaces around are ignored).
+    Identifiers are compared exactly as given.
     """
-    amount = _text("self_pay", table)
+    amount = _as_text(table, "self_pay")
     amount_ok = amount.str.contains(_AMOUNT)
-    fen = pl.when(amount_ok).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
-    date = pl.col("date") if table.schema["date"] == pl.Date else _text("date", table).str.to_date("%Y-%m-%d", strict=False)
-    kind = _text("kind", table)
-    resident = _text("resident_insurance", table)
-    district = _text("district", table)
-    districts = district.replace_strict(_DISTRICT_NAMES, default=None, return_dtype=pl.String)
-    parsed = table.with_columns(
-        __fen=fen,
-        __date=date,
-        __kind=kind.replace_strict(_KINDS, default=None, return_dtype=pl.Int8),
-        __resident=resident.replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean),
-        __district=districts,
-        __category=_text("category", table),
-        __claim=_text("claim_id", table),
-        __person=_text("person_id", table),
-    )
+    fen = pl.select(
+        pl.when(amount_ok).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
+    ).to_series()
+    if table.schema["date"] == pl.Date:
+        day = table["date"].cast(pl.Int32)
+    else:
+        day = _as_text(table, "date").str.to_date("%Y-%m-%d", strict=False).cast(pl.Int32)
+    category, categories = _codes(_as_text(table, "category"))
+    person, _persons = _codes(_as_text(table, "person_id"))
+    claim_id = _as_text(table, "claim_id")
+    blank = r"^\s*$"
+    kind = _by_value(_as_text(table, "kind"), lambda v: _KINDS.get(v.lower()), -1).astype(np.int8)
+    resident = _by_value(_as_text(table, "resident_insurance"), lambda v: _BOOLEANS.get(v.lower()), -1).astype(np.int8)
+    district = _by_value(_as_text(table, "district"), _district_index, -1).astype(np.int8)
+    parsed = pl.DataFrame({
+        "fen": fen,
+        "day": day,
+        "kind": kind,
+        "resident": resident == 1,
+        "district": pl.Series(_DISTRICT_IDS, dtype=DISTRICT_ENUM).gather(np.maximum(district, 0)),  # rejected where < 0
+        "category": category,
+        "person": person,
+    })
+    empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
     checks = {
-        "claim_id": pl.col("__claim").is_null() | (pl.col("__claim") == ""),
-        "person_id": pl.col("__person").is_null() | (pl.col("__person") == ""),
-        "district": pl.col("__district").is_null(),
-        "date": pl.col("__date").is_null(),
-        "category": pl.col("__category").is_null() | (pl.col("__category").str.replace_all("|", "", literal=True).str.strip_chars() == ""),
-        "kind": pl.col("__kind").is_null(),
-        "self_pay": pl.col("__fen").is_null() | (pl.col("__fen") > MAX_SELF_PAY_YUAN * 100),
-        "resident_insurance": pl.col("__resident").is_null(),
+        "claim_id": claim_id.is_null() | claim_id.str.contains(blank),
+        "person_id": pl.Series(person < 0) | _as_text(table, "person_id").str.contains(blank),
+        "district": pl.Series(district < 0),
+        "date": day.is_null(),
+        "category": pl.Series(empty_category[category]),
+        "kind": pl.Series(kind < 0),
+        "self_pay": fen.is_null() | (fen > MAX_SELF_PAY_YUAN * 100),
+        "resident_insurance": pl.Series(resident < 0),
     }
-    bad = parsed.select(pl.any_horizontal(*checks.values())).to_series()
-    duplicate = _duplicates(parsed["__claim"])
+    bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
+    duplicate = _duplicates(claim_id)
     if not bad.any() and duplicate is None:
-        return parsed.with_columns(reason=pl.lit(None, pl.String))
+        return parsed.with_columns(reason=pl.lit(None, pl.String)), categories
     index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
-    subset = parsed[index]
+    subset = table[index].with_columns(__fen=fen.gather(index))
     reason = pl.lit(None, pl.String)
     for column, failed in reversed(checks.items()):
-        reason = pl.when(failed).then(_reason(column)).otherwise(reason)
+        reason = pl.when(failed.gather(index)).then(_reason(column)).otherwise(reason)
     reasons = subset.select(reason).to_series()
     if duplicate is not None:
-        first = parsed.select("__claim").with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(subset["__claim"].implode()))
+        ids = claim_id.gather(index)
+        first = pl.DataFrame({"__claim": claim_id}).with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(ids.implode()))
         first = first.group_by("__claim").agg(pl.col("__first").min())
-        named = subset.select("__claim").join(first, on="__claim", how="left", maintain_order="left")
+        named = pl.DataFrame({"__claim": ids}).join(first, on="__claim", how="left", maintain_order="left")
         text = named.select(pl.format("duplicate claim_id '{}' (first at row {})", pl.col("__claim"), pl.col("__first"))).to_series()
         reasons = reasons.fill_null(text)  # a selected row without a failed check is a later duplicate
-    full = pl.Series("reason", [None] * parsed.height, pl.String).scatter(index, reasons)
-    return parsed.with_columns(reason=full)
+    full = pl.Series("reason", [None] * table.height, pl.String).scatter(index, reasons)
+    return parsed.with_columns(reason=full), categories
 
 
-_KINDS = {"inpatient": 0, "outpatient": 1, "Inpatient": 0, "Outpatient": 1, "INPATIENT": 0, "OUTPATIENT": 1}
+def _district_index(name: str) -> int | None:
+    found = _DISTRICT_NAMES.get(name) or _DISTRICT_NAMES.get(name.lower())
+    return None if found is None else _DISTRICT_IDS.index(found)
+
+
+_KINDS = {"inpatient": 0, "outpatient": 1}
 _BOOLEANS = {word: value for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False)) for word in words}
-_BOOLEANS.update({word.upper(): value for word, value in list(_BOOLEANS.items())})
-_BOOLEANS.update({word.capitalize(): value for word, value in list(_BOOLEANS.items())})
+#: District ids as an Enum: one byte per row instead of a string.
+_DISTRICT_IDS = [d.id for d in DISTRICTS]
+DISTRICT_ENUM = pl.Enum(_DISTRICT_IDS)
 
 
 def _reason(column: str) -> pl.Expr:
@@ -202,6 +253,38 @@ def _duplicates(claim_ids: pl.Series) -> pl.Series | None:
     if not later.any():
         return None
     return pl.Series([False] * len(claim_ids)).scatter(index.filter(later), True)
+
+
+def write_batches(batches, path: Path | str, fmt: str | None = None) -> None:
+    """Write an iterable of same-schema tables as one CSV or Parquet file, one slice at a time.
+
+    Parquet goes through pyarrow's writer (one row group per slice) when pyarrow is installed, else the
+    slices are concatenated and written at once.
+    """
+    fmt = table_format(path, fmt)
+    try:
+        if fmt == "csv":
+            with open(path, "wb") as handle:
+                for i, batch in enumerate(batches):
+                    batch.write_csv(handle, include_header=i == 0)
+            return
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            pl.concat(list(batches)).write_parquet(path, compression="lz4")
+            return
+        writer = None
+        try:
+            for batch in batches:
+                arrow = batch.to_arrow(compat_level=pl.CompatLevel.oldest())
+                if writer is None:
+                    writer = pq.ParquetWriter(str(path), arrow.schema, compression="lz4")
+                writer.write_table(arrow)
+        finally:
+            if writer is not None:
+                writer.close()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:
