@@ -36,20 +36,28 @@ from medaid.synth import synth_claims
 TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
 
 
-def run_once(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one ``medaid`` subprocess."""
+def run_once(args: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (bytes) and CPU seconds (user + system) of one ``medaid`` subprocess.
+
+    CPU seconds are reported too because the project machine is shared: under load the wall time
+    grows while the CPU time stays put.
+    """
     beside = Path(sys.executable).with_name("medaid")
     medaid = [str(beside)] if beside.exists() else [shutil.which("medaid") or "medaid"]
     if TIME:
         with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
             start = time.perf_counter()
-            subprocess.run([TIME, "-f", "%M", "-o", rss.name, *medaid, *args], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([TIME, "-f", "%M %U %S", "-o", rss.name, *medaid, *args], check=True, stdout=subprocess.DEVNULL)
             wall = time.perf_counter() - start
-            return wall, int(rss.read().strip().splitlines()[-1]) * 1024
+            peak, user, system = rss.read().strip().splitlines()[-1].split()
+            return wall, int(peak) * 1024, float(user) + float(system)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([*medaid, *args], check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, after.ru_maxrss * 1024, cpu
 
 
 def bench_files(sizes: list[int], formats: list[str], repeat: int, workdir: Path) -> list[dict]:
@@ -66,9 +74,11 @@ def bench_files(sizes: list[int], formats: list[str], repeat: int, workdir: Path
             runs = [run_once(["claims", str(source), "--output", str(target)]) for _ in range(repeat)]
             wall = statistics.median(r[0] for r in runs)
             rss = max(r[1] for r in runs)
-            rows.append(dict(size=size, fmt=fmt, wall=wall, walls=[r[0] for r in runs], rss=rss, rate=size / wall))
+            cpu = statistics.median(r[2] for r in runs)
+            rows.append(dict(size=size, fmt=fmt, wall=wall, walls=[r[0] for r in runs], rss=rss, rate=size / wall, cpu=cpu))
             print(f"{size:>10,} {fmt:8} median {wall:6.2f} s (runs {', '.join(f'{r[0]:.2f}' for r in runs)})"
-                  f"  peak RSS {rss / 2**30:5.2f} GiB  {size / wall:12,.0f} claims/s", flush=True)
+                  f"  CPU {cpu:6.2f} s  peak RSS {rss / 2**30:5.2f} GiB  {size / wall:12,.0f} claims/s"
+                  f"  load {os.getloadavg()[0]:.1f}", flush=True)
             source.unlink()
             target.unlink()
         del table

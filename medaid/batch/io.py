@@ -8,6 +8,7 @@ text with integer operations only, never through a float.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ __all__ = [
 REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
 #: Largest self-pay of one claim accepted, in yuan: keeps ``fen × ratio_ppm`` and yearly sums far inside int64.
 MAX_SELF_PAY_YUAN = 1_000_000_000
+_EPOCH = dt.date(1970, 1, 1)
+#: Columns with few distinct values, read as Categorical from CSV.
+LOW_CARDINALITY = ("district", "date", "category", "kind", "resident_insurance")
 #: Name of the 1-based data-row number and of the reject reason in the rejects table.
 ROW, REASON = "row", "reason"
 TRUE_WORDS = ("true", "1", "yes")
@@ -74,7 +78,9 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
         fmt = table_format(path)
         try:
             if fmt == "csv":
-                table = pl.read_csv(path, infer_schema=False, encoding="utf8")
+                # Low-cardinality columns as Categorical: a 4-byte code per row instead of a string, and
+                # every later lookup runs once per distinct value.
+                table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides={c: pl.Categorical for c in LOW_CARDINALITY})
             else:
                 table = pl.read_parquet(path)
         except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
@@ -101,12 +107,28 @@ def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
     return series if series.dtype == pl.String else series.cast(pl.String)
 
 
+def _text_or_codes(table: pl.DataFrame, column: str) -> pl.Series:
+    """A column as text, or as it is when already Categorical/Enum (never materialising the strings)."""
+    series = table[column]
+    return series if isinstance(series.dtype, (pl.Categorical, pl.Enum)) else _as_text(table, column)
+
+
+def _day(text: str) -> int | None:
+    """Days since 1970-01-01 of a ``YYYY-MM-DD`` date, or None."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return (dt.date.fromisoformat(text) - _EPOCH).days
+    except ValueError:
+        return None
+
+
 def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
     """Dense int32 codes of a text column (−1 for null) and the distinct values they index.
 
     Goes through polars' Categorical (one hash pass, multi-threaded) and remaps its codes densely.
     """
-    physical = series.cast(pl.Categorical).to_physical()
+    physical = (series if isinstance(series.dtype, (pl.Categorical, pl.Enum)) else series.cast(pl.Categorical)).to_physical()
     distinct = pl.DataFrame({"code": physical, "value": series}).unique("code")
     raw = physical.fill_null(0).to_numpy()
     dense = np.full(int(raw.max(initial=0)) + 1, -1, np.int32)
@@ -117,20 +139,13 @@ def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
     return codes, known["value"].to_list()
 
 
-def _by_value(series: pl.Series, mapping, missing=None) -> np.ndarray:
-    """Map a low-cardinality text column through ``mapping`` (of one stripped value), once per distinct value.
-
-    Returns an object-free numpy array of the mapped values; ``missing`` where unmapped or null.
-    """
+def _by_value(series: pl.Series, mapping) -> np.ndarray:
+    """Map a low-cardinality text column through ``mapping`` (of one stripped value, to an int or None),
+    once per distinct value; an int64 array with −1 where unmapped or null."""
     codes, values = _codes(series)
-    table = np.array([mapping(value.strip()) for value in values] + [None], dtype=object)
-    mapped = table[codes]  # code −1 picks the trailing None
-    return np.where(_is_none(mapped), missing, mapped) if missing is not None else mapped
-
-
-def _is_none(values: np.ndarray) -> np.ndarray:
-    """True where an object array holds None."""
-    return np.equal(values, None)
+    mapped = [mapping(value.strip()) for value in values]
+    table = np.array([-1 if m is None else int(m) for m in mapped] + [-1], dtype=np.int64)
+    return table[codes]  # code −1 (null) picks the trailing −1
 
 
 def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
@@ -155,14 +170,15 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     if table.schema["date"] == pl.Date:
         day = table["date"].cast(pl.Int32)
     else:
-        day = _as_text(table, "date").str.to_date("%Y-%m-%d", strict=False).cast(pl.Int32)
-    category, categories = _codes(_as_text(table, "category"))
-    person, _persons = _codes(_as_text(table, "person_id"))
+        day = pl.Series(_by_value(_text_or_codes(table, "date"), _day).astype(np.int32)).replace(-1, None)
+    category, categories = _codes(_text_or_codes(table, "category"))
+    person, persons = _codes(_text_or_codes(table, "person_id"))
     claim_id = _as_text(table, "claim_id")
     blank = r"^\s*$"
-    kind = _by_value(_as_text(table, "kind"), lambda v: _KINDS.get(v.lower()), -1).astype(np.int8)
-    resident = _by_value(_as_text(table, "resident_insurance"), lambda v: _BOOLEANS.get(v.lower()), -1).astype(np.int8)
-    district = _by_value(_as_text(table, "district"), _district_index, -1).astype(np.int8)
+    kind = _by_value(_text_or_codes(table, "kind"), lambda v: _KINDS.get(v.lower())).astype(np.int8)
+    resident = _by_value(_text_or_codes(table, "resident_insurance"), lambda v: _BOOLEANS.get(v.lower())).astype(np.int8)
+    district = _by_value(_text_or_codes(table, "district"), _district_index).astype(np.int8)
+    blank_person = np.array([not value.strip() for value in persons] + [True])
     parsed = pl.DataFrame({
         "fen": fen,
         "day": day,
@@ -175,7 +191,7 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
     checks = {
         "claim_id": claim_id.is_null() | claim_id.str.contains(blank),
-        "person_id": pl.Series(person < 0) | _as_text(table, "person_id").str.contains(blank),
+        "person_id": pl.Series(blank_person[person]),
         "district": pl.Series(district < 0),
         "date": day.is_null(),
         "category": pl.Series(empty_category[category]),
