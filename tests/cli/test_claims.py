@@ -88,6 +88,8 @@ def test_yuan_without_pyarrow(monkeypatch) -> None:
 
     fen = np.array([0, 5, 12345, 100_000_000_000], np.int64)
     present = np.array([True, True, False, True])
-    with_arrow = _yuan(fen, present).to_list()
+    big = np.resize(fen, 300_000)
+    with_arrow = _yuan(big, np.resize(present, 300_000)).to_list()
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    assert _yuan(fen, present).to_list() == with_arrow
+    assert _yuan(big, np.resize(present, 300_000)).to_list() == with_arrow
+    assert _yuan(fen, present).to_list() == with_arrow[:4]
