@@ -180,7 +180,7 @@ def settle_claims(
     del parsed, table
     out = settle_arrays(person, day[good], kind[good], fen, resident, key[good], version[good], lookup)
     out["version"] = version[good].astype(np.int8)
-    versions_used = np.unique(out["version"]) if len(out["version"]) else np.zeros(0, np.int64)
+    versions_used = np.flatnonzero(np.bincount(out["version"], minlength=len(versions)))
     summary = _summary(len(ok), person, kind[good], out, len(bad), tuple(versions[int(v)].id for v in versions_used))
     result = SettlementResult(rows, out, lookup, [p.id for p in versions], rejected, summary)
     step("write", len(ok))
