@@ -153,13 +153,13 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 
     Parsed columns: ``fen`` (Int64), ``day`` (Int32, days since 1970-01-01), ``kind`` (0 inpatient, 1
     outpatient), ``resident`` (bool), ``district`` (district id), ``category`` (code into the returned
-    list), ``person`` (UInt32 code) and ``reason``, the first reason a row cannot be settled (null if none).
+    list), ``person`` (int32 code) and ``reason``, the first reason a row cannot be settled (null if none).
 
     Checked in column order: claim_id, person_id, district, date, category, kind, self_pay,
     resident_insurance, then duplicates (a repeated ``claim_id`` rejects the later occurrences).
-    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point) and dates ``YYYY-MM-DD``,
-    without surrounding spaces; only then are they converted, so nothing is rounded or guessed.
-    District, category, kind and insurance are looked up once per distinct value (spaces around are ignored).
+    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point, no spaces) and dates
+    ``YYYY-MM-DD``; only then are they converted, so nothing is rounded or guessed. Date, district,
+    category, kind and insurance are looked up once per distinct value (spaces around are ignored).
     Identifiers are compared exactly as given.
     """
     amount = _as_text(table, "self_pay")
@@ -246,12 +246,15 @@ def _reason(column: str) -> pl.Expr:
     }
     if column == "self_pay":
         return (
-            pl.when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
+            pl.when(given.str.strip_chars() == "").then(pl.lit("self_pay is empty"))
+            .when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
             .when(pl.col("__fen").is_null()).then(pl.format("self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got '{}'", given))
             .otherwise(pl.format(f"self_pay is above the maximum of {MAX_SELF_PAY_YUAN} yuan per claim, got '{{}}'", given))
         )
     text = what[column]
-    return pl.format(text, given) if "{}" in text else pl.lit(text)
+    specific = pl.format(text, given) if "{}" in text else pl.lit(text)
+    # A short row (a missing field) or an empty cell says so rather than quoting ''.
+    return pl.when(given.str.strip_chars() == "").then(pl.lit(f"{column} is empty")).otherwise(specific)
 
 
 def _duplicates(claim_ids: pl.Series) -> pl.Series | None:

@@ -25,7 +25,7 @@ BAD_ROWS = {
     "c11,p1,minhang,2023-03-02,dibao,outpatient,1.234,true\n": "self_pay must be yuan with at most two decimals",
     "c12,p1,minhang,2022-03-02,dibao|wizard,outpatient,100,true\n": "unknown category 'wizard'",
     "c13,,minhang,2023-03-02,dibao,outpatient,100,true\n": "person_id is empty",
-    "c14,p1,minhang,2023-03-02,dibao,outpatient\n": "self_pay must be yuan",
+    "c14,p1,minhang,2023-03-02,dibao,outpatient\n": "self_pay is empty",
     "c15,p1,minhang,2023-03-02,dibao,outpatient,1000000000.01,true\n": "above the maximum",
 }
 
