@@ -107,10 +107,31 @@ def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
     return series if series.dtype == pl.String else series.cast(pl.String)
 
 
-def _text_or_codes(table: pl.DataFrame, column: str) -> pl.Series:
-    """A column as text, or as it is when already Categorical/Enum (never materialising the strings)."""
-    series = table[column]
-    return series if isinstance(series.dtype, (pl.Categorical, pl.Enum)) else _as_text(table, column)
+def _text_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if table.schema[column] == pl.String else pl.col(column).cast(pl.String)
+
+
+def _text_or_codes_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if isinstance(table.schema[column], (pl.Categorical, pl.Enum)) else _text_expr(table, column)
+
+
+def _physical_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    """The column's Categorical codes (one hash pass; free when it was read as Categorical)."""
+    expr = _text_or_codes_expr(table, column)
+    if not isinstance(table.schema[column], (pl.Categorical, pl.Enum)):
+        expr = expr.cast(pl.Categorical)
+    return expr.to_physical()
+
+
+def _dense(physical: pl.Series, distinct: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Dense int32 codes (−1 for null) from Categorical codes and the (code, value) pairs present."""
+    raw = physical.fill_null(0).to_numpy()
+    known = distinct.filter(pl.col("code").is_not_null())
+    dense = np.full(max(int(raw.max(initial=0)), int(known["code"].max() or 0)) + 1, -1, np.int32)
+    dense[known["code"].to_numpy()] = np.arange(known.height, dtype=np.int32)
+    codes = dense[raw]
+    codes[physical.is_null().to_numpy()] = -1
+    return codes, [str(value) for value in known["value"].to_list()]
 
 
 def _day(text: str) -> int | None:
@@ -121,31 +142,6 @@ def _day(text: str) -> int | None:
         return (dt.date.fromisoformat(text) - _EPOCH).days
     except ValueError:
         return None
-
-
-def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
-    """Dense int32 codes of a text column (−1 for null) and the distinct values they index.
-
-    Goes through polars' Categorical (one hash pass, multi-threaded) and remaps its codes densely.
-    """
-    physical = (series if isinstance(series.dtype, (pl.Categorical, pl.Enum)) else series.cast(pl.Categorical)).to_physical()
-    distinct = pl.DataFrame({"code": physical, "value": series}).unique("code")
-    raw = physical.fill_null(0).to_numpy()
-    dense = np.full(int(raw.max(initial=0)) + 1, -1, np.int32)
-    known = distinct.filter(pl.col("code").is_not_null())
-    dense[known["code"].to_numpy()] = np.arange(known.height, dtype=np.int32)
-    codes = dense[raw]
-    codes[physical.is_null().to_numpy()] = -1
-    return codes, known["value"].to_list()
-
-
-def _by_value(series: pl.Series, mapping) -> np.ndarray:
-    """Map a low-cardinality text column through ``mapping`` (of one stripped value, to an int or None),
-    once per distinct value; an int64 array with −1 where unmapped or null."""
-    codes, values = _codes(series)
-    mapped = [mapping(value.strip()) for value in values]
-    table = np.array([-1 if m is None else int(m) for m in mapped] + [-1], dtype=np.int64)
-    return table[codes]  # code −1 (null) picks the trailing −1
 
 
 def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
@@ -162,23 +158,43 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     category, kind and insurance are looked up once per distinct value (spaces around are ignored).
     Identifiers are compared exactly as given.
     """
-    amount = _as_text(table, "self_pay")
-    amount_ok = amount.str.contains(_AMOUNT)
-    fen = pl.select(
-        pl.when(amount_ok).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
-    ).to_series()
+    # The column passes are independent: collect them together so polars runs them on all cores.
+    lazy = table.lazy()
+    amount = _text_expr(table, "self_pay")
+    claim = _text_expr(table, "claim_id")
+    queries = {
+        "amount": lazy.select(
+            fen=pl.when(amount.str.contains(_AMOUNT)).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False)),
+        ),
+        "claim": lazy.select(blank=claim.is_null() | claim.str.contains(r"^\s*$"), hash=claim.hash()),
+        "person": lazy.select(code=_physical_expr(table, "person_id"), blank=_text_expr(table, "person_id").str.contains(r"^\s*$")),
+    }
+    low = ["category", "kind", "resident_insurance", "district"] + ([] if table.schema["date"] == pl.Date else ["date"])
+    for column in low:
+        queries[column] = lazy.select(code=_physical_expr(table, column))
+        queries[column + "/values"] = lazy.select(code=_physical_expr(table, column), value=_text_or_codes_expr(table, column)).unique("code")
+    done = dict(zip(queries, pl.collect_all(list(queries.values()))))
+    fen = done["amount"]["fen"]
+    claim_id = _as_text(table, "claim_id")
+
+    def coded(column: str) -> tuple[np.ndarray, list[str]]:
+        return _dense(done[column]["code"], done[column + "/values"])
+
+    def by_value(column: str, mapping) -> np.ndarray:
+        codes, values = coded(column)
+        mapped = [mapping(value.strip()) for value in values]
+        return np.array([-1 if m is None else int(m) for m in mapped] + [-1], dtype=np.int64)[codes]
+
     if table.schema["date"] == pl.Date:
         day = table["date"].cast(pl.Int32)
     else:
-        day = pl.Series(_by_value(_text_or_codes(table, "date"), _day).astype(np.int32)).replace(-1, None)
-    category, categories = _codes(_text_or_codes(table, "category"))
-    person, persons = _codes(_text_or_codes(table, "person_id"))
-    claim_id = _as_text(table, "claim_id")
-    blank = r"^\s*$"
-    kind = _by_value(_text_or_codes(table, "kind"), lambda v: _KINDS.get(v.lower())).astype(np.int8)
-    resident = _by_value(_text_or_codes(table, "resident_insurance"), lambda v: _BOOLEANS.get(v.lower())).astype(np.int8)
-    district = _by_value(_text_or_codes(table, "district"), _district_index).astype(np.int8)
-    blank_person = np.array([not value.strip() for value in persons] + [True])
+        day = pl.Series(by_value("date", _day).astype(np.int32)).replace(-1, None)
+    category, categories = coded("category")
+    person = done["person"]["code"].fill_null(0).cast(pl.Int64).to_numpy()
+    kind = by_value("kind", lambda v: _KINDS.get(v.lower())).astype(np.int8)
+    resident = by_value("resident_insurance", lambda v: _BOOLEANS.get(v.lower())).astype(np.int8)
+    district = by_value("district", _district_index).astype(np.int8)
+    blank_person = (done["person"]["blank"] | done["person"]["code"].is_null()).to_numpy()
     parsed = pl.DataFrame({
         "fen": fen,
         "day": day,
@@ -190,8 +206,8 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     })
     empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
     checks = {
-        "claim_id": claim_id.is_null() | claim_id.str.contains(blank),
-        "person_id": pl.Series(blank_person[person]),
+        "claim_id": done["claim"]["blank"],
+        "person_id": pl.Series(blank_person),
         "district": pl.Series(district < 0),
         "date": day.is_null(),
         "category": pl.Series(empty_category[category]),
@@ -200,7 +216,7 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
         "resident_insurance": pl.Series(resident < 0),
     }
     bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
-    duplicate = _duplicates(claim_id)
+    duplicate = _duplicates(claim_id, done["claim"]["hash"])
     if not bad.any() and duplicate is None:
         return parsed.with_columns(reason=pl.lit(None, pl.String)), categories
     index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
@@ -257,13 +273,12 @@ def _reason(column: str) -> pl.Expr:
     return pl.when(given.str.strip_chars() == "").then(pl.lit(f"{column} is empty")).otherwise(specific)
 
 
-def _duplicates(claim_ids: pl.Series) -> pl.Series | None:
+def _duplicates(claim_ids: pl.Series, hashed: pl.Series) -> pl.Series | None:
     """True at every later occurrence of a claim_id, or None if there is none.
 
     Compares 64-bit hashes first (cheap) and the text only where hashes repeat, so a collision can
     never reject a row.
     """
-    hashed = claim_ids.hash()
     candidates = hashed.is_duplicated()
     if not candidates.any():
         return None

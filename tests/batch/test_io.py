@@ -76,3 +76,24 @@ def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
     # Cap 2800 yuan outpatient at 60 % after the 300 offset: the year pays exactly the cap.
     assert sum(by_parquet.table["assistance"]) == 2800
     assert by_parquet.summary.cap_bound_persons["outpatient"] == 1
+
+
+def test_lenient_spellings_and_arrow_input() -> None:
+    """Insurance as TRUE/Yes/1, kind in any case, spaces around names; a pyarrow table settles like its rows."""
+    import pyarrow as pa
+
+    rows = [
+        dict(claim_id="a", person_id="p", district=" Minhang ", date="2023-02-01", category=" dibao | low_income ",
+             kind="Outpatient", self_pay="1000", resident_insurance="TRUE"),
+        dict(claim_id="b", person_id="p", district="闵行", date="2023-03-01", category="dibao",
+             kind="OUTPATIENT", self_pay="+200.5", resident_insurance="Yes"),
+        dict(claim_id="c", person_id="q", district="minhang", date="2023-03-01", category="dibao",
+             kind="outpatient", self_pay="200.50", resident_insurance="0"),
+    ]
+    result = settle_claims(pa.Table.from_pylist(rows))
+    assert result.summary.rejected == 0
+    table = result.table
+    assert table["district_id"].to_list() == ["minhang"] * 3
+    assert [str(v) for v in table["offset"]] == ["300.00", "0.00", "0.00"]
+    assert [str(v) for v in table["eligible"]] == ["700.00", "200.50", "200.50"]
+    assert table.equals(settle_claims(rows).table)
