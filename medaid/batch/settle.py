@@ -24,7 +24,7 @@ __all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_claims"]
 
 #: Columns added after the input columns, in this order. Amounts are yuan with two decimals.
 RESULT_COLUMNS = (
-    "district_id",  # the district's id (DISTRICTS), whatever name the input used "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
+    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
     "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional",
 )
 #: Called at the start of each stage (read, validate, settle, write) with the row count once known.

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from medaid.batch import settle_claims
+from medaid.batch import RESULT_COLUMNS, settle_claims
 from medaid.errors import InputError
 
 HEADER = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n"
@@ -71,6 +71,7 @@ def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
     by_parquet = settle_claims(tmp_path / "in.parquet", output=tmp_path / "out.parquet")
     by_list = settle_claims(rows)
     assert pl.read_parquet(tmp_path / "out.parquet").equals(by_list.table)
+    assert by_parquet.table.columns == [*rows[0], *RESULT_COLUMNS]
     assert by_parquet.table["note"].to_list() == [f"n{i}" for i in range(8)]
     assert by_parquet.table["district_id"].unique().to_list() == ["minhang"]
     # Cap 2800 yuan outpatient at 60 % after the 300 offset: the year pays exactly the cap.
