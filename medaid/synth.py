@@ -1,8 +1,9 @@
 """Synthetic claims (模拟理赔数据) for tests, demos and benchmarks: realistic in shape, deterministic for a seed.
 
 Calibrated roughly to Shanghai 2023 (city self-evaluation: 331.79万 outpatient and 18.16万 inpatient
-person-times of medical assistance, so about 92 % of claims are outpatient), about 20 claims per person
-a year. Outpatient claims are many and small (lognormal, median ~180 yuan), inpatient claims fewer and
+person-times of medical assistance, so about 95 % of claims are outpatient; the issue text says "about
+92 %", but the cited person-times give 94.8 %), about 20 claims per person
+a year. Outpatient claims are many and small (lognormal, median ~130 yuan), inpatient claims fewer and
 large with a heavy (Pareto) tail, so some outpatient caps and a few inpatient caps bind. Nothing here is
 real data; the shares of categories and districts are rough and documented only as "plausible".
 """
@@ -67,7 +68,7 @@ def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
     days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
     day_of_year = rng.integers(0, days_in_year, n)
     outpatient = rng.random(n) < OUTPATIENT_SHARE
-    out_fen = np.exp(rng.normal(np.log(180_00), 1.0, n))
+    out_fen = np.exp(rng.normal(np.log(130_00), 1.0, n))
     in_fen = np.exp(rng.normal(np.log(9_000_00), 1.1, n)) + np.where(rng.random(n) < 0.03, (rng.pareto(1.6, n) + 1) * 40_000_00, 0)
     fen = np.minimum(np.where(outpatient, out_fen, in_fen), 5_000_000_00).astype(np.int64)
     fen[rng.random(n) < 0.01] = 0  # a few zero self-pay claims

@@ -183,23 +183,29 @@ def settle_arrays(
     """
     n = len(fen)
     order = _settlement_order(person, kind, day)
-    p, d, k, f, r = person[order], day[order], kind[order], fen[order], resident[order]
-    li = key[order] * 2 + r
-    year = (d.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970) if n else d
+    # One int64 per row naming its person-year-kind, so the permutation is applied to few arrays.
+    year = day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)  # years since 1970
+    group = ((person.astype(np.int64) << 1 | kind) << 16) | (year - year.min(initial=0))
+    g = group[order]
+    del group
+    f = fen[order]
+    li = (key.astype(np.int64) * 2 + resident)[order]
+    v = version[order]
     starts = np.ones(n, bool)
     if n:
-        starts[1:] = (p[1:] != p[:-1]) | (k[1:] != k[:-1]) | (year[1:] != year[:-1])
+        starts[1:] = g[1:] != g[:-1]
 
     # The 300 offset: first 300 of qualifying outpatient self-pay per person-year (DESIGN §4.2).
-    qualifying = (k == 1) & r & lookup.in_offset[li]
+    qualifying = (li & 2).astype(bool) & (li & 1).astype(bool) & lookup.in_offset[li]  # outpatient, resident
     offset = np.zeros(n, np.int64)
     q = np.flatnonzero(qualifying)
     if len(q):
         # Qualifying rows of one person-year are contiguous among the qualifying rows (all outpatient).
+        gq = g[q]
         q_starts = np.ones(len(q), bool)
-        q_starts[1:] = (p[q][1:] != p[q][:-1]) | (year[q][1:] != year[q][:-1])
-        offset[q] = capped_running_sum(q_starts, f[q], lookup.offset_fen[version[order][q]])
-    subsidy = np.where(lookup.in_subsidy[li], np.minimum(offset, lookup.subsidy_fen[version[order]]), 0)
+        q_starts[1:] = gq[1:] != gq[:-1]
+        offset[q] = capped_running_sum(q_starts, f[q], lookup.offset_fen[v[q]])
+    subsidy = np.where(lookup.in_subsidy[li], np.minimum(offset, lookup.subsidy_fen[v]), 0)
 
     covered = lookup.covered[li]
     ratio = lookup.ratio_ppm[li]
@@ -210,17 +216,22 @@ def settle_arrays(
     paid_before = np.cumsum(assistance) - assistance
     if n:
         paid_before -= np.repeat(paid_before[starts], np.diff(np.r_[np.flatnonzero(starts), n]))
-    has_cap = lookup.has_cap[li]
-    cap_left = np.where(has_cap, np.maximum(0, cap - paid_before - assistance), 0)
+    del cap
 
+    del g, f, v
+    cap_left = np.where(lookup.has_cap[li], np.maximum(0, lookup.cap_fen[li] - paid_before - assistance), 0)
+    del paid_before
     out = {
         "offset": offset, "subsidy": subsidy, "eligible": eligible, "before_cap": before_cap,
-        "assistance": assistance, "cap": np.where(has_cap, cap, 0), "has_cap": has_cap, "cap_left": cap_left,
-        "cap_bound": covered & (assistance < before_cap), "lookup": li,
+        "assistance": assistance, "cap_left": cap_left, "cap_bound": covered & (assistance < before_cap),
+        "lookup": li.astype(np.int32),
     }
     back = np.empty(n, np.int64)
     back[order] = np.arange(n)
-    return {name: values[back] for name, values in out.items()}
+    del order
+    for name in list(out):
+        out[name] = out.pop(name)[back]  # one array at a time, so only one extra copy is alive
+    return out
 
 
 def _settlement_order(person: np.ndarray, kind: np.ndarray, day: np.ndarray) -> np.ndarray:

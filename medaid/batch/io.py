@@ -8,9 +8,11 @@ text with integer operations only, never through a float.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from medaid.districts import DISTRICTS
@@ -24,12 +26,16 @@ __all__ = [
     "read_claims",
     "parse_columns",
     "write_table",
+    "write_batches",
     "table_format",
 ]
 
 REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
 #: Largest self-pay of one claim accepted, in yuan: keeps ``fen × ratio_ppm`` and yearly sums far inside int64.
 MAX_SELF_PAY_YUAN = 1_000_000_000
+_EPOCH = dt.date(1970, 1, 1)
+#: Columns with few distinct values, read as Categorical from CSV.
+LOW_CARDINALITY = ("district", "date", "category", "kind", "resident_insurance")
 #: Name of the 1-based data-row number and of the reject reason in the rejects table.
 ROW, REASON = "row", "reason"
 TRUE_WORDS = ("true", "1", "yes")
@@ -72,7 +78,9 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
         fmt = table_format(path)
         try:
             if fmt == "csv":
-                table = pl.read_csv(path, infer_schema=False, encoding="utf8")
+                # Low-cardinality columns as Categorical: a 4-byte code per row instead of a string, and
+                # every later lookup runs once per distinct value.
+                table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides={c: pl.Categorical for c in LOW_CARDINALITY})
             else:
                 table = pl.read_parquet(path)
         except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
@@ -94,75 +102,150 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
     return table, name
 
 
-def _text(column: str, table: pl.DataFrame) -> pl.Expr:
-    expr = pl.col(column)
-    if table.schema[column] != pl.String:
-        expr = expr.cast(pl.String)
-    return expr.str.strip_chars()
+def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
+    series = table[column]
+    return series if series.dtype == pl.String else series.cast(pl.String)
 
 
-def parse_columns(table: pl.DataFrame) -> pl.DataFrame:
-    """Parse and check each row: the parsed columns (``__fen``, ``__date``, ``__kind``, ``__resident``,
-    ``__district``, ``__category``, ``__person``) and the first reason a row cannot be settled (``reason``,
-    null if none).
+def _text_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if table.schema[column] == pl.String else pl.col(column).cast(pl.String)
+
+
+def _text_or_codes_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if isinstance(table.schema[column], (pl.Categorical, pl.Enum)) else _text_expr(table, column)
+
+
+def _physical_expr(table: pl.DataFrame, column: str) -> pl.Expr:
+    """The column's Categorical codes (one hash pass; free when it was read as Categorical)."""
+    expr = _text_or_codes_expr(table, column)
+    if not isinstance(table.schema[column], (pl.Categorical, pl.Enum)):
+        expr = expr.cast(pl.Categorical)
+    return expr.to_physical()
+
+
+def _dense(physical: pl.Series, distinct: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Dense int32 codes (−1 for null) from Categorical codes and the (code, value) pairs present."""
+    raw = physical.fill_null(0).to_numpy()
+    known = distinct.filter(pl.col("code").is_not_null())
+    dense = np.full(max(int(raw.max(initial=0)), int(known["code"].max() or 0)) + 1, -1, np.int32)
+    dense[known["code"].to_numpy()] = np.arange(known.height, dtype=np.int32)
+    codes = dense[raw]
+    codes[physical.is_null().to_numpy()] = -1
+    return codes, [str(value) for value in known["value"].to_list()]
+
+
+def _day(text: str) -> int | None:
+    """Days since 1970-01-01 of a ``YYYY-MM-DD`` date, or None."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return (dt.date.fromisoformat(text) - _EPOCH).days
+    except ValueError:
+        return None
+
+
+def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Parse and check each row of ``table``; the parsed columns and the distinct category strings.
+
+    Parsed columns: ``fen`` (Int64), ``day`` (Int32, days since 1970-01-01), ``kind`` (0 inpatient, 1
+    outpatient), ``resident`` (bool), ``district`` (district id), ``category`` (code into the returned
+    list), ``person`` (int32 code) and ``reason``, the first reason a row cannot be settled (null if none).
 
     Checked in column order: claim_id, person_id, district, date, category, kind, self_pay,
     resident_insurance, then duplicates (a repeated ``claim_id`` rejects the later occurrences).
-    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point); only then are they
-    converted, so nothing is rounded or read in exponent form.
+    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point, no spaces) and dates
+    ``YYYY-MM-DD``; only then are they converted, so nothing is rounded or guessed. Date, district,
+    category, kind and insurance are looked up once per distinct value (spaces around are ignored).
+    Identifiers are compared exactly as given.
     """
-    amount = _text("self_pay", table)
-    amount_ok = amount.str.contains(_AMOUNT)
-    fen = pl.when(amount_ok).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
-    date = pl.col("date") if table.schema["date"] == pl.Date else _text("date", table).str.to_date("%Y-%m-%d", strict=False)
-    kind = _text("kind", table)
-    resident = _text("resident_insurance", table)
-    district = _text("district", table)
-    districts = district.replace_strict(_DISTRICT_NAMES, default=None, return_dtype=pl.String)
-    parsed = table.with_columns(
-        __fen=fen,
-        __date=date,
-        __kind=kind.replace_strict(_KINDS, default=None, return_dtype=pl.Int8),
-        __resident=resident.replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean),
-        __district=districts,
-        __category=_text("category", table),
-        __claim=_text("claim_id", table),
-        __person=_text("person_id", table),
-    )
-    checks = {
-        "claim_id": pl.col("__claim").is_null() | (pl.col("__claim") == ""),
-        "person_id": pl.col("__person").is_null() | (pl.col("__person") == ""),
-        "district": pl.col("__district").is_null(),
-        "date": pl.col("__date").is_null(),
-        "category": pl.col("__category").is_null() | (pl.col("__category").str.replace_all("|", "", literal=True).str.strip_chars() == ""),
-        "kind": pl.col("__kind").is_null(),
-        "self_pay": pl.col("__fen").is_null() | (pl.col("__fen") > MAX_SELF_PAY_YUAN * 100),
-        "resident_insurance": pl.col("__resident").is_null(),
+    # The column passes are independent: collect them together so polars runs them on all cores.
+    lazy = table.lazy()
+    amount = _text_expr(table, "self_pay")
+    claim = _text_expr(table, "claim_id")
+    queries = {
+        "amount": lazy.select(
+            fen=pl.when(amount.str.contains(_AMOUNT)).then((amount.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False)),
+        ),
+        "claim": lazy.select(blank=claim.is_null() | claim.str.contains(r"^\s*$"), hash=claim.hash()),
+        "person": lazy.select(code=_physical_expr(table, "person_id"), blank=_text_expr(table, "person_id").str.contains(r"^\s*$")),
     }
-    bad = parsed.select(pl.any_horizontal(*checks.values())).to_series()
-    duplicate = _duplicates(parsed["__claim"])
+    low = ["category", "kind", "resident_insurance", "district"] + ([] if table.schema["date"] == pl.Date else ["date"])
+    for column in low:
+        queries[column] = lazy.select(code=_physical_expr(table, column))
+        queries[column + "/values"] = lazy.select(code=_physical_expr(table, column), value=_text_or_codes_expr(table, column)).unique("code")
+    done = dict(zip(queries, pl.collect_all(list(queries.values()))))
+    fen = done["amount"]["fen"]
+    claim_id = _as_text(table, "claim_id")
+
+    def coded(column: str) -> tuple[np.ndarray, list[str]]:
+        return _dense(done[column]["code"], done[column + "/values"])
+
+    def by_value(column: str, mapping) -> np.ndarray:
+        codes, values = coded(column)
+        mapped = [mapping(value.strip()) for value in values]
+        return np.array([-1 if m is None else int(m) for m in mapped] + [-1], dtype=np.int64)[codes]
+
+    if table.schema["date"] == pl.Date:
+        day = table["date"].cast(pl.Int32)
+    else:
+        day = pl.Series(by_value("date", _day).astype(np.int32)).replace(-1, None)
+    category, categories = coded("category")
+    person = done["person"]["code"].fill_null(0).cast(pl.Int64).to_numpy()
+    kind = by_value("kind", lambda v: _KINDS.get(v.lower())).astype(np.int8)
+    resident = by_value("resident_insurance", lambda v: _BOOLEANS.get(v.lower())).astype(np.int8)
+    district = by_value("district", _district_index).astype(np.int8)
+    blank_person = (done["person"]["blank"] | done["person"]["code"].is_null()).to_numpy()
+    parsed = pl.DataFrame({
+        "fen": fen,
+        "day": day,
+        "kind": kind,
+        "resident": resident == 1,
+        "district": pl.Series(_DISTRICT_IDS, dtype=DISTRICT_ENUM).gather(np.maximum(district, 0)),  # rejected where < 0
+        "category": category,
+        "person": person,
+    })
+    empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
+    checks = {
+        "claim_id": done["claim"]["blank"],
+        "person_id": pl.Series(blank_person),
+        "district": pl.Series(district < 0),
+        "date": day.is_null(),
+        "category": pl.Series(empty_category[category]),
+        "kind": pl.Series(kind < 0),
+        "self_pay": fen.is_null() | (fen > MAX_SELF_PAY_YUAN * 100),
+        "resident_insurance": pl.Series(resident < 0),
+    }
+    bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
+    duplicate = _duplicates(claim_id, done["claim"]["hash"])
     if not bad.any() and duplicate is None:
-        return parsed.with_columns(reason=pl.lit(None, pl.String))
+        return parsed.with_columns(reason=pl.lit(None, pl.String)), categories
     index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
-    subset = parsed[index]
+    subset = table[index].with_columns(__fen=fen.gather(index))
     reason = pl.lit(None, pl.String)
     for column, failed in reversed(checks.items()):
-        reason = pl.when(failed).then(_reason(column)).otherwise(reason)
+        reason = pl.when(failed.gather(index)).then(_reason(column)).otherwise(reason)
     reasons = subset.select(reason).to_series()
     if duplicate is not None:
-        first = parsed.select("__claim").with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(subset["__claim"].implode()))
+        ids = claim_id.gather(index)
+        first = pl.DataFrame({"__claim": claim_id}).with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(ids.implode()))
         first = first.group_by("__claim").agg(pl.col("__first").min())
-        named = subset.select("__claim").join(first, on="__claim", how="left", maintain_order="left")
+        named = pl.DataFrame({"__claim": ids}).join(first, on="__claim", how="left", maintain_order="left")
         text = named.select(pl.format("duplicate claim_id '{}' (first at row {})", pl.col("__claim"), pl.col("__first"))).to_series()
         reasons = reasons.fill_null(text)  # a selected row without a failed check is a later duplicate
-    full = pl.Series("reason", [None] * parsed.height, pl.String).scatter(index, reasons)
-    return parsed.with_columns(reason=full)
+    full = pl.Series("reason", [None] * table.height, pl.String).scatter(index, reasons)
+    return parsed.with_columns(reason=full), categories
 
 
-_KINDS = {"inpatient": 0, "outpatient": 1, "Inpatient": 0, "Outpatient": 1, "INPATIENT": 0, "OUTPATIENT": 1}
+def _district_index(name: str) -> int | None:
+    found = _DISTRICT_NAMES.get(name) or _DISTRICT_NAMES.get(name.lower())
+    return None if found is None else _DISTRICT_IDS.index(found)
+
+
+_KINDS = {"inpatient": 0, "outpatient": 1}
 _BOOLEANS = {word: value for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False)) for word in words}
-_BOOLEANS.update({word.upper(): value for word, value in list(_BOOLEANS.items())})
-_BOOLEANS.update({word.capitalize(): value for word, value in list(_BOOLEANS.items())})
+#: District ids as an Enum: one byte per row instead of a string.
+_DISTRICT_IDS = [d.id for d in DISTRICTS]
+DISTRICT_ENUM = pl.Enum(_DISTRICT_IDS)
 
 
 def _reason(column: str) -> pl.Expr:
@@ -179,21 +262,23 @@ def _reason(column: str) -> pl.Expr:
     }
     if column == "self_pay":
         return (
-            pl.when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
+            pl.when(given.str.strip_chars() == "").then(pl.lit("self_pay is empty"))
+            .when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
             .when(pl.col("__fen").is_null()).then(pl.format("self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got '{}'", given))
             .otherwise(pl.format(f"self_pay is above the maximum of {MAX_SELF_PAY_YUAN} yuan per claim, got '{{}}'", given))
         )
     text = what[column]
-    return pl.format(text, given) if "{}" in text else pl.lit(text)
+    specific = pl.format(text, given) if "{}" in text else pl.lit(text)
+    # A short row (a missing field) or an empty cell says so rather than quoting ''.
+    return pl.when(given.str.strip_chars() == "").then(pl.lit(f"{column} is empty")).otherwise(specific)
 
 
-def _duplicates(claim_ids: pl.Series) -> pl.Series | None:
+def _duplicates(claim_ids: pl.Series, hashed: pl.Series) -> pl.Series | None:
     """True at every later occurrence of a claim_id, or None if there is none.
 
     Compares 64-bit hashes first (cheap) and the text only where hashes repeat, so a collision can
     never reject a row.
     """
-    hashed = claim_ids.hash()
     candidates = hashed.is_duplicated()
     if not candidates.any():
         return None
@@ -202,6 +287,38 @@ def _duplicates(claim_ids: pl.Series) -> pl.Series | None:
     if not later.any():
         return None
     return pl.Series([False] * len(claim_ids)).scatter(index.filter(later), True)
+
+
+def write_batches(batches, path: Path | str, fmt: str | None = None) -> None:
+    """Write an iterable of same-schema tables as one CSV or Parquet file, one slice at a time.
+
+    Parquet goes through pyarrow's writer (one row group per slice) when pyarrow is installed, else the
+    slices are concatenated and written at once.
+    """
+    fmt = table_format(path, fmt)
+    try:
+        if fmt == "csv":
+            with open(path, "wb") as handle:
+                for i, batch in enumerate(batches):
+                    batch.write_csv(handle, include_header=i == 0)
+            return
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            pl.concat(list(batches)).write_parquet(path, compression="lz4")
+            return
+        writer = None
+        try:
+            for batch in batches:
+                arrow = batch.to_arrow(compat_level=pl.CompatLevel.oldest())
+                if writer is None:
+                    writer = pq.ParquetWriter(str(path), arrow.schema, compression="lz4")
+                writer.write_table(arrow)
+        finally:
+            if writer is not None:
+                writer.close()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from medaid.batch.engine import EPOCH, build_lookup, settle_arrays, split_categories
-from medaid.batch.io import REASON, ROW, parse_columns, read_claims, write_table
+from medaid.batch.io import REASON, ROW, parse_columns, read_claims, table_format, write_batches, write_table
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
@@ -56,16 +56,60 @@ class Summary:
         return sum(self.assistance_fen.values()) + self.deductible_subsidy_fen
 
 
-@attrs.frozen
 class SettlementResult:
-    """The settled claims (input order, input columns then :data:`RESULT_COLUMNS`), the rejects and a summary.
+    """The settled claims, the rejects and a summary of one run.
 
-    ``rejects`` has ``row`` (1-based data row), ``reason`` and the input columns as given.
+    ``table``: the settled claims in input order, the input columns as given then :data:`RESULT_COLUMNS`
+    (amounts Decimal yuan with two decimals, ``cap``/``cap_left`` null where there is no cap); built on
+    first use, so a run that only writes its output never holds it whole. ``rejects``: ``row`` (1-based
+    data row), ``reason`` and the input columns as given. ``summary``: counts and totals (fen).
     """
 
-    table: pl.DataFrame
-    rejects: pl.DataFrame
-    summary: Summary
+    def __init__(self, rows: pl.DataFrame, results: dict[str, np.ndarray], lookup, policy_ids: list[str],
+                 rejects: pl.DataFrame, summary: Summary) -> None:
+        self._rows, self._results, self._lookup, self._policy_ids = rows, results, lookup, policy_ids
+        self._table: pl.DataFrame | None = None
+        self.rejects = rejects
+        self.summary = summary
+
+    @property
+    def table(self) -> pl.DataFrame:
+        """The whole settled table (see the class docstring)."""
+        if self._table is None:
+            self._table = self._slice(0, self._rows.height)
+        return self._table
+
+    def batches(self, size: int = 1_000_000):
+        """The settled table in slices of ``size`` rows, in order (for writing big results)."""
+        for start in range(0, max(self._rows.height, 1), size):
+            yield self._slice(start, min(start + size, self._rows.height))
+
+    def write(self, path: Path | str, fmt: str | None = None, *, batch_rows: int = 1_000_000) -> None:
+        """Write the settled table as CSV (slice by slice, so memory stays flat) or Parquet (at once:
+        polars' own multi-threaded writer is several times faster than appending row groups)."""
+        if table_format(path, fmt) == "parquet":
+            write_table(self.table, path, "parquet")
+        else:
+            write_batches(self.batches(batch_rows), path, "csv")
+
+    def _slice(self, start: int, stop: int) -> pl.DataFrame:
+        out = {name: values[start:stop] for name, values in self._results.items()}
+        lookup, li = self._lookup, out["lookup"]
+        has_cap = lookup.has_cap[li]
+        return self._rows.slice(start, stop - start).with_columns(
+            category_applied=pl.Series(lookup.applied_names, dtype=pl.String).gather(lookup.applied[li]),
+            policy_id=pl.Series(self._policy_ids, dtype=pl.String).gather(out["version"]),
+            offset=_yuan(out["offset"]),
+            eligible=_yuan(out["eligible"]),
+            ratio=pl.Series(lookup.ratio_names, dtype=pl.String).gather(lookup.ratio_text[li]),
+            before_cap=_yuan(out["before_cap"]),
+            assistance=_yuan(out["assistance"]),
+            deductible_subsidy=_yuan(out["subsidy"]),
+            cap=_yuan(lookup.cap_fen[li], has_cap),
+            cap_left=_yuan(out["cap_left"], has_cap),
+            cap_bound=pl.Series(out["cap_bound"]),
+            provisional=pl.Series(lookup.provisional_names, dtype=pl.String).gather(lookup.provisional[li]),
+        )
 
 
 def settle_claims(
@@ -97,15 +141,13 @@ def settle_claims(
     table, name = read_claims(source)
     input_columns = table.columns
     step("validate", table.height)
-    parsed = parse_columns(table)
+    parsed, category_strings = parse_columns(table)
     versions = sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
-    day = parsed["__date"].cast(pl.Int32).fill_null(0).to_numpy()
+    day = parsed["day"].fill_null(0).to_numpy()
     version = _version_index(day, versions)
-    categories = parsed["__category"].fill_null("")
-    unique = categories.unique(maintain_order=True)
-    lookup = build_lookup([str(text) for text in unique.to_list()], versions)
-    code = categories.cast(pl.Enum(unique)).to_physical().to_numpy().astype(np.int64)
-    kind = parsed["__kind"].fill_null(0).to_numpy().astype(np.int64)
+    lookup = build_lookup(category_strings, versions)
+    code = np.maximum(parsed["category"].to_numpy(), 0)
+    kind = parsed["kind"].fill_null(0).to_numpy().astype(np.int8)
     key = (code * len(versions) + np.maximum(version, 0)) * 2 + kind  # the engine adds the resident bit
     reason = parsed["reason"]
     ok = reason.is_null().to_numpy()
@@ -113,15 +155,13 @@ def settle_claims(
     unknown = ok & ~no_policy & ~lookup.valid[key * 2]
     if no_policy.any() or unknown.any():
         span = f"{versions[0].effective_from} to {versions[-1].effective_to or 'now'}"
-        extra = pl.Series(REASON, [None] * len(parsed), pl.String)
         index = np.flatnonzero(no_policy | unknown)
-        dates = parsed["date"].cast(pl.String).gather(index).to_list()
+        dates = table["date"].cast(pl.String).gather(index).to_list()
         texts = [
             f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(key[i]) * 2]
             for j, i in enumerate(index)
         ]
-        extra = extra.scatter(index, texts)
-        reason = reason.fill_null(extra)
+        reason = reason.scatter(index, texts)
         ok = reason.is_null().to_numpy()
     bad = np.flatnonzero(~ok)
     if strict and len(bad):
@@ -131,41 +171,25 @@ def settle_claims(
     rejected = rejected.select(ROW, REASON, *input_columns)
 
     step("settle", table.height)
-    good = np.flatnonzero(ok)
-    everything = len(good) == len(parsed)
-    rows = parsed if everything else parsed[good]
-    person_ids = rows["__person"]
-    persons = person_ids.unique()
-    person = person_ids.cast(pl.Enum(persons)).to_physical().to_numpy().astype(np.int64)
-    resident = rows["__resident"].to_numpy()
-    fen = rows["__fen"].to_numpy()
+    everything = len(bad) == 0
+    good = slice(None) if everything else np.flatnonzero(ok)
+    person = np.maximum(parsed["person"].to_numpy()[good], 0)
+    resident = parsed["resident"].fill_null(False).to_numpy()[good]
+    fen = parsed["fen"].fill_null(0).to_numpy()[good]
+    rows = (table if everything else table.filter(pl.Series(ok))).with_columns(district_id=parsed["district"].filter(pl.Series(ok)) if not everything else parsed["district"])
+    del parsed, table
     out = settle_arrays(person, day[good], kind[good], fen, resident, key[good], version[good], lookup)
-    li = out["lookup"]
-    versions_used = np.unique(version[good]) if len(good) else np.zeros(0, np.int64)
-    policy_names = pl.Series([p.id for p in versions])
-    settled = rows.select(input_columns).with_columns(
-        district_id=rows["__district"],
-        category_applied=pl.Series(lookup.applied_names, dtype=pl.String).gather(lookup.applied[li]),
-        policy_id=policy_names.gather(version[good]),
-        offset=_yuan(out["offset"]),
-        eligible=_yuan(out["eligible"]),
-        ratio=pl.Series(lookup.ratio_names, dtype=pl.String).gather(lookup.ratio_text[li]),
-        before_cap=_yuan(out["before_cap"]),
-        assistance=_yuan(out["assistance"]),
-        deductible_subsidy=_yuan(out["subsidy"]),
-        cap=_yuan(out["cap"], out["has_cap"]),
-        cap_left=_yuan(out["cap_left"], out["has_cap"]),
-        cap_bound=pl.Series(out["cap_bound"]),
-        provisional=pl.Series(lookup.provisional_names, dtype=pl.String).gather(lookup.provisional[li]),
-    )
-    summary = _summary(len(parsed), person, kind[good], out, len(bad), tuple(versions[int(v)].id for v in versions_used))
-    step("write", table.height)
+    out["version"] = version[good].astype(np.int8)
+    versions_used = np.flatnonzero(np.bincount(out["version"], minlength=len(versions)))
+    summary = _summary(len(ok), person, kind[good], out, len(bad), tuple(versions[int(v)].id for v in versions_used))
+    result = SettlementResult(rows, out, lookup, [p.id for p in versions], rejected, summary)
+    step("write", len(ok))
     if output is not None:
-        write_table(settled, output, output_format)
+        result.write(output, output_format)
     if rejects is not None:
         write_table(rejected, rejects)
-    step("done", table.height)
-    return SettlementResult(settled, rejected, summary)
+    step("done", len(ok))
+    return result
 
 
 def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
@@ -185,6 +209,8 @@ def _yuan(fen: np.ndarray, present: np.ndarray | None = None) -> pl.Series:
     """
     fen = np.ascontiguousarray(fen, dtype=np.int64)
     try:
+        if len(fen) < 200_000:
+            raise ImportError  # not worth pyarrow's import time
         import pyarrow as pa
     except ImportError:
         series = pl.Series(fen, dtype=pl.Int64)

@@ -66,7 +66,7 @@ def _fen(value: Decimal | None) -> int | None:
     return None if value is None else int(value * 100)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(claim_sets())
 def test_batch_equals_reference(rows: list[dict]) -> None:
     """Every amount, ratio, category, version and mark of every claim equals assess_person's, to the fen."""
@@ -111,3 +111,28 @@ def test_capped_running_sum_equals_loop(rows: list[tuple[bool, int, int]]) -> No
     """The segmented scan equals the row-by-row cap rule, with caps changing anywhere inside a group."""
     starts, amount, cap = (np.array(column, np.int64) for column in zip(*rows))
     assert capped_running_sum(starts.astype(bool), amount, cap).tolist() == _loop(starts.astype(bool), amount, cap)
+
+
+def test_synthetic_years_equal_reference() -> None:
+    """A synthetic 2018 (version change on 07-01, category changes mid-year) and 2024 equal the reference per claim."""
+    import polars as pl
+
+    from medaid.synth import synth_claims
+
+    for year, seed in ((2018, 11), (2024, 12)):
+        table = synth_claims(6000, year, seed=seed).with_columns(pl.col("date").cast(pl.String))
+        rows = table.to_dicts()
+        result = settle_claims(table)
+        assert result.summary.rejected == 0
+        got = {row["claim_id"]: row for row in result.table.iter_rows(named=True)}
+        by_person: dict[str, list[Claim]] = {}
+        for row in rows:
+            claim = _claim(row)
+            assert claim is not None
+            by_person.setdefault(claim.person_id, []).append(claim)
+        for claims in by_person.values():
+            for reference in assess_person(claims, POLICY_FOR).claims:
+                row = got[reference.claim.claim_id]
+                assert (_fen(row["assistance"]), _fen(row["deductible_subsidy"]), _fen(row["eligible"])) == (
+                    reference.assistance_fen, reference.deductible_subsidy_fen, reference.eligible_fen)
+        assert result.summary.cap_bound_claims["outpatient"] > 0

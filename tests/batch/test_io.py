@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from medaid.batch import settle_claims
+from medaid.batch import RESULT_COLUMNS, settle_claims
 from medaid.errors import InputError
 
 HEADER = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n"
@@ -25,7 +25,7 @@ BAD_ROWS = {
     "c11,p1,minhang,2023-03-02,dibao,outpatient,1.234,true\n": "self_pay must be yuan with at most two decimals",
     "c12,p1,minhang,2022-03-02,dibao|wizard,outpatient,100,true\n": "unknown category 'wizard'",
     "c13,,minhang,2023-03-02,dibao,outpatient,100,true\n": "person_id is empty",
-    "c14,p1,minhang,2023-03-02,dibao,outpatient\n": "self_pay must be yuan",
+    "c14,p1,minhang,2023-03-02,dibao,outpatient\n": "self_pay is empty",
     "c15,p1,minhang,2023-03-02,dibao,outpatient,1000000000.01,true\n": "above the maximum",
 }
 
@@ -71,8 +71,30 @@ def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
     by_parquet = settle_claims(tmp_path / "in.parquet", output=tmp_path / "out.parquet")
     by_list = settle_claims(rows)
     assert pl.read_parquet(tmp_path / "out.parquet").equals(by_list.table)
+    assert by_parquet.table.columns == [*rows[0], *RESULT_COLUMNS]
     assert by_parquet.table["note"].to_list() == [f"n{i}" for i in range(8)]
     assert by_parquet.table["district_id"].unique().to_list() == ["minhang"]
     # Cap 2800 yuan outpatient at 60 % after the 300 offset: the year pays exactly the cap.
     assert sum(by_parquet.table["assistance"]) == 2800
     assert by_parquet.summary.cap_bound_persons["outpatient"] == 1
+
+
+def test_lenient_spellings_and_arrow_input() -> None:
+    """Insurance as TRUE/Yes/1, kind in any case, spaces around names; a pyarrow table settles like its rows."""
+    import pyarrow as pa
+
+    rows = [
+        dict(claim_id="a", person_id="p", district=" Minhang ", date="2023-02-01", category=" dibao | low_income ",
+             kind="Outpatient", self_pay="1000", resident_insurance="TRUE"),
+        dict(claim_id="b", person_id="p", district="闵行", date="2023-03-01", category="dibao",
+             kind="OUTPATIENT", self_pay="+200.5", resident_insurance="Yes"),
+        dict(claim_id="c", person_id="q", district="minhang", date="2023-03-01", category="dibao",
+             kind="outpatient", self_pay="200.50", resident_insurance="0"),
+    ]
+    result = settle_claims(pa.Table.from_pylist(rows))
+    assert result.summary.rejected == 0
+    table = result.table
+    assert table["district_id"].to_list() == ["minhang"] * 3
+    assert [str(v) for v in table["offset"]] == ["300.00", "0.00", "0.00"]
+    assert [str(v) for v in table["eligible"]] == ["700.00", "200.50", "200.50"]
+    assert table.equals(settle_claims(rows).table)
