@@ -20,6 +20,7 @@ def claims(
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go (default: OUTPUT's name + .rejects.csv, written only if any)."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
+    reform: Optional[str] = typer.Option(None, "--reform", help="Settle under a reform file instead of the version it extends."),
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     with user_errors():
@@ -27,9 +28,10 @@ def claims(
         from medaid.batch.io import table_format
 
         fmt = table_format(output, output_format)
+        registry = _reform_registry(reform) if reform else None
         progress = _Progress()
         try:
-            result = settle_claims(source, output=output, registry=None, strict=strict, output_format=fmt, progress=progress)
+            result = settle_claims(source, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress)
         finally:
             progress.close()
         summary = result.summary
@@ -89,3 +91,11 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+
+def _reform_registry(reform: str):
+    from medaid.policy.registry import default_registry
+    from medaid.whatif.caseload import reform_registry
+
+    return reform_registry(default_registry(), reform)

@@ -16,7 +16,7 @@ from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
 
-__all__ = ["GROUPINGS", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
+__all__ = ["GROUPINGS", "reform_registry", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
 
 #: --by choices and the settled-table columns they group on.
 GROUPINGS = {"district": ("district_id",), "category": ("category",), "kind": ("kind",), "district,category": ("district_id", "category"), "district,kind": ("district_id", "kind")}
@@ -40,6 +40,14 @@ def settle_fen(table: Any, registry: PolicyRegistry):
     return result.table, total, result.rejects
 
 
+def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry:
+    """``registry`` with the reform file (or id) ``reform_ref`` in place of its base; refuses a non-reform."""
+    reform = registry.resolve(reform_ref)
+    if reform.extends is None:
+        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_ref}")
+    return substitute(registry, reform)
+
+
 def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     """Settle a claims file (settled or not: its input columns are what count) under a reform; return the
     reform's registry and the settled frame in the form ``medaid.district.aggregate`` reads."""
@@ -49,10 +57,7 @@ def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     from medaid.batch.settle import settle_claims
     from medaid.district.aggregate import read_settled
 
-    reform = registry.resolve(reform_ref)
-    if reform.extends is None:
-        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_ref}")
-    reformed = substitute(registry, reform)
+    reformed = reform_registry(registry, reform_ref)
     with tempfile.TemporaryDirectory() as folder:
         settled = Path(folder) / "reform.parquet"
         settle_claims(path, registry=reformed, output=settled)
