@@ -26,6 +26,7 @@ _EXPORTS = {
     "assess_claim": "medaid.rules",
     "assess_person": "medaid.rules",
     "assess_person_year": "medaid.rules",
+    "assess_claims": "medaid.rules",
     "Policy": "medaid.policy",
     "PolicyRegistry": "medaid.policy",
     "default_registry": "medaid.policy",
@@ -38,6 +39,16 @@ _EXPORTS = {
     "fen_to_yuan_str": "medaid.money",
     "settle_claims": "medaid.batch",
     "SettlementResult": "medaid.batch",
+    "aggregate": "medaid.district",
+    "read_settled": "medaid.district",
+    "split_city_district": "medaid.district",
+    "mutual_aid_funding": "medaid.district",
+    "mutual_aid_policy": "medaid.district",
+    "compute_transfer": "medaid.district",
+    "read_transfer_csv": "medaid.district",
+    "compare_person_year": "medaid.whatif",
+    "compare_caseload": "medaid.whatif",
+    "sweep": "medaid.whatif",
 }
 
 __all__ = ["__version__", *_EXPORTS]
