@@ -12,9 +12,9 @@ from medaid.policy.model import Category, KindRule, Policy
 __all__ = ["select_category"]
 
 
-def _strength(rule: KindRule) -> tuple[bool, int, float]:
+def _strength(rule: KindRule) -> tuple[bool, int, bool, int]:
     # A higher ratio wins; at equal ratios the larger cap (no cap is largest); not covered loses.
-    return (rule.covered, rule.ratio_ppm, float("inf") if rule.cap_fen is None else rule.cap_fen)
+    return (rule.covered, rule.ratio_ppm, rule.cap_fen is None, rule.cap_fen or 0)
 
 
 def select_category(policy: Policy, categories: tuple[str, ...], kind: str) -> Category:

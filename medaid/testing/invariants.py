@@ -6,6 +6,7 @@ all and reports each as held or broken, with the smallest counterexample hypothe
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Callable, Iterable
 
 import attrs
@@ -135,7 +136,7 @@ def _only_raises(policy: Policy, base: Policy | None) -> str | None:
         if not (key.endswith(".ratio") or key.endswith(".cap")) or change.old is None or change.new is None:
             return f"the reform changes {key}, not only ratios and caps"
         old, new = change.old.value, change.new.value
-        if new != "none" and (old == "none" or float(new) < float(old)):  # comparison only, not money arithmetic
+        if new != "none" and (old == "none" or Decimal(new) < Decimal(old)):
             return f"the reform lowers {key}"
     return None
 
