@@ -86,6 +86,7 @@ class Ledger:
         self._registry = registry
         self._policies: dict[dt.date, Policy] = {}
         self._provisionals: dict[tuple, tuple[str, ...]] = {}
+        self._known_categories: set[tuple[str, tuple]] = set()  # (policy id, categories) already checked
 
     def __enter__(self) -> "Ledger":
         return self
@@ -214,10 +215,17 @@ class Ledger:
         ):
             self._explain(claim)
         policy = self._policy(claim.date)
+        known = (policy.id, claim.categories)
+        try:
+            if known in self._known_categories:  # a file repeats a handful of category sets
+                return
+        except TypeError:  # an unhashable element is not a category id: the loop below says so
+            pass
         for category in claim.categories:
             if type(category) is not str:
                 raise InputError(f"categories must be category ids, got {claim.categories!r}")
             policy.category(category)
+        self._known_categories.add(known)
 
     def _explain(self, claim: Claim) -> None:
         if not isinstance(claim, Claim):
