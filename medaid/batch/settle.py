@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import polars as pl
 
-from medaid.batch.engine import EPOCH, build_lookup, settle_arrays, split_categories
+from medaid.batch.engine import EPOCH, build_lookup, settle_arrays
 from medaid.batch.io import REASON, ROW, parse_columns, read_claims, table_format, write_batches, write_table
 from medaid.errors import InputError
 from medaid.policy.model import Policy

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, lang_option, user_errors
+from medaid.cli._common import lang_option, user_errors
 
 
 def test(

@@ -17,7 +17,6 @@ from medaid.errors import PolicyError
 from medaid.policy._reader import Problems, Reader
 from medaid.policy.model import (
     CATEGORIES,
-    KINDS,
     Category,
     CategorySet,
     Citation,

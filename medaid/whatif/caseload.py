@@ -174,7 +174,6 @@ class Sweep:
 def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
     version the claims touch, and settle the caseload once per value."""
-    import polars as pl
 
     from medaid.batch.io import read_claims
 
