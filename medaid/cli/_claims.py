@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import user_errors
+from medaid.cli._common import EXIT_BAD_INPUT, user_errors
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -45,6 +45,9 @@ def claims(
             first = result.rejects.row(0, named=True)
             typer.echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
         typer.echo(_summary_table(summary))
+    if summary.rejected:
+        # The good rows are settled and written; the exit code still tells a script that some input was bad.
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _default_rejects(output: Path) -> Path:

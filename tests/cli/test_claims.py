@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -33,16 +34,16 @@ def test_example_settles_and_summarises(tmp_path: Path) -> None:
     assert written.columns[:8] == HEADER.strip().split(",")
     # Person P001's outpatient cap (2800) binds in July: 72 + 768.30 + 576 + 900 + 483.70.
     p001 = written.filter((pl.col("person_id") == "P001") & (pl.col("kind") == "outpatient") & pl.col("date").str.starts_with("2023"))
-    assert sum(float(v) for v in p001["assistance"]) == 2800.0
+    assert sum(Decimal(v) for v in p001["assistance"]) == Decimal("2800.00")
     assert "true" in p001["cap_bound"].to_list()
 
 
 def test_bad_rows_go_to_default_rejects(tmp_path: Path) -> None:
-    """Without --rejects, bad rows are written next to the output; the three counts add up."""
+    """Without --rejects, bad rows are written next to the output; the counts add up; exit 2 says some were bad."""
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + "a,p,minhang,2023-01-01,dibao,outpatient,100,true\nb,p,minhang,2023-01-02,dibao,outpatient,-1,true\n", encoding="utf-8")
     result = run("claims", source, "-o", tmp_path / "out.parquet")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
     assert result.output.splitlines()[0] == "rows in 2 / settled 1 / rejected 1"
     rejects = pl.read_csv(tmp_path / "out.rejects.csv", infer_schema=False)
     assert rejects.select("row", "claim_id").rows() == [("2", "b")]
