@@ -115,17 +115,30 @@ def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry
     if reform.extends is None:
         raise InputError(f"{reform.id} is not a reform (it has no extends)")
     table, _name = read_claims(source)
-    settled, baseline, rejects = settle_fen(table, substitute(registry, base) if base is not None else registry)
-    _, reformed, _ = settle_fen(table, substitute(registry, reform))
+    settled, baseline, rejects = settle_fen(table, _baseline_registry(registry, reform, base))
+    reform_table, reformed, _ = settle_fen(table, substitute(registry, reform))
     keys = list(GROUPINGS[by])
     frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
     groups = _grouped(frame, keys)
     total = _grouped(frame.with_columns(pl.lit("").alias("__all")), ["__all"])[0]
-    in_dates = int(settled["policy_id"].is_in([reform.extends]).sum())
+    in_dates = int((reform_table["policy_id"] == reform.id).sum())
     return CaseloadComparison(
         baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=groups,
         total=attrs.evolve(total, key=("total",)), rows_in=table.height, rejected=rejects.height, in_reform_dates=in_dates,
     )
+
+
+def _baseline_registry(registry: PolicyRegistry, reform: AnyPolicy, base: AnyPolicy | None) -> PolicyRegistry:
+    """The shipped versions, with ``base`` (if given) governing the dates the reform governs.
+
+    A shipped version named as the base (say 2023's rules against a 2024 reform) is moved onto the
+    reform's dates, so both runs differ only in the rules, never in which claims they cover.
+    """
+    if base is None or base.id == reform.extends:
+        return registry
+    target = registry.get(reform.extends)
+    moved = attrs.evolve(base, id=f"{base.id}~on-{target.id}", effective_from=target.effective_from, effective_to=target.effective_to, extends=target.id)
+    return substitute(registry, moved)
 
 
 def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:

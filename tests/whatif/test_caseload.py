@@ -103,3 +103,16 @@ def test_bad_what_if_input_is_one_line(claims_file: Path, args: list[str], messa
     result = CliRunner().invoke(app, [a.format(claims=claims_file) for a in args])
     assert 2 == result.exit_code
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_base_version_is_moved_onto_the_reform_dates(claims_file: Path) -> None:
+    """--base with another shipped version compares its rules on the reform's dates, not the shipped ones."""
+    reform = REGISTRY.reform(ROOT / "policies" / "reforms" / "low-income-outpatient-cap-3000.toml")  # extends 2024
+    claims_2024 = claims_file.with_name("claims-2024.csv")
+    synth_claims(5_000, 2024, seed=9).write_csv(claims_2024)
+    against_2024 = compare_caseload(claims_2024, reform, registry=REGISTRY)
+    against_2018 = compare_caseload(claims_2024, reform, registry=REGISTRY, base=REGISTRY.get("medical-assistance-2018-07"))
+    assert "medical-assistance-2018-07" == against_2018.baseline_id
+    assert against_2024.total.reform_fen == against_2018.total.reform_fen
+    # The 2018-07 rules have the 2 500 outpatient cap: a lower baseline than 2024's 2 800.
+    assert against_2018.total.baseline_fen < against_2024.total.baseline_fen
