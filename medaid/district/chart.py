@@ -15,7 +15,7 @@ from typing import Iterable
 from medaid.district.aggregate import DistrictReport
 from medaid.errors import InputError
 
-__all__ = ["cjk_font", "write_chart"]
+__all__ = ["cjk_font", "font_family", "write_chart"]
 
 _PREFERRED = ("noto sans cjk", "notosanscjk", "noto sans sc", "source han sans", "sourcehansans", "wenquanyi", "wqy", "microsoft yahei",
               "msyh", "simhei", "pingfang", "heiti", "ar pl", "droid sans fallback", "droidsansfallback", "noto serif cjk")
@@ -57,6 +57,20 @@ def cjk_font(text: str, candidates: Iterable[str] | None = None) -> str | None:
     return next((path for path in candidates if _covers(path, text)), None)
 
 
+def font_family(lang: str, text: str, font: str | None = None) -> tuple[list[str], str, str | None]:
+    """The matplotlib font family for labels in ``lang`` containing ``text``, the language the chart can
+    really use, and a warning when Chinese had to fall back to English (no font has the characters)."""
+    from matplotlib import font_manager
+
+    if lang != "zh":
+        return ["DejaVu Sans"], lang, None
+    font = font or cjk_font(text)
+    if font is None:
+        return ["DejaVu Sans"], "en", "no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English"
+    font_manager.fontManager.addfont(font)
+    return [font_manager.FontProperties(fname=font).get_name(), "DejaVu Sans"], "zh", None
+
+
 def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: str | None = None) -> str | None:
     """Write the chart as PNG; returns a warning if Chinese labels had to fall back to English."""
     try:
@@ -64,23 +78,13 @@ def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: st
     except ImportError:
         raise InputError("--chart needs matplotlib: pip install 'medaid[charts]'") from None
     import matplotlib.ticker
-    from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    warning = None
+    names = [group.district.name(lang) for group in report.rows]
+    family, lang, warning = font_family(lang, "".join(names) + "".join(_TEXT[lang].values()) + "0123456789.,", font)
     labels = _TEXT[lang]
     names = [group.district.name(lang) for group in report.rows]
-    family = ["DejaVu Sans"]
-    if lang == "zh":
-        font = font or cjk_font("".join(names) + "".join(labels.values()) + "0123456789.,")
-        if font is None:
-            warning = "no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English"
-            lang, labels = "en", _TEXT["en"]
-            names = [group.district.name("en") for group in report.rows]
-        else:
-            font_manager.fontManager.addfont(font)
-            family = [font_manager.FontProperties(fname=font).get_name(), "DejaVu Sans"]
     # Floats only to place bars; the labels print the exact figures.
     wan = 1_000_000
     city = [group.city_fen / wan for group in report.rows]

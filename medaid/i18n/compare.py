@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medaid.i18n import format_money
+from medaid.i18n.table import render_table
 from medaid.policy.params import Change
 from medaid.whatif.person import LINES, PersonComparison
 
@@ -34,19 +35,9 @@ def side_by_side(comparison: PersonComparison, changes: list[Change], lang: str)
         difference = comparison.difference(name)
         sign = "+" if difference > 0 else ""
         rows.append([text["lines"][name], format_money(read(comparison.baseline), lang), format_money(read(comparison.reform), lang), sign + format_money(difference, lang)])
-    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(_pad(cell, widths[i], left=i == 0) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines = render_table(rows)
     lines.append(text["changed"].format(reform=reform_id, base=base_id))
     for change in changes:
         lines.append(f"  {change.key}: {change.old.value if change.old else '—'} → {change.new.value if change.new else '—'}")
     return lines
 
-
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    gap = " " * (width - _width(text))
-    return text + gap if left else gap + text

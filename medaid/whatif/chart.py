@@ -28,21 +28,12 @@ def _figure(lang: str, labels: Sequence[str]):
         import matplotlib  # noqa: F401
     except ImportError:
         raise InputError("--chart needs matplotlib: pip install 'medaid[charts]'") from None
-    from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from medaid.district.chart import cjk_font
+    from medaid.district.chart import font_family
 
-    family, warning = ["DejaVu Sans"], None
-    if lang == "zh":
-        font = cjk_font("".join(labels) + "".join(_TEXT["zh"].values()) + "0123456789.,-")
-        if font is None:
-            warning = "no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English"
-            lang = "en"
-        else:
-            font_manager.fontManager.addfont(font)
-            family = [font_manager.FontProperties(fname=font).get_name(), "DejaVu Sans"]
+    family, lang, warning = font_family(lang, "".join(labels) + "".join(_TEXT["zh"].values()) + "0123456789.,-")
     figure = Figure(figsize=(9, 5), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     return figure, family, lang, warning
