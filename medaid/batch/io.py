@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import polars as pl
@@ -28,6 +28,7 @@ __all__ = [
     "write_table",
     "write_batches",
     "table_format",
+    "DISTRICT_IDS",
 ]
 
 REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
@@ -200,7 +201,7 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
         "day": day,
         "kind": kind,
         "resident": resident == 1,
-        "district": pl.Series(_DISTRICT_IDS, dtype=DISTRICT_ENUM).gather(np.maximum(district, 0)),  # rejected where < 0
+        "district": np.maximum(district, 0),  # index into DISTRICT_IDS; rejected where < 0
         "category": category,
         "person": person,
     })
@@ -238,14 +239,14 @@ def parse_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 
 def _district_index(name: str) -> int | None:
     found = _DISTRICT_NAMES.get(name) or _DISTRICT_NAMES.get(name.lower())
-    return None if found is None else _DISTRICT_IDS.index(found)
+    return None if found is None else DISTRICT_IDS.index(found)
 
 
 _KINDS = {"inpatient": 0, "outpatient": 1}
 _BOOLEANS = {word: value for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False)) for word in words}
 #: District ids as an Enum: one byte per row instead of a string.
-_DISTRICT_IDS = [d.id for d in DISTRICTS]
-DISTRICT_ENUM = pl.Enum(_DISTRICT_IDS)
+DISTRICT_IDS = tuple(d.id for d in DISTRICTS)
+DISTRICT_ENUM = pl.Enum(DISTRICT_IDS)
 
 
 def _reason(column: str) -> pl.Expr:
@@ -276,12 +277,13 @@ def _reason(column: str) -> pl.Expr:
 def _duplicates(claim_ids: pl.Series, hashed: pl.Series) -> pl.Series | None:
     """True at every later occurrence of a claim_id, or None if there is none.
 
-    Compares 64-bit hashes first (cheap) and the text only where hashes repeat, so a collision can
-    never reject a row.
+    Compares 64-bit hashes first (one vectorised sort) and the text only where hashes repeat, so a
+    collision can never reject a row.
     """
-    candidates = hashed.is_duplicated()
-    if not candidates.any():
+    ordered = np.sort(hashed.to_numpy())
+    if not np.any(ordered[1:] == ordered[:-1]):
         return None
+    candidates = hashed.is_duplicated()
     index = candidates.arg_true()
     later = ~claim_ids.gather(index).is_first_distinct() & claim_ids.gather(index).is_not_null()
     if not later.any():
@@ -289,11 +291,11 @@ def _duplicates(claim_ids: pl.Series, hashed: pl.Series) -> pl.Series | None:
     return pl.Series([False] * len(claim_ids)).scatter(index.filter(later), True)
 
 
-def write_batches(batches, path: Path | str, fmt: str | None = None) -> None:
+def write_batches(batches: Iterable[pl.DataFrame], path: Path | str, fmt: str | None = None, *, schema: pl.Schema | None = None) -> None:
     """Write an iterable of same-schema tables as one CSV or Parquet file, one slice at a time.
 
-    Parquet goes through pyarrow's writer (one row group per slice) when pyarrow is installed, else the
-    slices are concatenated and written at once.
+    Parquet goes through polars' streaming writer (the slices become row groups) when ``schema`` is
+    given, else the slices are concatenated and written at once.
     """
     fmt = table_format(path, fmt)
     try:
@@ -301,24 +303,25 @@ def write_batches(batches, path: Path | str, fmt: str | None = None) -> None:
             with open(path, "wb") as handle:
                 for i, batch in enumerate(batches):
                     batch.write_csv(handle, include_header=i == 0)
-            return
-        try:
-            import pyarrow.parquet as pq
-        except ImportError:
+        elif schema is None:
             pl.concat(list(batches)).write_parquet(path, compression="lz4")
-            return
-        writer = None
-        try:
-            for batch in batches:
-                arrow = batch.to_arrow(compat_level=pl.CompatLevel.oldest())
-                if writer is None:
-                    writer = pq.ParquetWriter(str(path), arrow.schema, compression="lz4")
-                writer.write_table(arrow)
-        finally:
-            if writer is not None:
-                writer.close()
+        else:
+            _lazy(batches, schema).sink_parquet(path, compression="lz4")
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _lazy(batches: Iterable[pl.DataFrame], schema: pl.Schema) -> pl.LazyFrame:
+    """The slices as a LazyFrame that polars pulls one at a time (an IO source), so they are never all in memory."""
+    from polars.io.plugins import register_io_source
+
+    def source(with_columns, predicate, n_rows, batch_size):
+        for batch in batches:
+            if with_columns is not None:
+                batch = batch.select(with_columns)
+            yield batch if predicate is None else batch.filter(predicate)
+
+    return register_io_source(source, schema=schema)
 
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:

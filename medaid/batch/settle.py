@@ -8,14 +8,15 @@ person-year, and each claim is governed by the policy version in force on its da
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any, Callable, Sequence
 
 import attrs
 import numpy as np
 import polars as pl
 
-from medaid.batch.engine import EPOCH, build_lookup, settle_arrays
-from medaid.batch.io import REASON, ROW, parse_columns, read_claims, table_format, write_batches, write_table
+from medaid.batch.engine import EPOCH, Lookup, Settled, build_lookup, derived, settle_arrays
+from medaid.batch.io import DISTRICT_IDS, REASON, ROW, parse_columns, read_claims, write_batches, write_table
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
@@ -60,14 +61,14 @@ class SettlementResult:
     """The settled claims, the rejects and a summary of one run.
 
     ``table``: the settled claims in input order, the input columns as given then :data:`RESULT_COLUMNS`
-    (amounts Decimal yuan with two decimals, ``cap``/``cap_left`` null where there is no cap); built on
-    first use, so a run that only writes its output never holds it whole. ``rejects``: ``row`` (1-based
-    data row), ``reason`` and the input columns as given. ``summary``: counts and totals (fen).
+    (amounts Decimal yuan with two decimals, ``cap``/``cap_left`` null where there is no cap; the label
+    columns are Enums); built on first use, so a run that only writes its output never holds it whole.
+    ``rejects``: ``row`` (1-based data row), ``reason`` and the input columns as given. ``summary``:
+    counts and totals (fen).
     """
 
-    def __init__(self, rows: pl.DataFrame, results: dict[str, np.ndarray], lookup, policy_ids: list[str],
-                 rejects: pl.DataFrame, summary: Summary) -> None:
-        self._rows, self._results, self._lookup, self._policy_ids = rows, results, lookup, policy_ids
+    def __init__(self, rows: pl.DataFrame, claims: "_Claims", rejects: pl.DataFrame, summary: Summary) -> None:
+        self._rows, self._claims = rows, claims
         self._table: pl.DataFrame | None = None
         self.rejects = rejects
         self.summary = summary
@@ -85,31 +86,52 @@ class SettlementResult:
             yield self._slice(start, min(start + size, self._rows.height))
 
     def write(self, path: Path | str, fmt: str | None = None, *, batch_rows: int = 1_000_000) -> None:
-        """Write the settled table as CSV (slice by slice, so memory stays flat) or Parquet (at once:
-        polars' own multi-threaded writer is several times faster than appending row groups)."""
-        if table_format(path, fmt) == "parquet":
-            write_table(self.table, path, "parquet")
-        else:
-            write_batches(self.batches(batch_rows), path, "csv")
+        """Write the settled table as CSV or Parquet, slice by slice, so memory stays flat."""
+        write_batches(self.batches(batch_rows), path, fmt, schema=self._schema())
+
+    def _schema(self) -> pl.Schema:
+        return self._slice(0, 0).schema
 
     def _slice(self, start: int, stop: int) -> pl.DataFrame:
-        out = {name: values[start:stop] for name, values in self._results.items()}
-        lookup, li = self._lookup, out["lookup"]
-        has_cap = lookup.has_cap[li]
-        return self._rows.slice(start, stop - start).with_columns(
-            category_applied=pl.Series(lookup.applied_names, dtype=pl.String).gather(lookup.applied[li]),
-            policy_id=pl.Series(self._policy_ids, dtype=pl.String).gather(out["version"]),
-            offset=_yuan(out["offset"]),
-            eligible=_yuan(out["eligible"]),
-            ratio=pl.Series(lookup.ratio_names, dtype=pl.String).gather(lookup.ratio_text[li]),
-            before_cap=_yuan(out["before_cap"]),
-            assistance=_yuan(out["assistance"]),
-            deductible_subsidy=_yuan(out["subsidy"]),
-            cap=_yuan(lookup.cap_fen[li], has_cap),
-            cap_left=_yuan(out["cap_left"], has_cap),
-            cap_bound=pl.Series(out["cap_bound"]),
-            provisional=pl.Series(lookup.provisional_names, dtype=pl.String).gather(lookup.provisional[li]),
-        )
+        added = self._claims.columns(start, stop)
+        # An input column named like a result column (a settled file settled again) gives way to the result.
+        given = self._rows.slice(start, stop - start).drop(RESULT_COLUMNS, strict=False)
+        return pl.concat([given, added], how="horizontal")
+
+
+@attrs.frozen
+class _Claims:
+    """What the output columns are made of, per settled claim in input order (see :func:`_columns`)."""
+
+    district: np.ndarray  # index into DISTRICT_IDS
+    fen: np.ndarray
+    index: np.ndarray  # the lookup index
+    settled: Settled
+    lookup: Lookup
+    policy_ids: tuple[str, ...]
+
+    def columns(self, start: int, stop: int) -> pl.DataFrame:
+        """:data:`RESULT_COLUMNS` for rows ``start:stop``: fen to Decimal yuan, codes to Enum labels."""
+        lookup, li = self.lookup, self.index[start:stop]
+        settled = self.settled
+        offset, assistance = settled.offset[start:stop], settled.assistance[start:stop]
+        more = derived(self.fen[start:stop], li, offset, assistance, lookup)
+        fen = pl.DataFrame({
+            "offset": offset, "eligible": more["eligible"], "before_cap": more["before_cap"], "assistance": assistance,
+            "deductible_subsidy": more["subsidy"], "cap": np.take(lookup.cap_fen, li), "cap_left": settled.cap_left[start:stop],
+        })
+        has_cap = pl.Series(np.take(lookup.has_cap, li))
+        labels = pl.DataFrame({
+            "district_id": _labels(DISTRICT_IDS, self.district[start:stop]),
+            "category_applied": _labels(lookup.applied_names, np.take(lookup.applied, li)),
+            "policy_id": _labels(self.policy_ids, np.take(lookup.version, li)),
+            "ratio": _labels(lookup.ratio_names, np.take(lookup.ratio_text, li)),
+            "provisional": _labels(lookup.provisional_names, np.take(lookup.provisional, li)),
+            "cap_bound": more["cap_bound"],
+        })
+        yuan = [_yuan(pl.col(name)) for name in ("offset", "eligible", "before_cap", "assistance", "deductible_subsidy")]
+        capped = [pl.when(pl.lit(has_cap)).then(_yuan(pl.col(name))).alias(name) for name in ("cap", "cap_left")]
+        return pl.concat([labels, fen.select(*yuan, *capped)], how="horizontal").select(RESULT_COLUMNS)
 
 
 def settle_claims(
@@ -147,21 +169,23 @@ def settle_claims(
     version = _version_index(day, versions)
     lookup = build_lookup(category_strings, versions)
     code = np.maximum(parsed["category"].to_numpy(), 0)
-    kind = parsed["kind"].fill_null(0).to_numpy().astype(np.int8)
-    key = (code * len(versions) + np.maximum(version, 0)) * 2 + kind  # the engine adds the resident bit
+    kind = parsed["kind"].fill_null(0).to_numpy().astype(np.int64)
+    resident = parsed["resident"].fill_null(False).to_numpy()
+    index = ((code * len(versions) + np.maximum(version, 0)) * 2 + kind) * 2 + resident
+    del code, kind
     reason = parsed["reason"]
     ok = reason.is_null().to_numpy()
     no_policy = ok & (version < 0)
-    unknown = ok & ~no_policy & ~lookup.valid[key * 2]
+    unknown = ok & ~no_policy & ~np.take(lookup.valid, index)
     if no_policy.any() or unknown.any():
         span = f"{versions[0].effective_from} to {versions[-1].effective_to or 'now'}"
-        index = np.flatnonzero(no_policy | unknown)
-        dates = table["date"].cast(pl.String).gather(index).to_list()
+        bad_rows = np.flatnonzero(no_policy | unknown)
+        dates = table["date"].cast(pl.String).gather(bad_rows).to_list()
         texts = [
-            f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(key[i]) * 2]
-            for j, i in enumerate(index)
+            f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(index[i]) & ~1]
+            for j, i in enumerate(bad_rows)
         ]
-        reason = reason.scatter(index, texts)
+        reason = reason.scatter(bad_rows, texts)
         ok = reason.is_null().to_numpy()
     bad = np.flatnonzero(~ok)
     if strict and len(bad):
@@ -174,15 +198,15 @@ def settle_claims(
     everything = len(bad) == 0
     good = slice(None) if everything else np.flatnonzero(ok)
     person = np.maximum(parsed["person"].to_numpy()[good], 0)
-    resident = parsed["resident"].fill_null(False).to_numpy()[good]
     fen = parsed["fen"].fill_null(0).to_numpy()[good]
-    rows = (table if everything else table.filter(pl.Series(ok))).with_columns(district_id=parsed["district"].filter(pl.Series(ok)) if not everything else parsed["district"])
+    index = index[good]
+    district = parsed["district"].to_numpy()[good]
+    rows = table if everything else table.filter(pl.Series(ok))
     del parsed, table
-    out = settle_arrays(person, day[good], kind[good], fen, resident, key[good], version[good], lookup)
-    out["version"] = version[good].astype(np.int8)
-    versions_used = np.flatnonzero(np.bincount(out["version"], minlength=len(versions)))
-    summary = _summary(len(ok), person, kind[good], out, len(bad), tuple(versions[int(v)].id for v in versions_used))
-    result = SettlementResult(rows, out, lookup, [p.id for p in versions], rejected, summary)
+    settled = settle_arrays(person, day[good], fen, index, lookup)
+    claims = _Claims(district, fen, index, settled, lookup, tuple(p.id for p in versions))
+    summary = _summary(len(ok), person, claims, len(bad), versions)
+    result = SettlementResult(rows, claims, rejected, summary)
     step("write", len(ok))
     if output is not None:
         result.write(output, output_format)
@@ -201,44 +225,33 @@ def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
     return np.where((index >= 0) & (day <= end), index, -1)
 
 
-def _yuan(fen: np.ndarray, present: np.ndarray | None = None) -> pl.Series:
-    """Fen as an exact Decimal(38, 2) yuan column (written "1234.50"); null where not ``present``.
-
-    With pyarrow installed the fen are used as the decimal's unscaled integer directly (no arithmetic);
-    otherwise polars divides a decimal by 100, which is exact too, only slower.
-    """
-    fen = np.ascontiguousarray(fen, dtype=np.int64)
-    try:
-        if len(fen) < 200_000:
-            raise ImportError  # not worth pyarrow's import time
-        import pyarrow as pa
-    except ImportError:
-        series = pl.Series(fen, dtype=pl.Int64)
-        if present is not None:
-            series = pl.select(pl.when(pl.Series(present)).then(series)).to_series()
-        return series.cast(pl.Decimal(38, 2)) / 100
-    words = np.empty((len(fen), 2), np.int64)
-    words[:, 0] = fen
-    words[:, 1] = fen >> 63  # two's-complement sign extension to 128 bits
-    validity = None if present is None else pa.py_buffer(np.packbits(present, bitorder="little"))
-    array = pa.Array.from_buffers(pa.decimal128(38, 2), len(fen), [validity, pa.py_buffer(words)])
-    series = pl.from_arrow(array)
-    assert isinstance(series, pl.Series)
-    return series
+def _yuan(fen: pl.Expr) -> pl.Expr:
+    """Fen as an exact Decimal yuan (written "1234.50"): the integer read as a decimal, times 0.01."""
+    return fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2))
 
 
-def _summary(rows_in: int, person: np.ndarray, kind: np.ndarray, out: dict[str, np.ndarray], rejected: int, policy_ids: tuple[str, ...]) -> Summary:
+def _labels(names: Sequence[str], codes: np.ndarray) -> pl.Series:
+    """Codes into ``names`` as an Enum column: one small integer per row, written as the name."""
+    return pl.Series(names, dtype=pl.Enum(names)).gather(codes)
+
+
+def _summary(rows_in: int, person: np.ndarray, claims: _Claims, rejected: int, versions: Sequence[Policy]) -> Summary:
+    kind = (claims.index >> 1) & 1
+    settled, lookup = claims.settled, claims.lookup
+    more = derived(claims.fen, claims.index, settled.offset, settled.assistance, lookup)
+    bound = more["cap_bound"]
+    versions_used = np.flatnonzero(np.bincount(np.take(lookup.version, claims.index), minlength=len(versions)))
     names = ("inpatient", "outpatient")
-    bound = out["cap_bound"]
-    claims, assistance, bound_claims, bound_persons = {}, {}, {}, {}
+    claims_by, assistance, bound_claims, bound_persons = {}, {}, {}, {}
     for k, name in enumerate(names):
         mask = kind == k
-        claims[name] = int(mask.sum())
-        assistance[name] = int(out["assistance"][mask].sum())
-        bound_claims[name] = int((bound & mask).sum())
+        claims_by[name] = int(np.count_nonzero(mask))
+        assistance[name] = int(settled.assistance[mask].sum())
+        bound_claims[name] = int(np.count_nonzero(bound & mask))
         bound_persons[name] = int(np.count_nonzero(np.bincount(person[bound & mask], minlength=1)))
     return Summary(
         rows_in=rows_in, settled=len(person), rejected=rejected, persons=int(np.count_nonzero(np.bincount(person, minlength=1))),
-        claims=claims, assistance_fen=assistance, deductible_subsidy_fen=int(out["subsidy"].sum()),
-        cap_bound_claims=bound_claims, cap_bound_persons=bound_persons, policy_ids=policy_ids,
+        claims=claims_by, assistance_fen=assistance, deductible_subsidy_fen=int(more["subsidy"].sum()),
+        cap_bound_claims=bound_claims, cap_bound_persons=bound_persons,
+        policy_ids=tuple(versions[int(v)].id for v in versions_used),
     )

@@ -79,18 +79,15 @@ def test_synth_is_deterministic_and_realistic(tmp_path: Path) -> None:
     assert summary.cap_bound_persons["outpatient"] > 0 and summary.cap_bound_persons["inpatient"] > 0
 
 
-def test_yuan_without_pyarrow(monkeypatch) -> None:
-    """Without pyarrow the yuan columns are built by exact decimal division, with the same values."""
-    import sys
+def test_yuan_is_exact() -> None:
+    """Fen become Decimal yuan exactly, far beyond a float's 2**53 (no float on the way)."""
+    from decimal import Decimal
 
-    import numpy as np
+    import polars as pl
 
     from medaid.batch.settle import _yuan
 
-    fen = np.array([0, 5, 12345, 100_000_000_000], np.int64)
-    present = np.array([True, True, False, True])
-    big = np.resize(fen, 300_000)
-    with_arrow = _yuan(big, np.resize(present, 300_000)).to_list()
-    monkeypatch.setitem(sys.modules, "pyarrow", None)
-    assert _yuan(big, np.resize(present, 300_000)).to_list() == with_arrow
-    assert _yuan(fen, present).to_list() == with_arrow[:4]
+    fen = [0, 5, 12345, 100_000_000_000, 2**53 + 1, 999_999_999_999_999_99]
+    got = pl.DataFrame({"fen": fen}).select(_yuan(pl.col("fen"))).to_series().to_list()
+    assert got == [Decimal(value) / 100 for value in fen]
+    assert [str(value) for value in got[:3]] == ["0.00", "0.05", "123.45"]
