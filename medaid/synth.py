@@ -11,6 +11,7 @@ real data; the shares of categories and districts are rough and documented only 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import polars as pl
@@ -39,7 +40,9 @@ CLAIMS_PER_PERSON = 20.5
 
 
 def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
-    """``claims`` synthetic claims of ``year`` in date order, columns as DESIGN §6 (all text but ``date``).
+    """``claims`` synthetic claims of ``year`` in date order, columns as DESIGN §6, typed as a database
+    export would give them: ids as text, district/category/kind as Enum or Categorical, ``date`` a Date,
+    ``self_pay`` Decimal yuan, ``resident_insurance`` Boolean (a CSV of it reads as the usual text).
 
     About 2 % of persons change category mid-year (a second category string from a random date on),
     so running caps across a category change are exercised too.
@@ -88,10 +91,10 @@ def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
     return table.select(
         claim_id=pl.format("C{}{}", pl.lit(year), pl.col("n").cast(pl.String).str.zfill(9)),
         person_id=pl.format("P{}", pl.col("person").cast(pl.String).str.zfill(7)),
-        district=pl.col("district"),
+        district=pl.col("district").cast(pl.Enum(district_ids)),
         date=pl.col("date").cast(pl.Date),
-        category=pl.col("category"),
-        kind=pl.col("kind"),
-        self_pay=pl.format("{}.{}", pl.col("fen") // 100, (pl.col("fen") % 100).cast(pl.String).str.zfill(2)),
-        resident_insurance=pl.when(pl.col("resident")).then(pl.lit("true")).otherwise(pl.lit("false")),
-    )
+        category=pl.col("category").cast(pl.Categorical),
+        kind=pl.col("kind").cast(pl.Enum(("inpatient", "outpatient"))),
+        self_pay=pl.col("fen").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2)),
+        resident_insurance=pl.col("resident"),
+    ).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))

@@ -16,7 +16,8 @@ import numpy as np
 import polars as pl
 
 from medaid.batch.engine import EPOCH, Lookup, Settled, build_lookup, derived, settle_arrays
-from medaid.batch.io import DISTRICT_IDS, REASON, ROW, parse_columns, read_claims, write_batches, write_table
+from medaid.batch.io import REASON, ROW, read_claims, write_batches, write_table
+from medaid.batch.parse import DISTRICT_IDS, parse_columns
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
@@ -163,57 +164,71 @@ def settle_claims(
     table, name = read_claims(source)
     input_columns = table.columns
     step("validate", table.height)
-    parsed, category_strings = parse_columns(table)
+    parsed = parse_columns(table)
     versions = sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
-    day = parsed["day"].fill_null(0).to_numpy()
-    version = _version_index(day, versions)
-    lookup = build_lookup(category_strings, versions)
-    code = np.maximum(parsed["category"].to_numpy(), 0)
-    kind = parsed["kind"].fill_null(0).to_numpy().astype(np.int64)
-    resident = parsed["resident"].fill_null(False).to_numpy()
-    index = ((code * len(versions) + np.maximum(version, 0)) * 2 + kind) * 2 + resident
-    del code, kind
-    reason = parsed["reason"]
-    ok = reason.is_null().to_numpy()
-    no_policy = ok & (version < 0)
-    unknown = ok & ~no_policy & ~np.take(lookup.valid, index)
-    if no_policy.any() or unknown.any():
-        span = f"{versions[0].effective_from} to {versions[-1].effective_to or 'now'}"
-        bad_rows = np.flatnonzero(no_policy | unknown)
-        dates = table["date"].cast(pl.String).gather(bad_rows).to_list()
-        texts = [
-            f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(index[i]) & ~1]
-            for j, i in enumerate(bad_rows)
-        ]
-        reason = reason.scatter(bad_rows, texts)
-        ok = reason.is_null().to_numpy()
-    bad = np.flatnonzero(~ok)
+    version = _version_index(parsed.day, versions)
+    lookup = build_lookup(parsed.categories, versions)
+    index = _lookup_index(parsed, version, len(versions))
+    ok = np.ones(table.height, bool)
+    ok[parsed.bad] = False
+    bad, reasons = _refuse_unsettleable(table, ok, version, index, lookup, versions, parsed)
     if strict and len(bad):
-        first = int(bad[0])
-        raise InputError(f"{name}: row {first + 1}: {reason[first]}")
-    rejected = table.with_columns(reason.alias(REASON)).with_row_index(ROW, offset=1).filter(pl.col(REASON).is_not_null())
-    rejected = rejected.select(ROW, REASON, *input_columns)
+        raise InputError(f"{name}: row {int(bad[0]) + 1}: {reasons[0]}")
+    picked = table[bad].with_columns(pl.Series(ROW, bad + 1, pl.UInt32), pl.Series(REASON, reasons, pl.String))
+    rejected = picked.select(ROW, REASON, *input_columns)
 
     step("settle", table.height)
-    everything = len(bad) == 0
-    good = slice(None) if everything else np.flatnonzero(ok)
-    person = np.maximum(parsed["person"].to_numpy()[good], 0)
-    fen = parsed["fen"].fill_null(0).to_numpy()[good]
-    index = index[good]
-    district = parsed["district"].to_numpy()[good]
-    rows = table if everything else table.filter(pl.Series(ok))
-    del parsed, table
-    settled = settle_arrays(person, day[good], fen, index, lookup)
+    rows_in = table.height
+    if len(bad):
+        good = np.flatnonzero(ok)
+        person, fen, district, day, index = (np.take(a, good) for a in (parsed.person, parsed.fen, parsed.district, parsed.day, index))
+        rows = table.filter(pl.Series(ok))
+    else:
+        person, fen, district, day, rows = parsed.person, parsed.fen, parsed.district, parsed.day, table
+    del parsed, table, version, ok
+    settled = settle_arrays(person, day, fen, index, lookup)
     claims = _Claims(district, fen, index, settled, lookup, tuple(p.id for p in versions))
-    summary = _summary(len(ok), person, claims, len(bad), versions)
+    summary = _summary(rows_in, person, claims, len(bad), versions)
     result = SettlementResult(rows, claims, rejected, summary)
-    step("write", len(ok))
+    step("write", rows_in)
     if output is not None:
         result.write(output, output_format)
     if rejects is not None:
         write_table(rejected, rejects)
-    step("done", len(ok))
+    step("done", rows_in)
     return result
+
+
+def _lookup_index(parsed, version: np.ndarray, n_versions: int) -> np.ndarray:
+    """Each row's index into the :class:`~medaid.batch.engine.Lookup` (int32: the lookup is small)."""
+    index = parsed.category.astype(np.int32) * n_versions
+    index += np.maximum(version, 0)
+    index *= 2
+    index += parsed.kind
+    index *= 2
+    index += parsed.resident
+    return index
+
+
+def _refuse_unsettleable(table, ok, version, index, lookup: Lookup, versions, parsed) -> tuple[np.ndarray, list[str]]:
+    """All refused rows (ascending) with reasons: the parser's, then a date outside every version or a
+    category the version in force does not know. Updates ``ok`` in place."""
+    no_policy = ok & (version < 0)
+    unknown = ok & ~no_policy & ~np.take(lookup.valid, index)
+    if not (no_policy.any() or unknown.any()):
+        return parsed.bad, parsed.reasons
+    span = f"{versions[0].effective_from} to {versions[-1].effective_to or 'now'}"
+    more = np.flatnonzero(no_policy | unknown)
+    dates = table["date"].cast(pl.String).gather(more).to_list()
+    texts = [
+        f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(index[i]) & ~1]
+        for j, i in enumerate(more)
+    ]
+    ok[more] = False
+    bad = np.concatenate([parsed.bad, more])
+    order = np.argsort(bad, kind="stable")
+    reasons = parsed.reasons + texts
+    return bad[order], [reasons[i] for i in order]
 
 
 def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
@@ -222,12 +237,15 @@ def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
     last = versions[-1].effective_to
     end = (last - EPOCH).days if last is not None else np.iinfo(np.int64).max
     index = np.searchsorted(starts, day, side="right") - 1
-    return np.where((index >= 0) & (day <= end), index, -1)
+    return np.where((index >= 0) & (day <= end), index, -1).astype(np.int8)
 
 
 def _yuan(fen: pl.Expr) -> pl.Expr:
-    """Fen as an exact Decimal yuan (written "1234.50"): the integer read as a decimal, times 0.01."""
-    return fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2))
+    """Fen as an exact Decimal(18, 2) yuan (written "1234.50"): the integer read as a decimal, times 0.01.
+
+    18 digits hold any amount medaid accepts (at most 10⁹ yuan a claim) and are stored as one int64.
+    """
+    return (fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2))).cast(pl.Decimal(18, 2))
 
 
 def _labels(names: Sequence[str], codes: np.ndarray) -> pl.Series:

@@ -114,14 +114,15 @@ def test_capped_running_sum_equals_loop(rows: list[tuple[bool, int, int]]) -> No
 
 
 def test_synthetic_years_equal_reference() -> None:
-    """A synthetic 2018 (version change on 07-01, category changes mid-year) and 2024 equal the reference per claim."""
+    """A synthetic 2018 (version change on 07-01, category changes mid-year) and 2024, given as typed
+    columns, equal the reference per claim."""
     import polars as pl
 
     from medaid.synth import synth_claims
 
     for year, seed in ((2018, 11), (2024, 12)):
-        table = synth_claims(6000, year, seed=seed).with_columns(pl.col("date").cast(pl.String))
-        rows = table.to_dicts()
+        table = synth_claims(6000, year, seed=seed)  # typed columns: Enum, Date, Decimal, Boolean
+        rows = table.with_columns(pl.all().cast(pl.String)).to_dicts()
         result = settle_claims(table)
         assert result.summary.rejected == 0
         got = {row["claim_id"]: row for row in result.table.iter_rows(named=True)}

@@ -1,0 +1,72 @@
+"""One integer code per distinct ``person_id``, exact, without a hash table of strings.
+
+A Categorical cast of person ids hashes every string into polars' global string cache: 0.8 s for a
+Shanghai year (3.6 M claims) and 4 s for 10 M on this machine. Here the ids are hashed once (a few
+hundredths of a second), rows are sorted by the hash with numpy's vectorised sort, and the strings are
+compared only between neighbours in that order. Equal ids always land in one run; where a run holds
+different ids (two ids whose hashes share the sorted bits), those few rows are split by their exact
+text. The codes are therefore exact whatever the hash does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+__all__ = ["person_codes"]
+
+
+def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
+    """Dense int32 codes (0, 1, …) with ``codes[i] == codes[j]`` exactly when ``ids[i] == ids[j]``.
+
+    ``hashes`` is any uint64 function of the id (equal ids, equal hashes), e.g. ``ids.hash()``; a poor
+    hash only costs time. Nulls count as one more id.
+    """
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, np.int32)
+    row_bits = max(1, (n - 1).bit_length())
+    # The hash's top bits above the row number, in one int64: sorting the keys groups equal ids and
+    # keeps input order inside a group (the row number is the low bits).
+    key = (np.asarray(hashes, np.uint64) >> np.uint64(row_bits + 1)).astype(np.int64) << row_bits
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    rows = key & ((1 << row_bits) - 1)
+    new_run = np.empty(n, bool)
+    new_run[0] = True
+    prefix = key >> row_bits
+    np.not_equal(prefix[1:], prefix[:-1], out=new_run[1:])
+    del key, prefix
+    clash = ~new_run & ~_same_as_previous(ids, rows)
+    if clash.any():
+        _split_clashing_runs(ids, rows, new_run, clash)
+    codes = np.empty(n, np.int32)
+    codes[rows] = np.cumsum(new_run, dtype=np.int32) - 1
+    return codes
+
+
+def _same_as_previous(ids: pl.Series, rows: np.ndarray) -> np.ndarray:
+    """For each position of ``rows``, whether its id equals the id at the position before (False at 0)."""
+    frame = pl.DataFrame({"id": ids}).lazy()
+    ordered = frame.select(pl.col("id").gather(pl.Series(rows)))
+    same = ordered.select(pl.col("id").eq_missing(pl.col("id").shift(1)) & pl.int_range(pl.len()).gt(0))
+    return same.collect().to_series().to_numpy()
+
+
+def _split_clashing_runs(ids: pl.Series, rows: np.ndarray, new_run: np.ndarray, clash: np.ndarray) -> None:
+    """Reorder the runs that hold several ids so each id is contiguous (input order kept); mark their starts.
+
+    Updates ``rows`` and ``new_run`` in place. Only the rows of clashing runs are touched: few, since a
+    clash needs two ids whose hashes agree in their top bits.
+    """
+    run = np.cumsum(new_run) - 1
+    positions = np.flatnonzero(np.isin(run, run[clash]))
+    texts = ids.gather(pl.Series(rows[positions]))
+    exact = texts.rank("dense", descending=False).fill_null(0).to_numpy()  # nulls: one more id
+    order = np.lexsort((rows[positions], exact, run[positions]))
+    rows[positions] = rows[positions][order]
+    run_sorted, exact_sorted = run[positions][order], exact[order]
+    starts = np.empty(len(positions), bool)
+    starts[0] = True
+    starts[1:] = (run_sorted[1:] != run_sorted[:-1]) | (exact_sorted[1:] != exact_sorted[:-1])
+    new_run[positions] = starts
