@@ -35,8 +35,8 @@ __all__ = ["Lookup", "Settled", "build_lookup", "settle_arrays", "capped_running
 #: Stands for "no cap" (special relief) inside int64 arithmetic: far above any sum of capped amounts.
 NO_CAP = np.int64(1 << 62)
 EPOCH = dt.date(1970, 1, 1)
-#: Below this many claims the engine runs on one thread (a thread costs more than it saves).
-PARALLEL_FROM = 200_000
+#: Rows settled together: big enough that numpy's per-call cost vanishes, small enough to stay in memory.
+CHUNK = 1 << 20
 
 
 @attrs.frozen
@@ -201,38 +201,55 @@ def settle_arrays(person: np.ndarray, day: np.ndarray, fen: np.ndarray, index: n
     ``person`` non-negative int codes, ``day`` days since 1970-01-01, ``fen`` self-pay, ``index`` the
     lookup index (see :class:`Lookup`; it carries the kind and the version). Claims are settled in the
     order person, kind, date, input order — one person-year-kind is then contiguous and in date order.
-    Above :data:`PARALLEL_FROM` claims the sorted rows are cut in two at a person boundary and the halves
-    settled on two threads (numpy releases the GIL inside each step; persons never share a cap).
+    The sorted rows are settled in chunks of about :data:`CHUNK` rows cut where a person-year-kind
+    starts (the groups share nothing), two chunks at a time on two threads (numpy releases the GIL inside
+    each step), so the working arrays stay small whatever the file's size.
     """
     n = len(fen)
-    kind = (index >> 1) & 1
-    order, starts = _settlement_order(person, kind, day)
-    del kind
+    order, starts = _settlement_order(person, index, day)
     offset, assistance, cap_left = (np.empty(n, np.int64) for _ in range(3))
 
-    def part(lo: int, hi: int) -> None:
+    def chunk(lo: int, hi: int) -> None:
         rows = order[lo:hi]
-        f, li = np.take(fen, rows), np.take(index, rows)
-        s = starts[lo:hi].copy()
-        if len(s):
-            s[0] = True
-        qualifying = np.where(np.take(lookup.takes_offset, li), f, 0)
-        off, _ = _capped(s, qualifying, np.take(lookup.offset_fen, li))
-        del qualifying
-        before_cap = _apply_ratio(f - off, np.take(lookup.ratio_ppm, li))
-        cap = np.take(lookup.cap_fen, li)
-        paid, paid_cum = _capped(s, before_cap, cap)
-        left = np.where(np.take(lookup.has_cap, li), np.maximum(0, cap - paid_cum), 0)
+        off, paid, left = _settle_sorted(starts[lo:hi], np.take(fen, rows), np.take(index, rows), lookup)
         offset[rows], assistance[rows], cap_left[rows] = off, paid, left
 
-    cut = _person_boundary_near_middle(starts, person, order) if n >= PARALLEL_FROM else n
-    if cut in (0, n):
-        part(0, n)
+    bounds = _chunk_bounds(starts, CHUNK)
+    if len(bounds) <= 2:
+        chunk(0, n)
     else:
         with ThreadPoolExecutor(2) as pool:
-            for future in [pool.submit(part, 0, cut), pool.submit(part, cut, n)]:
+            for future in [pool.submit(chunk, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]:
                 future.result()
     return Settled(offset, assistance, cap_left)
+
+
+def _settle_sorted(starts: np.ndarray, fen: np.ndarray, index: np.ndarray, lookup: Lookup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Offset, assistance and cap left of rows in settlement order whose first row starts a group."""
+    if len(starts):
+        starts = starts.copy()
+        starts[0] = True
+    # The 300 offset: the first 300 of a person-year's qualifying outpatient self-pay (DESIGN §4.2).
+    offset, _ = _capped(starts, np.where(np.take(lookup.takes_offset, index), fen, 0), np.take(lookup.offset_fen, index))
+    fen -= offset  # now the eligible part (where the kind is covered; the ratio is 0 where it is not)
+    before_cap = _apply_ratio(fen, np.take(lookup.ratio_ppm, index))
+    del fen
+    cap = np.take(lookup.cap_fen, index)
+    paid, paid_cum = _capped(starts, before_cap, cap)
+    cap -= paid_cum
+    np.maximum(cap, 0, out=cap)
+    cap[~np.take(lookup.has_cap, index)] = 0
+    return offset, paid, cap
+
+
+def _chunk_bounds(starts: np.ndarray, size: int) -> np.ndarray:
+    """Row positions ``0 = b0 < b1 < … = n`` about ``size`` apart, each inner one where a group starts."""
+    n = len(starts)
+    if n <= size:
+        return np.array([0, n])
+    group_starts = np.r_[np.flatnonzero(starts), n]  # n: no group starts after the last cut
+    cuts = group_starts[np.searchsorted(group_starts, np.arange(size, n, size))]
+    return np.unique(np.r_[0, cuts, n])
 
 
 def _apply_ratio(eligible: np.ndarray, ratio_ppm: np.ndarray) -> np.ndarray:
@@ -240,20 +257,7 @@ def _apply_ratio(eligible: np.ndarray, ratio_ppm: np.ndarray) -> np.ndarray:
     return (2 * eligible * ratio_ppm + PPM) // (2 * PPM)
 
 
-def derived(fen: np.ndarray, index: np.ndarray, settled_offset: np.ndarray, assistance: np.ndarray, lookup: Lookup) -> dict[str, np.ndarray]:
-    """The columns that follow claim by claim from the engine's results: eligible, before_cap, subsidy, cap_bound."""
-    covered = np.take(lookup.covered, index)
-    eligible = np.where(covered, fen - settled_offset, 0)
-    before_cap = _apply_ratio(eligible, np.take(lookup.ratio_ppm, index))
-    return {
-        "eligible": eligible,
-        "before_cap": before_cap,
-        "subsidy": np.minimum(settled_offset, np.take(lookup.subsidy_fen, index)),
-        "cap_bound": covered & (assistance < before_cap),
-    }
-
-
-def _settlement_order(person: np.ndarray, kind: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _settlement_order(person: np.ndarray, index: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows in order person, kind, date, input order; and where each person-year-kind starts in it.
 
     Packs the four into one int64 when they fit and sorts the keys themselves (numpy's vectorised sort is
@@ -265,37 +269,38 @@ def _settlement_order(person: np.ndarray, kind: np.ndarray, day: np.ndarray) -> 
     low = int(day.min())
     span = int(day.max()) - low
     p_bits, d_bits, r_bits = int(person.max()).bit_length(), max(1, span.bit_length()), max(1, (n - 1).bit_length())
-    if p_bits + 1 + d_bits + r_bits <= 63:
-        key = person.astype(np.int64) << (1 + d_bits + r_bits)
-        key |= kind.astype(np.int64) << (d_bits + r_bits)
-        key |= (day.astype(np.int64) - low) << r_bits
-        key |= np.arange(n, dtype=np.int64)
-        key.sort()
-        order = key & ((1 << r_bits) - 1)
-        person_kind = key >> (d_bits + r_bits)
-        offset_day = (key >> r_bits) & ((1 << d_bits) - 1)
-        del key
-    else:
+    kind = (index >> 1) & 1
+    if p_bits + 1 + d_bits + r_bits > 63:
         order = np.lexsort((np.arange(n), day, kind, person))
-        person_kind = np.take(person, order).astype(np.int64) << 1 | np.take(kind, order)
-        offset_day = np.take(day, order).astype(np.int64) - low
-    # Calendar year of each day in the span: a small table, so the lookup stays in cache.
-    days = np.arange(low, low + span + 1).astype("datetime64[D]")
-    year = np.take(days.astype("datetime64[Y]").astype(np.int64), offset_day)
+        key = (np.take(person, order).astype(np.int64) << 1 | np.take(kind, order)) << d_bits
+        key |= np.take(day, order) - low
+        return order, _group_starts(key, key & ((1 << d_bits) - 1), low, span)
+    # Built in place: at 10 M claims each extra int64 array is 80 MB.
+    key = person.astype(np.int64)
+    key <<= 1
+    key |= kind
+    del kind
+    key <<= d_bits
+    key |= day - low
+    key <<= r_bits
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    starts = _group_starts(key >> r_bits, (key >> r_bits) & ((1 << d_bits) - 1), low, span)
+    key &= (1 << r_bits) - 1  # the key is now the permutation
+    return key, starts
+
+
+def _group_starts(person_kind_day: np.ndarray, offset_day: np.ndarray, low: int, span: int) -> np.ndarray:
+    """Where a new (person, kind, calendar year) begins, given rows sorted by person, kind, day."""
+    n = len(offset_day)
+    d_bits = max(1, span.bit_length())
     starts = np.empty(n, bool)
     starts[0] = True
+    person_kind = person_kind_day >> d_bits
     np.not_equal(person_kind[1:], person_kind[:-1], out=starts[1:])
+    del person_kind
+    # Calendar year of each day in the span: a small table, so the lookup stays in cache.
+    days = np.arange(low, low + span + 1).astype("datetime64[D]")
+    year = np.take(days.astype("datetime64[Y]").astype(np.int16), offset_day)
     starts[1:] |= year[1:] != year[:-1]
-    return order, starts
-
-
-def _person_boundary_near_middle(starts: np.ndarray, person: np.ndarray, order: np.ndarray) -> int:
-    """A row index near the middle of the settlement order where a new person begins (0 if none)."""
-    middle = len(order) // 2
-    group_starts = np.flatnonzero(starts[middle:]) + middle
-    at = np.take(person, np.take(order, group_starts[:4096]))
-    before = person[order[middle - 1]] if middle else -1
-    for i, p in zip(group_starts[:4096], at):
-        if p != before:
-            return int(i)
-    return 0
+    return starts

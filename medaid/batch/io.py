@@ -9,13 +9,13 @@ is :mod:`medaid.batch.parse`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 
 from medaid.errors import InputError
 
-__all__ = ["REQUIRED", "ROW", "REASON", "read_claims", "write_table", "write_batches", "table_format"]
+__all__ = ["REQUIRED", "ROW", "REASON", "read_claims", "write_table", "write_lazy", "table_format"]
 
 REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
 #: Columns with few distinct values, read as Categorical from CSV.
@@ -78,37 +78,16 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
     return table, name
 
 
-def write_batches(batches: Iterable[pl.DataFrame], path: Path | str, fmt: str | None = None, *, schema: pl.Schema | None = None) -> None:
-    """Write an iterable of same-schema tables as one CSV or Parquet file, one slice at a time.
-
-    Parquet goes through polars' streaming writer (the slices become row groups) when ``schema`` is
-    given, else the slices are concatenated and written at once.
-    """
+def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None) -> None:
+    """Write a LazyFrame as CSV or Parquet with polars' streaming writer (computed slice by slice)."""
     fmt = table_format(path, fmt)
     try:
         if fmt == "csv":
-            with open(path, "wb") as handle:
-                for i, batch in enumerate(batches):
-                    batch.write_csv(handle, include_header=i == 0)
-        elif schema is None:
-            pl.concat(list(batches)).write_parquet(path, compression="lz4")
+            frame.sink_csv(path)
         else:
-            _lazy(batches, schema).sink_parquet(path, compression="lz4")
+            frame.sink_parquet(path, compression="lz4")
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
-
-def _lazy(batches: Iterable[pl.DataFrame], schema: pl.Schema) -> pl.LazyFrame:
-    """The slices as a LazyFrame that polars pulls one at a time (an IO source), so they are never all in memory."""
-    from polars.io.plugins import register_io_source
-
-    def source(with_columns, predicate, n_rows, batch_size):
-        for batch in batches:
-            if with_columns is not None:
-                batch = batch.select(with_columns)
-            yield batch if predicate is None else batch.filter(predicate)
-
-    return register_io_source(source, schema=schema)
 
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:

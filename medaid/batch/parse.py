@@ -87,10 +87,10 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
     del coded
 
     category, categories = _codes(by_column["category"])
-    kind = _mapped(by_column["kind"], lambda v: _KINDS.get(v.lower()))
-    district = _mapped(by_column["district"], _district_index)
+    kind = _mapped(by_column["kind"], lambda v: _KINDS.get(v.lower()), np.int8)
+    district = _mapped(by_column["district"], _district_index, np.int8)
     resident = _resident(table, by_column)
-    day = _mapped(by_column["date"], _day) if text_date else table["date"].cast(pl.Int32).fill_null(-1).to_numpy()
+    day = _mapped(by_column["date"], _day, np.int32) if text_date else table["date"].cast(pl.Int32).fill_null(-1).to_numpy().copy()
     del by_column
     fen = fen_frame.to_series()
     empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
@@ -105,10 +105,10 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         "resident_insurance": pl.Series(resident < 0),
     }
     bad, reasons = _refused(table, checks, claim_hash.to_series(), fen)
+    for values in (day, kind, resident, district, category):
+        np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
-        fen=fen.fill_null(0).to_numpy(), day=np.maximum(day, 0).astype(np.int32), kind=np.maximum(kind, 0).astype(np.int8),
-        resident=np.maximum(resident, 0).astype(np.int8), district=np.maximum(district, 0).astype(np.int8),
-        category=np.maximum(category, 0), categories=categories,
+        fen=fen.fill_null(0).to_numpy(), day=day, kind=kind, resident=resident, district=district, category=category, categories=categories,
         person=person_codes(_as_text(table, "person_id"), person_frame["hash"].to_numpy()), bad=bad, reasons=reasons,
     )
 
@@ -148,6 +148,7 @@ def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
     """Dense codes (−1 for null) of a Categorical or Enum series, and the distinct values they index."""
     physical = series.to_physical()
     distinct = series.drop_nulls().unique()
+    distinct = distinct.gather(distinct.cast(pl.String).arg_sort())  # the same order every run
     values = [str(value).strip() for value in distinct.cast(pl.String).to_list()]
     known = distinct.to_physical().to_numpy().astype(np.int64)
     table = np.full(max(int(known.max(initial=0)), int(physical.max() or 0)) + 2, -1, np.int32)
@@ -155,17 +156,17 @@ def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
     return np.take(table, physical.fill_null(len(table) - 1).to_numpy()), values
 
 
-def _mapped(series: pl.Series, mapping) -> np.ndarray:
+def _mapped(series: pl.Series, mapping, dtype) -> np.ndarray:
     """``mapping`` applied once per distinct value of a Categorical series; −1 where it gives None or for null."""
     codes, values = _codes(series)
     results = [mapping(value) for value in values]
-    return np.take(np.array([-1 if r is None else int(r) for r in results] + [-1], np.int64), codes)
+    return np.take(np.array([-1 if r is None else int(r) for r in results] + [-1], dtype), codes)
 
 
 def _resident(table: pl.DataFrame, by_column: dict[str, pl.Series]) -> np.ndarray:
     if table.schema["resident_insurance"] == pl.Boolean:
-        return table["resident_insurance"].cast(pl.Int8).fill_null(-1).to_numpy()
-    return _mapped(by_column["resident_insurance"], lambda v: _BOOLEANS.get(v.lower()))
+        return table["resident_insurance"].cast(pl.Int8).fill_null(-1).to_numpy().copy()  # writable
+    return _mapped(by_column["resident_insurance"], lambda v: _BOOLEANS.get(v.lower()), np.int8)
 
 
 def _day(text: str) -> int | None:

@@ -31,12 +31,13 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     key = (np.asarray(hashes, np.uint64) >> np.uint64(row_bits + 1)).astype(np.int64) << row_bits
     key |= np.arange(n, dtype=np.int64)
     key.sort()
-    rows = key & ((1 << row_bits) - 1)
     new_run = np.empty(n, bool)
     new_run[0] = True
     prefix = key >> row_bits
     np.not_equal(prefix[1:], prefix[:-1], out=new_run[1:])
-    del key, prefix
+    del prefix
+    key &= (1 << row_bits) - 1
+    rows = key  # the permutation, in place
     clash = ~new_run & ~_same_as_previous(ids, rows)
     if clash.any():
         _split_clashing_runs(ids, rows, new_run, clash)
@@ -45,12 +46,22 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _same_as_previous(ids: pl.Series, rows: np.ndarray) -> np.ndarray:
-    """For each position of ``rows``, whether its id equals the id at the position before (False at 0)."""
+def _same_as_previous(ids: pl.Series, rows: np.ndarray, slice_rows: int = 1 << 20) -> np.ndarray:
+    """For each position of ``rows``, whether its id equals the id at the position before (False at 0).
+
+    Compared a slice at a time (each slice with the row before it), so only one slice of gathered ids
+    is held at once.
+    """
     frame = pl.DataFrame({"id": ids}).lazy()
-    ordered = frame.select(pl.col("id").gather(pl.Series(rows)))
-    same = ordered.select(pl.col("id").eq_missing(pl.col("id").shift(1)) & pl.int_range(pl.len()).gt(0))
-    return same.collect().to_series().to_numpy()
+    same = np.zeros(len(rows), bool)
+    for start in range(0, len(rows), slice_rows):
+        first = max(start - 1, 0)
+        ordered = frame.select(pl.col("id").gather(pl.Series(rows[first:start + slice_rows])))
+        equal = ordered.select(pl.col("id").eq_missing(pl.col("id").shift(1))).collect().to_series()
+        same[start:start + slice_rows] = equal.slice(start - first).fill_null(False).to_numpy()
+    if len(same):
+        same[0] = False  # the first row has no row before it (eq_missing would call a null id equal to the shift's null)
+    return same
 
 
 def _split_clashing_runs(ids: pl.Series, rows: np.ndarray, new_run: np.ndarray, clash: np.ndarray) -> None:

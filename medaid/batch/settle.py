@@ -8,27 +8,22 @@ person-year, and each claim is governed by the policy version in force on its da
 from __future__ import annotations
 
 from pathlib import Path
-from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 import attrs
 import numpy as np
 import polars as pl
 
-from medaid.batch.engine import EPOCH, Lookup, Settled, build_lookup, derived, settle_arrays
-from medaid.batch.io import REASON, ROW, read_claims, write_batches, write_table
-from medaid.batch.parse import DISTRICT_IDS, parse_columns
+from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
+from medaid.batch.io import REASON, ROW, read_claims, write_lazy, write_table
+from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
+from medaid.batch.parse import parse_columns
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
 __all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_claims"]
 
-#: Columns added after the input columns, in this order. Amounts are yuan with two decimals.
-RESULT_COLUMNS = (
-    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
-    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional",
-)
 #: Called at the start of each stage (read, validate, settle, write) with the row count once known.
 Progress = Callable[[str, "int | None"], None]
 
@@ -63,12 +58,12 @@ class SettlementResult:
 
     ``table``: the settled claims in input order, the input columns as given then :data:`RESULT_COLUMNS`
     (amounts Decimal yuan with two decimals, ``cap``/``cap_left`` null where there is no cap; the label
-    columns are Enums); built on first use, so a run that only writes its output never holds it whole.
+    columns are Categorical); built on first use, so a run that only writes its output never holds it whole.
     ``rejects``: ``row`` (1-based data row), ``reason`` and the input columns as given. ``summary``:
     counts and totals (fen).
     """
 
-    def __init__(self, rows: pl.DataFrame, claims: "_Claims", rejects: pl.DataFrame, summary: Summary) -> None:
+    def __init__(self, rows: pl.DataFrame, claims: Claims, rejects: pl.DataFrame, summary: Summary) -> None:
         self._rows, self._claims = rows, claims
         self._table: pl.DataFrame | None = None
         self.rejects = rejects
@@ -78,61 +73,22 @@ class SettlementResult:
     def table(self) -> pl.DataFrame:
         """The whole settled table (see the class docstring)."""
         if self._table is None:
-            self._table = self._slice(0, self._rows.height)
+            self._table = self.lazy().collect()
         return self._table
 
+    def lazy(self) -> pl.LazyFrame:
+        """The settled table as a polars LazyFrame (computed as it is consumed)."""
+        return settled_frame(self._rows, self._claims)
+
     def batches(self, size: int = 1_000_000):
-        """The settled table in slices of ``size`` rows, in order (for writing big results)."""
+        """The settled table in slices of ``size`` rows, in order."""
+        frame = self.lazy()
         for start in range(0, max(self._rows.height, 1), size):
-            yield self._slice(start, min(start + size, self._rows.height))
+            yield frame.slice(start, size).collect()
 
-    def write(self, path: Path | str, fmt: str | None = None, *, batch_rows: int = 1_000_000) -> None:
-        """Write the settled table as CSV or Parquet, slice by slice, so memory stays flat."""
-        write_batches(self.batches(batch_rows), path, fmt, schema=self._schema())
-
-    def _schema(self) -> pl.Schema:
-        return self._slice(0, 0).schema
-
-    def _slice(self, start: int, stop: int) -> pl.DataFrame:
-        added = self._claims.columns(start, stop)
-        # An input column named like a result column (a settled file settled again) gives way to the result.
-        given = self._rows.slice(start, stop - start).drop(RESULT_COLUMNS, strict=False)
-        return pl.concat([given, added], how="horizontal")
-
-
-@attrs.frozen
-class _Claims:
-    """What the output columns are made of, per settled claim in input order (see :func:`_columns`)."""
-
-    district: np.ndarray  # index into DISTRICT_IDS
-    fen: np.ndarray
-    index: np.ndarray  # the lookup index
-    settled: Settled
-    lookup: Lookup
-    policy_ids: tuple[str, ...]
-
-    def columns(self, start: int, stop: int) -> pl.DataFrame:
-        """:data:`RESULT_COLUMNS` for rows ``start:stop``: fen to Decimal yuan, codes to Enum labels."""
-        lookup, li = self.lookup, self.index[start:stop]
-        settled = self.settled
-        offset, assistance = settled.offset[start:stop], settled.assistance[start:stop]
-        more = derived(self.fen[start:stop], li, offset, assistance, lookup)
-        fen = pl.DataFrame({
-            "offset": offset, "eligible": more["eligible"], "before_cap": more["before_cap"], "assistance": assistance,
-            "deductible_subsidy": more["subsidy"], "cap": np.take(lookup.cap_fen, li), "cap_left": settled.cap_left[start:stop],
-        })
-        has_cap = pl.Series(np.take(lookup.has_cap, li))
-        labels = pl.DataFrame({
-            "district_id": _labels(DISTRICT_IDS, self.district[start:stop]),
-            "category_applied": _labels(lookup.applied_names, np.take(lookup.applied, li)),
-            "policy_id": _labels(self.policy_ids, np.take(lookup.version, li)),
-            "ratio": _labels(lookup.ratio_names, np.take(lookup.ratio_text, li)),
-            "provisional": _labels(lookup.provisional_names, np.take(lookup.provisional, li)),
-            "cap_bound": more["cap_bound"],
-        })
-        yuan = [_yuan(pl.col(name)) for name in ("offset", "eligible", "before_cap", "assistance", "deductible_subsidy")]
-        capped = [pl.when(pl.lit(has_cap)).then(_yuan(pl.col(name))).alias(name) for name in ("cap", "cap_left")]
-        return pl.concat([labels, fen.select(*yuan, *capped)], how="horizontal").select(RESULT_COLUMNS)
+    def write(self, path: Path | str, fmt: str | None = None) -> None:
+        """Write the settled table as CSV or Parquet; polars computes and writes it slice by slice."""
+        write_lazy(self.lazy(), path, fmt)
 
 
 def settle_claims(
@@ -187,8 +143,8 @@ def settle_claims(
         person, fen, district, day, rows = parsed.person, parsed.fen, parsed.district, parsed.day, table
     del parsed, table, version, ok
     settled = settle_arrays(person, day, fen, index, lookup)
-    claims = _Claims(district, fen, index, settled, lookup, tuple(p.id for p in versions))
-    summary = _summary(rows_in, person, claims, len(bad), versions)
+    claims = Claims(person, district, fen, index, settled, lookup, tuple(p.id for p in versions))
+    summary = _summary(rows_in, claims, len(bad), versions)
     result = SettlementResult(rows, claims, rejected, summary)
     step("write", rows_in)
     if output is not None:
@@ -240,36 +196,19 @@ def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
     return np.where((index >= 0) & (day <= end), index, -1).astype(np.int8)
 
 
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    """Fen as an exact Decimal(18, 2) yuan (written "1234.50"): the integer read as a decimal, times 0.01.
-
-    18 digits hold any amount medaid accepts (at most 10⁹ yuan a claim) and are stored as one int64.
-    """
-    return (fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2))).cast(pl.Decimal(18, 2))
-
-
-def _labels(names: Sequence[str], codes: np.ndarray) -> pl.Series:
-    """Codes into ``names`` as an Enum column: one small integer per row, written as the name."""
-    return pl.Series(names, dtype=pl.Enum(names)).gather(codes)
-
-
-def _summary(rows_in: int, person: np.ndarray, claims: _Claims, rejected: int, versions: Sequence[Policy]) -> Summary:
-    kind = (claims.index >> 1) & 1
-    settled, lookup = claims.settled, claims.lookup
-    more = derived(claims.fen, claims.index, settled.offset, settled.assistance, lookup)
-    bound = more["cap_bound"]
-    versions_used = np.flatnonzero(np.bincount(np.take(lookup.version, claims.index), minlength=len(versions)))
+def _summary(rows_in: int, claims: Claims, rejected: int, versions: Sequence[Policy]) -> Summary:
+    totals = {int(row["kind"]): row for row in summary_totals(claims).iter_rows(named=True)}
+    used = np.flatnonzero(np.bincount(np.take(claims.lookup.version, claims.index), minlength=len(versions)))
     names = ("inpatient", "outpatient")
-    claims_by, assistance, bound_claims, bound_persons = {}, {}, {}, {}
-    for k, name in enumerate(names):
-        mask = kind == k
-        claims_by[name] = int(np.count_nonzero(mask))
-        assistance[name] = int(settled.assistance[mask].sum())
-        bound_claims[name] = int(np.count_nonzero(bound & mask))
-        bound_persons[name] = int(np.count_nonzero(np.bincount(person[bound & mask], minlength=1)))
+
+    def per_kind(field: str) -> dict[str, int]:
+        return {name: int(totals[k][field]) if k in totals else 0 for k, name in enumerate(names)}
+
     return Summary(
-        rows_in=rows_in, settled=len(person), rejected=rejected, persons=int(np.count_nonzero(np.bincount(person, minlength=1))),
-        claims=claims_by, assistance_fen=assistance, deductible_subsidy_fen=int(more["subsidy"].sum()),
-        cap_bound_claims=bound_claims, cap_bound_persons=bound_persons,
-        policy_ids=tuple(versions[int(v)].id for v in versions_used),
+        rows_in=rows_in, settled=len(claims.fen), rejected=rejected,
+        persons=int(np.count_nonzero(np.bincount(claims.person, minlength=1))) if len(claims.person) else 0,
+        claims=per_kind("claims"), assistance_fen=per_kind("assistance"),
+        deductible_subsidy_fen=sum(int(row["subsidy"]) for row in totals.values()),
+        cap_bound_claims=per_kind("bound_claims"), cap_bound_persons=per_kind("bound_persons"),
+        policy_ids=tuple(versions[int(v)].id for v in used),
     )

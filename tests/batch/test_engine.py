@@ -137,3 +137,33 @@ def test_synthetic_years_equal_reference() -> None:
                 assert (_fen(row["assistance"]), _fen(row["deductible_subsidy"]), _fen(row["eligible"])) == (
                     reference.assistance_fen, reference.deductible_subsidy_fen, reference.eligible_fen)
         assert result.summary.cap_bound_claims["outpatient"] > 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 5, 2**40, 2**50]), st.integers(0, 3), st.integers(17_000, 20_500)), min_size=1, max_size=30))
+def test_settlement_order_sorts_person_kind_date_then_input(rows: list[tuple[int, int, int]]) -> None:
+    """Both ways of ordering (packed key, and lexsort when the key does not fit 63 bits) give the stable
+    order by person, kind, date, and mark where each person-year-kind starts."""
+    from medaid.batch.engine import _settlement_order
+
+    person, index, day = (np.array(column) for column in zip(*rows))
+    order, starts = _settlement_order(person.astype(np.int64), index.astype(np.int32), day.astype(np.int32))
+    expected = sorted(range(len(rows)), key=lambda i: (person[i], (index[i] >> 1) & 1, day[i], i))
+    assert order.tolist() == expected
+    year = lambda i: (dt.date(1970, 1, 1) + dt.timedelta(days=int(day[i]))).year  # noqa: E731
+    group = [(person[i], (index[i] >> 1) & 1, year(i)) for i in expected]
+    assert starts.tolist() == [k == 0 or group[k] != group[k - 1] for k in range(len(group))]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim_sets())
+def test_chunks_and_threads_change_nothing(rows: list[dict]) -> None:
+    """Settled in chunks of a few rows on two threads, every amount is what one chunk gives."""
+    import pytest
+
+    import medaid.batch.engine as engine
+
+    whole = settle_claims(rows).table
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "CHUNK", 3)
+        assert settle_claims(rows).table.equals(whole)

@@ -45,3 +45,15 @@ def test_large_with_collisions() -> None:
     first = {}
     for code, value in zip(codes[:20_000].tolist(), values[:20_000]):
         assert first.setdefault(value, code) == code
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids, st.integers(1, 5))
+def test_neighbour_check_in_slices(values: list, slice_rows: int) -> None:
+    """Comparing neighbours a few rows at a time gives what one pass gives."""
+    from medaid.batch.persons import _same_as_previous
+
+    series = pl.Series(values, dtype=pl.String)
+    rows = np.random.default_rng(len(values)).permutation(len(values))
+    expected = [i > 0 and values[rows[i]] == values[rows[i - 1]] for i in range(len(values))]
+    assert _same_as_previous(series, rows, slice_rows).tolist() == expected

@@ -85,7 +85,7 @@ def test_yuan_is_exact() -> None:
 
     import polars as pl
 
-    from medaid.batch.settle import _yuan
+    from medaid.batch.output import _yuan
 
     fen = [0, 5, 12345, 100_000_000_000, 2**53 + 1, 999_999_999_999_999_99]
     got = pl.DataFrame({"fen": fen}).select(_yuan(pl.col("fen"))).to_series().to_list()
