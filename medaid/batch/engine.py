@@ -135,9 +135,9 @@ def capped_running_sum(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) 
 def _capped(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`capped_running_sum` and the group's paid cumulative after each row.
 
-    Inside a run of constant cap, with ``p0`` paid before the run and ``s`` the run's cumulative amount,
-    the paid cumulative is ``max(p0, min(p0 + s, cap))`` (D8: ``min(cumulative, cap) − min(previous,
-    cap)``); runs are chained level by level, so a changing cap costs one vector step per run level.
+    Where the cap is constant inside a group the paid cumulative is ``min(cumulative, cap)`` (D8:
+    ``min(cumulative, cap) − min(previous, cap)`` per claim). The few groups whose cap changes (a
+    category change, a new version mid-year) are redone by :func:`_capped_runs`.
     """
     n = len(amount)
     if n == 0:
@@ -145,18 +145,39 @@ def _capped(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np
     starts = starts.copy()
     starts[0] = True
     first = np.flatnonzero(starts)
-    total = np.cumsum(amount)
-    within = total - np.repeat(total[first] - amount[first], np.diff(first, append=n))
-    change = cap[1:] != cap[:-1]
-    change &= ~starts[1:]
-    if not change.any():
-        # Common case: the cap never changes inside a group, so the paid cumulative is min(cumulative, cap).
-        paid_cum = np.minimum(within, cap)
-        return paid_cum - np.minimum(within - amount, cap), paid_cum
+    lengths = np.diff(first, append=n)
+    within = np.cumsum(amount)
+    within -= np.repeat(within[first] - amount[first], lengths)  # the group's cumulative, this row included
+    paid_cum = np.minimum(within, cap)
+    within -= amount
+    np.minimum(within, cap, out=within)  # the paid cumulative before this row
+    paid = paid_cum - within
+    del within
+    change = np.empty(n, bool)
+    change[0] = False
+    np.not_equal(cap[1:], cap[:-1], out=change[1:])
+    change &= ~starts
+    if change.any():
+        changing = np.repeat(np.add.reduceat(change, first) > 0, lengths)
+        rows = np.flatnonzero(changing)
+        paid[rows], paid_cum[rows] = _capped_runs(starts[rows], amount[rows], cap[rows])
+    return paid, paid_cum
+
+
+def _capped_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_capped` for groups whose cap changes: runs of constant cap, chained level by level.
+
+    Inside a run, with ``p0`` paid before the run and ``s`` the run's cumulative amount, the paid
+    cumulative is ``max(p0, min(p0 + s, cap))``; one vector step handles the n-th run of every group.
+    """
+    n = len(amount)
     run_start = starts.copy()
-    run_start[1:] |= change
+    run_start[1:] |= cap[1:] != cap[:-1]
     run_first = np.flatnonzero(run_start)
     run_id = np.cumsum(run_start) - 1
+    first = np.flatnonzero(starts)
+    total = np.cumsum(amount)
+    within = total - np.repeat(total[first] - amount[first], np.diff(first, append=n))
     before_run = (within - amount)[run_first]  # the group's cumulative amount before each run
     in_run = within - before_run[run_id]
     group_of_run = (np.cumsum(starts) - 1)[run_first]
