@@ -98,3 +98,35 @@ def test_lenient_spellings_and_arrow_input() -> None:
     assert [str(v) for v in table["offset"]] == ["300.00", "0.00", "0.00"]
     assert [str(v) for v in table["eligible"]] == ["700.00", "200.50", "200.50"]
     assert table.equals(settle_claims(rows).table)
+
+
+def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_path: Path) -> None:
+    """A typed Parquet file (Date, Decimal, Boolean, Enum, integer yuan) settles as its text does; a negative
+    decimal, a missing date, a missing insurance flag and a null kind are each rejected with a reason."""
+    import datetime as dt
+    from decimal import Decimal
+
+    good = dict(claim_id=["a", "b", "c"], person_id=["p", "p", "q"], district=["minhang"] * 3,
+                date=[dt.date(2023, 2, 1), dt.date(2023, 3, 1), dt.date(2023, 3, 1)], category=["dibao"] * 3,
+                kind=["outpatient", "inpatient", "outpatient"], self_pay=[Decimal("1000.50"), Decimal("20000"), Decimal("0.05")],
+                resident_insurance=[True, True, False])
+    typed = pl.DataFrame(good).with_columns(
+        pl.col("self_pay").cast(pl.Decimal(18, 2)), pl.col("kind").cast(pl.Enum(["inpatient", "outpatient"])),
+        pl.col("district").cast(pl.Categorical))
+    typed.write_parquet(tmp_path / "typed.parquet")
+    text = typed.with_columns(pl.all().cast(pl.String))
+    by_type = settle_claims(tmp_path / "typed.parquet").table
+    assert by_type.select(RESULT_COLUMNS).equals(settle_claims(text).table.select(RESULT_COLUMNS))
+    whole_yuan = settle_claims(typed.with_columns(pl.Series("self_pay", [1000, 20000, 0]))).table
+    assert [str(v) for v in whole_yuan["eligible"]] == ["700.00", "20000.00", "0.00"]
+
+    bad = pl.DataFrame(dict(
+        claim_id=["n", "d", "r", "k"], person_id=["p"] * 4, district=["minhang"] * 4,
+        date=[dt.date(2023, 2, 1), None, dt.date(2023, 2, 1), dt.date(2023, 2, 1)], category=["dibao"] * 4,
+        kind=["outpatient", "outpatient", "outpatient", None], self_pay=[Decimal("-5.00"), Decimal("1"), Decimal("1"), Decimal("1")],
+        resident_insurance=[True, True, None, True],
+    )).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))
+    rejects = settle_claims(bad).rejects
+    assert rejects["row"].to_list() == [1, 2, 3, 4]
+    assert [reason.split(",")[0] for reason in rejects["reason"]] == [
+        "self_pay must not be negative", "date is empty", "resident_insurance is empty", "kind is empty"]
