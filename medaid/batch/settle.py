@@ -17,7 +17,7 @@ import polars as pl
 from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
 from medaid.batch.io import REASON, ROW, read_claims, write_lazy, write_table
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
-from medaid.batch.parse import parse_columns
+from medaid.batch.parse import Parsed, parse_columns
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
@@ -79,12 +79,6 @@ class SettlementResult:
     def lazy(self) -> pl.LazyFrame:
         """The settled table as a polars LazyFrame (computed as it is consumed)."""
         return settled_frame(self._rows, self._claims)
-
-    def batches(self, size: int = 1_000_000):
-        """The settled table in slices of ``size`` rows, in order."""
-        frame = self.lazy()
-        for start in range(0, max(self._rows.height, 1), size):
-            yield frame.slice(start, size).collect()
 
     def write(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the settled table as CSV or Parquet; polars computes and writes it slice by slice."""
@@ -155,7 +149,7 @@ def settle_claims(
     return result
 
 
-def _lookup_index(parsed, version: np.ndarray, n_versions: int) -> np.ndarray:
+def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.ndarray:
     """Each row's index into the :class:`~medaid.batch.engine.Lookup` (int32: the lookup is small)."""
     index = parsed.category.astype(np.int32) * n_versions
     index += np.maximum(version, 0)
@@ -166,7 +160,10 @@ def _lookup_index(parsed, version: np.ndarray, n_versions: int) -> np.ndarray:
     return index
 
 
-def _refuse_unsettleable(table, ok, version, index, lookup: Lookup, versions, parsed) -> tuple[np.ndarray, list[str]]:
+def _refuse_unsettleable(
+    table: pl.DataFrame, ok: np.ndarray, version: np.ndarray, index: np.ndarray, lookup: Lookup,
+    versions: Sequence[Policy], parsed: Parsed,
+) -> tuple[np.ndarray, list[str]]:
     """All refused rows (ascending) with reasons: the parser's, then a date outside every version or a
     category the version in force does not know. Updates ``ok`` in place."""
     no_policy = ok & (version < 0)
