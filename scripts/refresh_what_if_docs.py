@@ -8,12 +8,11 @@ tests/whatif/test_docs.py fails until the docs are refreshed.
 from __future__ import annotations
 
 import shlex
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from medaid.cli import app
 from medaid.synth import synth_claims
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +38,8 @@ def main() -> None:
                 elif arg.endswith(".png"):
                     arg = str(ROOT / "docs" / arg)
                 args.append(arg)
-            output = CliRunner().invoke(app, args).output
+            # A fresh process, as in tests/whatif/test_docs.py (and as a user runs it).
+            output = subprocess.run([sys.executable, "-m", "medaid", *args], capture_output=True, text=True, encoding="utf-8").stdout
             chunks[i] = f"{command}\n{output}```{rest}"
     DOC.write_text("```text\n".join(chunks), encoding="utf-8")
     print(f"refreshed {DOC}")

@@ -30,14 +30,20 @@ def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
 
 
 def settle_fen(table: Any, registry: PolicyRegistry):
-    """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects)."""
+    """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects).
+
+    The settled table holds the columns a comparison groups on (``person_id``, ``policy_id`` and those of
+    :data:`GROUPINGS`); polars computes only those.
+    """
     import polars as pl
 
     from medaid.batch.settle import settle_claims
 
     result = settle_claims(table, registry=registry)
-    total = result.table.select(((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64)).to_series()
-    return result.table, total, result.rejects
+    keys = sorted({key for group in GROUPINGS.values() for key in group})
+    total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
+    settled = result.lazy().select("person_id", "policy_id", *keys, total).collect()
+    return settled.drop("__total"), settled["__total"], result.rejects
 
 
 def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry:
