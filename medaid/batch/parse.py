@@ -8,6 +8,7 @@ distinct values (district, category, kind, insurance, text dates) are looked up 
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 import numpy as np
@@ -72,17 +73,21 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
     schema = table.schema
     text_date = schema["date"] != pl.Date
     labels = [c for c in _LABELS if not (c == "resident_insurance" and schema[c] == pl.Boolean)] + (["date"] if text_date else [])
-    # The column passes are independent: collect them together so polars runs them on all cores.
     lazy = table.lazy()
     claim, person = _text(schema, "claim_id"), _text(schema, "person_id")
+    person_frame = lazy.select(hash=person.hash(), blank=_blank(person)).collect()
+    # Person codes (numpy sorts, a few polars slices) on a thread of their own while polars runs the
+    # column passes, collected together on its threads, and the checks below.
+    pool = ThreadPoolExecutor(1)
+    codes = pool.submit(person_codes, _as_text(table, "person_id"), person_frame["hash"].to_numpy())
+    pool.shutdown(wait=False)
     queries = [
         lazy.select(fen=_fen(schema)),
         lazy.select(blank=_blank(claim)),
         lazy.select(hash=claim.hash().sort()),
-        lazy.select(hash=person.hash(), blank=_blank(person)),
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
-    fen_frame, claim_blank, claim_hash, person_frame, *coded = pl.collect_all(queries)
+    fen_frame, claim_blank, claim_hash, *coded = pl.collect_all(queries)
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
 
@@ -109,7 +114,7 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
         fen=fen.fill_null(0).to_numpy(), day=day, kind=kind, resident=resident, district=district, category=category, categories=categories,
-        person=person_codes(_as_text(table, "person_id"), person_frame["hash"].to_numpy()), bad=bad, reasons=reasons,
+        person=codes.result(), bad=bad, reasons=reasons,
     )
 
 
