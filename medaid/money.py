@@ -95,7 +95,9 @@ def round_half_up(numerator: int, denominator: int) -> int:
     """Round numerator/denominator half up (四舍五入) to an integer; both non-negative, denominator > 0.
 
     The single rounding rule of medaid (DESIGN §3): assistance is rounded to the fen once per claim,
-    after the ratio is applied; caps and offsets then work on whole fen.
+    after the ratio is applied; caps and offsets then work on whole fen. Only ``+``, ``*`` and ``//`` are
+    used, so the batch engine applies this same function element-wise to numpy arrays and polars
+    expressions.
 
     >>> round_half_up(5, 2), round_half_up(7, 3), round_half_up(3, 2)
     (3, 2, 2)
@@ -104,5 +106,6 @@ def round_half_up(numerator: int, denominator: int) -> int:
 
 
 def apply_ratio(fen: int, ppm: int) -> int:
-    """Eligible self-pay in fen times a ppm ratio, rounded half up to the fen."""
+    """Eligible self-pay in fen times a ppm ratio, rounded half up to the fen (also element-wise, see
+    :func:`round_half_up`)."""
     return round_half_up(fen * ppm, PPM)

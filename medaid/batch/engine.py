@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from medaid.errors import MedaidError
-from medaid.money import PPM, ppm_to_str
+from medaid.money import apply_ratio, ppm_to_str
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim
 from medaid.rules.ratio import select_category
@@ -253,7 +253,7 @@ def _settle_sorted(starts: np.ndarray, fen: np.ndarray, index: np.ndarray, looku
     # The 300 offset: the first 300 of a person-year's qualifying outpatient self-pay (DESIGN §4.2).
     offset, _ = _capped(starts, np.where(np.take(lookup.takes_offset, index), fen, 0), np.take(lookup.offset_fen, index))
     fen -= offset  # now the eligible part (where the kind is covered; the ratio is 0 where it is not)
-    before_cap = _apply_ratio(fen, np.take(lookup.ratio_ppm, index))
+    before_cap = apply_ratio(fen, np.take(lookup.ratio_ppm, index))
     del fen
     cap = np.take(lookup.cap_fen, index)
     paid, paid_cum = _capped(starts, before_cap, cap)
@@ -271,11 +271,6 @@ def _chunk_bounds(starts: np.ndarray, size: int) -> np.ndarray:
     group_starts = np.r_[np.flatnonzero(starts), n]  # n: no group starts after the last cut
     cuts = group_starts[np.searchsorted(group_starts, np.arange(size, n, size))]
     return np.unique(np.r_[0, cuts, n])
-
-
-def _apply_ratio(eligible: np.ndarray, ratio_ppm: np.ndarray) -> np.ndarray:
-    """``eligible × ratio`` rounded half up once (as :func:`medaid.money.apply_ratio`); amounts are ≥ 0."""
-    return (2 * eligible * ratio_ppm + PPM) // (2 * PPM)
 
 
 def _settlement_order(person: np.ndarray, index: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

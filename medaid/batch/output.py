@@ -21,7 +21,7 @@ import polars as pl
 
 from medaid.batch.engine import Lookup, Settled
 from medaid.batch.parse import DISTRICT_IDS
-from medaid.money import PPM
+from medaid.money import apply_ratio
 
 __all__ = ["RESULT_COLUMNS", "Claims", "settled_frame", "summary_totals"]
 
@@ -96,8 +96,7 @@ class _Terms:
         offset, paid = pl.col(names["offset"]), pl.col(names["paid"])
         self.covered = self.rule(lookup.covered)
         self.eligible = pl.when(self.covered).then(pl.col(names["fen"]) - offset).otherwise(0)
-        # Round half up once (money.apply_ratio); every amount here is ≥ 0.
-        self.before_cap = (2 * self.eligible * self.rule(lookup.ratio_ppm) + PPM) // (2 * PPM)
+        self.before_cap = apply_ratio(self.eligible, self.rule(lookup.ratio_ppm))
         self.subsidy = pl.min_horizontal(offset, self.rule(lookup.subsidy_fen))
         self.cap_bound = self.covered & (paid < self.before_cap)
 
