@@ -246,10 +246,7 @@ def settle_arrays(person: np.ndarray, day: np.ndarray, fen: np.ndarray, index: n
 
 
 def _settle_sorted(starts: np.ndarray, fen: np.ndarray, index: np.ndarray, lookup: Lookup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Offset, assistance and cap left of rows in settlement order whose first row starts a group."""
-    if len(starts):
-        starts = starts.copy()
-        starts[0] = True
+    """Offset, assistance and cap left of rows in settlement order (the first row starts a group)."""
     # The 300 offset: the first 300 of a person-year's qualifying outpatient self-pay (DESIGN §4.2).
     offset, _ = _capped(starts, np.where(np.take(lookup.takes_offset, index), fen, 0), np.take(lookup.offset_fen, index))
     fen -= offset  # now the eligible part (where the kind is covered; the ratio is 0 where it is not)
