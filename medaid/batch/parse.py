@@ -88,6 +88,8 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
     fen_frame, claim_blank, claim_hash, *coded = pl.collect_all(queries)
+    duplicate = _duplicates(_as_text(table, "claim_id"), claim_hash.to_series())
+    del claim_hash
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
 
@@ -109,11 +111,11 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         "self_pay": fen.is_null() | (fen > MAX_SELF_PAY_YUAN * 100),
         "resident_insurance": pl.Series(resident < 0),
     }
-    bad, reasons = _refused(table, checks, claim_hash.to_series(), fen)
+    bad, reasons = _refused(table, checks, duplicate, fen)
     for values in (day, kind, resident, district, category):
         np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
-        fen=fen.fill_null(0).to_numpy(), day=day, kind=kind, resident=resident, district=district, category=category, categories=categories,
+        fen=(fen.fill_null(0) if fen.null_count() else fen).to_numpy(), day=day, kind=kind, resident=resident, district=district, category=category, categories=categories,
         person=codes.result(), bad=bad, reasons=reasons,
     )
 
@@ -189,12 +191,11 @@ def _district_index(name: str) -> int | None:
     return None if found is None else DISTRICT_IDS.index(found)
 
 
-def _refused(table: pl.DataFrame, checks: dict[str, pl.Series], sorted_hashes: pl.Series, fen: pl.Series) -> tuple[np.ndarray, list[str]]:
+def _refused(table: pl.DataFrame, checks: dict[str, pl.Series], duplicate: pl.Series | None, fen: pl.Series) -> tuple[np.ndarray, list[str]]:
     """The rows refused (ascending indices) and for each the first failed check in column order, else
-    a duplicate claim_id."""
+    a duplicate claim_id (``duplicate``: true at later occurrences, or None)."""
     bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
     claim_id = _as_text(table, "claim_id")
-    duplicate = _duplicates(claim_id, sorted_hashes)
     if not bad.any() and duplicate is None:
         return np.zeros(0, np.int64), []
     index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()

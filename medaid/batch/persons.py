@@ -15,6 +15,9 @@ import polars as pl
 
 __all__ = ["person_codes"]
 
+#: Rows compared per step: bounds the temporaries whatever the file's size.
+_SLICE = 1 << 20
+
 
 def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     """Dense int32 codes (0, 1, …) with ``codes[i] == codes[j]`` exactly when ``ids[i] == ids[j]``.
@@ -33,9 +36,9 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     key.sort()
     new_run = np.empty(n, bool)
     new_run[0] = True
-    prefix = key >> row_bits
-    np.not_equal(prefix[1:], prefix[:-1], out=new_run[1:])
-    del prefix
+    for start in range(1, n, _SLICE):  # by slices: no whole-length temporary (80 MB at 10 M claims)
+        stop = min(start + _SLICE, n)
+        np.not_equal(key[start:stop] >> row_bits, key[start - 1:stop - 1] >> row_bits, out=new_run[start:stop])
     key &= (1 << row_bits) - 1
     rows = key  # the permutation, in place
     clash = ~new_run & ~_same_as_previous(ids, rows)
@@ -46,7 +49,7 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _same_as_previous(ids: pl.Series, rows: np.ndarray, slice_rows: int = 1 << 20) -> np.ndarray:
+def _same_as_previous(ids: pl.Series, rows: np.ndarray, slice_rows: int = _SLICE) -> np.ndarray:
     """For each position of ``rows``, whether its id equals the id at the position before (False at 0).
 
     Compared a slice at a time (each slice with the row before it), so only one slice of gathered ids
