@@ -34,7 +34,7 @@ __all__ = ["Ledger", "content"]
 
 #: Claims per transaction in :meth:`Ledger.settle_many`: large enough to amortise a commit, small enough
 #: that a crash loses little work (a batch commits whole or not at all).
-BATCH_SIZE = 10_000
+BATCH_SIZE = 50_000
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 

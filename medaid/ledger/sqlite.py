@@ -26,6 +26,7 @@ __all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
 
 SCHEMA_VERSION = 1
 _USAGE_CACHE_MAX = 500_000
+_ABSENT_MAX = 2_000_000
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 _SCHEMA = """
@@ -182,6 +183,10 @@ class SQLiteStore:
         self.path = Path(path)
         self._usage_cache: dict[tuple[str, int], Usage | None] = {}
         self._pending: dict[tuple[str, int], Usage | None] = {}
+        # claim_ids this connection saw missing from the ledger: a file's claims are looked up once before
+        # its first transaction and again in each (another writer may have settled them meanwhile); while no
+        # other connection commits, the second look-up can be skipped. Valid like the usage cache.
+        self._absent: set[str] = set()
         self._cache_version = None
         self._texts = _Texts()
         mode = str(synchronous).upper()
@@ -239,15 +244,20 @@ class SQLiteStore:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return row[0] if row else None
 
+    def _check_caches(self) -> None:
+        # The caches hold what this connection read or wrote; they stay valid only while no other
+        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit,
+        # not on this one's). Run first in a transaction: the pragma also fixes the transaction's snapshot.
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX or len(self._absent) > _ABSENT_MAX:
+            self._usage_cache.clear()
+            self._absent.clear()
+            self._cache_version = version
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         self._conn.execute("BEGIN IMMEDIATE")
-        # The usage cache holds what this connection read or wrote; it stays valid only while no other
-        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit).
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX:
-            self._usage_cache.clear()
-            self._cache_version = version
+        self._check_caches()
         self._pending.clear()
         try:
             yield
@@ -263,6 +273,7 @@ class SQLiteStore:
     def read(self) -> Iterator[None]:
         self._conn.execute("BEGIN")
         try:
+            self._check_caches()
             yield
         finally:
             self._conn.execute("COMMIT")
@@ -279,10 +290,13 @@ class SQLiteStore:
 
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         found: dict[str, Settlement] = {}
-        for chunk in _chunks(claim_ids):
+        absent = self._absent
+        wanted = [claim_id for claim_id in claim_ids if claim_id not in absent]
+        for chunk in _chunks(wanted):
             marks = ", ".join("?" * len(chunk))
             for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
                 found[row[1]] = self._texts.settlement(row)
+        absent.update(claim_id for claim_id in wanted if claim_id not in found)
         return found
 
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
@@ -299,6 +313,8 @@ class SQLiteStore:
         return found
 
     def add_settlements(self, settlements: list[Settlement]) -> None:
+        # Before the insert: if the transaction rolls back, these ids are merely looked up again.
+        self._absent.difference_update([s.claim_id for s in settlements])
         self._conn.executemany(_INSERT, map(self._texts.row, settlements))
 
     def usage(self, person_id: str, year: int) -> Usage | None:

@@ -281,3 +281,23 @@ def test_settle_many_takes_any_iterable(ledger: Ledger) -> None:
     """A generator of claims is settled like a list."""
     settled = ledger.settle_many(claim(f"g{i}", (2023, 3, 1 + i), "inpatient", 1_000_00) for i in range(3))
     assert ["g0", "g1", "g2"] == [s.claim_id for s in settled]
+
+
+def test_a_claim_looked_up_as_missing_then_settled_elsewhere_is_not_settled_again(tmp_path: Path) -> None:
+    """A ledger remembers claim_ids it found missing only until another connection commits.
+
+    Here the first ledger looks c1 up (as a several-batch run does before its first transaction), a second
+    ledger settles c1, and the first then settles it: a duplicate, or a conflict for other content; never
+    a second payment.
+    """
+    path = tmp_path / "ledger.db"
+    c1 = claim("c1", (2023, 3, 1), "outpatient", 2_000_00)
+    with Ledger(path) as first, Ledger(path) as second:
+        store = first._store
+        with store.read():
+            assert {} == store.settlements_by_id(["c1"])
+        second.settle(c1)
+        assert "duplicate" == first.settle(c1).status
+        with pytest.raises(ConflictError, match="self_pay_fen was 200000, now 200001"):
+            first.settle(attrs.evolve(c1, self_pay_fen=2_000_01))
+    assert [] == usage_mismatches(path)
