@@ -22,6 +22,9 @@ OUTPUT_COLUMNS = (
     "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional", "status",
 )
 _SHOWN_REJECTS = 20
+_MAX_WORKERS = 16
+#: From this many claims a file is settled by two processes by default (below it, forking costs more than it saves).
+_PARALLEL_FROM = 20_000
 
 
 @app.command("settle")
@@ -32,11 +35,14 @@ def settle(
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
     synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
+    workers: int = typer.Option(0, "--workers", help="Processes settling the file, each a share of the persons (0: 2 for a file of 20 000 claims or more on 2 or more CPUs, else 1)."),
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
         import csv
+        import functools
         import gc
+        import os
 
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
@@ -48,29 +54,31 @@ def settle(
 
         if batch_size < 1:
             raise InputError(f"--batch-size must be at least 1, got {batch_size}")
+        if not 0 <= workers <= _MAX_WORKERS:
+            raise InputError(f"--workers must be from 0 (automatic) to {_MAX_WORKERS}, got {workers}")
 
         rows, rejected = read_claims(claims)
         total = len(rows) + len(rejected)
         # Date order (stable), as the batch engine and the reference assess a person's claims.
         ordered = sorted(rows, key=lambda row: row.claim.date)
-        invalid: dict[int, str] = {}
-        with Ledger(db, synchronous=synchronous) as ledger:
-            settled = ledger.settle_many(
-                [row.claim for row in ordered], batch_size=batch_size,
-                on_invalid=lambda index, _claim, error: invalid.__setitem__(index, str(error)),
-            )
-        results = iter(settled)
-        out_rows: list = [None] * len(rows)  # in file order: each settled row next to its input
-        for index, row in enumerate(ordered):
-            if index in invalid:
-                rejected.append(RejectedRow(row.line, invalid[index], row.values))
-            else:
-                out_rows[row.index] = (row, next(results))
+        # Open (create or check) the ledger here, so a bad file is one error before any worker starts.
+        Ledger(db, synchronous=synchronous).close()
+        shares = _shares(ordered, _worker_count(workers, len(ordered)))
+        settle_share = functools.partial(_settle_share, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid())
+        lines: list = [None] * len(rows)  # in file order
+        counts = {"settled": 0, "duplicate": 0, "reversed": 0}
+        paid = 0
+        for indexes, share_lines, share_counts, share_paid, share_rejected in _in_processes(settle_share, shares):
+            for index, line in zip(indexes, share_lines):
+                lines[index] = line
+            for status, count in share_counts.items():
+                counts[status] += count
+            paid += share_paid
+            rejected.extend(RejectedRow(*reject) for reject in share_rejected)
         rejected.sort(key=lambda reject: reject.line)
-        lines, counts, paid = _output_lines(out_rows, COLUMNS + OUTPUT_COLUMNS)
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
-            handle.write("".join(lines))
+            handle.write(_csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(line for line in lines if line is not None))
         finally:
             if output:
                 handle.close()
@@ -181,28 +189,144 @@ def clear(
             typer.echo("not recorded: run again with --apply to record it")
 
 
-def _output_lines(out_rows: list, header: tuple[str, ...]) -> tuple[list[str], dict[str, int], int]:
-    """The output CSV's lines (header first), the count of each status and what the settled rows paid (fen).
+def _worker_count(requested: int, claims: int) -> int:
+    """How many processes settle the file: as asked, or (0) two for a large file on a machine with two CPUs.
+
+    Workers are forked, so only where ``os.fork`` exists; elsewhere one process settles the file.
+    """
+    import os
+
+    if not hasattr(os, "fork"):
+        return 1
+    if requested:
+        return requested
+    return 2 if claims >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+
+
+def _shares(ordered: list, count: int) -> list[list]:
+    """The rows in ``count`` shares by person (persons dealt in turn as they first appear), each in date order.
+
+    A person's claims stay together and in date order, so each share settles as the whole file would;
+    persons are independent, so the shares may be settled at once.
+    """
+    if count == 1:
+        return [ordered]
+    share_of: dict[str, int] = {}
+    shares: list[list] = [[] for _ in range(count)]
+    for row in ordered:
+        person = row.claim.person_id
+        share = share_of.get(person)
+        if share is None:
+            share = share_of[person] = len(share_of) % count
+        shares[share].append(row)
+    return shares
+
+
+def _settle_share(rows: list, *, db: str, synchronous: str, batch_size: int, command: int) -> tuple:
+    """Settle one share of the file's rows (in date order): its rows' file positions, output lines and
+    status counts, what it paid, and its rejected rows as (line, reason, fields).
+
+    ``command`` is the pid of the command's process; a worker forked from it whose command was killed
+    stops after its current transaction rather than settle on alone.
+    """
+    import os
+
+    from medaid.ledger import Ledger
+
+    invalid: dict[int, str] = {}
+    settled: list = []
+    with Ledger(db, synchronous=synchronous) as ledger:
+        for start in range(0, len(rows), batch_size):
+            if os.getpid() != command and os.getppid() != command:
+                os._exit(1)
+            settled.extend(ledger.settle_many(
+                [row.claim for row in rows[start:start + batch_size]], batch_size=batch_size,
+                on_invalid=lambda index, _claim, error, start=start: invalid.__setitem__(start + index, str(error)),
+            ))
+    results = iter(settled)
+    pairs, rejected = [], []
+    for position, row in enumerate(rows):
+        if position in invalid:
+            rejected.append((row.line, invalid[position], row.values))
+        else:
+            pairs.append((row, next(results)))
+    lines, counts, paid = _output_lines(pairs)
+    return [row.index for row, _s in pairs], lines, counts, paid, rejected
+
+
+def _in_processes(work, shares: list[list]) -> list:
+    """``work(share)`` for each share: the first in this process, each other in a forked child; results in order.
+
+    A child sends its result (or its error) back through a pipe. Every child is waited for, even when
+    this process's own share fails; a :class:`MedaidError` in a child is raised here as an InputError.
+    """
+    import os
+    import pickle
+    import traceback
+
+    from medaid.errors import InputError, MedaidError
+
+    children = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            code = 0
+            try:
+                payload = ("ok", work(share))
+            except MedaidError as exc:
+                payload, code = ("input", str(exc)), 1
+            except BaseException:  # a bug: its traceback goes to the parent
+                payload, code = ("bug", traceback.format_exc()), 1
+            try:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    try:
+        results = [work(shares[0])]
+    finally:
+        answers = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            answers.append(pickle.loads(data) if data else ("input", "a settling worker ended without a result (killed?); settle the file again to complete it"))
+    for kind, value in answers:
+        if kind == "input":
+            raise InputError(value)
+        if kind == "bug":
+            raise RuntimeError(f"a settling worker failed:\n{value}")
+        results.append(value)
+    return results
+
+
+def _csv_line(fields: tuple) -> str:
+    """One CSV line as ``csv.writer`` writes it (quoted where a field needs it), with its line break."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue()
+
+
+def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
+    """The output line of each (row, settlement), the count of each status and what the settled ones paid (fen).
 
     Each row is joined by hand, then checked: a row whose fields hold no comma, quote or line break is
     exactly what ``csv.writer`` writes, at a third of the cost; any other row goes through ``csv.writer``.
     """
-    import csv
-    import io
-
+    from medaid.ledger.claims_file import COLUMNS
     from medaid.money import fen_to_yuan_str as yuan, ppm_to_str
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def quoted(fields: tuple) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(fields)
-        return buffer.getvalue()
-
-    commas = len(header) - 1
-    lines = [quoted(header)]
+    commas = len(COLUMNS) + len(OUTPUT_COLUMNS) - 1
+    lines: list[str] = []
     add = lines.append
     counts = {"settled": 0, "duplicate": 0, "reversed": 0}
     paid = 0
@@ -210,10 +334,7 @@ def _output_lines(out_rows: list, header: tuple[str, ...]) -> tuple[list[str], d
     ratios: dict[int, str] = {}
     marks: dict[tuple[str, ...], str] = {}
     few: dict[int, str] = {}
-    for item in out_rows:
-        if item is None:
-            continue
-        row, s = item
+    for row, s in pairs:
         status = s.status
         counts[status] += 1
         if status == "settled":
@@ -231,8 +352,7 @@ def _output_lines(out_rows: list, header: tuple[str, ...]) -> tuple[list[str], d
             "true" if s.cap_bound else "false", provisional, status,
         )
         line = ",".join(fields)
-        line = quoted(fields) if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line else line + "\n"
-        add(line)
+        add(_csv_line(fields) if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line else line + "\n")
     return lines, counts, paid
 
 

@@ -187,6 +187,7 @@ class SQLiteStore:
         # its first transaction and again in each (another writer may have settled them meanwhile); while no
         # other connection commits, the second look-up can be skipped. Valid like the usage cache.
         self._absent: set[str] = set()
+        self._writing = False
         self._cache_version = None
         self._texts = _Texts()
         mode = str(synchronous).upper()
@@ -259,12 +260,15 @@ class SQLiteStore:
         self._conn.execute("BEGIN IMMEDIATE")
         self._check_caches()
         self._pending.clear()
+        self._writing = True
         try:
             yield
         except BaseException:
             self._pending.clear()
             self._conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writing = False
         self._conn.execute("COMMIT")
         self._usage_cache.update(self._pending)
         self._pending.clear()
@@ -308,8 +312,11 @@ class SQLiteStore:
             for person, year, *paid in self._conn.execute(f"SELECT * FROM usage WHERE person_id IN ({marks})", chunk):
                 if (person, year) in wanted:
                     found[person, year] = Usage(year, *paid)
+        # Read in a write transaction, the usage joins the cache when the transaction commits (it may
+        # yet change the rows); read in a read transaction, it is the state at the cache's version.
+        target = self._pending if self._writing else cache
         for key in wanted:
-            self._pending.setdefault(key, found.get(key))
+            target.setdefault(key, found.get(key))
         return found
 
     def add_settlements(self, settlements: list[Settlement]) -> None:
