@@ -23,7 +23,7 @@ OUTPUT_COLUMNS = (
 )
 _SHOWN_REJECTS = 20
 _MAX_WORKERS = 16
-#: From this many claims a file is settled by two processes by default (below it, forking costs more than it saves).
+#: From this many lines a file is settled by two processes by default (below it, forking costs more than it saves).
 _PARALLEL_FROM = 20_000
 
 
@@ -35,7 +35,7 @@ def settle(
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
     synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
-    workers: int = typer.Option(0, "--workers", help="Processes settling the file, each a share of the persons (0: 2 for a file of 20 000 claims or more on 2 or more CPUs, else 1)."),
+    workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
@@ -48,8 +48,7 @@ def settle(
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
         from medaid.errors import InputError
-        from medaid.ledger import Ledger
-        from medaid.ledger.claims_file import COLUMNS, RejectedRow, read_claims
+        from medaid.ledger.claims_file import COLUMNS, RejectedRow
         from medaid.money import fen_to_yuan_str
 
         if batch_size < 1:
@@ -57,25 +56,24 @@ def settle(
         if not 0 <= workers <= _MAX_WORKERS:
             raise InputError(f"--workers must be from 0 (automatic) to {_MAX_WORKERS}, got {workers}")
 
-        rows, rejected = read_claims(claims)
-        total = len(rows) + len(rejected)
-        # Date order (stable), as the batch engine and the reference assess a person's claims.
-        ordered = sorted(rows, key=lambda row: row.claim.date)
-        # Open (create or check) the ledger here, so a bad file is one error before any worker starts.
-        Ledger(db, synchronous=synchronous).close()
-        shares = _shares(ordered, _worker_count(workers, len(ordered)))
-        settle_share = functools.partial(_settle_share, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid())
-        lines: list = [None] * len(rows)  # in file order
+        parts = _worker_count(workers, claims)
+        settle_part = functools.partial(
+            _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
+        )
+        results = _in_processes(settle_part, list(range(parts)))
+        by_line: dict[int, str] = {}
         counts = {"settled": 0, "duplicate": 0, "reversed": 0}
-        paid = 0
-        for indexes, share_lines, share_counts, share_paid, share_rejected in _in_processes(settle_share, shares):
-            for index, line in zip(indexes, share_lines):
-                lines[index] = line
-            for status, count in share_counts.items():
+        paid = total = 0
+        rejected: list[RejectedRow] = []
+        for line_numbers, part_lines, part_counts, part_paid, part_rejected, part_total in results:
+            by_line.update(zip(line_numbers, part_lines))
+            for status, count in part_counts.items():
                 counts[status] += count
-            paid += share_paid
-            rejected.extend(RejectedRow(*reject) for reject in share_rejected)
+            paid += part_paid
+            total += part_total
+            rejected.extend(RejectedRow(*reject) for reject in part_rejected)
         rejected.sort(key=lambda reject: reject.line)
+        lines = [by_line[number] for number in sorted(by_line)]  # file order
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
             handle.write(_csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(line for line in lines if line is not None))
@@ -189,69 +187,63 @@ def clear(
             typer.echo("not recorded: run again with --apply to record it")
 
 
-def _worker_count(requested: int, claims: int) -> int:
-    """How many processes settle the file: as asked, or (0) two for a large file on a machine with two CPUs.
-
-    Workers are forked, so only where ``os.fork`` exists; elsewhere one process settles the file.
-    """
+def _worker_count(requested: int, claims: str) -> int:
+    """How many processes settle the file: as asked, or (0) two for a file of 20 000 lines or more on a
+    machine with two or more CPUs. Workers are forked, so only where ``os.fork`` exists; elsewhere one."""
     import os
 
     if not hasattr(os, "fork"):
         return 1
     if requested:
         return requested
-    return 2 if claims >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    if (os.cpu_count() or 1) < 2:
+        return 1
+    try:
+        with open(claims, "rb") as handle:
+            lines = handle.read().count(b"\n")
+    except OSError:  # reading the file will say what is wrong
+        return 1
+    return 2 if lines >= _PARALLEL_FROM else 1
 
 
-def _shares(ordered: list, count: int) -> list[list]:
-    """The rows in ``count`` shares by person (persons dealt in turn as they first appear), each in date order.
+def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int) -> tuple:
+    """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
+    :func:`medaid.ledger.claims_file.read_claims`) in date order; return the file line numbers of its
+    settled rows, their output lines, the count of each status, what it paid (fen), its rejected rows
+    as (line, reason, fields) and how many rows it took.
 
-    A person's claims stay together and in date order, so each share settles as the whole file would;
-    persons are independent, so the shares may be settled at once.
-    """
-    if count == 1:
-        return [ordered]
-    share_of: dict[str, int] = {}
-    shares: list[list] = [[] for _ in range(count)]
-    for row in ordered:
-        person = row.claim.person_id
-        share = share_of.get(person)
-        if share is None:
-            share = share_of[person] = len(share_of) % count
-        shares[share].append(row)
-    return shares
-
-
-def _settle_share(rows: list, *, db: str, synchronous: str, batch_size: int, command: int) -> tuple:
-    """Settle one share of the file's rows (in date order): its rows' file positions, output lines and
-    status counts, what it paid, and its rejected rows as (line, reason, fields).
-
-    ``command`` is the pid of the command's process; a worker forked from it whose command was killed
-    stops after its current transaction rather than settle on alone.
+    Persons are independent and each person's rows are in one part, in date order, so the parts settle
+    as the whole file would. ``command`` is the pid of the command's process: a worker forked from it
+    whose command was killed stops after its current transaction rather than settle on alone.
     """
     import os
 
     from medaid.ledger import Ledger
+    from medaid.ledger.claims_file import read_claims
 
+    rows, rejected = read_claims(claims, (part, parts))
+    # Date order (stable), as the batch engine and the reference assess a person's claims.
+    ordered = sorted(rows, key=lambda row: row.claim.date)
     invalid: dict[int, str] = {}
     settled: list = []
     with Ledger(db, synchronous=synchronous) as ledger:
-        for start in range(0, len(rows), batch_size):
+        for start in range(0, len(ordered), batch_size):
             if os.getpid() != command and os.getppid() != command:
                 os._exit(1)
             settled.extend(ledger.settle_many(
-                [row.claim for row in rows[start:start + batch_size]], batch_size=batch_size,
+                [row.claim for row in ordered[start:start + batch_size]], batch_size=batch_size,
                 on_invalid=lambda index, _claim, error, start=start: invalid.__setitem__(start + index, str(error)),
             ))
     results = iter(settled)
-    pairs, rejected = [], []
-    for position, row in enumerate(rows):
+    pairs = []
+    refused = [(r.line, r.reason, r.fields) for r in rejected]
+    for position, row in enumerate(ordered):
         if position in invalid:
-            rejected.append((row.line, invalid[position], row.values))
+            refused.append((row.line, invalid[position], row.values))
         else:
             pairs.append((row, next(results)))
     lines, counts, paid = _output_lines(pairs)
-    return [row.index for row, _s in pairs], lines, counts, paid, rejected
+    return [row.line for row, _s in pairs], lines, counts, paid, refused, len(rows) + len(rejected)
 
 
 def _in_processes(work, shares: list[list]) -> list:

@@ -175,34 +175,45 @@ class Ledger:
             # `medaid ledger settle`) are not held up meanwhile; one query each for the claims already
             # settled and the usage of the persons in this batch.
             with store.read():
-                stored, usages = store.settlements_by_id(ids), store.usages(keys)
-            plan = self._plan(batch, stored, usages, on_invalid)
+                stored, usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
+            plan = self._plan(batch, stored, usages, seq, on_invalid)
         if plan is None or plan.new:
             with store.write():
-                now_stored, now_usages = store.settlements_by_id(ids), store.usages(keys)
+                now_stored, now_usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
                 # A plan stands only if what it read is what the ledger holds now, under the lock; if another
                 # writer settled one of these claims or changed one of these persons' usage meanwhile, plan again.
                 if plan is None or now_stored != stored or now_usages != usages:
-                    plan = self._plan(batch, now_stored, now_usages, on_invalid)  # a conflict raises: nothing is written
+                    plan = self._plan(batch, now_stored, now_usages, seq, on_invalid)  # a conflict raises: nothing is written
                 if plan.new:
-                    self._write(plan)
+                    # Numbered from seq: the next numbers now, which another writer may have taken since the plan.
+                    store.add_settlements(plan.new, seq)
+                    store.put_usage((person, usage) for (person, _year), usage in plan.updated.items())
+            if plan.new and plan.new[0].seq != seq:
+                plan.new[:] = [s._with_seq(number) for number, s in enumerate(plan.new, seq)]
         for index, claim, error in plan.refused:
             on_invalid(index, claim, error)
-        return plan.out
+        out, new = [], plan.new
+        for item in plan.out:
+            if type(item) is int:
+                item = new[item] if item >= 0 else new[-1 - item]._with_status("duplicate")
+            out.append(item)
+        return out
 
     def _plan(
         self, batch: list[tuple[int, Claim, tuple]], stored: dict[str, Settlement], usages: dict[tuple[str, int], Usage],
-        on_invalid: OnInvalid | None,
+        seq: int, on_invalid: OnInvalid | None,
     ) -> "_Plan":
         """What settling ``batch`` on a ledger holding ``stored`` and ``usages`` writes and returns; writes nothing.
+
+        New settlements are numbered from ``seq``.
 
         Raises:
             ConflictError: a claim_id held with other content, unless ``on_invalid`` is given (then it is in ``refused``).
         """
         plan = _Plan()
-        out, new, refused = plan.out, plan.new, plan.refused
-        planned: dict[str, int] = {}  # claim_id -> position in out of its new settlement in this batch
-        updated = plan.updated
+        out, new, refused, updated = plan.out, plan.new, plan.refused, plan.updated
+        planned: dict[str, int] = {}  # claim_id -> index in new
+        settled_at = _now()
         # Locals: this loop runs once per claim of a file.
         find_stored, policy_for, provisional = stored.get, self._policy, self._provisional
 
@@ -215,10 +226,10 @@ class Ledger:
             claim_id = claim.claim_id
             if claim_id in planned:  # the same claim twice in one batch: the second is a duplicate
                 first = new[planned[claim_id]]
-                if content(first[0]) != fp:
-                    refuse(index, claim, self._conflict_error(claim, first[0]))
+                if first.content != fp:
+                    refuse(index, claim, self._conflict_error(claim, first))
                     continue
-                out.append(("duplicate of", planned[claim_id]))
+                out.append(-1 - planned[claim_id])
                 continue
             prior = find_stored(claim_id)
             if prior is not None:
@@ -232,36 +243,17 @@ class Ledger:
             usage = updated.get(key) or usages.get(key) or Usage(year)
             r = assess_claim(policy_for(claim.date), claim, usage)
             updated[key] = r.usage
-            planned[claim_id] = len(new)
-            new.append((claim, r, provisional(r)))
-            out.append(None)  # the settlement, once _write knows its seq
-        return plan
-
-    def _write(self, plan: "_Plan") -> None:
-        """Record the plan's new settlements and usage; inside a write transaction."""
-        store = self._store
-        seq = store.next_seq()
-        settled_at = _now()
-        settlements = []
-        add = settlements.append
-        for claim, r, provisional in plan.new:
             policy = r.policy
-            add(Settlement(
-                claim.claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
+            planned[claim_id] = len(new)
+            out.append(len(new))
+            new.append(Settlement(
+                claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
                 claim.resident_insurance, r.category, r.ratio_ppm, r.offset_fen, r.eligible_fen,
                 r.before_cap_fen, r.assistance_fen, r.deductible_subsidy_fen, r.cap_fen, r.cap_left_fen,
-                r.cap_bound, policy.id, policy.content_hash, __version__, provisional, seq, "settled", settled_at,
+                r.cap_bound, policy.id, policy.content_hash, __version__, provisional(r), seq, "settled", settled_at,
             ))
             seq += 1
-        store.add_settlements(settlements)
-        store.put_usage((person, usage) for (person, _year), usage in plan.updated.items())
-        new = iter(settlements)
-        out = plan.out
-        for position, item in enumerate(out):
-            if item is None:
-                out[position] = next(new)
-            elif type(item) is tuple:
-                out[position] = settlements[item[1]]._with_status("duplicate")
+        return plan
 
     def _check(self, claim: Claim) -> None:
         if not (
@@ -502,13 +494,13 @@ class Ledger:
 class _Plan:
     """A batch planned from a snapshot of the ledger: what to return, write and refuse.
 
-    ``out`` holds, per claim in order, the stored settlement (a duplicate), ``None`` for a new settlement
-    (its ``seq`` is known only when written) or ``("duplicate of", i)`` for a repeat of the i-th new one;
-    ``new`` the new settlements' claim, assessment and provisional keys; ``updated`` the usage after them.
+    ``out`` holds, per claim in order, the stored settlement (a duplicate), ``i`` for the i-th new settlement
+    or ``-1 - i`` for a repeat of it in the same batch (a duplicate); ``new`` the new settlements, numbered
+    as planned; ``updated`` the usage after them.
     """
 
     out: list = attrs.field(factory=list)
-    new: list[tuple[Claim, object, tuple[str, ...]]] = attrs.field(factory=list)
+    new: list[Settlement] = attrs.field(factory=list)
     updated: dict[tuple[str, int], Usage] = attrs.field(factory=dict)
     refused: list[tuple[int, Claim, ConflictError]] = attrs.field(factory=list)
 

@@ -155,10 +155,10 @@ class _Texts:
             policy_id, policy_hash, engine, self.names(provisional), seq, status, settled_at,
         )
 
-    def row(self, s: Settlement) -> tuple:
+    def row(self, s: Settlement, seq: int) -> tuple:
         of = self.of
         return (
-            s.seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
+            seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
             int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
             s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
             s.policy_hash, s.engine_version, of(s.provisional), s.status, s.settled_at, s.date.year,
@@ -319,10 +319,10 @@ class SQLiteStore:
             target.setdefault(key, found.get(key))
         return found
 
-    def add_settlements(self, settlements: list[Settlement]) -> None:
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> None:
         # Before the insert: if the transaction rolls back, these ids are merely looked up again.
         self._absent.difference_update([s.claim_id for s in settlements])
-        self._conn.executemany(_INSERT, map(self._texts.row, settlements))
+        self._conn.executemany(_INSERT, map(self._texts.row, settlements, range(first_seq, first_seq + len(settlements))))
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         row = self._conn.execute(

@@ -348,3 +348,18 @@ def test_a_claim_settled_by_another_writer_after_the_plan_is_a_duplicate(tmp_pat
         assert ("duplicate", 9_000_00) == (again.status, again.assistance_fen)
         assert 9_000_00 == other.usage("p1", 2023).inpatient.paid_fen
     assert [] == usage_mismatches(path)
+
+
+def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlements(tmp_path: Path, plan_unlocked: None) -> None:
+    """Another ledger settles a claim of another person between the plan and the write: the plan stands
+    (nothing it read changed) and its settlements take the next numbers (seq), as stored and as returned."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as other:
+        interloper = _StoreWithInterloper(path, lambda: other.settle(claim("p2 first", (2023, 1, 5), "outpatient", 1_000_00, person="p2")))
+        with Ledger(store=interloper) as ledger:
+            mine = ledger.settle_many([claim("a", (2023, 2, 1), "outpatient", 1_000_00), claim("a", (2023, 2, 1), "outpatient", 1_000_00),
+                                       claim("b", (2023, 2, 2), "outpatient", 1_000_00)])
+            assert [(2, "settled"), (2, "duplicate"), (3, "settled")] == [(s.seq, s.status) for s in mine]
+            assert [ledger.settlement("a"), ledger.settlement("b")] == [mine[0], mine[2]]
+        assert 1 == other.settlement("p2 first").seq
+    assert [] == usage_mismatches(path)

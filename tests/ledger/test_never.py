@@ -20,6 +20,7 @@ import pytest
 
 from medaid.errors import InputError, NoPolicyError, UnknownCategoryError
 from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownClaimError
+from medaid.ledger.claims_file import part_of
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_person
 from tests.ledger.helpers import dump, make_claims, settled_amounts, usage_mismatches, write_claims_csv
@@ -113,11 +114,10 @@ def _settle_command(claims: Path, db: Path, out: Path, workers: int = 1) -> list
 
 
 def _shares(claims: list[Claim], count: int) -> list[list[str]]:
-    """The claim_ids of each worker's share, in date order: persons dealt in turn as they first appear."""
-    share_of: dict[str, int] = {}
+    """The claim_ids of each worker's share of the persons, in date order."""
     shares: list[list[str]] = [[] for _ in range(count)]
     for c in sorted(claims, key=lambda c: c.date):
-        shares[share_of.setdefault(c.person_id, len(share_of) % count)].append(c.claim_id)
+        shares[part_of(c.person_id, count)].append(c.claim_id)
     return shares
 
 
