@@ -181,6 +181,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True) -> None:
         self.path = Path(path)
+        self._busy_timeout_ms = int(busy_timeout_ms)
         self._usage_cache: dict[tuple[str, int], Usage | None] = {}
         self._pending: dict[tuple[str, int], Usage | None] = {}
         # claim_ids this connection saw missing from the ledger: a file's claims are looked up once before
@@ -257,7 +258,7 @@ class SQLiteStore:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         self._check_caches()
         self._pending.clear()
         self._writing = True
@@ -272,6 +273,25 @@ class SQLiteStore:
         self._conn.execute("COMMIT")
         self._usage_cache.update(self._pending)
         self._pending.clear()
+
+    def _begin_immediate(self) -> None:
+        # SQLite's busy handler sleeps ever longer between tries (100 ms each once a wait is long), so a
+        # writer waiting out another's batch would start up to a tenth of a second late: poll every
+        # millisecond instead, up to the same busy timeout.
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline = time.monotonic() + self._busy_timeout_ms / 1000
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                        raise
+                time.sleep(0.001)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:

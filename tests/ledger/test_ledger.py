@@ -363,3 +363,22 @@ def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlement
             assert [ledger.settlement("a"), ledger.settlement("b")] == [mine[0], mine[2]]
         assert 1 == other.settlement("p2 first").seq
     assert [] == usage_mismatches(path)
+
+
+def test_a_writer_waits_for_another_up_to_its_busy_timeout(tmp_path: Path) -> None:
+    """A second writer waits while the first holds the write lock and gives up after its busy timeout, with
+    SQLite's own error; its connection keeps that timeout for everything else."""
+    import sqlite3
+
+    first, second = SQLiteStore(tmp_path / "ledger.db"), SQLiteStore(tmp_path / "ledger.db", busy_timeout_ms=100)
+    try:
+        with first.write():
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                with second.write():
+                    pass
+        with second.write():  # free again
+            assert 1 == second.next_seq()
+        assert (100,) == second._conn.execute("PRAGMA busy_timeout").fetchone()
+    finally:
+        first.close()
+        second.close()
