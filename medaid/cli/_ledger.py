@@ -48,7 +48,7 @@ def settle(
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
         from medaid.errors import InputError
-        from medaid.ledger.claims_file import COLUMNS, RejectedRow
+        from medaid.ledger.claims_file import COLUMNS
         from medaid.money import fen_to_yuan_str
 
         if batch_size < 1:
@@ -60,23 +60,10 @@ def settle(
         settle_part = functools.partial(
             _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
         )
-        results = _in_processes(settle_part, list(range(parts)))
-        by_line: dict[int, str] = {}
-        counts = {"settled": 0, "duplicate": 0, "reversed": 0}
-        paid = total = 0
-        rejected: list[RejectedRow] = []
-        for line_numbers, part_lines, part_counts, part_paid, part_rejected, part_total in results:
-            by_line.update(zip(line_numbers, part_lines))
-            for status, count in part_counts.items():
-                counts[status] += count
-            paid += part_paid
-            total += part_total
-            rejected.extend(RejectedRow(*reject) for reject in part_rejected)
-        rejected.sort(key=lambda reject: reject.line)
-        lines = [by_line[number] for number in sorted(by_line)]  # file order
+        lines, counts, paid, total, rejected = _merged(_in_processes(settle_part, list(range(parts))))
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
-            handle.write(_csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(line for line in lines if line is not None))
+            handle.write(_csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(lines))
         finally:
             if output:
                 handle.close()
@@ -244,6 +231,26 @@ def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: st
             pairs.append((row, next(results)))
     lines, counts, paid = _output_lines(pairs)
     return [row.line for row, _s in pairs], lines, counts, paid, refused, len(rows) + len(rejected)
+
+
+def _merged(results: list[tuple]) -> tuple[list[str], dict[str, int], int, int, list]:
+    """The parts' results as one file's: output lines in file order, status counts, paid (fen), rows in,
+    and the rejected rows in file order."""
+    from medaid.ledger.claims_file import RejectedRow
+
+    by_line: dict[int, str] = {}
+    counts = {"settled": 0, "duplicate": 0, "reversed": 0}
+    paid = total = 0
+    rejected: list[RejectedRow] = []
+    for line_numbers, part_lines, part_counts, part_paid, part_rejected, part_total in results:
+        by_line.update(zip(line_numbers, part_lines))
+        for status, count in part_counts.items():
+            counts[status] += count
+        paid += part_paid
+        total += part_total
+        rejected.extend(RejectedRow(*reject) for reject in part_rejected)
+    rejected.sort(key=lambda reject: reject.line)
+    return [by_line[number] for number in sorted(by_line)], counts, paid, total, rejected
 
 
 def _in_processes(work, shares: list[list]) -> list:
