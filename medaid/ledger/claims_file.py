@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import operator
+import zlib
 from pathlib import Path
 
 import attrs
@@ -21,7 +22,7 @@ from medaid.money import parse_yuan
 from medaid.policy.model import CATEGORIES, KINDS
 from medaid.rules import Claim
 
-__all__ = ["COLUMNS", "ClaimRow", "RejectedRow", "read_claims"]
+__all__ = ["COLUMNS", "ClaimRow", "RejectedRow", "part_of", "read_claims"]
 
 COLUMNS = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
 _BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -49,8 +50,12 @@ class RejectedRow:
     fields: tuple[str, ...]
 
 
-def read_claims(path: Path | str) -> tuple[list[ClaimRow], list[RejectedRow]]:
+def read_claims(path: Path | str, part: tuple[int, int] = (0, 1)) -> tuple[list[ClaimRow], list[RejectedRow]]:
     """Every row of the claims file at ``path``, read or rejected, in file order.
+
+    ``part=(k, n)`` keeps only part k of n: the rows whose person_id falls in part k by a hash of it (so
+    a person's rows are all in one part), and, in part 0, the rows too short or long to have a person_id.
+    The n parts together hold every row exactly once.
 
     Raises:
         InputError: the file cannot be read, is not UTF-8, or its header lacks a column.
@@ -58,7 +63,7 @@ def read_claims(path: Path | str) -> tuple[list[ClaimRow], list[RejectedRow]]:
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            return _read(csv.reader(handle), str(path))
+            return _read(csv.reader(handle), str(path), part)
     except OSError as exc:
         raise InputError(f"cannot read the claims file: {exc.strerror or exc}", where=str(path)) from None
     except UnicodeDecodeError:
@@ -67,7 +72,12 @@ def read_claims(path: Path | str) -> tuple[list[ClaimRow], list[RejectedRow]]:
         raise InputError(f"malformed CSV: {exc}", where=str(path)) from None
 
 
-def _read(reader, where: str) -> tuple[list[ClaimRow], list[RejectedRow]]:
+def part_of(person_id: str, parts: int) -> int:
+    """The part (of ``parts``) a person's rows fall in: a hash of the person_id as written, stripped."""
+    return zlib.crc32(person_id.strip().encode()) % parts
+
+
+def _read(reader, where: str, part: tuple[int, int]) -> tuple[list[ClaimRow], list[RejectedRow]]:
     header = next(reader, None)
     if header is None:
         raise InputError(f"empty file; expected a header with {', '.join(COLUMNS)}", where=where)
@@ -80,11 +90,18 @@ def _read(reader, where: str) -> tuple[list[ClaimRow], list[RejectedRow]]:
     rows: list[ClaimRow] = []
     rejected: list[RejectedRow] = []
     parse = _Parser()
+    mine, parts = part
+    if not 0 <= mine < parts:
+        raise ValueError(f"part must be (k, n) with 0 <= k < n, got {part!r}")
+    person_at = names.index("person_id")
     for fields in reader:
         line = reader.line_num
         if len(fields) != width:
-            reason = "empty row" if not fields else f"expected {width} fields, got {len(fields)}"
-            rejected.append(RejectedRow(line, reason, tuple(fields)))
+            if mine == 0:
+                reason = "empty row" if not fields else f"expected {width} fields, got {len(fields)}"
+                rejected.append(RejectedRow(line, reason, tuple(fields)))
+            continue
+        if parts > 1 and part_of(fields[person_at], parts) != mine:
             continue
         values = tuple([value.strip() for value in pick(fields)])
         try:

@@ -18,6 +18,8 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Iterable
 
+import attrs
+
 from medaid._version import __version__
 from medaid.errors import InputError
 from medaid.ledger.model import (
@@ -34,7 +36,11 @@ __all__ = ["Ledger", "content"]
 
 #: Claims per transaction in :meth:`Ledger.settle_many`: large enough to amortise a commit, small enough
 #: that a crash loses little work (a batch commits whole or not at all).
-BATCH_SIZE = 10_000
+BATCH_SIZE = 50_000
+
+#: From this many claims a batch is planned from a snapshot without the write lock, then checked under it;
+#: a smaller batch (a single claim) is planned under the lock, in one transaction.
+PLAN_UNLOCKED_FROM = 1_000
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 
@@ -161,50 +167,93 @@ class Ledger:
 
     def _settle_batch(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> list[Settlement]:
         store = self._store
-        out: list[Settlement] = []
-        with store.write():
-            seq = store.next_seq()
-            settled_at = _now()
-            # One query each for the claims already settled and the usage of the persons in this batch.
-            stored_rows = store.settlements_by_id([claim.claim_id for _index, claim, _fp in batch])
-            usages = store.usages({(claim.person_id, claim.date.year) for _index, claim, _fp in batch})
-            new: dict[str, Settlement] = {}
-            updated: dict[tuple[str, int], Usage] = {}
-            # Locals: this loop runs once per claim of a file.
-            find_new, find_stored, policy_for, provisional = new.get, stored_rows.get, self._policy, self._provisional
-            for index, claim, fp in batch:
-                claim_id = claim.claim_id
-                prior = find_new(claim_id) or find_stored(claim_id)
-                if prior is not None:
-                    if prior.content != fp:
-                        try:
-                            self._conflict(claim, prior)
-                        except ConflictError as exc:
-                            if on_invalid is None:
-                                raise
-                            on_invalid(index, claim, exc)
-                            continue
-                    out.append(prior._with_status("duplicate") if prior.status == "settled" else prior)
-                    continue
-                year = claim.date.year
-                key = (claim.person_id, year)
-                usage = updated.get(key) or usages.get(key) or Usage(year)
-                r = assess_claim(policy_for(claim.date), claim, usage)
-                updated[key] = r.usage
-                policy = r.policy
-                settlement = Settlement(
-                    claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
-                    claim.resident_insurance, r.category, r.ratio_ppm, r.offset_fen, r.eligible_fen,
-                    r.before_cap_fen, r.assistance_fen, r.deductible_subsidy_fen, r.cap_fen, r.cap_left_fen,
-                    r.cap_bound, policy.id, policy.content_hash, __version__, provisional(r), seq, "settled", settled_at,
-                )
-                seq += 1
-                new[claim_id] = settlement
-                out.append(settlement)
-            if new:
-                store.add_settlements(list(new.values()))
-                store.put_usage((person, usage) for (person, _year), usage in updated.items())
+        ids = [claim.claim_id for _index, claim, _fp in batch]
+        keys = {(claim.person_id, claim.date.year) for _index, claim, _fp in batch}
+        plan = None
+        if len(batch) >= PLAN_UNLOCKED_FROM:
+            # Plan from a snapshot, without the write lock, so that other writers (e.g. the other worker of
+            # `medaid ledger settle`) are not held up meanwhile; one query each for the claims already
+            # settled and the usage of the persons in this batch.
+            with store.read():
+                stored, usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
+            plan = self._plan(batch, stored, usages, seq, on_invalid)
+        if plan is None or plan.new:
+            with store.write():
+                now_stored, now_usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
+                # A plan stands only if what it read is what the ledger holds now, under the lock; if another
+                # writer settled one of these claims or changed one of these persons' usage meanwhile, plan again.
+                if plan is None or now_stored != stored or now_usages != usages:
+                    plan = self._plan(batch, now_stored, now_usages, seq, on_invalid)  # a conflict raises: nothing is written
+                if plan.new:
+                    # Numbered from seq: the next numbers now, which another writer may have taken since the plan.
+                    store.add_settlements(plan.new, seq)
+                    store.put_usage((person, usage) for (person, _year), usage in plan.updated.items())
+            if plan.new and plan.new[0].seq != seq:
+                plan.new[:] = [s._with_seq(number) for number, s in enumerate(plan.new, seq)]
+        for index, claim, error in plan.refused:
+            on_invalid(index, claim, error)
+        out, new = [], plan.new
+        for item in plan.out:
+            if type(item) is int:
+                item = new[item] if item >= 0 else new[-1 - item]._with_status("duplicate")
+            out.append(item)
         return out
+
+    def _plan(
+        self, batch: list[tuple[int, Claim, tuple]], stored: dict[str, Settlement], usages: dict[tuple[str, int], Usage],
+        seq: int, on_invalid: OnInvalid | None,
+    ) -> "_Plan":
+        """What settling ``batch`` on a ledger holding ``stored`` and ``usages`` writes and returns; writes nothing.
+
+        New settlements are numbered from ``seq``.
+
+        Raises:
+            ConflictError: a claim_id held with other content, unless ``on_invalid`` is given (then it is in ``refused``).
+        """
+        plan = _Plan()
+        out, new, refused, updated = plan.out, plan.new, plan.refused, plan.updated
+        planned: dict[str, int] = {}  # claim_id -> index in new
+        settled_at = _now()
+        # Locals: this loop runs once per claim of a file.
+        find_stored, policy_for, provisional = stored.get, self._policy, self._provisional
+
+        def refuse(index: int, claim: Claim, error: ConflictError) -> None:
+            if on_invalid is None:
+                raise error
+            refused.append((index, claim, error))
+
+        for index, claim, fp in batch:
+            claim_id = claim.claim_id
+            if claim_id in planned:  # the same claim twice in one batch: the second is a duplicate
+                first = new[planned[claim_id]]
+                if first.content != fp:
+                    refuse(index, claim, self._conflict_error(claim, first))
+                    continue
+                out.append(-1 - planned[claim_id])
+                continue
+            prior = find_stored(claim_id)
+            if prior is not None:
+                if prior.content != fp:
+                    refuse(index, claim, self._conflict_error(claim, prior))
+                    continue
+                out.append(prior._with_status("duplicate") if prior.status == "settled" else prior)
+                continue
+            year = claim.date.year
+            key = (claim.person_id, year)
+            usage = updated.get(key) or usages.get(key) or Usage(year)
+            r = assess_claim(policy_for(claim.date), claim, usage)
+            updated[key] = r.usage
+            policy = r.policy
+            planned[claim_id] = len(new)
+            out.append(len(new))
+            new.append(Settlement(
+                claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
+                claim.resident_insurance, r.category, r.ratio_ppm, r.offset_fen, r.eligible_fen,
+                r.before_cap_fen, r.assistance_fen, r.deductible_subsidy_fen, r.cap_fen, r.cap_left_fen,
+                r.cap_bound, policy.id, policy.content_hash, __version__, provisional(r), seq, "settled", settled_at,
+            ))
+            seq += 1
+        return plan
 
     def _check(self, claim: Claim) -> None:
         if not (
@@ -248,6 +297,10 @@ class Ledger:
         # Otherwise only subclasses (of date, int, str) failed the fast test above: they are accepted.
 
     def _conflict(self, claim: Claim, stored: Settlement) -> None:
+        raise self._conflict_error(claim, stored)
+
+    @staticmethod
+    def _conflict_error(claim: Claim, stored: Settlement) -> ConflictError:
         differences = []
         for field, was, now in (
             ("person_id", stored.person_id, claim.person_id), ("date", stored.date, claim.date),
@@ -258,7 +311,7 @@ class Ledger:
             if was != now:
                 differences.append(f"{field} was {_show(was)}, now {_show(now)}")
         detail = "; ".join(differences) or "different content"
-        raise ConflictError(f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id")
+        return ConflictError(f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id")
 
     def _provisional(self, result) -> tuple[str, ...]:
         # The provisional keys follow from the citations the claim's steps used; the same steps under the
@@ -435,6 +488,21 @@ class Ledger:
             raise InputError(f"person_id must be a non-empty string, got {person_id!r}")
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
             raise InputError(f"year must be a year like 2023, got {year!r}")
+
+
+@attrs.frozen
+class _Plan:
+    """A batch planned from a snapshot of the ledger: what to return, write and refuse.
+
+    ``out`` holds, per claim in order, the stored settlement (a duplicate), ``i`` for the i-th new settlement
+    or ``-1 - i`` for a repeat of it in the same batch (a duplicate); ``new`` the new settlements, numbered
+    as planned; ``updated`` the usage after them.
+    """
+
+    out: list = attrs.field(factory=list)
+    new: list[Settlement] = attrs.field(factory=list)
+    updated: dict[tuple[str, int], Usage] = attrs.field(factory=dict)
+    refused: list[tuple[int, Claim, ConflictError]] = attrs.field(factory=list)
 
 
 def _name(claim: object) -> str:

@@ -87,11 +87,17 @@ class Settlement:
         return (self.person_id, self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance)
 
     def _with_status(self, status: str) -> "Settlement":
+        return self._with("status", status)
+
+    def _with_seq(self, seq: int) -> "Settlement":
+        return self._with("seq", seq)
+
+    def _with(self, field: str, value: object) -> "Settlement":
         # attrs.evolve costs ~5 µs by introspection; a re-settled file returns one copy per claim.
         copy = object.__new__(Settlement)
         for name in _SETTLEMENT_FIELDS:
             object.__setattr__(copy, name, getattr(self, name))
-        object.__setattr__(copy, "status", status)
+        object.__setattr__(copy, field, value)
         return copy
 
     @property

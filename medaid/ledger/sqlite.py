@@ -26,6 +26,7 @@ __all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
 
 SCHEMA_VERSION = 1
 _USAGE_CACHE_MAX = 500_000
+_ABSENT_MAX = 2_000_000
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 _SCHEMA = """
@@ -154,10 +155,10 @@ class _Texts:
             policy_id, policy_hash, engine, self.names(provisional), seq, status, settled_at,
         )
 
-    def row(self, s: Settlement) -> tuple:
+    def row(self, s: Settlement, seq: int) -> tuple:
         of = self.of
         return (
-            s.seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
+            seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
             int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
             s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
             s.policy_hash, s.engine_version, of(s.provisional), s.status, s.settled_at, s.date.year,
@@ -180,8 +181,14 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True) -> None:
         self.path = Path(path)
+        self._busy_timeout_ms = int(busy_timeout_ms)
         self._usage_cache: dict[tuple[str, int], Usage | None] = {}
         self._pending: dict[tuple[str, int], Usage | None] = {}
+        # claim_ids this connection saw missing from the ledger: a file's claims are looked up once before
+        # its first transaction and again in each (another writer may have settled them meanwhile); while no
+        # other connection commits, the second look-up can be skipped. Valid like the usage cache.
+        self._absent: set[str] = set()
+        self._writing = False
         self._cache_version = None
         self._texts = _Texts()
         mode = str(synchronous).upper()
@@ -239,30 +246,58 @@ class SQLiteStore:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return row[0] if row else None
 
+    def _check_caches(self) -> None:
+        # The caches hold what this connection read or wrote; they stay valid only while no other
+        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit,
+        # not on this one's). Run first in a transaction: the pragma also fixes the transaction's snapshot.
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX or len(self._absent) > _ABSENT_MAX:
+            self._usage_cache.clear()
+            self._absent.clear()
+            self._cache_version = version
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        # The usage cache holds what this connection read or wrote; it stays valid only while no other
-        # connection commits, which PRAGMA data_version tells (it changes on another connection's commit).
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX:
-            self._usage_cache.clear()
-            self._cache_version = version
+        self._begin_immediate()
+        self._check_caches()
         self._pending.clear()
+        self._writing = True
         try:
             yield
         except BaseException:
             self._pending.clear()
             self._conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writing = False
         self._conn.execute("COMMIT")
         self._usage_cache.update(self._pending)
         self._pending.clear()
+
+    def _begin_immediate(self) -> None:
+        # SQLite's busy handler sleeps ever longer between tries (100 ms each once a wait is long), so a
+        # writer waiting out another's batch would start up to a tenth of a second late: poll every
+        # millisecond instead, up to the same busy timeout.
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline = time.monotonic() + self._busy_timeout_ms / 1000
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                        raise
+                time.sleep(0.001)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
         self._conn.execute("BEGIN")
         try:
+            self._check_caches()
             yield
         finally:
             self._conn.execute("COMMIT")
@@ -279,10 +314,13 @@ class SQLiteStore:
 
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         found: dict[str, Settlement] = {}
-        for chunk in _chunks(claim_ids):
+        absent = self._absent
+        wanted = [claim_id for claim_id in claim_ids if claim_id not in absent]
+        for chunk in _chunks(wanted):
             marks = ", ".join("?" * len(chunk))
             for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
                 found[row[1]] = self._texts.settlement(row)
+        absent.update(claim_id for claim_id in wanted if claim_id not in found)
         return found
 
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
@@ -294,12 +332,17 @@ class SQLiteStore:
             for person, year, *paid in self._conn.execute(f"SELECT * FROM usage WHERE person_id IN ({marks})", chunk):
                 if (person, year) in wanted:
                     found[person, year] = Usage(year, *paid)
+        # Read in a write transaction, the usage joins the cache when the transaction commits (it may
+        # yet change the rows); read in a read transaction, it is the state at the cache's version.
+        target = self._pending if self._writing else cache
         for key in wanted:
-            self._pending.setdefault(key, found.get(key))
+            target.setdefault(key, found.get(key))
         return found
 
-    def add_settlements(self, settlements: list[Settlement]) -> None:
-        self._conn.executemany(_INSERT, map(self._texts.row, settlements))
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> None:
+        # Before the insert: if the transaction rolls back, these ids are merely looked up again.
+        self._absent.difference_update([s.claim_id for s in settlements])
+        self._conn.executemany(_INSERT, map(self._texts.row, settlements, range(first_seq, first_seq + len(settlements))))
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         row = self._conn.execute(

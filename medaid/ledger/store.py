@@ -43,8 +43,8 @@ class LedgerStore(Protocol):
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
         """The usage of each (person_id, year) the store holds."""
 
-    def add_settlements(self, settlements: list[Settlement]) -> None:
-        """Record new settlements."""
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> None:
+        """Record new settlements, numbered ``first_seq``, ``first_seq + 1``, ... in the order given (whatever their ``seq``)."""
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         """The person's year-to-date usage, or ``None`` if nothing was ever settled for that year."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from medaid.errors import InputError
-from medaid.ledger.claims_file import read_claims
+from medaid.ledger.claims_file import part_of, read_claims
 
 HEADER = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n"
 
@@ -81,3 +81,24 @@ def test_extra_columns_and_bom_are_accepted(tmp_path: Path) -> None:
     path.write_text("\ufeffnote,resident_insurance,self_pay,kind,category,date,district,person_id,claim_id\nx,false,12.30,inpatient,dibao,2023-01-02,xuhui,p9,c9\n", encoding="utf-8")
     rows, rejected = read_claims(path)
     assert ([], 1230, ("c9", "p9", "xuhui", "2023-01-02", "dibao", "inpatient", "12.30", "false")) == (rejected, rows[0].claim.self_pay_fen, rows[0].values)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_parts_hold_every_row_once_and_each_person_whole(tmp_path: Path, parts: int) -> None:
+    """read_claims(part=(k, n)) for k < n: together every row (read or rejected) exactly once, as one read gives
+    it; each person's rows in one part; rows without a person_id field (wrong width) in part 0."""
+    body = "".join(f"c{i},p{i % 7},minhang,2023-0{1 + i % 9}-01,dibao,outpatient,{i},true\n" for i in range(60))
+    body += "short,row\nc99, p3 ,minhang,2023-13-01,dibao,outpatient,1,true\n\n"
+    path = write(tmp_path, body)
+    whole_rows, whole_rejected = read_claims(path)
+    split = [read_claims(path, (k, parts)) for k in range(parts)]
+    assert sorted((r.line, r.values) for rows, _ in split for r in rows) == [(r.line, r.values) for r in whole_rows]
+    assert sorted((r.line, r.reason) for _, rejected in split for r in rejected) == sorted((r.line, r.reason) for r in whole_rejected)
+    persons = [{r.claim.person_id for r in rows} for rows, _ in split]
+    assert all(not (a & b) for i, a in enumerate(persons) for b in persons[i + 1:])
+    assert sum(1 for rows, _ in split if rows) >= 2  # the 7 persons are spread over the parts
+    assert {"expected 8 fields, got 2", "empty row"} <= {r.reason for r in split[0][1]}
+    p3 = part_of("p3", parts)  # the bad row of " p3 " goes with p3's other rows (the person_id is stripped)
+    assert "p3" in persons[p3] and any("2023-13-01" in r.reason for r in split[p3][1])
+    with pytest.raises(ValueError, match="part must be"):
+        read_claims(path, (2, 2))

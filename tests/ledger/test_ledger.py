@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import medaid
 from medaid.errors import InputError
 from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownClaimError
+from medaid.ledger.sqlite import SQLiteStore
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_claim, assess_person, Usage
 from tests.ledger.helpers import make_claims, usage_mismatches
@@ -281,3 +282,103 @@ def test_settle_many_takes_any_iterable(ledger: Ledger) -> None:
     """A generator of claims is settled like a list."""
     settled = ledger.settle_many(claim(f"g{i}", (2023, 3, 1 + i), "inpatient", 1_000_00) for i in range(3))
     assert ["g0", "g1", "g2"] == [s.claim_id for s in settled]
+
+
+def test_a_claim_looked_up_as_missing_then_settled_elsewhere_is_not_settled_again(tmp_path: Path) -> None:
+    """A ledger remembers claim_ids it found missing only until another connection commits.
+
+    Here the first ledger looks c1 up (as a several-batch run does before its first transaction), a second
+    ledger settles c1, and the first then settles it: a duplicate, or a conflict for other content; never
+    a second payment.
+    """
+    path = tmp_path / "ledger.db"
+    c1 = claim("c1", (2023, 3, 1), "outpatient", 2_000_00)
+    with Ledger(path) as first, Ledger(path) as second:
+        store = first._store
+        with store.read():
+            assert {} == store.settlements_by_id(["c1"])
+        second.settle(c1)
+        assert "duplicate" == first.settle(c1).status
+        with pytest.raises(ConflictError, match="self_pay_fen was 200000, now 200001"):
+            first.settle(attrs.evolve(c1, self_pay_fen=2_000_01))
+    assert [] == usage_mismatches(path)
+
+
+class _StoreWithInterloper(SQLiteStore):
+    """A store that lets another writer commit between a batch's plan (made without the lock) and its write."""
+
+    def __init__(self, path: Path, interloper) -> None:
+        super().__init__(path)
+        self.interloper = interloper
+
+    def write(self):
+        interloper, self.interloper = self.interloper, None
+        if interloper is not None:
+            interloper()
+        return super().write()
+
+
+@pytest.fixture
+def plan_unlocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every batch, even one claim, planned from a snapshot without the write lock (as a file's batches are)."""
+    monkeypatch.setattr("medaid.ledger.ledger.PLAN_UNLOCKED_FROM", 1)
+
+
+def test_a_plan_made_stale_by_another_writer_is_made_again_under_the_lock(tmp_path: Path, plan_unlocked: None) -> None:
+    """Between the plan (read without the write lock) and the write, another ledger pays the same person
+    towards the cap: the batch is planned again under the lock, so the cap holds and usage adds up."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as other:
+        with Ledger(store=_StoreWithInterloper(path, lambda: other.settle(claim("first", (2023, 1, 5), "outpatient", 4_000_00)))) as ledger:
+            late = ledger.settle(claim("late", (2023, 2, 1), "outpatient", 4_000_00))
+    assert 2_800_00 - 2_400_00 == late.assistance_fen  # the 2 800 outpatient cap, 2 400 of it paid to "first"
+    expected = assess_claim(REGISTRY.medical_assistance(dt.date(2023, 2, 1)), claim("late", (2023, 2, 1), "outpatient", 4_000_00),
+                            Usage(2023, paid_outpatient_fen=2_400_00))
+    assert (expected.assistance_fen, expected.cap_left_fen) == (late.assistance_fen, late.cap_left_fen)
+    assert [] == usage_mismatches(path)
+
+
+def test_a_claim_settled_by_another_writer_after_the_plan_is_a_duplicate(tmp_path: Path, plan_unlocked: None) -> None:
+    """Another ledger settles the very claim between this ledger's plan and its write: a duplicate, paid once."""
+    path = tmp_path / "ledger.db"
+    c1 = claim("c1", (2023, 3, 1), "inpatient", 10_000_00)
+    with Ledger(path) as other:
+        with Ledger(store=_StoreWithInterloper(path, lambda: other.settle(c1))) as ledger:
+            again = ledger.settle(c1)
+        assert ("duplicate", 9_000_00) == (again.status, again.assistance_fen)
+        assert 9_000_00 == other.usage("p1", 2023).inpatient.paid_fen
+    assert [] == usage_mismatches(path)
+
+
+def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlements(tmp_path: Path, plan_unlocked: None) -> None:
+    """Another ledger settles a claim of another person between the plan and the write: the plan stands
+    (nothing it read changed) and its settlements take the next numbers (seq), as stored and as returned."""
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as other:
+        interloper = _StoreWithInterloper(path, lambda: other.settle(claim("p2 first", (2023, 1, 5), "outpatient", 1_000_00, person="p2")))
+        with Ledger(store=interloper) as ledger:
+            mine = ledger.settle_many([claim("a", (2023, 2, 1), "outpatient", 1_000_00), claim("a", (2023, 2, 1), "outpatient", 1_000_00),
+                                       claim("b", (2023, 2, 2), "outpatient", 1_000_00)])
+            assert [(2, "settled"), (2, "duplicate"), (3, "settled")] == [(s.seq, s.status) for s in mine]
+            assert [ledger.settlement("a"), ledger.settlement("b")] == [mine[0], mine[2]]
+        assert 1 == other.settlement("p2 first").seq
+    assert [] == usage_mismatches(path)
+
+
+def test_a_writer_waits_for_another_up_to_its_busy_timeout(tmp_path: Path) -> None:
+    """A second writer waits while the first holds the write lock and gives up after its busy timeout, with
+    SQLite's own error; its connection keeps that timeout for everything else."""
+    import sqlite3
+
+    first, second = SQLiteStore(tmp_path / "ledger.db"), SQLiteStore(tmp_path / "ledger.db", busy_timeout_ms=100)
+    try:
+        with first.write():
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                with second.write():
+                    pass
+        with second.write():  # free again
+            assert 1 == second.next_seq()
+        assert (100,) == second._conn.execute("PRAGMA busy_timeout").fetchone()
+    finally:
+        first.close()
+        second.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import multiprocessing
+import os
 import random
 import signal
 import sqlite3
@@ -18,6 +20,7 @@ import pytest
 
 from medaid.errors import InputError, NoPolicyError, UnknownCategoryError
 from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownClaimError
+from medaid.ledger.claims_file import part_of
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_person
 from tests.ledger.helpers import dump, make_claims, settled_amounts, usage_mismatches, write_claims_csv
@@ -28,13 +31,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # -- concurrency ----------------------------------------------------------------------------------
 
-def _settle_all(path: str, claims: list[Claim], seed: int, barrier, results) -> None:
-    """A worker: open the ledger, wait for the others, settle every claim one by one in its own order."""
+def _settle_all(path: str, claims: list[Claim], seed: int, barrier, results, batch: int) -> None:
+    """A worker: open the ledger, wait for the others, settle every claim in its own order, one by one or
+    ``batch`` at a time; a batch is then planned without the write lock (as a file's are) and checked under it."""
+    import medaid.ledger.ledger
+
+    if batch > 1:
+        medaid.ledger.ledger.PLAN_UNLOCKED_FROM = 1
     order = claims[:]
     random.Random(seed).shuffle(order)
     with Ledger(path) as ledger:
         barrier.wait()
-        statuses = Counter(ledger.settle(claim).status for claim in order)
+        if batch == 1:
+            statuses = Counter(ledger.settle(claim).status for claim in order)
+        else:
+            statuses = Counter(s.status for start in range(0, len(order), batch) for s in ledger.settle_many(order[start:start + batch]))
     results.put(dict(statuses))
 
 
@@ -46,7 +57,8 @@ def _totals(pairs) -> dict[tuple[str, str], tuple[int, int]]:
     return {key: tuple(value) for key, value in totals.items()}
 
 
-def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [1, 7])
+def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path, batch: int) -> None:
     """Four processes settle the same claims of the same persons at once, each in its own order.
 
     Each claim is settled exactly once (the others see a duplicate), usage equals the sum of the
@@ -63,7 +75,7 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path) -> Non
     ctx = multiprocessing.get_context("spawn")
     workers = 4
     barrier, results = ctx.Barrier(workers), ctx.Queue()
-    processes = [ctx.Process(target=_settle_all, args=(str(path), claims, seed, barrier, results)) for seed in range(workers)]
+    processes = [ctx.Process(target=_settle_all, args=(str(path), claims, seed, barrier, results, batch)) for seed in range(workers)]
     for process in processes:
         process.start()
     statuses = Counter()
@@ -96,9 +108,17 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path) -> Non
 
 # -- crash ----------------------------------------------------------------------------------------
 
-def _settle_command(claims: Path, db: Path, out: Path) -> list[str]:
+def _settle_command(claims: Path, db: Path, out: Path, workers: int = 1) -> list[str]:
     return [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(claims), "--db", str(db),
-            "--output", str(out), "--batch-size", "250"]
+            "--output", str(out), "--batch-size", "250", "--workers", str(workers)]
+
+
+def _shares(claims: list[Claim], count: int) -> list[list[str]]:
+    """The claim_ids of each worker's share of the persons, in date order."""
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for c in sorted(claims, key=lambda c: c.date):
+        shares[part_of(c.person_id, count)].append(c.claim_id)
+    return shares
 
 
 def _wait_for_progress(db: Path, before: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -114,32 +134,38 @@ def _wait_for_progress(db: Path, before: int, process: subprocess.Popen, timeout
         time.sleep(0.02)
 
 
-def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: Path) -> None:
-    """A `medaid ledger settle` killed with SIGKILL at random moments: after each kill the settled claims are
-    whole batches, a prefix of the file in date order, usage equals the settlements; re-running completes
-    the file, paying each claim exactly what an uninterrupted run pays."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: Path, workers: int) -> None:
+    """A `medaid ledger settle` killed with SIGKILL at random moments (with its workers, as a crash would):
+    after each kill each worker's settled claims are whole batches, a prefix of its share of the file in
+    date order (with one worker, of the whole file), usage equals the settlements; re-running completes the
+    file, paying each claim exactly what an uninterrupted one-process run pays."""
     claims = make_claims(20_000, 2_000, seed=11)
     path = write_claims_csv(tmp_path / "claims.csv", claims)
-    in_date_order = [c.claim_id for c in sorted(claims, key=lambda c: c.date)]
+    shares = _shares(claims, workers)
     db = tmp_path / "ledger.db"
     rng = random.Random(5)
     partial = []
     for _ in range(4):
         before = len(settled_amounts(db)) if db.exists() else 0
-        process = subprocess.Popen(_settle_command(path, db, tmp_path / "out.csv"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
         _wait_for_progress(db, before, process)
         time.sleep(rng.uniform(0, 0.6))  # then a random point: mid-batch, mid-commit or between batches
-        process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # unless it has finished already
+            os.killpg(process.pid, signal.SIGKILL)  # the command and its workers
         process.wait()
         if not db.exists():
             continue
         settled = set(settled_amounts(db))
-        assert set(in_date_order[:len(settled)]) == settled
-        assert 0 == len(settled) % 250 or len(settled) == len(claims)
+        for share in shares:
+            done_in_share = len(settled.intersection(share))
+            assert set(share[:done_in_share]) == settled.intersection(share)
+            assert 0 == done_in_share % 250 or done_in_share == len(share)
         assert [] == usage_mismatches(db)
         partial.append(len(settled))
     assert any(0 < n < len(claims) for n in partial), partial  # at least one kill landed mid-file
-    done = subprocess.run(_settle_command(path, db, tmp_path / "out.csv"), cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, capture_output=True, text=True)
     assert 0 == done.returncode, done.stderr
     assert f"rows in {len(claims)} / settled {len(claims) - partial[-1]} / duplicate {partial[-1]} / rejected 0" in done.stderr
     clean = tmp_path / "clean.db"
