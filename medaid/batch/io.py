@@ -79,7 +79,8 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
 
 
 def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None) -> None:
-    """Write a LazyFrame as CSV or Parquet with polars' streaming writer (computed slice by slice)."""
+    """Write a LazyFrame as CSV (UTF-8, header, ``true``/``false``) or Parquet (lz4) with polars' streaming
+    writer (computed slice by slice), by ``fmt`` or the extension."""
     fmt = table_format(path, fmt)
     try:
         if fmt == "csv":
@@ -92,11 +93,4 @@ def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None) ->
 
 def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:
     """Write ``table`` as CSV (UTF-8, header, ``true``/``false``) or Parquet, by ``fmt`` or extension."""
-    fmt = table_format(path, fmt)
-    try:
-        if fmt == "csv":
-            table.write_csv(path)
-        else:
-            table.write_parquet(path, compression="lz4")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_lazy(table.lazy(), path, fmt)
