@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
-from medaid.batch.io import REASON, ROW, read_claims, write_lazy, write_table
+from medaid.batch.io import REASON, ROW, plain_csv, read_claims, table_format, write_lazy, write_table
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
 from medaid.batch.parse import Parsed, parse_columns
 from medaid.errors import InputError
@@ -82,7 +82,9 @@ class SettlementResult:
 
     def write(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the settled table as CSV or Parquet; polars computes and writes it slice by slice."""
-        write_lazy(self.lazy(), path, fmt)
+        # The result columns never need CSV quoting (numbers, policy ids, category ids); the input may.
+        plain = table_format(path, fmt) == "csv" and plain_csv(self._rows)
+        write_lazy(self.lazy(), path, fmt, plain=plain)
 
 
 def settle_claims(

@@ -130,3 +130,29 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
     assert rejects["row"].to_list() == [1, 2, 3, 4]
     assert [reason.split(",")[0] for reason in rejects["reason"]] == [
         "self_pay must not be negative", "date is empty", "resident_insurance is empty", "kind is empty"]
+
+
+def test_csv_output_quotes_only_when_needed(tmp_path: Path) -> None:
+    """Plain ids are written without quotes; an id with a comma, a quote or a line break is quoted and
+    reads back as given."""
+    base = dict(person_id="p1", district="minhang", date="2023-03-01", category="dibao", kind="outpatient",
+                self_pay="100", resident_insurance="true")
+    plain = [dict(base, claim_id="c1"), dict(base, claim_id="c2")]
+    settle_claims(plain, output=tmp_path / "plain.csv")
+    assert '"' not in (tmp_path / "plain.csv").read_text(encoding="utf-8")
+    odd = [dict(base, claim_id='c,1'), dict(base, claim_id='say "2"'), dict(base, claim_id="line\nbreak")]
+    settle_claims(odd, output=tmp_path / "odd.csv")
+    back = pl.read_csv(tmp_path / "odd.csv", infer_schema=False)
+    assert back["claim_id"].to_list() == ['c,1', 'say "2"', "line\nbreak"]
+    assert back["assistance"].to_list() == ["0.00", "0.00", "0.00"]
+
+
+def test_plain_csv_looks_at_names_and_dictionary_values() -> None:
+    """A comma in a column name or in a Categorical value needs quoting; numbers, dates and booleans never do."""
+    import datetime as dt
+
+    from medaid.batch.io import plain_csv
+
+    assert plain_csv(pl.DataFrame({"a": ["x"], "n": [1.5], "d": [dt.date(2023, 1, 1)], "b": [True]}))
+    assert not plain_csv(pl.DataFrame({"a,b": ["x"]}))
+    assert not plain_csv(pl.DataFrame({"a": ["x", "y,z"]}).with_columns(pl.col("a").cast(pl.Categorical)))
