@@ -91,3 +91,22 @@ def test_yuan_is_exact() -> None:
     got = pl.DataFrame({"fen": fen}).select(_yuan(pl.col("fen"))).to_series().to_list()
     assert got == [Decimal(value) / 100 for value in fen]
     assert [str(value) for value in got[:3]] == ["0.00", "0.05", "123.45"]
+
+
+def test_command_sets_allocator_decay_unless_set(tmp_path) -> None:
+    """The medaid command asks polars' allocator to give freed memory back at once, but never overrides a
+    setting the user made; importing the library leaves polars' own settings alone."""
+    import os
+    import subprocess
+    import sys
+
+    show = ("import os, sys\nfrom medaid.cli import main\nsys.argv = ['medaid', '--version']\ntry:\n    main()\n"
+            "finally:\n    print(os.environ.get('_RJEM_MALLOC_CONF'), file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    ours = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, env=env)
+    assert ours.stderr.strip() == "muzzy_decay_ms:0"
+    theirs = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, env={**env, "_RJEM_MALLOC_CONF": "abc"})
+    assert theirs.stderr.strip() == "abc"
+    library = subprocess.run([sys.executable, "-c", "import os, medaid.batch; print(os.environ.get('_RJEM_MALLOC_CONF'))"],
+                             capture_output=True, text=True, env=env)
+    assert "muzzy_decay_ms:0" not in library.stdout  # polars' own settings only
