@@ -13,25 +13,30 @@ same fen for every claim.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import os
-import resource
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-import numpy as np
-import polars as pl
+#: The environment as the shell gave it: importing polars below sets its allocator variable, which a
+#: ``medaid`` child would otherwise inherit instead of choosing its own (see medaid.cli.ALLOCATOR).
+SHELL_ENV = dict(os.environ)
 
-from medaid.batch import settle_claims
-from medaid.policy import default_registry
-from medaid.rules import Claim, assess_person
-from medaid.synth import synth_claims
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import polars as pl  # noqa: E402
+
+from medaid.batch import settle_claims  # noqa: E402
+from medaid.policy import default_registry  # noqa: E402
+from medaid.rules import Claim, assess_person  # noqa: E402
+from medaid.synth import synth_claims  # noqa: E402
 
 TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
 
@@ -47,13 +52,13 @@ def run_once(args: list[str]) -> tuple[float, int, float]:
     if TIME:
         with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
             start = time.perf_counter()
-            subprocess.run([TIME, "-f", "%M %U %S", "-o", rss.name, *medaid, *args], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([TIME, "-f", "%M %U %S", "-o", rss.name, *medaid, *args], check=True, stdout=subprocess.DEVNULL, env=SHELL_ENV)
             wall = time.perf_counter() - start
             peak, user, system = rss.read().strip().splitlines()[-1].split()
             return wall, int(peak) * 1024, float(user) + float(system)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([*medaid, *args], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*medaid, *args], check=True, stdout=subprocess.DEVNULL, env=SHELL_ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
