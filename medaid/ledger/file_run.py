@@ -1,0 +1,238 @@
+"""Settle a claims file through the ledger, in date order, with one process or several.
+
+Claims of different persons never share a cap, so a file can be settled by several processes, each
+reading the file and keeping the rows of its share of the persons (by a hash of ``person_id``, see
+:func:`medaid.ledger.claims_file.read_claims`); a person's claims stay in one process, in date order,
+and the output lines are merged back in file order. Workers are forked (where ``os.fork`` exists).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import attrs
+
+from medaid.errors import InputError, MedaidError
+
+__all__ = ["OUTPUT_COLUMNS", "FileRun", "settle_file", "worker_count", "in_processes", "csv_line"]
+
+#: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
+#: here because it loads polars), then ``status``.
+OUTPUT_COLUMNS = (
+    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
+    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional", "status",
+)
+MAX_WORKERS = 16
+#: From this many lines a file is settled by two processes by default (below it, forking costs more than it saves).
+PARALLEL_FROM = 20_000
+
+
+@attrs.frozen
+class FileRun:
+    """What settling a file did: one output line per settled row (CSV, in file order, with its line
+    break), the count of each status, what this run paid (fen), the rows read and the rejected rows."""
+
+    lines: list[str]
+    counts: dict[str, int]
+    paid_fen: int
+    rows_in: int
+    rejected: list
+
+
+def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size: int = 50_000, workers: int = 0) -> FileRun:
+    """Settle the claims CSV ``claims`` against the ledger ``db`` (see ``medaid ledger settle``).
+
+    ``workers``: processes (0: two for a file of :data:`PARALLEL_FROM` lines or more on two or more CPUs).
+    """
+    import functools
+    import os
+
+    if batch_size < 1:
+        raise InputError(f"--batch-size must be at least 1, got {batch_size}")
+    if not 0 <= workers <= MAX_WORKERS:
+        raise InputError(f"--workers must be from 0 (automatic) to {MAX_WORKERS}, got {workers}")
+    parts = worker_count(workers, claims)
+    settle_part = functools.partial(
+        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
+    )
+    return FileRun(*_merged(in_processes(settle_part, list(range(parts)))))
+
+
+def worker_count(requested: int, claims: str) -> int:
+    """How many processes settle the file: as asked, or (0) two for a file of 20 000 lines or more on a
+    machine with two or more CPUs. Workers are forked, so only where ``os.fork`` exists; elsewhere one."""
+    import os
+
+    if not hasattr(os, "fork"):
+        return 1
+    if requested:
+        return requested
+    if (os.cpu_count() or 1) < 2:
+        return 1
+    try:
+        with open(claims, "rb") as handle:
+            lines = handle.read().count(b"\n")
+    except OSError:  # reading the file will say what is wrong
+        return 1
+    return 2 if lines >= PARALLEL_FROM else 1
+
+
+def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int) -> tuple:
+    """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
+    :func:`medaid.ledger.claims_file.read_claims`) in date order; return the file line numbers of its
+    settled rows, their output lines, the count of each status, what it paid (fen), its rejected rows
+    as (line, reason, fields) and how many rows it took.
+
+    Persons are independent and each person's rows are in one part, in date order, so the parts settle
+    as the whole file would. ``command`` is the pid of the command's process: a worker forked from it
+    whose command was killed stops after its current transaction rather than settle on alone.
+    """
+    import os
+
+    from medaid.ledger import Ledger
+    from medaid.ledger.claims_file import read_claims
+
+    rows, rejected = read_claims(claims, (part, parts))
+    # Date order (stable), as the batch engine and the reference assess a person's claims.
+    ordered = sorted(rows, key=lambda row: row.claim.date)
+    invalid: dict[int, str] = {}
+    settled: list = []
+    with Ledger(db, synchronous=synchronous) as ledger:
+        for start in range(0, len(ordered), batch_size):
+            if os.getpid() != command and os.getppid() != command:
+                os._exit(1)
+            settled.extend(ledger.settle_many(
+                [row.claim for row in ordered[start:start + batch_size]], batch_size=batch_size,
+                on_invalid=lambda index, _claim, error, start=start: invalid.__setitem__(start + index, str(error)),
+            ))
+    results = iter(settled)
+    pairs = []
+    refused = [(r.line, r.reason, r.fields) for r in rejected]
+    for position, row in enumerate(ordered):
+        if position in invalid:
+            refused.append((row.line, invalid[position], row.values))
+        else:
+            pairs.append((row, next(results)))
+    lines, counts, paid = _output_lines(pairs)
+    return [row.line for row, _s in pairs], lines, counts, paid, refused, len(rows) + len(rejected)
+
+
+def _merged(results: list[tuple]) -> tuple[list[str], dict[str, int], int, int, list]:
+    """The parts' results as one file's: output lines in file order, status counts, paid (fen), rows in,
+    and the rejected rows in file order."""
+    from medaid.ledger.claims_file import RejectedRow
+
+    by_line: dict[int, str] = {}
+    counts = {"settled": 0, "duplicate": 0, "reversed": 0}
+    paid = total = 0
+    rejected: list[RejectedRow] = []
+    for line_numbers, part_lines, part_counts, part_paid, part_rejected, part_total in results:
+        by_line.update(zip(line_numbers, part_lines))
+        for status, count in part_counts.items():
+            counts[status] += count
+        paid += part_paid
+        total += part_total
+        rejected.extend(RejectedRow(*reject) for reject in part_rejected)
+    rejected.sort(key=lambda reject: reject.line)
+    return [by_line[number] for number in sorted(by_line)], counts, paid, total, rejected
+
+
+def in_processes(work, shares: list[list]) -> list:
+    """``work(share)`` for each share: the first in this process, each other in a forked child; results in order.
+
+    A child sends its result (or its error) back through a pipe. Every child is waited for, even when
+    this process's own share fails; a :class:`MedaidError` in a child is raised here as an InputError.
+    """
+    import os
+    import pickle
+    import traceback
+
+
+    children = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            code = 0
+            try:
+                payload = ("ok", work(share))
+            except MedaidError as exc:
+                payload, code = ("input", str(exc)), 1
+            except BaseException:  # a bug: its traceback goes to the parent
+                payload, code = ("bug", traceback.format_exc()), 1
+            try:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    try:
+        results = [work(shares[0])]
+    finally:
+        answers = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            answers.append(pickle.loads(data) if data else ("input", "a settling worker ended without a result (killed?); settle the file again to complete it"))
+    for kind, value in answers:
+        if kind == "input":
+            raise InputError(value)
+        if kind == "bug":
+            raise RuntimeError(f"a settling worker failed:\n{value}")
+        results.append(value)
+    return results
+
+
+def csv_line(fields: tuple) -> str:
+    """One CSV line as ``csv.writer`` writes it (quoted where a field needs it), with its line break."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue()
+
+
+def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
+    """The output line of each (row, settlement), the count of each status and what the settled ones paid (fen).
+
+    Each row is joined by hand, then checked: a row whose fields hold no comma, quote or line break is
+    exactly what ``csv.writer`` writes, at a third of the cost; any other row goes through ``csv.writer``.
+    """
+    from medaid.ledger.claims_file import COLUMNS
+    from medaid.money import fen_to_yuan_str as yuan, ppm_to_str
+
+    commas = len(COLUMNS) + len(OUTPUT_COLUMNS) - 1
+    lines: list[str] = []
+    add = lines.append
+    counts = {"settled": 0, "duplicate": 0, "reversed": 0}
+    paid = 0
+    # Ratios, provisional keys, offsets, subsidies and caps take few values: each is formatted once.
+    ratios: dict[int, str] = {}
+    marks: dict[tuple[str, ...], str] = {}
+    few: dict[int, str] = {}
+    for row, s in pairs:
+        status = s.status
+        counts[status] += 1
+        if status == "settled":
+            paid += s.assistance_fen + s.deductible_subsidy_fen
+        ratio = ratios.get(s.ratio_ppm) or ratios.setdefault(s.ratio_ppm, ppm_to_str(s.ratio_ppm))
+        provisional = marks.get(s.provisional)
+        if provisional is None:
+            provisional = marks[s.provisional] = ";".join(s.provisional)
+        offset, subsidy, cap, left = s.offset_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen
+        fields = row.values + (
+            row.district_id, s.category, s.policy_id, few.get(offset) or few.setdefault(offset, yuan(offset)),
+            yuan(s.eligible_fen), ratio, yuan(s.before_cap_fen), yuan(s.assistance_fen),
+            few.get(subsidy) or few.setdefault(subsidy, yuan(subsidy)),
+            "" if cap is None else few.get(cap) or few.setdefault(cap, yuan(cap)), "" if left is None else yuan(left),
+            "true" if s.cap_bound else "false", provisional, status,
+        )
+        line = ",".join(fields)
+        add(csv_line(fields) if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line else line + "\n")
+    return lines, counts, paid
