@@ -88,7 +88,8 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
     fen_frame, claim_blank, claim_hash, *coded = pl.collect_all(queries)
-    duplicate = _duplicates(_as_text(table, "claim_id"), claim_hash.to_series())
+    claim_ids = _as_text(table, "claim_id")
+    duplicate = _duplicates(claim_ids, claim_hash.to_series())
     del claim_hash
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
@@ -111,7 +112,7 @@ def parse_columns(table: pl.DataFrame) -> Parsed:
         "self_pay": fen.is_null() | (fen > MAX_SELF_PAY_YUAN * 100),
         "resident_insurance": pl.Series(resident < 0),
     }
-    bad, reasons = _refused(table, checks, duplicate, fen)
+    bad, reasons = _refused(table, claim_ids, checks, duplicate, fen)
     for values in (day, kind, resident, district, category):
         np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
@@ -191,11 +192,12 @@ def _district_index(name: str) -> int | None:
     return None if found is None else DISTRICT_IDS.index(found)
 
 
-def _refused(table: pl.DataFrame, checks: dict[str, pl.Series], duplicate: pl.Series | None, fen: pl.Series) -> tuple[np.ndarray, list[str]]:
+def _refused(
+    table: pl.DataFrame, claim_id: pl.Series, checks: dict[str, pl.Series], duplicate: pl.Series | None, fen: pl.Series,
+) -> tuple[np.ndarray, list[str]]:
     """The rows refused (ascending indices) and for each the first failed check in column order, else
-    a duplicate claim_id (``duplicate``: true at later occurrences, or None)."""
+    a duplicate claim_id (``duplicate``: true at later occurrences, or None); ``claim_id`` as text."""
     bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
-    claim_id = _as_text(table, "claim_id")
     if not bad.any() and duplicate is None:
         return np.zeros(0, np.int64), []
     index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
