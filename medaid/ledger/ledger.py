@@ -482,6 +482,11 @@ class Ledger:
             raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
         return found
 
+    def reversal(self, claim_id: str) -> Reversal | None:
+        """The reversal (冲正) of ``claim_id`` (when, why, what went back), or ``None`` if it was not reversed."""
+        with self._store.read():
+            return self._store.reversal(claim_id)
+
     @staticmethod
     def _person_year(person_id: str, year: int) -> None:
         if not isinstance(person_id, str) or not person_id.strip():
