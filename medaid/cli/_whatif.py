@@ -63,7 +63,7 @@ def compare(
         if chart is not None:
             from medaid.whatif.chart import comparison_chart
 
-            _warn(comparison_chart(result, names, chart, lang))
+            _warn(comparison_chart(result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang))
 
 
 def sweep(

@@ -7,7 +7,7 @@ font); without one the chart falls back to English and a one-line warning says s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from medaid.errors import InputError
 from medaid.whatif.caseload import CaseloadComparison, Sweep
@@ -46,12 +46,18 @@ def _save(figure, path: Path | str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def comparison_chart(result: CaseloadComparison, names: Sequence[str], path: Path | str, lang: str) -> str | None:
-    """Bars of reform − baseline per group (万元), gains and losses in two colours."""
+def comparison_chart(result: CaseloadComparison, names: Sequence[str] | Callable[[str], Sequence[str]], path: Path | str, lang: str) -> str | None:
+    """Bars of reform − baseline per group (万元), gains and losses in two colours.
+
+    ``names`` are the groups' names, or a function giving them in a language: then a Chinese chart that
+    falls back to English (no CJK font) names the groups in English too, instead of drawing boxes.
+    """
     import matplotlib
 
-    figure, family, lang, warning = _figure(lang, names)
+    wanted = names(lang) if callable(names) else names
+    figure, family, lang, warning = _figure(lang, wanted)
     text = _TEXT[lang]
+    names = names(lang) if callable(names) else wanted
     with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
         axes = figure.add_subplot()
         values = [g.difference_fen / _WAN for g in result.groups]  # floats only to place bars
