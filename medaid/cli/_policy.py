@@ -13,11 +13,23 @@ app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_
 
 
 @app.command("list")
-def list_() -> None:
+def list_(output_format: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """List the bundled policy versions with their effective dates."""
     with user_errors():
         from medaid.policy.registry import default_registry
 
+        output_format = choice(output_format, ("text", "json"), "--format")
+        if output_format == "json":
+            echo_json([
+                {
+                    "id": policy.id, "scheme": policy.scheme, "region": policy.region,
+                    "effective_from": policy.effective_from.isoformat(),
+                    "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
+                    "title_zh": policy.title_zh, "title_en": policy.title_en, "policy_hash": policy.content_hash,
+                }
+                for policy in default_registry()
+            ])
+            return
         for policy in default_registry():
             end = policy.effective_to.isoformat() if policy.effective_to else "open"
             typer.echo(f"{policy.id:32} {policy.effective_from.isoformat()} → {end:10}  {policy.title_en}")
@@ -48,13 +60,33 @@ def show(
 
 
 @app.command("diff")
-def diff(old: str = typer.Argument(..., help="Policy id or reform file."), new: str = typer.Argument(..., help="Policy id or reform file.")) -> None:
+def diff(
+    old: str = typer.Argument(..., help="Policy id or reform file."),
+    new: str = typer.Argument(..., help="Policy id or reform file."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
     """The parameters that differ between two versions."""
     with user_errors():
         from medaid.policy.params import diff as diff_policies
 
+        output_format = choice(output_format, ("text", "json"), "--format")
         before, after = _resolve(old), _resolve(new)
         changes = diff_policies(before, after)
+        if output_format == "json":
+            echo_json({
+                "old": before.id, "new": after.id, "old_hash": before.content_hash, "new_hash": after.content_hash,
+                "changes": [
+                    {
+                        "key": change.key,
+                        "old": change.old.value if change.old else None,
+                        "new": change.new.value if change.new else None,
+                        "source": change.new.source if change.new else None,
+                        "provisional": change.new.provisional if change.new else None,
+                    }
+                    for change in changes
+                ],
+            })
+            return
         typer.echo(f"{before.id} → {after.id}: {len(changes)} parameter{'s' if len(changes) != 1 else ''} differ")
         for change in changes:
             was = change.old.value if change.old else "(absent)"
