@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _claims, _district, _ledger, _policy, _synth, _testing, _whatif
+from medaid.cli import _calc, _claims, _district, _ledger, _policy, _serve, _synth, _testing, _whatif
 
 app = typer.Typer(
     name="medaid",
@@ -28,6 +28,7 @@ app.command("claims")(_claims.claims)
 app.add_typer(_synth.app, name="synth")
 app.command("compare")(_whatif.compare)
 app.command("sweep")(_whatif.sweep)
+app.command("serve")(_serve.serve)
 
 
 @app.callback(invoke_without_command=True)
