@@ -119,9 +119,21 @@ class _Stamped:
                 access_log.info("%s %s %d %.1fms", scope["method"], getattr(route, "path", "(no route)"), status[0], (time.perf_counter() - start) * 1000)
 
 
+def _log_to_stderr() -> None:
+    """Each worker process logs the service's lines itself (uvicorn's workers do not inherit the parent's setup)."""
+    logger = logging.getLogger("medaid.service")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def create_app(config: ServiceConfig | None = None) -> Starlette:
     """The service as an ASGI app; ``config`` defaults to the environment ``medaid serve`` sets for its workers."""
     config = config or ServiceConfig.from_env()
+    _log_to_stderr()
     state = State(config)
     app = Starlette(
         routes=[Route(path, handler, methods=[method]) for method, path, handler in ROUTES],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 from medaid.errors import InputError
@@ -37,7 +36,6 @@ def serve(host: str, port: int, config: ServiceConfig, workers: int = 1, log_lev
 
     check(host, port, config, workers)
     os.environ.update(config.to_env())
-    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(
         "medaid.service.app:create_app", factory=True, host=host, port=port, workers=workers,
         access_log=False,  # uvicorn's access log holds the path (person and claim ids): ours holds the route template only
