@@ -40,6 +40,8 @@ def serve(host: str, port: int, config: ServiceConfig, workers: int = 1, log_lev
         "medaid.service.app:create_app", factory=True, host=host, port=port, workers=workers,
         access_log=False,  # uvicorn's access log holds the path (person and claim ids): ours holds the route template only
         server_header=False, log_level=log_level, proxy_headers=False,
-        http="httptools" if importlib.util.find_spec("httptools") else "h11",
+        # h11, not httptools: with httptools uvicorn drops the body of a request that offers an h2c upgrade
+        # (Kludex/uvicorn#2722, open), and every JDK HttpClient offers one on http:// by default.
+        http="h11",
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
     )

@@ -248,3 +248,10 @@ def test_calc_does_not_import_the_service() -> None:
     """`medaid calc` keeps its cold start: the CLI imports no server module."""
     code = "import sys, medaid.cli; print(sorted(m for m in ('medaid.service', 'starlette', 'uvicorn', 'msgspec') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_a_body_offered_an_h2c_upgrade_is_read(server: LiveServer) -> None:
+    """Java's HttpClient offers an h2c upgrade on every http:// request: the body must still arrive."""
+    headers = {"connection": "Upgrade, HTTP2-Settings", "upgrade": "h2c", "http2-settings": "AAMAAABkAARAAAAAAAIAAAAA"}
+    r = httpx.post(server.url + "/v1/assess", json=PERSON, headers=headers)
+    assert r.status_code == 200 and r.json()["total"] == "133100.00"
