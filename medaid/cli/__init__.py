@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli import _calc, _claims, _district, _explain, _ledger, _notice, _policy, _synth, _testing, _whatif
+from medaid.cli import _calc, _claims, _district, _explain, _ledger, _notice, _policy, _serve, _synth, _testing, _whatif
 
 app = typer.Typer(
     name="medaid",
@@ -30,6 +30,7 @@ app.command("compare")(_whatif.compare)
 app.command("sweep")(_whatif.sweep)
 app.command("explain")(_explain.explain)
 app.command("notice")(_notice.notice)
+app.command("serve")(_serve.serve)
 
 
 @app.callback(invoke_without_command=True)
