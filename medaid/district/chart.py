@@ -109,8 +109,8 @@ def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: st
         axes.legend(frameon=False)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(y=0.12)
-        try:
-            figure.savefig(path, format="png")
-        except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        from medaid.outputs import atomic_path
+
+        with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)
+            figure.savefig(temp, format="png")
     return warning
