@@ -314,4 +314,6 @@ def _value(text: str, name: str) -> Any:
         number = Decimal(text)
     except InvalidOperation:
         raise InputError(f"--values: {text!r} is not a number, none, true, false or a|b list") from None
+    if not number.is_finite():
+        raise InputError(f"--values: {text!r} is not a finite number")
     return int(number) if number == number.to_integral_value() else number
