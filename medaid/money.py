@@ -25,6 +25,10 @@ __all__ = [
 FEN_PER_YUAN = 100
 #: Ratios are integers in parts per million, so 92.5 % (925 000) or 33.3333 % stay exact.
 PPM = 1_000_000
+#: The largest amount medaid holds anywhere (a claim's self-pay, a policy cap or offset): 10 亿元
+#: (10⁹ yuan, 10¹¹ fen). Ten million such amounts still sum inside int64, which the batch engine and
+#: the ledger's SQLite integers use, so no total can overflow.
+MAX_FEN = 1_000_000_000 * FEN_PER_YUAN
 
 _YUAN = re.compile(r"^\+?(\d+)(?:\.(\d{1,2}))?$")
 

@@ -80,21 +80,68 @@ def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
     return table, name
 
 
-def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None, *, plain: bool = False) -> None:
+def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None, *, plain: bool = False, excel: str | None = None) -> None:
     """Write a LazyFrame as CSV (UTF-8, header, ``true``/``false``) or Parquet (lz4) with polars' streaming
     writer (computed slice by slice), by ``fmt`` or the extension.
 
     ``plain``: the caller knows no name or value needs CSV quoting (:func:`plain_csv`), so the writer
     need not look (a third of its time for a settled year).
+    ``excel``: CSV for people (``medaid.outputs.EXCEL_ENCODINGS``: UTF-8 with BOM, or GB18030), with
+    formula-like text cells neutralised (:func:`medaid.outputs.excel_cell`).
     """
+    from medaid.outputs import atomic_path, is_stdio
+
     fmt = table_format(path, fmt)
+    if excel is not None:
+        if fmt != "csv":
+            raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
+        from medaid.outputs import excel_frame
+
+        frame, plain = excel_frame(frame), False  # a neutralised cell starts with a quote: let the writer look
+    if is_stdio(path):
+        _write_stdout(frame, fmt, plain, excel)
+        return
+    # Sunk into a temporary file beside the target and renamed when whole (medaid.outputs): an
+    # interrupted run never leaves a cut file under the final name. Same speed: same folder, one rename.
+    with atomic_path(path) as temp:
+        _sink(frame, temp, fmt, plain, excel)
+
+
+def _sink(frame: pl.LazyFrame, path: Path, fmt: str, plain: bool, excel: str | None) -> None:
     try:
-        if fmt == "csv":
-            frame.sink_csv(path, quote_style="never" if plain else "necessary")
-        else:
+        if fmt == "parquet":
             frame.sink_parquet(path, compression="lz4")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        elif excel in (None, "utf-8-sig"):
+            frame.sink_csv(path, quote_style="never" if plain else "necessary", include_bom=excel is not None)
+        else:  # another encoding: polars writes UTF-8, re-encoded in streamed chunks
+            utf8 = path.with_name(path.name + ".utf8")
+            try:
+                frame.sink_csv(utf8, quote_style="necessary")
+                with open(utf8, encoding="utf-8", newline="") as source, open(path, "w", encoding=excel, newline="") as target:
+                    while chunk := source.read(1 << 20):
+                        target.write(chunk)
+            finally:
+                utf8.unlink(missing_ok=True)
+    except pl.exceptions.ComputeError as exc:
+        raise InputError(f"{path}: cannot write: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
+
+
+def _write_stdout(frame: pl.LazyFrame, fmt: str, plain: bool, excel: str | None) -> None:
+    """``-o -``: the table as CSV on standard output, streamed through a temporary file (slice by slice,
+    as to a file). Parquet is a file format, not a stream: refused."""
+    import shutil
+    import sys
+    import tempfile
+
+    if fmt != "csv":
+        raise InputError("-o - writes CSV to standard output; give --format csv (Parquet needs a file)")
+    with tempfile.TemporaryDirectory(prefix="medaid-") as folder:
+        temp = Path(folder) / "out.csv"
+        _sink(frame, temp, fmt, plain, excel)
+        sys.stdout.flush()
+        with open(temp, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
 
 
 def plain_csv(table: pl.DataFrame) -> bool:
@@ -113,6 +160,6 @@ def plain_csv(table: pl.DataFrame) -> bool:
     return not checks or not any(table.select(checks).row(0))
 
 
-def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None) -> None:
-    """Write ``table`` as CSV (UTF-8, header, ``true``/``false``) or Parquet, by ``fmt`` or extension."""
-    write_lazy(table.lazy(), path, fmt)
+def write_table(table: pl.DataFrame, path: Path | str, fmt: str | None = None, *, excel: str | None = None) -> None:
+    """Write ``table`` as CSV (UTF-8, header, ``true``/``false``) or Parquet, by ``fmt`` or extension (atomically)."""
+    write_lazy(table.lazy(), path, fmt, excel=excel)

@@ -80,11 +80,12 @@ class SettlementResult:
         """The settled table as a polars LazyFrame (computed as it is consumed)."""
         return settled_frame(self._rows, self._claims)
 
-    def write(self, path: Path | str, fmt: str | None = None) -> None:
-        """Write the settled table as CSV or Parquet; polars computes and writes it slice by slice."""
+    def write(self, path: Path | str, fmt: str | None = None, *, excel: str | None = None) -> None:
+        """Write the settled table as CSV or Parquet; polars computes and writes it slice by slice, into a
+        temporary file renamed when whole (``-``: CSV on standard output; ``excel``: see ``write_lazy``)."""
         # The result columns never need CSV quoting (numbers, policy ids, category ids); the input may.
-        plain = table_format(path, fmt) == "csv" and plain_csv(self._rows)
-        write_lazy(self.lazy(), path, fmt, plain=plain)
+        plain = table_format(path, fmt) == "csv" and excel is None and plain_csv(self._rows)
+        write_lazy(self.lazy(), path, fmt, plain=plain, excel=excel)
 
 
 def settle_claims(
@@ -96,6 +97,7 @@ def settle_claims(
     strict: bool = False,
     output_format: str | None = None,
     progress: Progress | None = None,
+    excel: str | None = None,
 ) -> SettlementResult:
     """Settle every claim of ``source`` (a CSV/Parquet path, a polars DataFrame, a pyarrow table or a list of dicts).
 
@@ -144,9 +146,9 @@ def settle_claims(
     result = SettlementResult(rows, claims, rejected, summary)
     step("write", rows_in)
     if output is not None:
-        result.write(output, output_format)
+        result.write(output, output_format, excel=excel)
     if rejects is not None:
-        write_table(rejected, rejects)
+        write_table(rejected, rejects, excel=excel)
     step("done", rows_in)
     return result
 

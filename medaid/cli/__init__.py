@@ -56,9 +56,46 @@ def _root(
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "muzzy_decay_ms:0")
 
 
+#: Exit codes beyond 0/1/2 (docs/cli.md): a bug caught by the last safety net (EX_SOFTWARE), and a run
+#: stopped by Ctrl-C or SIGTERM (128 + the signal, as shells report it).
+EXIT_BUG, EXIT_INTERRUPTED, EXIT_TERMINATED = 70, 130, 143
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: unwinds like KeyboardInterrupt (temporary outputs are removed on the way out),
+    but is not caught by click (which would call Ctrl-C "Aborted!" with exit 1) nor by ``except Exception``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the commands, Ctrl-C and SIGTERM as a clean stop, and a last safety net
+    that turns an unexpected exception (a bug) into one line and exit 70."""
     import os
+    import signal
+    import sys
 
     os.environ.setdefault(*ALLOCATOR)
-    app()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+    try:
+        app()
+    except Stopped as stop:
+        interrupted = stop.signum == signal.SIGINT
+        sys.stderr.write(f"\nmedaid: {'interrupted' if interrupted else 'terminated'}; no output file was left half-written\n")
+        sys.exit(EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
+    except Exception as exc:  # the last safety net: every known failure is a MedaidError with exit 2
+        if os.environ.get("MEDAID_DEBUG", "") not in ("", "0"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        sys.stderr.write(
+            f"medaid: internal error: {type(exc).__name__}{': ' + first if first else ''}\n"
+            "medaid: this is a bug; please report it with the command you ran (run again with MEDAID_DEBUG=1 to see the traceback)\n"
+        )
+        sys.exit(EXIT_BUG)

@@ -58,6 +58,9 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
     reform = registry.resolve(reform_path)
     if reform.extends is None:
         raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_path}")
+    from medaid.whatif.caseload import require_medical_assistance
+
+    require_medical_assistance(reform, reform_path)
     comparison = compare_person_year(registry, reform, categories, day, **amounts)
     changes = diff(registry.get(reform.extends), reform)
     if output_format == "json":

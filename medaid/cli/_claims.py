@@ -2,49 +2,73 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, user_errors
+from medaid.cli._common import EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, input_path, user_errors
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
+#: Rejects listed on stderr when they go to no file (``-o -`` without ``--rejects``).
+_SHOWN_REJECTS = 20
 
 
 def claims(
-    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv or .parquet (columns: see docs/claims.md)."),
-    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet."),
-    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go (default: OUTPUT's name + .rejects.csv, written only if any)."),
+    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv or .parquet (columns: see docs/claims.md); - reads standard input."),
+    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr)."),
+    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go, always written (default: OUTPUT's name + .rejects.csv, written only if any, else an earlier run's is removed)."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
     reform: Optional[str] = typer.Option(None, "--reform", help="Settle under a reform file instead of the version it extends."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     with user_errors():
-        from medaid.batch import settle_claims
         from medaid.batch.io import table_format
+        from medaid.outputs import check_output, excel_encoding, is_stdio, remove_stale
 
-        fmt = table_format(output, output_format)
+        to_stdout = is_stdio(output)
+        echo = functools.partial(typer.echo, err=to_stdout)
+        fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
+        encoding = excel_encoding(excel, excel_gbk)
+        # Every path is checked before any work: a missing folder or an output that is the input fails now.
+        check_output(output, inputs=[source], option="--output")
+        check_output(rejects, inputs=[source, output], option="--rejects")
+        default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
+        check_output(default_rejects, inputs=[source, output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
+        from medaid.batch import settle_claims
+
         progress = _Progress()
-        try:
-            result = settle_claims(source, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress)
-        finally:
-            progress.close()
+        with input_path(source) as path:
+            try:
+                result = settle_claims(path, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress, excel=encoding)
+            finally:
+                progress.close()
         summary = result.summary
-        if summary.rejected:
-            target = Path(rejects) if rejects else _default_rejects(Path(output))
+        target = Path(rejects) if rejects else default_rejects
+        if target is not None and (summary.rejected or rejects):
             from medaid.batch.io import write_table
 
-            write_table(result.rejects, target)
-        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
+            write_table(result.rejects, target, "csv", excel=encoding)
+        elif target is not None and remove_stale(target):
+            echo(f"removed {target} (an earlier run's rejects; this run has none)")
+        echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
         if summary.rejected:
             first = result.rejects.row(0, named=True)
-            typer.echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
-        typer.echo(_summary_table(summary))
+            if target is not None:
+                echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
+            else:
+                for row in result.rejects.head(_SHOWN_REJECTS).iter_rows(named=True):
+                    echo(f"medaid: row {row['row']}: {row['reason']}")
+                if summary.rejected > _SHOWN_REJECTS:
+                    echo(f"medaid: ... and {summary.rejected - _SHOWN_REJECTS} more (write them all with --rejects FILE)")
+        echo(_summary_table(summary))
     if summary.rejected:
         # The good rows are settled and written; the exit code still tells a script that some input was bad.
         raise typer.Exit(EXIT_BAD_INPUT)

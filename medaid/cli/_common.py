@@ -57,8 +57,98 @@ def report_options(output_format: str, formats: tuple[str, ...], unit: str, lang
     output_format = choice(output_format, formats, "--format")
     unit = choice(unit, ("wan", "yuan"), "--unit")
     language = lang_option(lang)
-    if output_format == "xlsx" and output is None:
-        raise InputError("--format xlsx needs --output FILE.xlsx")
+    if output_format == "xlsx" and (output is None or str(output) == "-"):
+        raise InputError("--format xlsx needs --output FILE.xlsx (a workbook is a file, not a stream)")
     if chart is not None and chart.suffix.lower() != ".png":
         raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
     return output_format, unit, language
+
+
+EXCEL_HELP = "CSV for Chinese Excel: UTF-8 with BOM, cells that Excel would run as formulas (=, +, -, @) prefixed with ' (plain numbers such as -12.00 stay numbers)."
+EXCEL_GBK_HELP = "As --excel, but encoded GBK (GB18030) for older Excel versions."
+
+
+@contextlib.contextmanager
+def input_path(source: str) -> Iterator[str]:
+    """``source``, or for ``-`` standard input saved to a temporary file (CSV, or xlsx/Parquet by their
+    first bytes), so every reader sees a file; removed afterwards."""
+    if source != "-":
+        yield source
+        return
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="medaid-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+        with open(spooled, "rb") as handle:
+            head = handle.read(4)
+        suffix = ".parquet" if head == b"PAR1" else ".xlsx" if head.startswith(b"PK") else ".csv"
+        named = spooled.rename(spooled.with_name("stdin" + suffix))
+        yield str(named)
+
+
+def emit(text: str, output, encoding: str | None = None) -> None:
+    """``text`` to standard output (no ``--output``, or ``-``), else to the file, written atomically;
+    ``encoding``: an ``--excel`` encoding (UTF-8 with BOM or GB18030), else UTF-8."""
+    from medaid.outputs import is_stdio, write_text
+
+    if output is None or is_stdio(output):
+        if encoding is None:
+            typer.echo(text, nl=False)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode(encoding))
+            sys.stdout.buffer.flush()
+        return
+    write_text(output, text, encoding=encoding or "utf-8")
+
+
+def excel_option(excel: bool, gbk: bool, output_format: str = "csv") -> str | None:
+    """The encoding ``--excel``/``--excel-gbk`` ask for (None: neither); only CSV output is for Excel."""
+    from medaid.outputs import excel_encoding
+
+    encoding = excel_encoding(excel, gbk)
+    if encoding is not None and output_format != "csv":
+        raise InputError(f"--excel applies to --format csv, got --format {output_format} (xlsx opens in Excel as it is)")
+    return encoding
+
+
+def excel_rows(records: list[dict]) -> list[dict]:
+    """Records with every text cell neutralised for Excel (:func:`medaid.outputs.excel_cell`)."""
+    from medaid.outputs import excel_cell
+
+    return [{key: excel_cell(value) for key, value in record.items()} for record in records]
+
+
+def check_outputs(source, *, output=None, chart=None, rejects=None) -> None:
+    """Check every output path of a report command before any work (medaid.outputs.check_output)."""
+    from medaid.outputs import check_output, is_stdio
+
+    if is_stdio(chart):
+        raise InputError("--chart needs a .png file, not standard output")
+    check_output(output, inputs=[source], option="--output")
+    check_output(chart, inputs=[source, output], option="--chart")
+    check_output(rejects, inputs=[source, output, chart], option="--rejects")
+
+
+def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, encoding: str | None = None) -> None:
+    """On stderr: ``rows in N / settled S / rejected R`` (N = S + R) and the first rejected rows; all of them
+    to ``rejects`` (CSV, written whenever given) if asked. The caller exits 2 if any row was rejected."""
+    rejected = 0 if rejected_rows is None else rejected_rows.height
+    if rejects is not None and rejected_rows is not None:
+        from medaid.batch.io import write_table
+
+        write_table(rejected_rows, rejects, "csv", excel=encoding)
+    if rejected:
+        for row in rejected_rows.head(SHOWN_REJECTS).iter_rows(named=True):
+            typer.echo(f"medaid: {source}: row {row['row']}: {row['reason']}", err=True)
+        if rejected > SHOWN_REJECTS:
+            typer.echo(f"medaid: ... and {rejected - SHOWN_REJECTS} more rejected rows" + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+    typer.echo(f"rows in {rows_in} / settled {settled} / rejected {rejected}", err=True)
+
+
+#: Rejected rows listed on stderr by the report commands (all of them go to --rejects FILE).
+SHOWN_REJECTS = 20

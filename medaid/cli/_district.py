@@ -10,7 +10,10 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, echo_json, lang_option, report_options, user_errors
+from medaid.cli._common import (
+    EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, echo_json, emit, excel_option, excel_rows, input_path, lang_option,
+    report_options, report_rows, user_errors,
+)
 from medaid.i18n.district import text
 
 def transfer(
@@ -204,7 +207,7 @@ def _mutual_aid_table(result, lang: str) -> None:
 
 
 def district_report(
-    settled_claims: Path = typer.Argument(..., help="Settled claims from `medaid claims` (CSV or Parquet)."),
+    settled_claims: str = typer.Argument(..., help="Settled claims from `medaid claims` (CSV or Parquet); - reads standard input."),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
@@ -213,6 +216,9 @@ def district_report(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     policy_id: Optional[str] = typer.Option(None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."),
     reform: Optional[str] = typer.Option(None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="With --reform: write the rows the re-settlement rejected here (CSV)."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -223,36 +229,45 @@ def district_report(
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
+        encoding = excel_option(excel, excel_gbk, output_format)
+        if rejects is not None and not reform:
+            raise InputError("--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)")
+        check_outputs(settled_claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         default_policy = registry.resolve(policy_id) if policy_id else None
         if default_policy is not None and not isinstance(default_policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
-        if reform:
-            from medaid.whatif.caseload import resettled
+        rejected_rows = None
+        with input_path(settled_claims) as path:
+            if reform:
+                from medaid.whatif.caseload import resettled
 
-            registry, frame = resettled(settled_claims, reform, registry)
-        else:
-            frame = read_settled(settled_claims)
-        report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+                registry, frame, summary, rejected_rows = resettled(path, reform, registry)
+            else:
+                frame = read_settled(path)
+            report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
             from medaid.district.xlsx import write_xlsx
 
             write_xlsx(report, output, lang)
         else:
-            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit)
-            if output is None:
-                typer.echo(rendered, nl=False)
-            else:
-                output.write_text(rendered, encoding="utf-8")
+            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit, encoding)
+            emit(rendered, output, encoding)
         if chart is not None:
             from medaid.district.chart import write_chart
 
             warning = write_chart(report, chart, lang)
             if warning:
                 typer.echo(f"medaid: warning: {warning}", err=True)
+        if reform:
+            report_rows(settled_claims, summary.rows_in, summary.settled, rejected_rows, rejects, encoding)
+        # Without --reform every row of the settled file is totalled (the report says how many), or the
+        # run stops at the first bad row, naming its line: no row is dropped either way.
+    if rejected_rows is not None and rejected_rows.height:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _district_table(report, lang: str, unit: str) -> str:
+def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
     from medaid.i18n.table import render_table
@@ -281,7 +296,7 @@ def _district_table(report, lang: str, unit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _district_csv(report, lang: str, unit: str) -> str:
+def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str:
     import csv
     import io
 
@@ -290,11 +305,12 @@ def _district_csv(report, lang: str, unit: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(report_records(report))
+    records = report_records(report)
+    writer.writerows(excel_rows(records) if excel else records)
     return buffer.getvalue()
 
 
-def _district_json(report, lang: str, unit: str) -> str:
+def _district_json(report, lang: str, unit: str, excel: str | None = None) -> str:
     import json
 
     from medaid.district.report import report_dict

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, user_errors
+from medaid.cli._common import EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, choice, echo_json, input_path, user_errors
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file).",
@@ -26,6 +26,8 @@ def settle(
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
     synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
     workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
@@ -33,6 +35,15 @@ def settle(
         import csv
         import gc
 
+        from medaid.outputs import atomic_open, check_output, excel_cell, excel_encoding, is_stdio
+
+        # Outputs are checked before anything is committed to the ledger: a run that settles and then
+        # cannot write its output would leave payments the user never saw.
+        check_output(output, inputs=[claims, db], option="--output")
+        check_output(rejects, inputs=[claims, db, output], option="--rejects")
+        check_output(db, inputs=[claims], option="--db")
+        encoding = excel_encoding(excel, excel_gbk) or "utf-8"
+        cell = excel_cell if encoding != "utf-8" else (lambda value: value)
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
@@ -40,19 +51,18 @@ def settle(
         from medaid.ledger.file_run import OUTPUT_COLUMNS, csv_line, settle_file
         from medaid.money import fen_to_yuan_str
 
-        run = settle_file(claims, db, synchronous=synchronous, batch_size=batch_size, workers=workers)
+        with input_path(claims) as path:
+            run = settle_file(path, db, synchronous=synchronous, batch_size=batch_size, workers=workers)
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
-        handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
-        try:
+        if encoding != "utf-8":  # for people: each line re-read and its cells neutralised (slower; plain output is not)
+            lines = [csv_line(tuple(cell(value) for value in row)) for row in csv.reader(lines)]
+        with atomic_open(output or "-", encoding=encoding, errors="strict") as handle:
             handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(lines))
-        finally:
-            if output:
-                handle.close()
         if rejects:
-            with open(rejects, "w", newline="", encoding="utf-8") as out:
+            with atomic_open(rejects, encoding=encoding) as out:
                 reject_writer = csv.writer(out, lineterminator="\n")
                 reject_writer.writerow(("line", "reason", *COLUMNS))
-                reject_writer.writerows((r.line, r.reason, *r.fields) for r in rejected)
+                reject_writer.writerows(tuple(cell(v) for v in (r.line, r.reason, *r.fields)) for r in rejected)
         for reject in rejected[:_SHOWN_REJECTS]:
             typer.echo(f"medaid: {claims}: line {reject.line}: {reject.reason}", err=True)
         if len(rejected) > _SHOWN_REJECTS:

@@ -24,10 +24,12 @@ def notice(
         from medaid.errors import InputError
         from medaid.ledger import Ledger
         from medaid.policy.registry import default_registry
-        from medaid.present._files import write_text
+        from medaid.outputs import check_output, write_text
         from medaid.present.notice import notice_context, render_notice
 
         language = lang_option(lang)
+        check_output(output)
+        check_output(pdf, inputs=[output], option="--pdf")
         if not Path(db).is_file():
             raise InputError("no such ledger file", where=db)
         if pdf is not None:

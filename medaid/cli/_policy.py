@@ -131,9 +131,12 @@ def docs(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Wri
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
 
+        from medaid.outputs import check_output, is_stdio, write_text
+
+        check_output(output)
         text = render(default_registry())
-        if output:
-            output.write_text(text, encoding="utf-8")
+        if output and not is_stdio(output):
+            write_text(output, text)
             typer.echo(f"wrote {output}")
         else:
             typer.echo(text, nl=False)

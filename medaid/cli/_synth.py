@@ -8,6 +8,9 @@ import typer
 
 from medaid.cli._common import user_errors
 
+#: The largest file synth writes (about 10 GB of CSV); beyond it the arrays alone outgrow most machines.
+MAX_CLAIMS = 200_000_000
+
 app = typer.Typer(help="Synthetic data: claims files calibrated roughly to Shanghai 2023.", no_args_is_help=True)
 
 
@@ -16,7 +19,7 @@ def claims(
     count: int = typer.Option(..., "--claims", "-n", help="Number of claims to generate.", min=1),
     year: int = typer.Option(2023, "--year", help="Calendar year of the claims (2018 onwards; extreme_poverty appears from 2024)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same file."),
-    output: str = typer.Option(..., "--output", "-o", help="File to write, .csv or .parquet."),
+    output: str = typer.Option(..., "--output", "-o", help="File to write, .csv or .parquet; - writes CSV to standard output."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet (default: from the extension)."),
 ) -> None:
     """Write a realistic synthetic claims file: 16 districts, the category mix, ~92 % outpatient, heavy-tailed inpatient."""
@@ -25,9 +28,16 @@ def claims(
         from medaid.errors import InputError
         from medaid.synth import synth_claims
 
-        fmt = table_format(output, output_format)
+        from medaid.outputs import check_output, is_stdio
+
+        fmt = table_format("out.csv" if is_stdio(output) and output_format is None else output, output_format)
         if not 2018 <= year <= 2100:
             raise InputError(f"--year must be between 2018 and 2100, got {year}")
+        if seed < 0:
+            raise InputError(f"--seed must be a whole number of 0 or more, got {seed}")
+        if count > MAX_CLAIMS:
+            raise InputError(f"--claims must be at most {MAX_CLAIMS:,}, got {count:,}")
+        check_output(output)
         table = synth_claims(count, year, seed)
         write_table(table, output, fmt)
-        typer.echo(f"wrote {table.height} claims of {year} (seed {seed}) to {output}")
+        typer.echo(f"wrote {table.height} claims of {year} (seed {seed}) to {output}", err=is_stdio(output))

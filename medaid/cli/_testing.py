@@ -79,7 +79,11 @@ def check(
     with user_errors():
         from medaid.errors import InputError
         from medaid.policy.registry import default_registry
-        from medaid.testing.invariants import check_policy
+
+        try:
+            from medaid.testing.invariants import check_policy
+        except ImportError as exc:  # hypothesis is a dependency; a trimmed install may lack it
+            raise InputError(f"medaid check needs hypothesis ({exc}): pip install hypothesis") from None
 
         if examples < 1:
             raise InputError(f"--examples must be at least 1, got {examples}")
@@ -88,7 +92,7 @@ def check(
         if target.scheme != "medical_assistance":
             raise InputError(f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms")
         base = registry.get(target.extends) if target.extends else None
-        results = check_policy(target, base, examples=examples, seed=seed)
+        results = _without_hypothesis_folder(lambda: check_policy(target, base, examples=examples, seed=seed))
         typer.echo(f"{target.id}: {len(results)} invariants, {examples} examples each, seed {seed}")
         for r in results:
             typer.echo(f"  {r.status.upper():15} {r.name}: {r.description}")
@@ -99,3 +103,19 @@ def check(
                 typer.echo(f"      ({r.reason})")
     if any(r.status == "broken" for r in results):
         raise typer.Exit(1)
+
+
+def _without_hypothesis_folder(run):
+    """``run()`` with hypothesis keeping its files (examples are not saved: ``database=None``; it still
+    caches source constants) in a temporary folder, so ``medaid check`` leaves no ``.hypothesis/`` in
+    the user's current folder."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    with tempfile.TemporaryDirectory(prefix="medaid-check-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            return run()
+        finally:
+            set_hypothesis_home_dir(None)

@@ -8,7 +8,10 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, report_options, user_errors
+from medaid.cli._common import (
+    EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, emit, excel_option, excel_rows, input_path, report_options, report_rows,
+    user_errors,
+)
 
 _TEXT = {
     "en": {
@@ -30,7 +33,7 @@ _KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {"inpa
 
 
 def compare(
-    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`."),
+    claims: str = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`; - reads standard input."),
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
     base: Optional[str] = typer.Option(None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
@@ -39,6 +42,9 @@ def compare(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the difference per group (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: row, reason, the fields)."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -48,26 +54,32 @@ def compare(
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
+        encoding = excel_option(excel, excel_gbk, output_format)
+        check_outputs(claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
             raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
         baseline = registry.resolve(base) if base else None
-        result = compare_caseload(claims, reformed, registry=registry, base=baseline, by=by)
+        with input_path(claims) as path:
+            result = compare_caseload(path, reformed, registry=registry, base=baseline, by=by)
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
         else:
             render = {"table": _compare_table, "csv": _compare_csv, "json": _compare_json}[output_format]
-            _emit(render(result, names, lang, unit), output)
+            emit(render(result, names, lang, unit, encoding), output, encoding)
         if chart is not None:
             from medaid.whatif.chart import comparison_chart
 
             _warn(comparison_chart(result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang))
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, encoding)
+    if result.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def sweep(
-    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`."),
+    claims: str = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`; - reads standard input."),
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
@@ -75,6 +87,9 @@ def sweep(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: row, reason, the fields)."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -82,20 +97,19 @@ def sweep(
         from medaid.whatif.caseload import sweep as run_sweep
 
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        result = run_sweep(claims, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
+        encoding = excel_option(excel, excel_gbk, output_format)
+        check_outputs(claims, output=output, chart=chart, rejects=rejects)
+        with input_path(claims) as path:
+            result = run_sweep(path, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
-        _emit(render(result, lang, unit), output)
+        emit(render(result, lang, unit, encoding), output, encoding)
         if chart is not None:
             from medaid.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
-
-
-def _emit(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, encoding)
+    if result.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _warn(warning: Optional[str]) -> None:
@@ -130,7 +144,7 @@ def _records(result, names: list[str]) -> list[dict]:
     return rows
 
 
-def _compare_table(result, names: list[str], lang: str, unit: str) -> str:
+def _compare_table(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount, unit_label
     from medaid.i18n.table import render_table
@@ -148,7 +162,7 @@ def _compare_table(result, names: list[str], lang: str, unit: str) -> str:
     return "\n".join([title, *render_table(rows), *note]) + "\n"
 
 
-def _compare_csv(result, names: list[str], lang: str, unit: str) -> str:
+def _compare_csv(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     import csv
     import io
 
@@ -156,14 +170,14 @@ def _compare_csv(result, names: list[str], lang: str, unit: str) -> str:
     records = _records(result, names)
     writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(excel_rows(records) if excel else records)
     return buffer.getvalue()
 
 
-def _compare_json(result, names: list[str], lang: str, unit: str) -> str:
+def _compare_json(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     records = _records(result, names)
     data = {"baseline_id": result.baseline_id, "reform_id": result.reform_id, "by": result.by, "rows_in": result.rows_in,
-            "rejected": result.rejected, "groups": records[:-1], "total": records[-1]}
+            "settled": result.settled, "rejected": result.rejected, "groups": records[:-1], "total": records[-1]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -172,8 +186,6 @@ def _write_xlsx(result, names: list[str], path: Path, lang: str) -> None:
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from medaid.errors import InputError
 
     book = Workbook()
     sheet = book.active
@@ -189,13 +201,13 @@ def _write_xlsx(result, names: list[str], path: Path, lang: str) -> None:
                       Decimal(record["difference"]), record["better_off"], record["worse_off"], record["unchanged"]])
         for cell in sheet[sheet.max_row][3:6]:
             cell.number_format = "#,##0.00"
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from medaid.outputs import atomic_path
+
+    with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)
+        book.save(temp)
 
 
-def _sweep_table(result, lang: str, unit: str) -> str:
+def _sweep_table(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n.amounts import format_amount, unit_label
     from medaid.i18n.table import render_table
 
@@ -215,20 +227,28 @@ def _sweep_rows(result) -> list[dict]:
              "by_district": {d: fen_to_yuan_str(f) for d, f in p.by_district}} for p in result.points]
 
 
-def _sweep_csv(result, lang: str, unit: str) -> str:
+def _sweep_csv(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.money import fen_to_yuan_str
 
+    import csv
+    import io
+
+    from medaid.outputs import excel_cell
+
+    cell = excel_cell if excel else (lambda value: value)
     districts = [d for d, _ in result.baseline.by_district]
-    lines = [",".join(["value", "total", "difference", *districts])]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["value", "total", "difference", *districts])
     for p in result.points:
         per = dict(p.by_district)
-        lines.append(",".join([p.value, fen_to_yuan_str(p.total_fen), fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
-                               *(fen_to_yuan_str(per.get(d, 0)) for d in districts)]))
-    return "\n".join(lines) + "\n"
+        writer.writerow([cell(p.value), fen_to_yuan_str(p.total_fen), fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
+                         *(fen_to_yuan_str(per.get(d, 0)) for d in districts)])
+    return buffer.getvalue()
 
 
-def _sweep_json(result, lang: str, unit: str) -> str:
+def _sweep_json(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.money import fen_to_yuan_str
 
-    data = {"param": result.key, "baseline": {"total": fen_to_yuan_str(result.baseline.total_fen)}, "points": _sweep_rows(result)}
+    data = {"param": result.key, "rows_in": result.rows_in, "settled": result.settled, "rejected": result.rejected, "baseline": {"total": fen_to_yuan_str(result.baseline.total_fen)}, "points": _sweep_rows(result)}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

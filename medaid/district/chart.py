@@ -83,11 +83,11 @@ def font_family(lang: str, text: str, font: str | None = None) -> tuple[list[str
 
 def write_chart(report: DistrictReport, path: Path | str, lang: str, *, font: str | None = None) -> str | None:
     """Write the chart as PNG; returns a warning if Chinese labels had to fall back to English."""
+    from medaid.outputs import atomic_path
+
     figure, warning = draw_chart(report, lang, font=font)
-    try:
-        figure.savefig(path, format="png")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)
+        figure.savefig(temp, format="png")
     return warning
 
 

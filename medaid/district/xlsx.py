@@ -11,7 +11,6 @@ from pathlib import Path
 
 from medaid.district.aggregate import DistrictReport
 from medaid.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
-from medaid.errors import InputError
 
 __all__ = ["write_xlsx"]
 
@@ -64,7 +63,7 @@ def write_xlsx(report: DistrictReport, path: Path | str, lang: str) -> None:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2 + len(detail))
     for index, key in enumerate(keys, start=1):
         sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = 16 if key in AMOUNT_COLUMNS else 12
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from medaid.outputs import atomic_path
+
+    with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)
+        book.save(temp)

@@ -196,6 +196,7 @@ class SQLiteStore:
             raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
         if not create and not self.path.is_file():
             raise InputError(f"no ledger at {self.path} (settle a claim or a file first to create it)")
+        _create_private(self.path)
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
@@ -400,3 +401,22 @@ class SQLiteStore:
             (claim_id,),
         ).fetchone()
         return None if row is None else Reversal(*row)
+
+
+def _create_private(path: Path) -> None:
+    """Create a missing ledger file readable by its owner only (0600): it holds who was paid what.
+
+    Created empty (SQLite takes an empty file as a new database) with the mode set at creation, so it is
+    never readable by others, not even for a moment; SQLite gives its ``-wal`` and ``-shm`` files the
+    main file's mode. An existing file keeps its mode (a shared ledger may be 0640 on purpose).
+    """
+    import os
+
+    if str(path) == ":memory:" or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # another process created it meanwhile
+        pass
+    except OSError:  # a missing folder and the like: sqlite3.connect reports it
+        pass

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable
 
-from medaid.money import PPM, ratio_to_ppm, yuan_to_fen
+from medaid.money import FEN_PER_YUAN, MAX_FEN, PPM, ratio_to_ppm, yuan_to_fen
 from medaid.errors import InputError
 
 Blame = Callable[[str], str]
@@ -80,7 +80,7 @@ class Reader:
         value = self._get(name, True)
         if value is None:
             return 0
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not _finite(value):
             self.problems.add(self.key(name), f"must be a number between 0 and 1, got {_show(value)}")
             return 0
         try:
@@ -104,8 +104,16 @@ class Reader:
             allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
             self.problems.add(self.key(name), f"must be a non-negative amount in {allowed}, got {_show(value)}")
             return 0
+        if not _finite(value):
+            allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
+            self.problems.add(self.key(name), f"must be a finite amount in {allowed}, got {_show(value)}")
+            return 0
         if value < 0:
             self.problems.add(self.key(name), f"must not be negative, got {value}")
+            return 0
+        if value > MAX_FEN // FEN_PER_YUAN:
+            # Bounded by what the engine holds (int64 fen with room for a year's sums): medaid.money.MAX_FEN.
+            self.problems.add(self.key(name), f"must be at most {MAX_FEN // FEN_PER_YUAN} yuan (the largest amount medaid holds), got {value}")
             return 0
         try:
             return yuan_to_fen(value)
@@ -147,6 +155,11 @@ class Reader:
         for name in self.data:
             if name not in self._known:
                 self.problems.add(self.key(name), "unknown key")
+
+
+def _finite(value: int | Decimal) -> bool:
+    """False for TOML's inf and nan (read as Decimal infinity and NaN), which no amount or ratio may be."""
+    return not isinstance(value, Decimal) or value.is_finite()
 
 
 def _show(value: Any) -> str:

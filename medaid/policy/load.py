@@ -73,8 +73,23 @@ def load_reform(path: Path | str, resolve: Callable[[str], AnyPolicy]) -> AnyPol
     if not isinstance(base_id, str):
         raise PolicyError("a reform file needs extends = \"<policy id>\"", where=f"{path}: extends")
     changes = {k: v for k, v in reform.items() if k != "extends"}
+    base = resolve(base_id)
+    if "id" in changes:
+        _refuse_taken_id(changes["id"], base_id, resolve, where=str(path))
     changes.setdefault("id", f"{base_id}+{path.stem}")
-    return apply_changes(resolve(base_id), changes, where=str(path), title=f"reform file {path.name} (what-if, not law)", raw=raw)
+    return apply_changes(base, changes, where=str(path), title=f"reform file {path.name} (what-if, not law)", raw=raw)
+
+
+def _refuse_taken_id(new_id: Any, base_id: str, resolve: Callable[[str], AnyPolicy], *, where: str) -> None:
+    """A reform's id must be its own: taking a shipped version's id would pass the what-if off as law."""
+    if not isinstance(new_id, str):
+        return  # the header check names the wrong type
+    try:
+        resolve(new_id)
+    except PolicyError:
+        return
+    raise PolicyError.from_problems([(where, "id", f"a reform may not take the id of an existing policy version, got {new_id!r} "
+                                                   f"(remove id, or give a new one such as \"{base_id}+my-reform\")")])
 
 
 def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, title: str, raw: bytes) -> AnyPolicy:
@@ -87,6 +102,10 @@ def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, ti
         base_raws.append(base_raw)
         base_data = _merge(base_data, {k: v for k, v in data.items() if k != "extends"})
     changes = _copy(changes)
+    for key in _FIXED_BY_BASE:
+        if key in changes and changes[key] != base_value(base, key):
+            raise PolicyError.from_problems([(where, key, f"a reform changes rules, not {key}: it takes its base's ({base.id}: "
+                                                         f"{base_value(base, key)}); got {changes[key]}")])
     changes.setdefault("id", f"{base.id}+what-if")
     changes.setdefault("sources", {}).setdefault(REFORM_SOURCE, {"title": title})
     _cite_reform(changes)
@@ -102,6 +121,16 @@ def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, ti
         blame=blame,
         extends=base.id,
     )
+
+
+#: Header keys a reform may not change: it replaces its base on the base's dates, region and scheme.
+_FIXED_BY_BASE = ("effective_from", "effective_to", "region", "scheme")
+
+
+def base_value(base: AnyPolicy, key: str) -> Any:
+    """The base's value of a header key of :data:`_FIXED_BY_BASE` (``none`` for an open end)."""
+    value = getattr(base, key)
+    return "none" if value is None else value
 
 
 def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -291,7 +320,12 @@ def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Cal
         if kind not in PARTICIPANT_TYPES:
             top.problems.add(f"shares.{kind}", f"unknown participant type; valid: {', '.join(PARTICIPANT_TYPES)}")
     district_shares = {}
+    from medaid.districts import DISTRICTS
+
+    district_ids = [d.id for d in DISTRICTS]
     for district, district_table in top.tables("districts", required=False).items():
+        if district not in district_ids:  # a typo would silently leave the district on the default split
+            top.problems.add(f"districts.{district}", f"unknown district; valid: {', '.join(district_ids)}")
         kinds = {kind: _shares(district_table.table(kind), cite) for kind in PARTICIPANT_TYPES if district_table.has(kind)}
         district_table.finish()
         district_shares[district] = kinds

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from medaid.errors import InputError
-from medaid.present._files import atomic_path
+from medaid.outputs import atomic_path
 
 __all__ = ["find_chromium", "print_pdf", "screenshot"]
 

@@ -19,7 +19,7 @@ from medaid.policy.params import diff
 from medaid.rules import Assessment, Claim, assess_person
 from medaid.testing import strategies as mst
 
-__all__ = ["Invariant", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
+__all__ = ["Invariant", "InvariantBroken", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
 
 #: Category dominance the policy intends, per kind: each gets at least what the next one gets.
 DOMINANCE = ("special_relief", "dibao", "low_income", "medical_poverty_1", "medical_poverty_2")
@@ -38,7 +38,8 @@ class InvariantResult:
 
 @attrs.frozen
 class Invariant:
-    """A named property: a strategy of inputs built from the policy, and a check that asserts."""
+    """A named property: a strategy of inputs built from the policy, and a check that raises
+    :class:`InvariantBroken` when it does not hold."""
 
     name: str
     description: str
@@ -47,14 +48,25 @@ class Invariant:
     applies: Callable[[Policy, Policy | None], str | None] = lambda policy, base: None
 
 
+class InvariantBroken(Exception):
+    """An invariant does not hold on an example. Raised explicitly (not with ``assert``), so the suite
+    still checks under ``python -O``, which strips assert statements."""
+
+
+def _require(condition: bool, message: Callable[[], str]) -> None:
+    """Raise :class:`InvariantBroken` with ``message()`` (built only on failure) unless ``condition`` holds."""
+    if not condition:
+        raise InvariantBroken(message())
+
+
 def _run(policy: Policy, claims: list[Claim]) -> Assessment:
     return assess_person(claims, lambda day: policy)
 
 
 def _check_bounds(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     for r in _run(policy, claims).claims:
-        assert 0 <= r.assistance_fen <= r.eligible_fen, f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}"
-        assert r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen, f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}"
+        _require(0 <= r.assistance_fen <= r.eligible_fen, lambda: f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}")
+        _require(r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen, lambda: f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}")
 
 
 def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
@@ -62,7 +74,7 @@ def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> Non
     for r in _run(policy, claims).claims:
         paid[r.claim.kind] = paid.get(r.claim.kind, 0) + r.assistance_fen
         if r.cap_fen is not None:
-            assert paid[r.claim.kind] <= r.cap_fen, f"{r.claim.kind} paid {fen_to_yuan_str(paid[r.claim.kind])} over the cap {fen_to_yuan_str(r.cap_fen)}"
+            _require(paid[r.claim.kind] <= r.cap_fen, lambda: f"{r.claim.kind} paid {fen_to_yuan_str(paid[r.claim.kind])} over the cap {fen_to_yuan_str(r.cap_fen)}")
 
 
 def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim], int, int]) -> None:
@@ -71,8 +83,8 @@ def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim]
     more = [attrs.evolve(c, self_pay_fen=c.self_pay_fen + extra) if i == index else c for i, c in enumerate(claims)]
     before, after = _run(policy, claims), _run(policy, more)
     for kind in ("inpatient", "outpatient"):
-        assert after.assistance_fen(kind) >= before.assistance_fen(kind), f"{kind}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(before.assistance_fen(kind) - after.assistance_fen(kind))} less"
-    assert after.deductible_subsidy_fen >= before.deductible_subsidy_fen, "more self-pay, less deductible subsidy"
+        _require(after.assistance_fen(kind) >= before.assistance_fen(kind), lambda: f"{kind}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(before.assistance_fen(kind) - after.assistance_fen(kind))} less")
+    _require(after.deductible_subsidy_fen >= before.deductible_subsidy_fen, lambda: "more self-pay, less deductible subsidy")
 
 
 def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
@@ -84,10 +96,10 @@ def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> No
     kind = first.kind
     cap = one.claims[0].cap_fen
     if cap is not None:
-        assert split.assistance_fen(kind) <= cap, f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}"
+        _require(split.assistance_fen(kind) <= cap, lambda: f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}")
     offset = sum(r.offset_fen for r in split.claims)
-    assert offset == one.claims[0].offset_fen, f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once"
-    assert split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same), f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}"
+    _require(offset == one.claims[0].offset_fen, lambda: f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once")
+    _require(split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same), lambda: f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}")
 
 
 def _kind_total(assessment: Assessment, kind: str) -> int:
@@ -99,13 +111,13 @@ def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -
     totals = [_run(policy, [attrs.evolve(c, categories=(name,)) for c in claims]) for name in DOMINANCE]
     for (stronger, a), (weaker, b) in zip(zip(DOMINANCE, totals), zip(DOMINANCE[1:], totals[1:])):
         for kind in ("inpatient", "outpatient"):
-            assert _kind_total(a, kind) >= _kind_total(b, kind), f"{kind}: {weaker} gets {fen_to_yuan_str(_kind_total(b, kind))} but {stronger} only {fen_to_yuan_str(_kind_total(a, kind))}"
+            _require(_kind_total(a, kind) >= _kind_total(b, kind), lambda: f"{kind}: {weaker} gets {fen_to_yuan_str(_kind_total(b, kind))} but {stronger} only {fen_to_yuan_str(_kind_total(a, kind))}")
 
 
 def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
-    assert base is not None
+    _require(base is not None, lambda: "no_loser needs the base version")
     new, old = _run(policy, claims), _run(base, claims)
-    assert new.total_fen >= old.total_fen, f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}"
+    _require(new.total_fen >= old.total_fen, lambda: f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}")
 
 
 def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
@@ -125,7 +137,7 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
     for r in assess_claims(claims, lambda day: policy):
         got = batch[r.claim.claim_id]
         want = (fen_to_yuan_str(r.assistance_fen), fen_to_yuan_str(r.deductible_subsidy_fen))
-        assert (str(got[0]), str(got[1])) == want, f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}"
+        _require((str(got[0]), str(got[1])) == want, lambda: f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}")
 
 
 def _only_raises(policy: Policy, base: Policy | None) -> str | None:

@@ -16,7 +16,7 @@ from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
 
-__all__ = ["GROUPINGS", "reform_registry", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
+__all__ = ["POSITION", "numbered", "aligned", "GROUPINGS", "reform_registry", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
 
 #: --by choices and the settled-table columns they group on.
 GROUPINGS = {"district": ("district_id",), "category": ("category",), "kind": ("kind",), "district,category": ("district_id", "category"), "district,kind": ("district_id", "kind")}
@@ -29,11 +29,16 @@ def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
     return PolicyRegistry(policy if p.id == policy.extends else p for p in registry)
 
 
+#: A hidden column numbering the caseload's rows, so runs under different policies line up row by row
+#: even when they reject different rows (a row rejected by either run is left out of both).
+POSITION = "__medaid_position"
+
+
 def settle_fen(table: Any, registry: PolicyRegistry):
     """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects).
 
     The settled table holds the columns a comparison groups on (``person_id``, ``policy_id`` and those of
-    :data:`GROUPINGS`); polars computes only those.
+    :data:`GROUPINGS`), and :data:`POSITION` when ``table`` has it; polars computes only those.
     """
     import polars as pl
 
@@ -42,8 +47,36 @@ def settle_fen(table: Any, registry: PolicyRegistry):
     result = settle_claims(table, registry=registry)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
-    settled = result.lazy().select("person_id", "policy_id", *keys, total).collect()
+    extra = [POSITION] if POSITION in table.columns else []
+    settled = result.lazy().select("person_id", "policy_id", *keys, *extra, total).collect()
     return settled.drop("__total"), settled["__total"], result.rejects
+
+
+def numbered(table: Any) -> Any:
+    """``table`` with :data:`POSITION` (0, 1, 2, …) added, to line up runs of it (see :func:`aligned`)."""
+    import polars as pl
+
+    return table.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(POSITION))
+
+
+def aligned(runs: list[tuple[Any, Any, Any]]) -> tuple[list[tuple[Any, Any]], Any]:
+    """Settled runs of one :func:`numbered` table, reduced to the rows every run settled; and the rejects
+    of all runs (each row once, with the first run's reason), in row order, without :data:`POSITION`.
+
+    Usually every run rejects the same rows and nothing is dropped; a row one policy refuses and another
+    accepts is rejected for the whole comparison, so no total counts a row the other lacks.
+    """
+    import polars as pl
+
+    rejects = pl.concat([r for _s, _t, r in runs], how="diagonal_relaxed") if len(runs) > 1 else runs[0][2]
+    rejects = rejects.unique(POSITION, keep="first", maintain_order=True).sort(POSITION)
+    out = []
+    for settled, totals, run_rejects in runs:
+        if run_rejects.height != rejects.height:
+            keep = ~settled[POSITION].is_in(rejects[POSITION].implode())
+            settled, totals = settled.filter(keep), totals.filter(keep)
+        out.append((settled, totals))
+    return out, rejects.drop(POSITION)
 
 
 def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry:
@@ -51,12 +84,21 @@ def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry
     reform = registry.resolve(reform_ref)
     if reform.extends is None:
         raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_ref}")
+    require_medical_assistance(reform, reform_ref)
     return substitute(registry, reform)
+
+
+def require_medical_assistance(reform: AnyPolicy, ref: str, option: str = "--reform") -> None:
+    """Refuse a policy of another scheme (mutual aid) where claims are settled under medical assistance."""
+    if not isinstance(reform, Policy):
+        raise InputError(f"{option} {ref}: {reform.id} is a {reform.scheme} policy; claims are settled under medical assistance "
+                         f"(mutual aid is medaid mutual-aid)")
 
 
 def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     """Settle a claims file (settled or not: its input columns are what count) under a reform; return the
-    reform's registry and the settled frame in the form ``medaid.district.aggregate`` reads."""
+    reform's registry, the settled frame in the form ``medaid.district.aggregate`` reads, and the
+    settlement's summary and rejects (rows in = settled + rejected; none is dropped silently)."""
     import tempfile
     from pathlib import Path
 
@@ -66,8 +108,8 @@ def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     reformed = reform_registry(registry, reform_ref)
     with tempfile.TemporaryDirectory() as folder:
         settled = Path(folder) / "reform.parquet"
-        settle_claims(path, registry=reformed, output=settled)
-        return reformed, read_settled(settled)
+        result = settle_claims(path, registry=reformed, output=settled)
+        return reformed, read_settled(settled), result.summary, result.rejects
 
 
 @attrs.frozen
@@ -101,6 +143,13 @@ class CaseloadComparison:
     rows_in: int
     rejected: int
     in_reform_dates: int
+    #: The rejected rows (``row``, ``reason``, the input columns), as ``medaid claims`` writes them.
+    rejects: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def settled(self) -> int:
+        """Rows settled under both policies (rows in = settled + rejected)."""
+        return self.rows_in - self.rejected
 
     @property
     def note(self) -> str | None:
@@ -120,18 +169,28 @@ def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry
         raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
     if reform.extends is None:
         raise InputError(f"{reform.id} is not a reform (it has no extends)")
+    require_medical_assistance(reform, reform.id)
+    if base is not None:
+        require_medical_assistance(base, base.id, "--base")
     table, _name = read_claims(source)
-    settled, baseline, rejects = settle_fen(table, _baseline_registry(registry, reform, base))
-    reform_table, reformed, _ = settle_fen(table, substitute(registry, reform))
+    table = numbered(table)
+    runs = [settle_fen(table, _baseline_registry(registry, reform, base)), settle_fen(table, substitute(registry, reform))]
+    ((settled, baseline), (reform_table, reformed)), rejects = aligned(runs)
     keys = list(GROUPINGS[by])
     frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
     groups = _grouped(frame, keys)
-    total = _grouped(frame.with_columns(pl.lit("").alias("__all")), ["__all"])[0]
+    total = _grouped(frame.with_columns(pl.lit("").alias("__all")), ["__all"])[0] if frame.height else _empty_group()
     in_dates = int((reform_table["policy_id"] == reform.id).sum())
     return CaseloadComparison(
         baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=groups,
         total=attrs.evolve(total, key=("total",)), rows_in=table.height, rejected=rejects.height, in_reform_dates=in_dates,
+        rejects=rejects,
     )
+
+
+def _empty_group() -> GroupComparison:
+    """The total of a caseload with no settled row (a header-only file, or every row rejected)."""
+    return GroupComparison(key=("total",), claims=0, persons=0, baseline_fen=0, reform_fen=0, better_off=0, worse_off=0, unchanged=0)
 
 
 def _baseline_registry(registry: PolicyRegistry, reform: AnyPolicy, base: AnyPolicy | None) -> PolicyRegistry:
@@ -188,6 +247,18 @@ class Sweep:
     key: str
     baseline: SweepPoint
     points: tuple[SweepPoint, ...]
+    rows_in: int = 0
+    #: The rejected rows (``row``, ``reason``, the input columns); rows in = settled + rejected.
+    rejects: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def rejected(self) -> int:
+        return 0 if self.rejects is None else self.rejects.height
+
+    @property
+    def settled(self) -> int:
+        """Rows settled under every value (and the baseline)."""
+        return self.rows_in - self.rejected
 
 
 def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry) -> Sweep:
@@ -199,17 +270,18 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
     if not values:
         raise InputError("--values needs at least one value")
     table, _name = read_claims(source)
-    settled, baseline, _ = settle_fen(table, registry)
-    districts = settled["district_id"]
-    used = set(settled["policy_id"].unique().to_list())
-    points = []
+    table = numbered(table)
+    runs = [settle_fen(table, registry)]
+    used = set(runs[0][0]["policy_id"].unique().to_list())
     for value in values:
         variant = registry
         for policy in [p for p in registry if isinstance(p, Policy) and p.id in used]:
             variant = substitute(variant, _with_value(policy, key, value))
-        _, totals, _ = settle_fen(table, variant)
-        points.append(_point(value, totals, districts))
-    return Sweep(key=key, baseline=_point("baseline", baseline, districts), points=tuple(points))
+        runs.append(settle_fen(table, variant))
+    lined_up, rejects = aligned(runs)
+    districts = lined_up[0][0]["district_id"]
+    points = tuple(_point(value, totals, districts) for value, (_settled, totals) in zip(values, lined_up[1:]))
+    return Sweep(key=key, baseline=_point("baseline", lined_up[0][1], districts), points=points, rows_in=table.height, rejects=rejects)
 
 
 def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
@@ -242,4 +314,6 @@ def _value(text: str, name: str) -> Any:
         number = Decimal(text)
     except InvalidOperation:
         raise InputError(f"--values: {text!r} is not a number, none, true, false or a|b list") from None
+    if not number.is_finite():
+        raise InputError(f"--values: {text!r} is not a finite number")
     return int(number) if number == number.to_integral_value() else number

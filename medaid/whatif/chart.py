@@ -40,10 +40,10 @@ def _figure(lang: str, labels: Sequence[str]):
 
 
 def _save(figure, path: Path | str) -> None:
-    try:
-        figure.savefig(path, format="png")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from medaid.outputs import atomic_path
+
+    with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)
+        figure.savefig(temp, format="png")
 
 
 def comparison_chart(result: CaseloadComparison, names: Sequence[str] | Callable[[str], Sequence[str]], path: Path | str, lang: str) -> str | None:

@@ -382,3 +382,24 @@ def test_a_writer_waits_for_another_up_to_its_busy_timeout(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_ledger_files_are_created_owner_only(tmp_path) -> None:
+    """A new ledger file and its -wal/-shm are 0600 (they hold who was paid what), whatever the umask allows."""
+    import datetime as dt
+    import os
+    import stat
+
+    from medaid.ledger import Ledger
+    from medaid.rules import Claim
+
+    path = tmp_path / "l.db"
+    old = os.umask(0o022)  # the usual umask would give 0644
+    try:
+        with Ledger(path) as ledger:
+            ledger.settle(Claim(dt.date(2023, 5, 1), "inpatient", 100_00, ("dibao",), True, "c1", "p1"))
+            files = [path, tmp_path / "l.db-wal", tmp_path / "l.db-shm"]
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    finally:
+        os.umask(old)
+    assert {"l.db": 0o600, "l.db-wal": 0o600, "l.db-shm": 0o600} == modes

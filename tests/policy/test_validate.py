@@ -72,3 +72,33 @@ def test_overlapping_or_gapped_versions_are_refused(tmp_path: Path, start: str, 
     with pytest.raises(PolicyError) as caught:
         PolicyRegistry.from_directory(root)
     assert f"{path}: effective_from: {message}" == str(caught.value)
+
+
+BAD_REFORMS = sorted((Path(__file__).parent / "bad-reforms").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", BAD_REFORMS, ids=[p.stem for p in BAD_REFORMS])
+def test_bad_reform_file_is_refused_with_its_place(path: Path) -> None:
+    """A reform that takes a shipped id, moves its dates, or holds an out-of-bounds value is refused, naming the key."""
+    from medaid.policy import default_registry
+
+    with pytest.raises(PolicyError) as caught:
+        default_registry().resolve(path)
+    assert str(path) in str(caught.value)
+    found = [f"{key}: {message}" if key else message for _file, key, message in caught.value.problems]
+    assert any(_expected(path) in line for line in found), found
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e30"])
+@pytest.mark.parametrize("key", ["cap", "ratio"])
+def test_policy_validate_refuses_non_finite_and_huge_values_in_one_line(tmp_path: Path, key: str, value: str) -> None:
+    """`medaid policy validate` on inf/nan/1e30 caps and ratios: one line naming the key, exit 2, no traceback."""
+    from typer.testing import CliRunner
+
+    from medaid.cli import app
+
+    reform = tmp_path / "r.toml"
+    reform.write_text(f'extends = "medical-assistance-2024"\n[categories.low_income.outpatient]\n{key} = {value}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["policy", "validate", str(reform)])
+    assert 2 == result.exit_code and (result.exception is None or isinstance(result.exception, SystemExit)), result.output
+    assert f"categories.low_income.outpatient.{key}: must" in result.output and "Traceback" not in result.output

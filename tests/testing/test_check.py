@@ -59,3 +59,18 @@ def test_reform_with_negative_cap_is_refused_at_load(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(reform)])
     assert 2 == result.exit_code
     assert f"{reform}: categories.dibao.outpatient.cap: must not be negative, got -1" in result.output
+
+
+def test_check_under_python_O_still_reports_dominance_broken_and_leaves_no_hypothesis_folder(tmp_path: Path) -> None:
+    """The invariants raise explicitly (python -O strips asserts), and hypothesis keeps its files out of the current folder."""
+    import subprocess
+    import sys
+
+    reform = ROOT / "policies" / "reforms" / "low-income-outpatient-cap-3000.toml"
+    done = subprocess.run([sys.executable, "-O", "-m", "medaid", "check", str(reform), "--examples", "10"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert 1 == done.returncode, done.stdout + done.stderr
+    broken = [line for line in done.stdout.splitlines() if line.strip().startswith("BROKEN")]
+    assert 1 == len(broken) and "dominance" in broken[0], done.stdout
+    assert "outpatient: low_income gets" in done.stdout and "but dibao only" in done.stdout
+    assert [] == list(tmp_path.iterdir())  # no .hypothesis/

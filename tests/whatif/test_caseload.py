@@ -73,7 +73,7 @@ def test_compare_cli_json_and_chart(claims_file: Path, tmp_path: Path) -> None:
     chart = tmp_path / "compare.png"
     result = CliRunner().invoke(app, ["compare", str(claims_file), "--reform", str(NARROW), "--format", "json", "--chart", str(chart), "--lang", "en"])
     assert 0 == result.exit_code, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     expected = compare_caseload(claims_file, REGISTRY.reform(NARROW), registry=REGISTRY)
     assert f"{expected.total.difference_fen // 100}.{expected.total.difference_fen % 100:02d}" == data["total"]["difference"]
     assert (990, 550) == _png_size(chart)

@@ -23,8 +23,8 @@ def test_district_under_a_reform_matches_compare(tmp_path: Path) -> None:
     settled = tmp_path / "settled.csv"
     runner = CliRunner()
     assert 0 == runner.invoke(app, ["claims", str(claims), "--output", str(settled)]).exit_code
-    base = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json"]).output)
-    reform = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json", "--reform", str(NARROW)]).output)
+    base = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json"]).stdout)
+    reform = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json", "--reform", str(NARROW)]).stdout)
     expected = compare_caseload(claims, default_registry().reform(NARROW), registry=default_registry()).total
     yuan = lambda fen: f"{fen // 100}.{fen % 100:02d}"  # noqa: E731
     assert (yuan(expected.baseline_fen), yuan(expected.reform_fen)) == (base["total"]["total"], reform["total"]["total"])
