@@ -8,19 +8,22 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, user_errors
+from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXIT_BAD_INPUT, SHEET, user_errors
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
 
 
 def claims(
-    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv or .parquet (columns: see docs/claims.md)."),
+    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md)."),
     output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go (default: OUTPUT's name + .rejects.csv, written only if any)."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
     reform: Optional[str] = typer.Option(None, "--reform", help="Settle under a reform file instead of the version it extends."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     with user_errors():
@@ -31,7 +34,8 @@ def claims(
         registry = _reform_registry(reform) if reform else None
         progress = _Progress()
         try:
-            result = settle_claims(source, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress)
+            result = settle_claims(source, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress,
+                                   encoding=encoding, sheet=sheet, allow_future=allow_future)
         finally:
             progress.close()
         summary = result.summary
@@ -40,10 +44,11 @@ def claims(
             from medaid.batch.io import write_table
 
             write_table(result.rejects, target)
-        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
+        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}"
+                   + (f" ({summary.blank_rows} blank rows skipped)" if summary.blank_rows else ""))
         if summary.rejected:
             first = result.rejects.row(0, named=True)
-            typer.echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
+            typer.echo(f"rejects written to {target} (first: line {first['line']}: {first['reason']})")
         typer.echo(_summary_table(summary))
     if summary.rejected:
         # The good rows are settled and written; the exit code still tells a script that some input was bad.

@@ -12,6 +12,10 @@ import typer
 from medaid.errors import InputError, MedaidError
 
 EXIT_BAD_INPUT = 2
+#: The input options of every command that reads a claims, settled, transfer or participants file.
+ENCODING = typer.Option(None, "--encoding", help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).")
+SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx input, by name or number from 1 (default: the first).")
+ALLOW_FUTURE = typer.Option(False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo).")
 
 
 @contextlib.contextmanager

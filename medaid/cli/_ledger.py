@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, user_errors
+from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXIT_BAD_INPUT, SHEET, choice, echo_json, user_errors
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file).",
@@ -20,13 +20,16 @@ _SHOWN_REJECTS = 20
 
 @app.command("settle")
 def settle(
-    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
+    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims file (.csv or .xlsx): claim_id, person_id, district, date, category, kind, self_pay, resident_insurance (or the Chinese names, docs/claims.md)."),
     db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
     synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
     workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
@@ -40,7 +43,8 @@ def settle(
         from medaid.ledger.file_run import OUTPUT_COLUMNS, csv_line, settle_file
         from medaid.money import fen_to_yuan_str
 
-        run = settle_file(claims, db, synchronous=synchronous, batch_size=batch_size, workers=workers)
+        run = settle_file(claims, db, synchronous=synchronous, batch_size=batch_size, workers=workers,
+                          encoding=encoding, sheet=sheet, allow_future=allow_future)
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
