@@ -168,6 +168,10 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> ClaimsInput:
             renames = _csv_renames(header)
             overrides = {original: pl.Categorical for original, column in renames.items() if column in LOW_CARDINALITY}
             table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides=overrides)
+            for column in overrides:
+                # polars may build a broken Categorical from a badly quoted field (`""黄浦`) that only
+                # panics when read: read the distinct values here, so the row-by-row reader takes over.
+                table[column].cat.get_categories().to_list()
         except (pl.exceptions.PolarsError, OSError, ValueError, BaseException) as exc:  # incl. a polars panic
             if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
                 raise

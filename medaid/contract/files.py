@@ -115,6 +115,7 @@ def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = N
     if sheet is not None:
         raise InputError(f"--sheet applies to .xlsx workbooks, not to {path.name}")
     chosen = detect_encoding(path, encoding)
+    csv.field_size_limit(2**31 - 1)  # a huge value is a bad value (refused, quoted short), not an unreadable file
     line = 0
     try:
         with open(path, encoding=chosen, newline="") as handle:
