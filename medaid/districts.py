@@ -10,7 +10,7 @@ import attrs
 
 from medaid.errors import InputError
 
-__all__ = ["District", "DISTRICTS", "district_id", "district"]
+__all__ = ["District", "DISTRICTS", "district_id", "district", "lookup_district"]
 
 
 @attrs.frozen
@@ -54,9 +54,20 @@ for _d in DISTRICTS:
         _LOOKUP[_name] = _d
 
 
+def lookup_district(name: str) -> District | None:
+    """The district named ``name`` (id, Chinese name with or without 区, English name; ASCII in any case;
+    surrounding spaces, including full-width ones, ignored), or None."""
+    from medaid.money import SPACES
+
+    text = name.strip(SPACES)
+    return _LOOKUP.get(text) or _LOOKUP.get(text.lower())
+
+
 def district(name: str) -> District:
     """The district named ``name`` (id, Chinese or English name), or an error listing the ids."""
-    found = _LOOKUP.get(name.strip().lower()) or _LOOKUP.get(name.strip())
+    if not isinstance(name, str):
+        raise InputError(f"district must be a name like minhang or 闵行区, got {name!r}")
+    found = lookup_district(name)
     if found is None:
         raise InputError(f"unknown district {name!r}; valid: {', '.join(d.id for d in DISTRICTS)} (or their Chinese names)")
     return found

@@ -13,9 +13,17 @@ from medaid.errors import InputError
 __all__ = [
     "FEN_PER_YUAN",
     "PPM",
+    "MAX_YUAN",
+    "MAX_FEN",
+    "AMOUNT_PATTERN",
+    "WITHIN_MAX_PATTERN",
+    "amount_problem",
     "parse_yuan",
     "yuan_to_fen",
     "fen_to_yuan_str",
+    "fen_of",
+    "quoted",
+    "SPACES",
     "ratio_to_ppm",
     "ppm_to_str",
     "round_half_up",
@@ -30,27 +38,76 @@ PPM = 1_000_000
 #: the ledger's SQLite integers use, so no total can overflow.
 MAX_FEN = 1_000_000_000 * FEN_PER_YUAN
 
-_YUAN = re.compile(r"^\+?(\d+)(?:\.(\d{1,2}))?$")
+#: Every amount of one claim (or one person-year total) is below this many yuan: ``fen × ratio_ppm`` and a
+#: year's sums then stay far inside int64, so no amount is ever multiplied before it is known to fit.
+MAX_YUAN = 1_000_000_000
+MAX_FEN = MAX_YUAN * FEN_PER_YUAN
+#: The grammar of a yuan amount (after surrounding spaces are trimmed): ASCII digits, an optional leading
+#: ``+``, at most two decimals. No ``_``, no thousands separator, no exponent, no full-width digits.
+AMOUNT_PATTERN = r"^\+?[0-9]+(\.[0-9]{1,2})?$"
+#: An amount of the grammar that is also below :data:`MAX_YUAN` (at most nine digits before the point,
+#: leading zeros aside): checked on the text, before any conversion.
+WITHIN_MAX_PATTERN = r"^\+?0*[0-9]{1,9}(\.[0-9]{1,2})?$"
+#: Spaces trimmed around every value read from a file: ASCII space, tab, line breaks, no-break space,
+#: ideographic (full-width) space and a stray byte-order mark.
+SPACES = " \t\r\n\u00a0\u3000\ufeff"
+#: A value is quoted in a message up to this many characters, then cut with "…".
+QUOTE_CHARS = 40
+
+_AMOUNT = re.compile(AMOUNT_PATTERN)
+_WITHIN_MAX = re.compile(WITHIN_MAX_PATTERN)
+
+
+def quoted(text: str) -> str:
+    """``text`` in single quotes for a message, cut to :data:`QUOTE_CHARS` characters with "…".
+
+    >>> quoted("dental"), quoted("9" * 50)
+    ("'dental'", "'9999999999999999999999999999999999999999…'")
+    """
+    return f"'{text[:QUOTE_CHARS]}…'" if len(text) > QUOTE_CHARS else f"'{text}'"
+
+
+def amount_problem(text: str, what: str = "amount") -> str | None:
+    """Why the (trimmed) text is not an amount of yuan below :data:`MAX_YUAN`, or None if it is one.
+
+    The one statement of the amount rule; the columnar reader implements the same checks on whole
+    columns with :data:`AMOUNT_PATTERN` and :data:`WITHIN_MAX_PATTERN` (a parity test holds them together).
+    """
+    if _WITHIN_MAX.match(text):
+        return None
+    if text == "":
+        return f"{what} is empty"
+    if text.startswith("-"):
+        return f"{what} must not be negative, got {quoted(text)}"
+    if _AMOUNT.match(text):
+        return f"{what} must be below {MAX_YUAN} yuan, got {quoted(text)}"
+    return f"{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {quoted(text)}"
 
 
 def parse_yuan(text: str, *, what: str = "amount") -> int:
     """Parse a yuan amount typed by a user ("5500", "5500.5", "5500.50") into fen.
 
-    Never goes through float. Negative, non-numeric and sub-fen amounts are refused.
+    Never goes through float. Negative, non-numeric, sub-fen and too large amounts (:data:`MAX_YUAN`) are
+    refused; so are ``_``, thousands separators and full-width digits (the grammar: :data:`AMOUNT_PATTERN`).
 
     >>> parse_yuan("160000")
     16000000
-    >>> parse_yuan("0.05")
+    >>> parse_yuan(" 0.05 ")
     5
     """
-    cleaned = text.strip().replace("_", "")
-    match = _YUAN.match(cleaned)
-    if match is None:
-        if cleaned.startswith("-"):
-            raise InputError(f"{what} must not be negative, got {text!r}")
-        raise InputError(f"{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {text!r}")
-    whole, frac = match.groups()
-    return int(whole) * FEN_PER_YUAN + int((frac or "").ljust(2, "0"))
+    if not isinstance(text, str):
+        raise InputError(f"{what} must be text like 5500.50, got {type(text).__name__} {text!r}")
+    cleaned = text.strip(SPACES)
+    problem = amount_problem(cleaned, what)
+    if problem is not None:
+        raise InputError(problem)
+    return fen_of(cleaned)
+
+
+def fen_of(text: str) -> int:
+    """Fen of a text that has passed :func:`amount_problem` (no check here)."""
+    whole, _, frac = text.lstrip("+").partition(".")
+    return int(whole) * FEN_PER_YUAN + int(frac.ljust(2, "0"))
 
 
 def yuan_to_fen(value: Decimal | int, *, what: str = "amount") -> int:

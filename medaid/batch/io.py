@@ -1,9 +1,11 @@
-"""Claims files in and out: read CSV or Parquet (checking the header), write settled and rejected rows.
+"""Claims files in and out: read CSV (UTF-8, GBK/GB18030, UTF-16), ``.xlsx`` or Parquet by the claims contract's
+header (English or Chinese column names), write settled and rejected rows.
 
-Input columns (DESIGN §6): ``claim_id, person_id, district, date, category, kind, self_pay,
-resident_insurance``; any other column is carried through. Rows are numbered from 1 at the first data
-row (the header is not counted; for a CSV file data row N is line N + 1). Checking and parsing each row
-is :mod:`medaid.batch.parse`.
+Input columns (:mod:`medaid.contract.claims`): ``claim_id, person_id, district, date, category, kind, self_pay,
+resident_insurance`` (or 结算单号, 人员编号, 区, 结算日期, 救助类别, 就诊类型, 自负金额, 城乡居民医保); any other
+column is carried through. Rows are numbered by the file's line, the header being line 1 (a sheet's row
+number; for Parquet and tables, data row N is number N + 1). Blank rows are skipped and counted. Checking and
+parsing each row is :mod:`medaid.batch.parse`.
 """
 
 from __future__ import annotations
@@ -12,24 +14,30 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
+import numpy as np
 import polars as pl
 
+from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map
 from medaid.errors import InputError
 
-__all__ = ["REQUIRED", "ROW", "REASON", "read_claims", "write_table", "write_lazy", "plain_csv", "table_format"]
+__all__ = ["REQUIRED", "ROW", "REASON", "ClaimsInput", "read_claims", "read_claims_input", "write_table", "write_lazy", "plain_csv", "table_format"]
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
-REQUIRED = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
+REQUIRED = COLUMNS
 #: Columns with few distinct values, read as Categorical from CSV.
 LOW_CARDINALITY = ("district", "date", "category", "kind", "resident_insurance")
-#: Name of the 1-based data-row number and of the reject reason in the rejects table.
-ROW, REASON = "row", "reason"
+#: Name of the line number (the header is line 1) and of the reject reason in the rejects table.
+ROW, REASON = "line", "reason"
+#: Hidden columns that carry a table's line numbers and the file reader's refusals through a plain
+#: DataFrame (``read_claims`` → ``settle_claims(table)``); never written out.
+LINE_COLUMN, REFUSED_COLUMN = "__medaid_line", "__medaid_refused"
 
 
 def table_format(path: Path | str, given: str | None = None) -> str:
-    """``csv`` or ``parquet``: ``given`` if set, else from the file extension."""
+    """``csv``, ``parquet`` or ``xlsx``: ``given`` if set, else from the file extension."""
     if given is not None:
-        if given not in ("csv", "parquet"):
+        if given not in ("csv", "parquet", "xlsx"):
             raise InputError(f"--format must be csv or parquet, got {given!r}")
         return given
     suffix = Path(path).suffix.lower()
@@ -37,47 +45,228 @@ def table_format(path: Path | str, given: str | None = None) -> str:
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise InputError(f"cannot tell the format of {str(path)!r} from its extension; use .csv or .parquet (or --format)")
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    raise InputError(f"cannot tell the format of {str(path)!r} from its extension; use .csv, .xlsx or .parquet (or --format)")
 
 
-def read_claims(source: Any) -> tuple[pl.DataFrame, str]:
+@attrs.frozen
+class ClaimsInput:
+    """A claims table as read: the columns (canonical names), a name for messages, each row's line (None:
+    row index + 2), rows the file reader refused already (index → reason, e.g. a wrong number of fields)
+    and how many blank rows were skipped."""
+
+    table: pl.DataFrame
+    name: str
+    lines: np.ndarray | None = None
+    refused: dict = attrs.field(factory=dict)
+    blank_rows: int = 0
+
+    def line(self, index: int) -> int:
+        """The line (or row number) of the row at ``index``."""
+        return int(self.lines[index]) if self.lines is not None else index + 2
+
+    def with_hidden(self) -> pl.DataFrame:
+        """The table with its line numbers and refusals as hidden columns (only where they are not trivial)."""
+        table = self.table
+        if self.lines is not None:
+            table = table.with_columns(pl.Series(LINE_COLUMN, self.lines, pl.UInt32))
+        if self.refused:
+            reasons = [None] * table.height
+            for index, reason in self.refused.items():
+                reasons[index] = reason
+            table = table.with_columns(pl.Series(REFUSED_COLUMN, reasons, pl.String))
+        return table
+
+
+def read_claims(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> tuple[pl.DataFrame, str]:
     """The claims table and a name for messages, from a path, a polars DataFrame, a pyarrow table or dicts.
 
-    A CSV file is read with every column as text, so nothing is guessed or rounded on the way in.
-    A header without a required column is an :class:`InputError` naming the missing columns.
+    Kept for callers that pass the table on (``settle_claims(table)``): line numbers and refusals that are
+    not trivial ride along as hidden columns. See :func:`read_claims_input`.
+    """
+    read = read_claims_input(source, encoding=encoding, sheet=sheet)
+    return read.with_hidden(), read.name
+
+
+def read_claims_input(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> ClaimsInput:
+    """Read claims by the contract's header (:func:`medaid.contract.claims.header_map`) from a CSV, ``.xlsx``
+    or Parquet path, a polars DataFrame, a pyarrow table or a list of dicts.
+
+    A CSV file is read with every column as text, so nothing is guessed or rounded on the way in; its
+    encoding is detected (UTF-8 with or without BOM, else GB18030) unless ``encoding`` is given. A row with
+    a wrong number of fields is refused with its line, not the file.
+
+    Raises:
+        InputError: the file cannot be read, or its header lacks a required column.
     """
     if isinstance(source, pl.DataFrame):
-        table, name = source, "<table>"
-    elif isinstance(source, (str, Path)):
+        return _from_table(source, "<table>")
+    if isinstance(source, (str, Path)):
         path = Path(source)
         name = str(path)
         if not path.is_file():
             raise InputError(f"{name}: no such file")
         fmt = table_format(path)
-        try:
-            if fmt == "csv":
-                # Low-cardinality columns as Categorical: a 4-byte code per row instead of a string, and
-                # every later lookup runs once per distinct value.
-                table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides={c: pl.Categorical for c in LOW_CARDINALITY})
-            else:
+        if fmt == "xlsx":
+            return _from_rows(path, name, encoding=None, sheet=sheet)
+        if sheet is not None:
+            raise InputError(f"--sheet applies to .xlsx workbooks, not to {path.name}")
+        if fmt == "parquet":
+            try:
                 table = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(f"{name}: cannot read as {fmt}: {first}") from None
-    elif isinstance(source, list):
-        table, name = pl.DataFrame(source, infer_schema_length=None), "<records>"
-    elif type(source).__module__.startswith("pyarrow"):
-        table, name = pl.from_arrow(source), "<arrow table>"
+            except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+                raise InputError(f"{name}: cannot read as parquet: {_first_line(exc)}") from None
+            return _from_table(table, name)
+        return _read_csv(path, name, encoding)
+    if isinstance(source, list):
+        return _from_table(pl.DataFrame(source, infer_schema_length=None), "<records>")
+    if type(source).__module__.startswith("pyarrow"):
+        table = pl.from_arrow(source)
         assert isinstance(table, pl.DataFrame)
-    else:
-        raise InputError(f"cannot read claims from a {type(source).__name__}; give a path, a polars DataFrame or a list of dicts")
-    missing = [column for column in REQUIRED if column not in table.columns]
-    if missing:
-        raise InputError(
-            f"{name}: header lacks required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(expected {', '.join(REQUIRED)})"
-        )
-    return table, name
+        return _from_table(table, "<arrow table>")
+    raise InputError(f"cannot read claims from a {type(source).__name__}; give a path, a polars DataFrame or a list of dicts")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _renamed(table: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The table with the contract's columns under their English names (from English in any case, or Chinese)."""
+    found = header_map(table.columns, COLUMNS, HEADERS_ZH, name)
+    renames = {table.columns[index]: column for column, index in found.items() if table.columns[index] != column}
+    clash = [new for new in renames.values() if new in table.columns and new not in renames]
+    if clash:
+        raise InputError(f"column {clash[0]} is given twice (under two names)", where=name)
+    return table.rename(renames) if renames else table
+
+
+def _from_table(table: pl.DataFrame, name: str) -> ClaimsInput:
+    lines = refused = None
+    if LINE_COLUMN in table.columns:
+        lines = table[LINE_COLUMN].to_numpy().astype(np.int64)
+        table = table.drop(LINE_COLUMN)
+    if REFUSED_COLUMN in table.columns:
+        refused = {int(i): r for i, r in zip(table[REFUSED_COLUMN].is_not_null().arg_true(), table[REFUSED_COLUMN].drop_nulls())}
+        table = table.drop(REFUSED_COLUMN)
+    return ClaimsInput(_renamed(table, name), name, lines, refused or {})
+
+
+def _read_csv(path: Path, name: str, encoding: str | None) -> ClaimsInput:
+    """The fast path (polars, multi-threaded) for well-formed UTF-8; anything else (another encoding, a row
+    with a wrong number of fields, a bad quote, a line break inside a value) is read row by row instead, so
+    each problem is refused with its line."""
+    from medaid.contract.files import check_encoding
+
+    forced = check_encoding(encoding)
+    if forced in (None, "utf-8"):
+        try:
+            # Low-cardinality columns as Categorical: a 4-byte code per row instead of a string, and
+            # every later lookup runs once per distinct value.
+            header = pl.read_csv(path, infer_schema=False, n_rows=0, encoding="utf8").columns
+            renames = _csv_renames(header)
+            overrides = {original: pl.Categorical for original, column in renames.items() if column in LOW_CARDINALITY}
+            table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides=overrides)
+            for column in overrides:
+                # polars may build a broken Categorical from a badly quoted field (`""黄浦`) that only
+                # panics when read: read the distinct values here, so the row-by-row reader takes over.
+                table[column].cat.get_categories().to_list()
+        except (pl.exceptions.PolarsError, OSError, ValueError, BaseException) as exc:  # incl. a polars panic
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
+            return _from_rows(path, name, encoding=encoding, sheet=None)
+        if table.height == 0 or not _breaks_inside_values(table):
+            read = _from_table(table, name)
+            return _without_blank_rows(read)
+    return _from_rows(path, name, encoding=encoding, sheet=None)
+
+
+def _csv_renames(header: list[str]) -> dict[str, str]:
+    from medaid.contract.values import trim
+
+    renames = {}
+    for original in header:
+        text = trim(original)
+        column = HEADERS_ZH.get(text) or (text.lower() if text.lower() in COLUMNS else None)
+        if column is not None:
+            renames[original] = column
+    return renames
+
+
+def _breaks_inside_values(table: pl.DataFrame) -> bool:
+    """Whether a value holds a line break (a quoted multi-line field): then row index + 2 is not the line."""
+    checks = []
+    for column, dtype in table.schema.items():
+        if dtype == pl.String:
+            checks.append(pl.col(column).str.contains(r"[\r\n]").any())
+        elif isinstance(dtype, pl.Categorical):
+            checks.append(pl.col(column).unique().cast(pl.String).str.contains(r"[\r\n]").any())
+    return bool(checks) and any(table.select(checks).row(0))
+
+
+def _without_blank_rows(read: ClaimsInput) -> ClaimsInput:
+    """Drop the rows with no value in any column (blank lines, or only separators), counting them."""
+    table = read.table
+    claim = pl.col("claim_id").cast(pl.String).fill_null("")
+    from medaid.money import SPACES
+
+    maybe = table.select((claim.str.strip_chars(SPACES) == "").any()).item()
+    if not maybe:
+        return read
+    blank = table.select(pl.all_horizontal(pl.all().cast(pl.String).fill_null("").str.strip_chars(SPACES) == "")).to_series()
+    count = int(blank.sum())
+    if not count:
+        return read
+    keep = ~blank.to_numpy()
+    lines = (read.lines if read.lines is not None else np.arange(table.height, dtype=np.int64) + 2)[keep]
+    index = np.flatnonzero(keep)
+    position = {int(old): new for new, old in enumerate(index)}
+    refused = {position[i]: r for i, r in read.refused.items() if i in position}
+    return ClaimsInput(table.filter(pl.Series(keep)), read.name, lines, refused, read.blank_rows + count)
+
+
+def _from_rows(path: Path, name: str, *, encoding: str | None, sheet: str | None) -> ClaimsInput:
+    """Read row by row (:func:`medaid.contract.files.rows`): CSV in any encoding, or a workbook's sheet.
+    Cells become text the contract's way (a spreadsheet date is ISO, a number as typed)."""
+    from medaid.contract.files import is_blank, rows
+    from medaid.contract.values import text_of
+
+    it = rows(path, encoding=encoding, sheet=sheet)
+    header_line, header = None, None
+    blank = 0
+    for line, cells in it:
+        if not is_blank(cells):
+            header_line, header = line, [text_of(c) for c in cells]
+            break
+    if header is None:
+        raise InputError(f"empty file; expected a header with {', '.join(COLUMNS)}", where=name)
+    while header and header[-1] == "" and len(header) > len(COLUMNS):
+        header.pop()  # a sheet's trailing empty header cells
+    width = len(header)
+    found = header_map(header, COLUMNS, HEADERS_ZH, f"{name}: line {header_line}")
+    names = [f"column_{i + 1}" if not h else h for i, h in enumerate(header)]
+    for column, index in found.items():
+        names[index] = column
+    columns: list[list] = [[] for _ in range(width)]
+    lines: list[int] = []
+    refused: dict[int, str] = {}
+    for line, cells in it:
+        if is_blank(cells):
+            blank += 1
+            continue
+        texts = [text_of(c) if not isinstance(c, str) else c for c in cells]
+        if len(texts) != width:
+            # Missing trailing fields are empty values (the checks name them); extra fields that hold
+            # anything refuse the row: the columns would be shifted.
+            if any(text_of(c) for c in texts[width:]):
+                refused[len(lines)] = f"expected {width} fields, got {len(texts)}"
+            texts = (texts + [""] * width)[:width]
+        for column, text in zip(columns, texts):
+            column.append(text)
+        lines.append(line)
+    table = pl.DataFrame({n: pl.Series(n, c, pl.String) for n, c in zip(names, columns)})
+    return ClaimsInput(table, name, np.array(lines, np.int64), refused, blank)
 
 
 def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None, *, plain: bool = False, excel: str | None = None) -> None:

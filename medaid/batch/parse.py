@@ -1,40 +1,43 @@
-"""Check and parse every row of a claims table into numpy columns, with the reason each bad row is refused.
+"""The columnar reader of the claims contract (:mod:`medaid.contract.claims`): check and parse every row of a
+claims table into numpy columns, with the reason each refused row gets.
 
-Amounts are parsed from their text with integer operations only, never through a float; typed inputs
-(Parquet ``Decimal`` amounts, ``Date`` dates, ``Boolean`` insurance) skip the text. Columns with few
-distinct values (district, category, kind, insurance, text dates) are looked up once per distinct value.
+Derived from the declaration, not a second grammar:
+
+- low-cardinality columns (district, text dates, category, kind, insurance) are parsed by the contract's
+  own scalar rule once per *distinct* value (the Chinese labels cost nothing per row);
+- identifiers and amounts are checked as polars expressions over the whole column, with the trim set
+  and the amount patterns declared in :mod:`medaid.money`; typed Parquet columns (``Date``, ``Decimal``,
+  integers, ``Boolean``) skip the text;
+- the reason of each refused row is asked of the scalar rule, on that row's value.
+
+Amounts are never multiplied before they are known to be below the maximum, and never go through a float.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import attrs
 import numpy as np
 import polars as pl
 
 from medaid.batch.persons import person_codes
+from medaid.contract import values as v
+from medaid.contract.claims import CLAIMS, ClaimsContract, duplicate_reason
 from medaid.districts import DISTRICTS
+from medaid.errors import InputError
+from medaid.money import MAX_YUAN, SPACES, WITHIN_MAX_PATTERN
 
-__all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN", "TRUE_WORDS", "FALSE_WORDS"]
+__all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
 
-#: Largest self-pay of one claim accepted, in yuan: keeps ``fen × ratio_ppm`` and yearly sums far inside int64.
-MAX_SELF_PAY_YUAN = 1_000_000_000
-TRUE_WORDS = ("true", "1", "yes")
-FALSE_WORDS = ("false", "0", "no")
+#: Largest self-pay of one claim, exclusive, in yuan (:data:`medaid.money.MAX_YUAN`).
+MAX_SELF_PAY_YUAN = MAX_YUAN
 #: District ids, in the order of :data:`medaid.districts.DISTRICTS`; ``Parsed.district`` indexes it.
 DISTRICT_IDS = tuple(d.id for d in DISTRICTS)
 _EPOCH = dt.date(1970, 1, 1)
-_AMOUNT = r"^\+?[0-9]{1,10}(\.[0-9]{1,2})?$"
-_KINDS = {"inpatient": 0, "outpatient": 1}
-_BOOLEANS = {word: value for words, value in ((TRUE_WORDS, 1), (FALSE_WORDS, 0)) for word in words}
-_DISTRICT_NAMES = {
-    name: d.id
-    for d in DISTRICTS
-    for name in (d.id, d.name_zh, d.name_zh.rstrip("区").removesuffix("新"), d.name_en, d.name_en.lower(), d.name_en.lower().replace("'", ""))
-}
-_LABELS = ("district", "category", "kind", "resident_insurance")
+_ORDER = tuple(c.name for c in CLAIMS)
 
 
 @attrs.frozen
@@ -43,9 +46,9 @@ class Parsed:
 
     ``fen`` self-pay (int64), ``day`` days since 1970-01-01 (int32), ``kind`` 0 inpatient / 1
     outpatient, ``resident`` 1 for resident insurance, ``district`` index into :data:`DISTRICT_IDS`,
-    ``category`` index into ``categories`` (the distinct category strings), ``person`` a code per
-    distinct person_id. ``bad`` holds the 0-based indices of refused rows, ascending, and ``reasons``
-    the reason of each; their values above are placeholders (0).
+    ``category`` index into ``categories`` (the distinct category ids, normalised: ``dibao|low_income``),
+    ``person`` a code per distinct (trimmed) person_id. ``bad`` holds the 0-based indices of refused rows,
+    ascending, and ``reasons`` the reason of each; their values above are placeholders (0).
     """
 
     fen: np.ndarray
@@ -60,65 +63,108 @@ class Parsed:
     reasons: list[str]
 
 
-def parse_columns(table: pl.DataFrame) -> Parsed:
-    """Parse and check each row of ``table`` (the columns of DESIGN §6).
+def parse_columns(
+    table: pl.DataFrame, contract: ClaimsContract | None = None, *, lines: np.ndarray | None = None,
+    refused: dict[int, str] | None = None,
+) -> Parsed:
+    """Parse and check each row of ``table`` (the columns of the claims contract) by ``contract``.
 
-    Checked in column order: claim_id, person_id, district, date, category, kind, self_pay,
-    resident_insurance, then duplicates (a repeated ``claim_id`` rejects the later occurrences).
-    Amounts must match ``[+]digits[.d[d]]`` (at most 10 digits before the point, no spaces) and dates
-    ``YYYY-MM-DD``; only then are they converted, so nothing is rounded or guessed. Date, district,
-    category, kind and insurance are looked up once per distinct value (spaces around are ignored).
-    Identifiers are compared exactly as given.
+    Checks in column order, first failure wins (``refused``: rows already refused by the file reader,
+    e.g. a wrong number of fields, by index); then a later copy of a claim_id that a valid row has is a
+    duplicate. ``lines``: each row's line in its file (default: index + 2, the header being line 1).
     """
+    contract = contract or ClaimsContract()
     schema = table.schema
-    text_date = schema["date"] != pl.Date
-    labels = [c for c in _LABELS if not (c == "resident_insurance" and schema[c] == pl.Boolean)] + (["date"] if text_date else [])
+    _check_types(schema)
     lazy = table.lazy()
-    claim, person = _text(schema, "claim_id"), _text(schema, "person_id")
-    person_frame = lazy.select(hash=person.hash(), blank=_blank(person)).collect()
-    # Person codes (numpy sorts, a few polars slices) on a thread of their own while polars runs the
-    # column passes, collected together on its threads, and the checks below.
+    claim, person = _trimmed_text(schema, "claim_id"), _trimmed_text(schema, "person_id")
+    raw_person = _text(schema, "person_id")
+    person_frame = lazy.select(hash=raw_person.hash(), blank=person.str.len_bytes() == 0,
+                               spaced=(person.str.len_bytes() != raw_person.str.len_bytes()).any()).collect()
+    person_ids = _as_text(table, "person_id")
+    if person_frame.height and person_frame["spaced"][0]:  # "P1" and "P1 " are one person: codes of the trimmed ids
+        person_ids = person_ids.str.strip_chars(SPACES)
+        person_hash = person_ids.hash().to_numpy()
+    else:
+        person_hash = person_frame["hash"].to_numpy()
     pool = ThreadPoolExecutor(1)
-    codes = pool.submit(person_codes, _as_text(table, "person_id"), person_frame["hash"].to_numpy())
+    codes = pool.submit(person_codes, person_ids, person_hash)
     pool.shutdown(wait=False)
+    text_date = not _is_date(schema["date"])
+    typed_resident = schema["resident_insurance"] == pl.Boolean
+    labels = [c.name for c in CLAIMS if c.per_distinct and not (c.name == "date" and not text_date) and not (c.name == "resident_insurance" and typed_resident)]
+    fen_ok = _fen(schema)
     queries = [
-        lazy.select(fen=_fen(schema)),
-        lazy.select(blank=_blank(claim)),
-        lazy.select(hash=claim.hash().sort()),
+        lazy.select(fen=fen_ok),
+        lazy.select(blank=claim.str.len_bytes() == 0, spaced=(claim.str.len_bytes() != _text(schema, "claim_id").str.len_bytes()).any()),
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
-    fen_frame, claim_blank, claim_hash, *coded = pl.collect_all(queries)
-    claim_ids = _as_text(table, "claim_id")
-    duplicate = _duplicates(claim_ids, claim_hash.to_series())
-    del claim_hash
+    fen_frame, claim_frame, *coded = pl.collect_all(queries)
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
 
-    category, categories = _codes(by_column["category"])
-    kind = _mapped(by_column["kind"], lambda v: _KINDS.get(v.lower()), np.int8)
-    district = _mapped(by_column["district"], _district_index, np.int8)
-    resident = _resident(table, by_column)
-    day = _mapped(by_column["date"], _day, np.int32) if text_date else table["date"].cast(pl.Int32).fill_null(-1).to_numpy().copy()
+    per_row: dict[str, tuple[np.ndarray, list]] = {}  # column -> (code per row, (value, reason) per code)
+    for column in labels:
+        codes_, distinct = _codes(by_column[column])
+        per_row[column] = (codes_, [contract.value(column, text) for text in distinct])
     del by_column
+    district = _values(per_row["district"], np.int8, lambda d: DISTRICT_IDS.index(d))
+    kind = _values(per_row["kind"], np.int8, lambda k: 0 if k == "inpatient" else 1)
+    category, categories = _category_codes(per_row["category"])
+    if typed_resident:
+        resident = table["resident_insurance"].cast(pl.Int8).fill_null(-1).to_numpy().copy()
+    else:
+        resident = _values(per_row["resident_insurance"], np.int8, int)
+    if text_date:
+        day = _values(per_row["date"], np.int32, lambda d: (d - _EPOCH).days)
+    else:
+        day = _typed_days(table["date"], contract)
     fen = fen_frame.to_series()
-    empty_category = np.array([not text.replace("|", "").strip() for text in categories] + [True])
+    fen = fen.fill_null(-1).to_numpy().copy() if fen.null_count() else fen.to_numpy()
+    if fen.dtype != np.int64 or (fen < 0).any():
+        fen = _repaired(table, np.asarray(fen, np.int64).copy(), contract)
     checks = {
-        "claim_id": claim_blank.to_series(),
+        "claim_id": claim_frame["blank"],
         "person_id": person_frame["blank"],
         "district": pl.Series(district < 0),
-        "date": pl.Series(day < 0),
-        "category": pl.Series(np.take(empty_category, category)),
+        "date": pl.Series(day < 0) if text_date else pl.Series(day == _REFUSED_DAY),
+        "category": pl.Series(category < 0),
         "kind": pl.Series(kind < 0),
-        "self_pay": fen.is_null() | (fen > MAX_SELF_PAY_YUAN * 100),
+        "self_pay": pl.Series(fen < 0),
         "resident_insurance": pl.Series(resident < 0),
     }
-    bad, reasons = _refused(table, claim_ids, checks, duplicate, fen)
+    failed = pl.select(pl.any_horizontal(*checks.values())).to_series().to_numpy().copy()
+    if refused:
+        failed[list(refused)] = True
+    claim_ids = _as_text(table, "claim_id")
+    if claim_frame.height and claim_frame["spaced"][0]:
+        claim_ids = claim_ids.str.strip_chars(SPACES)
+    duplicate, first_of = _duplicates(claim_ids, failed)
+    bad = np.flatnonzero(failed | duplicate)
+    reasons = _reasons(table, bad, checks, per_row, contract, refused or {}, duplicate, first_of, claim_ids, lines)
     for values in (day, kind, resident, district, category):
         np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
-        fen=(fen.fill_null(0) if fen.null_count() else fen).to_numpy(), day=day, kind=kind, resident=resident, district=district, category=category, categories=categories,
-        person=codes.result(), bad=bad, reasons=reasons,
+        fen=np.maximum(fen, 0), day=day, kind=kind, resident=resident, district=district,
+        category=category, categories=categories, person=codes.result(), bad=bad.astype(np.int64), reasons=reasons,
     )
+
+
+_REFUSED_DAY = np.iinfo(np.int32).min
+
+
+def _check_types(schema: pl.Schema) -> None:
+    """Refuse a column no reader could take (nested values, floating-point money) with one clear error."""
+    for column in _ORDER:
+        dtype = schema[column]
+        if isinstance(dtype, (pl.List, pl.Array, pl.Struct, pl.Object)) or dtype == pl.Binary:
+            raise InputError(f"column {column} holds {dtype} values; expected text, numbers or dates")
+    if schema["self_pay"].is_float():
+        raise InputError("column self_pay holds floating-point numbers; give yuan as text or decimals (e.g. 5500.50)")
+
+
+def _is_date(dtype) -> bool:
+    return dtype == pl.Date or isinstance(dtype, pl.Datetime)
 
 
 def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
@@ -126,133 +172,145 @@ def _as_text(table: pl.DataFrame, column: str) -> pl.Series:
 
 
 def _text(schema: pl.Schema, column: str) -> pl.Expr:
-    return pl.col(column) if schema[column] == pl.String else pl.col(column).cast(pl.String)
+    return (pl.col(column) if schema[column] == pl.String else pl.col(column).cast(pl.String)).fill_null("")
 
 
-def _blank(text: pl.Expr) -> pl.Expr:
-    return text.is_null() | (text.str.strip_chars().str.len_bytes() == 0)
+def _trimmed_text(schema: pl.Schema, column: str) -> pl.Expr:
+    return _text(schema, column).str.strip_chars(SPACES)
 
 
 def _fen(schema: pl.Schema) -> pl.Expr:
-    """Self-pay in fen, null where it is not a non-negative amount of yuan with at most two decimals."""
+    """Self-pay in fen, null where the contract refuses it. Typed numbers are compared with the maximum
+    before they are multiplied; text must match the declared patterns first."""
     given = schema["self_pay"]
     column = pl.col("self_pay")
-    if isinstance(given, pl.Decimal) and given.scale <= 2:
-        return pl.when(column >= 0).then((column * 100).cast(pl.Int64, strict=False))
+    in_range = (column >= 0) & (column < MAX_YUAN)
+    if isinstance(given, pl.Decimal) and (given.scale or 0) <= 2:
+        return pl.when(in_range).then((column.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64, strict=False))
     if given.is_integer():
-        return pl.when(column >= 0).then(column.cast(pl.Int64) * 100)
-    text = _text(schema, "self_pay")
-    return pl.when(text.str.contains(_AMOUNT)).then((text.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
+        return pl.when(in_range).then(column.cast(pl.Int64) * 100)
+    text = _amount_text(schema)
+    return pl.when(text.str.contains(WITHIN_MAX_PATTERN)).then((text.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
+
+
+def _amount_text(schema: pl.Schema) -> pl.Expr:
+    """self_pay as trimmed text; a decimal of more than two places without its trailing zeros (12.3400 → 12.34)."""
+    text = _trimmed_text(schema, "self_pay")
+    if isinstance(schema["self_pay"], pl.Decimal):
+        text = text.str.replace(r"(\.[0-9]*?)0+$", "${1}").str.replace(r"\.$", "")
+    return text
 
 
 def _categorical(schema: pl.Schema, column: str) -> pl.Expr:
     """The column as Categorical (as read, or one hashing pass), so each distinct value is parsed once."""
     if isinstance(schema[column], (pl.Categorical, pl.Enum)):
         return pl.col(column)
-    return _text(schema, column).cast(pl.Categorical)
+    return pl.col(column).cast(pl.String).cast(pl.Categorical)
 
 
 def _codes(series: pl.Series) -> tuple[np.ndarray, list[str]]:
-    """Dense codes (−1 for null) of a Categorical or Enum series, and the distinct values they index."""
+    """Dense codes of a Categorical or Enum series (null: the last code, the empty text) and the distinct
+    values they index, trimmed."""
     physical = series.to_physical()
     distinct = series.drop_nulls().unique()
     distinct = distinct.gather(distinct.cast(pl.String).arg_sort())  # the same order every run
-    values = [str(value).strip() for value in distinct.cast(pl.String).to_list()]
+    values = [v.trim(value) for value in distinct.cast(pl.String).to_list()] + [""]
     known = distinct.to_physical().to_numpy().astype(np.int64)
-    table = np.full(max(int(known.max(initial=0)), int(physical.max() or 0)) + 2, -1, np.int32)
+    table = np.full(max(int(known.max(initial=0)), int(physical.max() or 0)) + 2, len(values) - 1, np.int32)
     table[known] = np.arange(len(known), dtype=np.int32)
     return np.take(table, physical.fill_null(len(table) - 1).to_numpy()), values
 
 
-def _mapped(series: pl.Series, mapping, dtype) -> np.ndarray:
-    """``mapping`` applied once per distinct value of a Categorical series; −1 where it gives None or for null."""
-    codes, values = _codes(series)
-    results = [mapping(value) for value in values]
-    return np.take(np.array([-1 if r is None else int(r) for r in results] + [-1], dtype), codes)
+def _values(coded: tuple[np.ndarray, list], dtype, convert) -> np.ndarray:
+    """Each row's converted value (−1 where the rule refused it), by its distinct value's result."""
+    codes, results = coded
+    return np.take(np.array([-1 if value is None else convert(value) for value, _reason in results], dtype), codes)
 
 
-def _resident(table: pl.DataFrame, by_column: dict[str, pl.Series]) -> np.ndarray:
-    if table.schema["resident_insurance"] == pl.Boolean:
-        return table["resident_insurance"].cast(pl.Int8).fill_null(-1).to_numpy().copy()  # writable
-    return _mapped(by_column["resident_insurance"], lambda v: _BOOLEANS.get(v.lower()), np.int8)
+def _category_codes(coded: tuple[np.ndarray, list]) -> tuple[np.ndarray, list[str]]:
+    """Codes into the distinct *normalised* category strings (低保 and dibao are one), −1 where refused."""
+    codes, results = coded
+    names: dict[str, int] = {}
+    mapping = np.array([-1 if value is None else names.setdefault(value, len(names)) for value, _reason in results], np.int32)
+    return np.take(mapping, codes), list(names)
 
 
-def _day(text: str) -> int | None:
-    """Days since 1970-01-01 of a ``YYYY-MM-DD`` date, or None."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        return None
-    try:
-        return (dt.date.fromisoformat(text) - _EPOCH).days
-    except ValueError:
-        return None
+def _typed_days(dates: pl.Series, contract: ClaimsContract) -> np.ndarray:
+    """Days of a Date (or Datetime) column, :data:`_REFUSED_DAY` where null or outside the contract's window."""
+    days = dates.cast(pl.Date).cast(pl.Int32)
+    window = contract.window
+    low = (window.first - _EPOCH).days
+    high = min((window.last - _EPOCH).days if window.last else 10**8, 10**8 if window.allow_future else (window.today - _EPOCH).days)
+    ok = days.is_not_null() & (days >= low) & (days <= high)
+    return days.fill_null(0).to_numpy().copy() if ok.all() else np.where(ok.fill_null(False).to_numpy(), days.fill_null(0).to_numpy(), _REFUSED_DAY).astype(np.int32)
 
 
-def _district_index(name: str) -> int | None:
-    found = _DISTRICT_NAMES.get(name) or _DISTRICT_NAMES.get(name.lower())
-    return None if found is None else DISTRICT_IDS.index(found)
+def _duplicates(claim_ids: pl.Series, failed: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Later copies of a claim_id that a valid row has (True), and for each the index of that first valid row.
 
-
-def _refused(
-    table: pl.DataFrame, claim_id: pl.Series, checks: dict[str, pl.Series], duplicate: pl.Series | None, fen: pl.Series,
-) -> tuple[np.ndarray, list[str]]:
-    """The rows refused (ascending indices) and for each the first failed check in column order, else
-    a duplicate claim_id (``duplicate``: true at later occurrences, or None); ``claim_id`` as text."""
-    bad = pl.select(pl.any_horizontal(*checks.values())).to_series()
-    if not bad.any() and duplicate is None:
-        return np.zeros(0, np.int64), []
-    index = bad.arg_true() if duplicate is None else (bad | duplicate).arg_true()
-    subset = table[index].with_columns(__fen=fen.gather(index))
-    reason = pl.lit(None, pl.String)
-    for column, failed in reversed(checks.items()):
-        reason = pl.when(failed.gather(index)).then(_reason(column)).otherwise(reason)
-    reasons = subset.select(reason).to_series()
-    if duplicate is not None:
-        ids = claim_id.gather(index)
-        first = pl.DataFrame({"__claim": claim_id}).with_row_index("__first", offset=1).filter(pl.col("__claim").is_in(ids.implode()))
-        first = first.group_by("__claim").agg(pl.col("__first").min())
-        named = pl.DataFrame({"__claim": ids}).join(first, on="__claim", how="left", maintain_order="left")
-        text = named.select(pl.format("duplicate claim_id '{}' (first at row {})", pl.col("__claim"), pl.col("__first"))).to_series()
-        reasons = reasons.fill_null(text)  # a selected row without a failed check is a later duplicate
-    return index.to_numpy().astype(np.int64), reasons.to_list()
-
-
-def _reason(column: str) -> pl.Expr:
-    """The sentence for a failed check of ``column``, with the value as given."""
-    given = pl.col(column).cast(pl.String).fill_null("")
-    what = {
-        "claim_id": "claim_id is empty",
-        "person_id": "person_id is empty",
-        "district": "district is not one of the 16 districts (id, 闵行区, 闵行 or Minhang), got '{}'",
-        "date": "date must be a date like 2023-05-01, got '{}'",
-        "category": "category is empty",
-        "kind": "kind must be inpatient or outpatient, got '{}'",
-        "resident_insurance": "resident_insurance must be true or false (also 1/0, yes/no), got '{}'",
-    }
-    if column == "self_pay":
-        return (
-            pl.when(given.str.strip_chars() == "").then(pl.lit("self_pay is empty"))
-            .when(given.str.strip_chars().str.starts_with("-")).then(pl.format("self_pay must not be negative, got '{}'", given))
-            .when(pl.col("__fen").is_null()).then(pl.format("self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got '{}'", given))
-            .otherwise(pl.format(f"self_pay is above the maximum of {MAX_SELF_PAY_YUAN} yuan per claim, got '{{}}'", given))
-        )
-    text = what[column]
-    specific = pl.format(text, given) if "{}" in text else pl.lit(text)
-    # A short row (a missing field) or an empty cell says so rather than quoting ''.
-    return pl.when(given.str.strip_chars() == "").then(pl.lit(f"{column} is empty")).otherwise(specific)
-
-
-def _duplicates(claim_ids: pl.Series, sorted_hashes: pl.Series) -> pl.Series | None:
-    """True at every later occurrence of a claim_id, or None if there is none.
-
-    Looks for a repeated 64-bit hash first (``sorted_hashes``: the ids' hashes, sorted) and compares the
-    text only where hashes repeat, so a collision can never reject a row.
+    Only rows that passed every other check take part, so a bad first copy does not block a later good one.
+    Repeated 64-bit hashes are looked for first; the text is compared only where hashes repeat.
     """
-    ordered = sorted_hashes.to_numpy()
+    n = len(claim_ids)
+    duplicate = np.zeros(n, bool)
+    valid = np.flatnonzero(~failed)
+    ids = claim_ids if len(valid) == n else claim_ids.gather(valid)
+    hashes = ids.hash().to_numpy()
+    ordered = np.sort(hashes)
     if not np.any(ordered[1:] == ordered[:-1]):
-        return None
-    candidates = claim_ids.hash().is_duplicated()
-    index = candidates.arg_true()
-    later = ~claim_ids.gather(index).is_first_distinct() & claim_ids.gather(index).is_not_null()
-    if not later.any():
-        return None
-    return pl.Series([False] * len(claim_ids)).scatter(index.filter(later), True)
+        return duplicate, {}
+    candidates = np.flatnonzero(np.isin(hashes, ordered[1:][ordered[1:] == ordered[:-1]]))
+    frame = pl.DataFrame({"id": ids.gather(candidates), "at": valid[candidates]})
+    firsts = frame.group_by("id", maintain_order=True).agg(pl.col("at").first().alias("first"))
+    joined = frame.join(firsts, on="id", how="left", maintain_order="left")
+    later = joined.filter(pl.col("at") != pl.col("first"))
+    duplicate[later["at"].to_numpy()] = True
+    return duplicate, dict(zip(later["at"].to_list(), later["first"].to_list()))
+
+
+def _reasons(
+    table: pl.DataFrame, bad: np.ndarray, checks: dict[str, pl.Series], per_row: dict, contract: ClaimsContract,
+    refused: dict[int, str], duplicate: np.ndarray, first_of: dict[int, int], claim_ids: pl.Series, lines: np.ndarray | None,
+) -> list[str]:
+    """The reason of each refused row: the file reader's, else the first failed check in column order
+    (asked of the contract's scalar rule on the row's value), else a duplicate."""
+    if not len(bad):
+        return []
+    reasons: list[str | None] = [refused.get(int(i)) for i in bad]
+    failed = {column: mask.gather(bad).to_numpy() for column, mask in checks.items()}
+    for column in _ORDER:
+        todo = [k for k, reason in enumerate(reasons) if reason is None and failed[column][k]]
+        if not todo:
+            continue
+        if column in per_row:
+            codes, results = per_row[column]
+            for k in todo:
+                reasons[k] = results[codes[bad[k]]][1]
+        else:
+            cells = table[column].gather(bad[todo]).to_list()
+            for k, cell in zip(todo, cells):
+                reasons[k] = contract.value(column, _cell(cell))[1] or f"{column} is refused"
+    line = (lambda i: int(lines[i])) if lines is not None else (lambda i: int(i) + 2)
+    for k, reason in enumerate(reasons):
+        if reason is None and duplicate[bad[k]]:
+            reasons[k] = duplicate_reason(claim_ids[int(bad[k])], line(first_of[int(bad[k])]))
+    return [reason or "refused" for reason in reasons]
+
+
+def _repaired(table: pl.DataFrame, fen: np.ndarray, contract: ClaimsContract) -> np.ndarray:
+    """``fen`` with each refused amount (−1) asked of the scalar rule: the expression refuses what it cannot
+    convert (e.g. 40 leading zeros), and the scalar rule, the reference, takes what it accepts."""
+    refused = np.flatnonzero(fen < 0)
+    cells = table["self_pay"].gather(refused).to_list()
+    for i, cell in zip(refused, cells):
+        value, _reason = contract.value("self_pay", _cell(cell))
+        if value is not None:
+            fen[i] = value
+    return fen
+
+
+def _cell(cell: object) -> object:
+    """A typed value as the scalar reader sees it (a decimal without trailing zeros: 12.3400 is 12.34)."""
+    if isinstance(cell, Decimal):
+        return format(cell.normalize() if cell.as_tuple().exponent < -2 else cell, "f")
+    return cell

@@ -7,6 +7,7 @@ person-year, and each claim is governed by the policy version in force on its da
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -15,9 +16,10 @@ import numpy as np
 import polars as pl
 
 from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
-from medaid.batch.io import REASON, ROW, plain_csv, read_claims, table_format, write_lazy, write_table
+from medaid.batch.io import REASON, ROW, plain_csv, read_claims_input, table_format, write_lazy, write_table
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
 from medaid.batch.parse import Parsed, parse_columns
+from medaid.contract.claims import ClaimsContract
 from medaid.errors import InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
@@ -46,6 +48,8 @@ class Summary:
     cap_bound_claims: dict[str, int]
     cap_bound_persons: dict[str, int]
     policy_ids: tuple[str, ...]
+    #: Blank rows (no value in any column) skipped: not rows, never rejected.
+    blank_rows: int = 0
 
     @property
     def total_fen(self) -> int:
@@ -98,12 +102,18 @@ def settle_claims(
     output_format: str | None = None,
     progress: Progress | None = None,
     excel: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    allow_future: bool = False,
+    today: dt.date | None = None,
 ) -> SettlementResult:
     """Settle every claim of ``source`` (a CSV/Parquet path, a polars DataFrame, a pyarrow table or a list of dicts).
 
-    Bad rows never vanish: they are returned (and written to ``rejects``) with their row number and reason;
-    with ``strict`` the first bad row raises :class:`~medaid.errors.InputError` instead. Equal to
-    :func:`medaid.rules.assess_person` per person, to the fen.
+    Bad rows never vanish: they are returned (and written to ``rejects``) with their line (the header is
+    line 1) and reason; with ``strict`` the first bad row raises :class:`~medaid.errors.InputError` instead.
+    Equal to :func:`medaid.rules.assess_person` per person, to the fen. Rows are read and checked by the
+    claims contract (:mod:`medaid.contract.claims`): ``encoding`` forces a CSV's encoding, ``sheet`` picks
+    a workbook's sheet, dates after ``today`` (default: the run date) are refused unless ``allow_future``.
 
     >>> import medaid
     >>> rows = [dict(claim_id="a", person_id="p", district="minhang", date="2023-03-01", category="dibao",
@@ -115,20 +125,23 @@ def settle_claims(
     step = progress or (lambda _stage, _rows: None)
     registry = registry or default_registry()
     step("read", None)
-    table, name = read_claims(source)
+    contract = ClaimsContract(registry, today=today, allow_future=allow_future)
+    read = read_claims_input(source, encoding=encoding, sheet=sheet)
+    table, name = read.table, read.name
     input_columns = table.columns
     step("validate", table.height)
-    parsed = parse_columns(table)
-    versions = sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
+    parsed = parse_columns(table, contract, lines=read.lines, refused=read.refused)
+    versions = contract.versions
     version = _version_index(parsed.day, versions)
     lookup = build_lookup(parsed.categories, versions)
     index = _lookup_index(parsed, version, len(versions))
     ok = np.ones(table.height, bool)
     ok[parsed.bad] = False
-    bad, reasons = _refuse_unsettleable(table, ok, version, index, lookup, versions, parsed)
+    bad, reasons = _refuse_unsettleable(ok, index, lookup, parsed)
+    line = (read.lines[bad] if read.lines is not None else bad + 2).astype(np.int64)
     if strict and len(bad):
-        raise InputError(f"{name}: row {int(bad[0]) + 1}: {reasons[0]}")
-    picked = table[bad].with_columns(pl.Series(ROW, bad + 1, pl.UInt32), pl.Series(REASON, reasons, pl.String))
+        raise InputError(f"{name}: line {int(line[0])}: {reasons[0]}")
+    picked = table[bad].with_columns(pl.Series(ROW, line, pl.UInt32), pl.Series(REASON, reasons, pl.String))
     rejected = picked.select(ROW, REASON, *input_columns)
 
     step("settle", table.height)
@@ -142,7 +155,7 @@ def settle_claims(
     del parsed, table, version, ok
     settled = settle_arrays(person, day, fen, index, lookup)
     claims = Claims(person, district, fen, index, settled, lookup, tuple(p.id for p in versions))
-    summary = _summary(rows_in, claims, len(bad), versions)
+    summary = attrs.evolve(_summary(rows_in, claims, len(bad), versions), blank_rows=read.blank_rows)
     result = SettlementResult(rows, claims, rejected, summary)
     step("write", rows_in)
     if output is not None:
@@ -164,23 +177,15 @@ def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.nd
     return index
 
 
-def _refuse_unsettleable(
-    table: pl.DataFrame, ok: np.ndarray, version: np.ndarray, index: np.ndarray, lookup: Lookup,
-    versions: Sequence[Policy], parsed: Parsed,
-) -> tuple[np.ndarray, list[str]]:
-    """All refused rows (ascending) with reasons: the parser's, then a date outside every version or a
-    category the version in force does not know. Updates ``ok`` in place."""
-    no_policy = ok & (version < 0)
-    unknown = ok & ~no_policy & ~np.take(lookup.valid, index)
-    if not (no_policy.any() or unknown.any()):
+def _refuse_unsettleable(ok: np.ndarray, index: np.ndarray, lookup: Lookup, parsed: Parsed) -> tuple[np.ndarray, list[str]]:
+    """All refused rows (ascending) with reasons: the contract's, then a category the version in force
+    does not know (the contract has already refused dates no version covers). Updates ``ok`` in place."""
+    # No valid category at all (a file whose every category is refused): every row is refused already.
+    unknown = ok & ~np.take(lookup.valid, index) if len(lookup.valid) else np.zeros_like(ok)
+    if not unknown.any():
         return parsed.bad, parsed.reasons
-    span = f"{versions[0].effective_from} to {versions[-1].effective_to or 'now'}"
-    more = np.flatnonzero(no_policy | unknown)
-    dates = table["date"].cast(pl.String).gather(more).to_list()
-    texts = [
-        f"no medical-assistance policy in force on {dates[j]}; versions cover {span}" if no_policy[i] else lookup.errors[int(index[i]) & ~1]
-        for j, i in enumerate(more)
-    ]
+    more = np.flatnonzero(unknown)
+    texts = [lookup.errors[int(index[i]) & ~1] for i in more]
     ok[more] = False
     bad = np.concatenate([parsed.bad, more])
     order = np.argsort(bad, kind="stable")

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, input_path, user_errors
+from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, SHEET, input_path, user_errors
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -18,7 +18,7 @@ _SHOWN_REJECTS = 20
 
 
 def claims(
-    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv or .parquet (columns: see docs/claims.md); - reads standard input."),
+    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md); - reads standard input."),
     output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr)."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go, always written (default: OUTPUT's name + .rejects.csv, written only if any, else an earlier run's is removed)."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
@@ -26,6 +26,9 @@ def claims(
     reform: Optional[str] = typer.Option(None, "--reform", help="Settle under a reform file instead of the version it extends."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     with user_errors():
@@ -35,7 +38,7 @@ def claims(
         to_stdout = is_stdio(output)
         echo = functools.partial(typer.echo, err=to_stdout)
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
-        encoding = excel_encoding(excel, excel_gbk)
+        out_encoding = excel_encoding(excel, excel_gbk)
         # Every path is checked before any work: a missing folder or an output that is the input fails now.
         check_output(output, inputs=[source], option="--output")
         check_output(rejects, inputs=[source, output], option="--rejects")
@@ -47,7 +50,8 @@ def claims(
         progress = _Progress()
         with input_path(source) as path:
             try:
-                result = settle_claims(path, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress, excel=encoding)
+                result = settle_claims(path, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress,
+                                       excel=out_encoding, encoding=encoding, sheet=sheet, allow_future=allow_future)
             finally:
                 progress.close()
         summary = result.summary
@@ -55,17 +59,18 @@ def claims(
         if target is not None and (summary.rejected or rejects):
             from medaid.batch.io import write_table
 
-            write_table(result.rejects, target, "csv", excel=encoding)
+            write_table(result.rejects, target, "csv", excel=out_encoding)
         elif target is not None and remove_stale(target):
             echo(f"removed {target} (an earlier run's rejects; this run has none)")
-        echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
+        echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}"
+             + (f" ({summary.blank_rows} blank rows skipped)" if summary.blank_rows else ""))
         if summary.rejected:
             first = result.rejects.row(0, named=True)
             if target is not None:
-                echo(f"rejects written to {target} (first: row {first['row']}: {first['reason']})")
+                echo(f"rejects written to {target} (first: line {first['line']}: {first['reason']})")
             else:
                 for row in result.rejects.head(_SHOWN_REJECTS).iter_rows(named=True):
-                    echo(f"medaid: row {row['row']}: {row['reason']}")
+                    echo(f"medaid: line {row['line']}: {row['reason']}")
                 if summary.rejected > _SHOWN_REJECTS:
                     echo(f"medaid: ... and {summary.rejected - _SHOWN_REJECTS} more (write them all with --rejects FILE)")
         echo(_summary_table(summary))

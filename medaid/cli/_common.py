@@ -12,6 +12,10 @@ import typer
 from medaid.errors import InputError, MedaidError
 
 EXIT_BAD_INPUT = 2
+#: The input options of every command that reads a claims, settled, transfer or participants file.
+ENCODING = typer.Option(None, "--encoding", help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).")
+SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx input, by name or number from 1 (default: the first).")
+ALLOW_FUTURE = typer.Option(False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo).")
 
 
 @contextlib.contextmanager
@@ -144,7 +148,7 @@ def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, enco
         write_table(rejected_rows, rejects, "csv", excel=encoding)
     if rejected:
         for row in rejected_rows.head(SHOWN_REJECTS).iter_rows(named=True):
-            typer.echo(f"medaid: {source}: row {row['row']}: {row['reason']}", err=True)
+            typer.echo(f"medaid: {source}: line {row['line']}: {row['reason']}", err=True)
         if rejected > SHOWN_REJECTS:
             typer.echo(f"medaid: ... and {rejected - SHOWN_REJECTS} more rejected rows" + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
     typer.echo(f"rows in {rows_in} / settled {settled} / rejected {rejected}", err=True)

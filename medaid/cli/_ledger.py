@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, choice, echo_json, input_path, user_errors
+from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, SHEET, choice, echo_json, input_path, user_errors
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file).",
@@ -20,7 +20,7 @@ _SHOWN_REJECTS = 20
 
 @app.command("settle")
 def settle(
-    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
+    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims file (.csv or .xlsx): claim_id, person_id, district, date, category, kind, self_pay, resident_insurance (or the Chinese names, docs/claims.md)."),
     db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
@@ -29,6 +29,9 @@ def settle(
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
     workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
@@ -42,8 +45,8 @@ def settle(
         check_output(output, inputs=[claims, db], option="--output")
         check_output(rejects, inputs=[claims, db, output], option="--rejects")
         check_output(db, inputs=[claims], option="--db")
-        encoding = excel_encoding(excel, excel_gbk) or "utf-8"
-        cell = excel_cell if encoding != "utf-8" else (lambda value: value)
+        out_encoding = excel_encoding(excel, excel_gbk) or "utf-8"
+        cell = excel_cell if out_encoding != "utf-8" else (lambda value: value)
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
         gc.disable()
@@ -52,14 +55,15 @@ def settle(
         from medaid.money import fen_to_yuan_str
 
         with input_path(claims) as path:
-            run = settle_file(path, db, synchronous=synchronous, batch_size=batch_size, workers=workers)
+            run = settle_file(path, db, synchronous=synchronous, batch_size=batch_size, workers=workers,
+                              encoding=encoding, sheet=sheet, allow_future=allow_future)
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
-        if encoding != "utf-8":  # for people: each line re-read and its cells neutralised (slower; plain output is not)
+        if out_encoding != "utf-8":  # for people: each line re-read and its cells neutralised (slower; plain output is not)
             lines = [csv_line(tuple(cell(value) for value in row)) for row in csv.reader(lines)]
-        with atomic_open(output or "-", encoding=encoding, errors="strict") as handle:
+        with atomic_open(output or "-", encoding=out_encoding, errors="strict") as handle:
             handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(lines))
         if rejects:
-            with atomic_open(rejects, encoding=encoding) as out:
+            with atomic_open(rejects, encoding=out_encoding) as out:
                 reject_writer = csv.writer(out, lineterminator="\n")
                 reject_writer.writerow(("line", "reason", *COLUMNS))
                 reject_writer.writerows(tuple(cell(v) for v in (r.line, r.reason, *r.fields)) for r in rejected)

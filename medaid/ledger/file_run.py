@@ -39,10 +39,13 @@ class FileRun:
     rejected: list
 
 
-def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size: int = 50_000, workers: int = 0) -> FileRun:
-    """Settle the claims CSV ``claims`` against the ledger ``db`` (see ``medaid ledger settle``).
+def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size: int = 50_000, workers: int = 0,
+                encoding: str | None = None, sheet: str | None = None, allow_future: bool = False) -> FileRun:
+    """Settle the claims file ``claims`` (CSV or .xlsx, see :mod:`medaid.ledger.claims_file`) against the
+    ledger ``db`` (see ``medaid ledger settle``).
 
     ``workers``: processes (0: two for a file of :data:`PARALLEL_FROM` lines or more on two or more CPUs).
+    ``encoding``, ``sheet``, ``allow_future``: as for ``medaid claims`` (the claims contract's reader options).
     """
     import functools
     import os
@@ -52,8 +55,14 @@ def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size
     if not 0 <= workers <= MAX_WORKERS:
         raise InputError(f"--workers must be from 0 (automatic) to {MAX_WORKERS}, got {workers}")
     parts = worker_count(workers, claims)
+    from medaid.contract.files import check_encoding, is_spreadsheet
+
+    check_encoding(encoding)
+    if is_spreadsheet(claims):
+        parts = 1  # a workbook is parsed whole by each reader: one process
+    options = dict(encoding=encoding, sheet=sheet, allow_future=allow_future)
     settle_part = functools.partial(
-        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
+        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(), options=options,
     )
     return FileRun(*_merged(in_processes(settle_part, list(range(parts)))))
 
@@ -69,15 +78,17 @@ def worker_count(requested: int, claims: str) -> int:
         return requested
     if (os.cpu_count() or 1) < 2:
         return 1
+    lines = 0
     try:
         with open(claims, "rb") as handle:
-            lines = handle.read().count(b"\n")
+            while lines < PARALLEL_FROM and (chunk := handle.read(1 << 20)):  # never the whole file at once
+                lines += chunk.count(b"\n")
     except OSError:  # reading the file will say what is wrong
         return 1
     return 2 if lines >= PARALLEL_FROM else 1
 
 
-def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int) -> tuple:
+def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int, options: dict) -> tuple:
     """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
     :func:`medaid.ledger.claims_file.read_claims`) in date order; return the file line numbers of its
     settled rows, their output lines, the count of each status, what it paid (fen), its rejected rows
@@ -92,7 +103,7 @@ def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: st
     from medaid.ledger import Ledger
     from medaid.ledger.claims_file import read_claims
 
-    rows, rejected = read_claims(claims, (part, parts))
+    rows, rejected = read_claims(claims, (part, parts), **options)
     # Date order (stable), as the batch engine and the reference assess a person's claims.
     ordered = sorted(rows, key=lambda row: row.claim.date)
     invalid: dict[int, str] = {}

@@ -247,13 +247,16 @@ def _categories(top: Reader, cite: Callable) -> dict[str, Category]:
     rules: dict[str, tuple[KindRule, KindRule]] = {}
     aliases: dict[str, tuple[str, Citation]] = {}
     names: dict[str, tuple[str, str]] = {}
+    labels: dict[str, tuple[str, ...]] = {}
     for name, table in tables.items():
         names[name] = (table.text("name_zh") or name, table.text("name_en") or name)
+        labels[name] = table.strings("aliases") if table.has("aliases") else ()
         if table.has("same_as"):
             aliases[name] = (table.text("same_as") or "", cite(table))
         else:
             rules[name] = (_kind_rule(table.table("inpatient"), cite), _kind_rule(table.table("outpatient"), cite))
         table.finish()
+    _check_aliases(top, names, labels)
     categories = {}
     for name in [c for c in CATEGORIES if c in tables]:
         if name in aliases:
@@ -266,9 +269,22 @@ def _categories(top: Reader, cite: Callable) -> dict[str, Category]:
             inpatient, outpatient = rules[name]
         categories[name] = Category(
             id=name, name_zh=names[name][0], name_en=names[name][1],
-            inpatient=inpatient, outpatient=outpatient, same_as=aliases.get(name, (None,))[0],
+            inpatient=inpatient, outpatient=outpatient, same_as=aliases.get(name, (None,))[0], aliases=labels[name],
         )
     return categories
+
+
+def _check_aliases(top: Reader, names: dict[str, tuple[str, str]], labels: dict[str, tuple[str, ...]]) -> None:
+    """Each category's ``aliases`` (short names in input files, e.g. 低保): non-empty, trimmed, without
+    ``|``, and naming one category only (ids and ``name_zh`` included; ASCII compared in any case)."""
+    owner: dict[str, str] = {}
+    for name in names:
+        for label in (name, names[name][0], *labels[name]):
+            key = label.lower() if label.isascii() else label
+            if not label or label != label.strip() or "|" in label:
+                top.problems.add(f"categories.{name}.aliases", f"must be non-empty names without surrounding spaces or '|', got {label!r}")
+            elif owner.setdefault(key, name) != name:
+                top.problems.add(f"categories.{name}.aliases", f"{label!r} already names category {owner[key]}")
 
 
 def _kind_rule(table: Reader, cite: Callable) -> KindRule:

@@ -89,6 +89,8 @@ class Category:
     inpatient: KindRule
     outpatient: KindRule
     same_as: str | None = None
+    #: Short names accepted in input files besides the id and ``name_zh`` (e.g. 低保), from the policy file.
+    aliases: tuple[str, ...] = ()
 
     def rule(self, kind: str) -> KindRule:
         """The rule for ``kind`` ("inpatient" or "outpatient")."""

@@ -43,10 +43,20 @@ def to_claim(claim: LedgerClaim, parse) -> tuple[Any, str]:
     return parse(values)
 
 
-def _row_parser():
-    from medaid.ledger.claims_file import _Parser  # the ledger file reader's row parser: one reading of a row
+def _row_parser(registry):
+    """The claims contract's scalar reader (:class:`medaid.contract.ClaimsContract`, which also reads every
+    row of a claims file): one reading of a row, raising :class:`InputError` with the contract's reason."""
+    from medaid.contract import ClaimsContract
 
-    return _Parser()
+    contract = ClaimsContract(registry)
+
+    def parse(values: tuple[str, ...]) -> tuple[Any, str]:
+        parsed, reason = contract.row(values)
+        if parsed is None:
+            raise InputError(reason or "refused")
+        return parsed.claim(), parsed.district
+
+    return parse
 
 
 def settlement_dict(s, district: str | None = None, district_id: str | None = None) -> dict[str, Any]:
@@ -74,7 +84,7 @@ async def settle_claims(request: Request) -> Response:
     ledger = state.ledger
     single = isinstance(decoded, LedgerClaim)
     given = [decoded] if single else decoded
-    parse = _row_parser()
+    parse = _row_parser(state.registry)
     claims, districts = [], []
     for index, item in enumerate(given):
         prefix = "" if single else f"/{index}"

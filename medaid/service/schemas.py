@@ -222,9 +222,13 @@ class SettledRow(Struct):
 
 
 class RejectedRow(Struct):
-    """A row that could not be settled: its 1-based data row number, why, and the input columns as given."""
+    """A row that could not be settled: its line, why, and the input columns as given.
 
-    row: int
+    ``line`` follows the claims contract: in a CSV or xlsx body, the file's line (the header is line 1); in
+    JSON rows, claim ``i`` of the list (0-based, as in the JSON pointer ``/claims/i``) is line ``i + 2``.
+    """
+
+    line: int
     reason: str
     claim_id: Union[str, None] = None
     person_id: Union[str, None] = None

@@ -132,7 +132,8 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
          "resident_insurance": "true" if c.resident_insurance else "false"}
         for c in claims
     ]
-    table = settle_claims(rows, registry=PolicyRegistry([policy]), strict=True).table
+    # The strategies draw dates up to three years into an open version, so past the run date too.
+    table = settle_claims(rows, registry=PolicyRegistry([policy]), strict=True, allow_future=True).table
     batch = {row[0]: (row[1], row[2]) for row in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()}
     for r in assess_claims(claims, lambda day: policy):
         got = batch[r.claim.claim_id]

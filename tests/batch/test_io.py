@@ -16,28 +16,28 @@ BAD_ROWS = {
     "c2,p1,minhang,2023-03-02,wizard,outpatient,100,true\n": "unknown category 'wizard'",
     "c3,p1,minhang,2023-03-02,dibao,outpatient,-5,true\n": "self_pay must not be negative, got '-5'",
     "c4,p1,minhang,2023-03-02,dibao,outpatient,12abc,true\n": "self_pay must be yuan with at most two decimals",
-    "c5,p1,minhang,2023-3-32,dibao,outpatient,100,true\n": "date must be a date like 2023-05-01, got '2023-3-32'",
+    "c5,p1,minhang,2023-3-32,dibao,outpatient,100,true\n": "date must be a date like 2023-05-01 (or 2023/5/1, 2023年5月1日), got '2023-3-32'",
     "c6,p1,minhang,2017-03-02,dibao,outpatient,100,true\n": "no medical-assistance policy in force on 2017-03-02",
-    "c1,p1,minhang,2023-03-02,dibao,outpatient,100,true\n": "duplicate claim_id 'c1' (first at row 1)",
-    "c8,p1,minhang,2023-03-02,dibao,dental,100,true\n": "kind must be inpatient or outpatient, got 'dental'",
+    "c1,p1,minhang,2023-03-02,dibao,outpatient,100,true\n": "duplicate claim_id 'c1' (first at line 2)",
+    "c8,p1,minhang,2023-03-02,dibao,dental,100,true\n": "kind must be inpatient or outpatient (住院, 门急诊), got 'dental'",
     "c9,p1,atlantis,2023-03-02,dibao,outpatient,100,true\n": "district is not one of the 16 districts",
     "c10,p1,minhang,2023-03-02,dibao,outpatient,100,maybe\n": "resident_insurance must be true or false",
     "c11,p1,minhang,2023-03-02,dibao,outpatient,1.234,true\n": "self_pay must be yuan with at most two decimals",
     "c12,p1,minhang,2022-03-02,dibao|wizard,outpatient,100,true\n": "unknown category 'wizard'",
     "c13,,minhang,2023-03-02,dibao,outpatient,100,true\n": "person_id is empty",
     "c14,p1,minhang,2023-03-02,dibao,outpatient\n": "self_pay is empty",
-    "c15,p1,minhang,2023-03-02,dibao,outpatient,1000000000.01,true\n": "above the maximum",
+    "c15,p1,minhang,2023-03-02,dibao,outpatient,1000000000.01,true\n": "must be below 1000000000 yuan",
 }
 
 
 def test_bad_rows_rejected_with_row_and_reason(tmp_path: Path) -> None:
-    """Each bad row lands in the rejects with its 1-based data row and the reason; good rows still settle."""
+    """Each bad row lands in the rejects with its line (header = line 1) and the reason; good rows still settle."""
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + GOOD + "".join(BAD_ROWS) + GOOD.replace("c1,", "c99,"), encoding="utf-8")
     result = settle_claims(source, rejects=tmp_path / "rejects.csv")
     assert result.table["claim_id"].to_list() == ["c1", "c99"]
     rejects = pl.read_csv(tmp_path / "rejects.csv", infer_schema=False)
-    assert rejects["row"].to_list() == [str(n) for n in range(2, 2 + len(BAD_ROWS))]
+    assert rejects["line"].to_list() == [str(n) for n in range(3, 3 + len(BAD_ROWS))]
     for reason, expected in zip(rejects["reason"], BAD_ROWS.values()):
         assert expected in reason
     summary = result.summary
@@ -48,7 +48,7 @@ def test_strict_stops_at_first_bad_row(tmp_path: Path) -> None:
     """With strict, the first bad row raises an InputError naming the file and row."""
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + GOOD + "".join(list(BAD_ROWS)[1:3]), encoding="utf-8")
-    with pytest.raises(InputError, match=r"claims.csv: row 2: self_pay must not be negative"):
+    with pytest.raises(InputError, match=r"claims.csv: line 3: self_pay must not be negative"):
         settle_claims(source, strict=True)
 
 
@@ -127,7 +127,7 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
         resident_insurance=[True, True, None, True],
     )).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))
     rejects = settle_claims(bad).rejects
-    assert rejects["row"].to_list() == [1, 2, 3, 4]
+    assert rejects["line"].to_list() == [2, 3, 4, 5]
     assert [reason.split(",")[0] for reason in rejects["reason"]] == [
         "self_pay must not be negative", "date is empty", "resident_insurance is empty", "kind is empty"]
 

@@ -46,7 +46,7 @@ def test_bad_rows_go_to_default_rejects(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[0] == "rows in 2 / settled 1 / rejected 1"
     rejects = pl.read_csv(tmp_path / "out.rejects.csv", infer_schema=False)
-    assert rejects.select("row", "claim_id").rows() == [("2", "b")]
+    assert rejects.select("line", "claim_id").rows() == [("3", "b")]
     assert pl.read_parquet(tmp_path / "out.parquet")["claim_id"].to_list() == ["a"]
 
 
@@ -56,7 +56,7 @@ def test_strict_and_missing_column_exit_2(tmp_path: Path) -> None:
     source.write_text(HEADER + "a,p,minhang,2023-01-01,dibao,outpatient,abc,true\n", encoding="utf-8")
     strict = run("claims", source, "-o", tmp_path / "out.csv", "--strict")
     assert strict.exit_code == 2
-    assert strict.output.strip() == f"medaid: {source}: row 1: self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got 'abc'"
+    assert strict.output.strip() == f"medaid: {source}: line 2: self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got 'abc'"
     source.write_text(HEADER.replace(",self_pay", ""), encoding="utf-8")
     missing = run("claims", source, "-o", tmp_path / "out.csv")
     assert missing.exit_code == 2

@@ -117,7 +117,7 @@ def test_an_explicit_rejects_file_is_always_written(tmp_path: Path) -> None:
     rejects = tmp_path / "r.csv"
     rejects.write_text("row,reason\n1,stale\n", encoding="utf-8")
     assert 0 == run("claims", CLAIMS, "-o", tmp_path / "s.csv", "--rejects", rejects).exit_code
-    assert ["row", "reason"] == rejects.read_text(encoding="utf-8").splitlines()[0].split(",")[:2]
+    assert ["line", "reason"] == rejects.read_text(encoding="utf-8").splitlines()[0].split(",")[:2]
     assert 1 == len(rejects.read_text(encoding="utf-8").splitlines())
 
 

@@ -34,17 +34,24 @@ def test_good_rows_parse_exactly(tmp_path: Path) -> None:
 @pytest.mark.parametrize("row, reason", [
     (",p1,minhang,2023-03-01,dibao,inpatient,1,true", "claim_id is empty"),
     ("c1,,minhang,2023-03-01,dibao,inpatient,1,true", "person_id is empty"),
-    ("c1,p1,atlantis,2023-03-01,dibao,inpatient,1,true", "unknown district 'atlantis'"),
-    ("c1,p1,minhang,2023-13-01,dibao,inpatient,1,true", "date must be a date like 2023-05-01, got '2023-13-01'"),
+    ("c1,p1,atlantis,2023-03-01,dibao,inpatient,1,true", "district is not one of the 16 districts (id, 闵行区, 闵行 or Minhang), got 'atlantis'"),
+    ("c1,p1,minhang,2023-13-01,dibao,inpatient,1,true", "date must be a date like 2023-05-01 (or 2023/5/1, 2023年5月1日), got '2023-13-01'"),
     ("c1,p1,minhang,2023-03-01,royalty,inpatient,1,true", "unknown category 'royalty'"),
-    ("c1,p1,minhang,2023-03-01,dibao|,inpatient,1,true", "unknown category ''"),
-    ("c1,p1,minhang,2023-03-01,dibao,dental,1,true", "kind must be inpatient or outpatient, got 'dental'"),
+    ("c1,p1,minhang,2023-03-01,dibao|,inpatient,1,true", "category 'dibao|' has an empty part between |"),
+    ("c1,p1,minhang,2023-03-01,dibao||low_income,inpatient,1,true", "category 'dibao||low_income' has an empty part between |"),
+    ("c1,p1,minhang,20230301,dibao,inpatient,1,true", "got '20230301'"),
+    ("c1,p1,minhang,2023-W18-1,dibao,inpatient,1,true", "got '2023-W18-1'"),
+    ("c1,p1,minhang,2023-03-01,dibao,inpatient,5_000,true", "got '5_000'"),
+    ("c1,p1,minhang,2023-03-01,dibao,inpatient,１２３４５,true", "got '１２３４５'"),
+    ("c1,p1,minhang,2023-03-01,dibao,inpatient,10000000000,true", "self_pay must be below 1000000000 yuan, got '10000000000'"),
+    ("c1,p1,minhang,2023-03-01,dibao,inpatient,1,true,extra", "expected 8 fields, got 9"),
+    ("g1,p9,minhang,2023-03-02,dibao,inpatient,1,true", "duplicate claim_id 'g1' (first at line 2)"),
+    ("c1,p1,minhang,2023-03-01,dibao,dental,1,true", "kind must be inpatient or outpatient (住院, 门急诊), got 'dental'"),
     ("c1,p1,minhang,2023-03-01,dibao,inpatient,-1,true", "self_pay must not be negative, got '-1'"),
     ("c1,p1,minhang,2023-03-01,dibao,inpatient,1.005,true", "self_pay must be yuan with at most two decimals"),
     ("c1,p1,minhang,2023-03-01,dibao,inpatient,1e3,true", "got '1e3'"),
     ("c1,p1,minhang,2023-03-01,dibao,inpatient,1,maybe", "resident_insurance must be true or false"),
-    ("c1,p1,minhang,2023-03-01,dibao,inpatient,1", "expected 8 fields, got 7"),
-    ("", "empty row"),
+    ("c1,p1,minhang,2023-03-01,dibao,inpatient,1", "resident_insurance is empty"),
 ])
 def test_bad_rows_are_rejected_with_line_and_reason(tmp_path: Path, row: str, reason: str) -> None:
     """A bad row between good ones is rejected (line 3) and counted, never dropped."""
@@ -56,7 +63,7 @@ def test_bad_rows_are_rejected_with_line_and_reason(tmp_path: Path, row: str, re
 
 
 @pytest.mark.parametrize("header, message", [
-    ("claim_id,person_id,date,category,kind,self_pay,resident_insurance\n", "header lacks column district"),
+    ("claim_id,person_id,date,category,kind,self_pay,resident_insurance\n", "header lacks required column district \\(区\\)"),
     ("", "empty file"),
 ])
 def test_bad_header_refuses_the_file(tmp_path: Path, header: str, message: str) -> None:
@@ -65,14 +72,25 @@ def test_bad_header_refuses_the_file(tmp_path: Path, header: str, message: str) 
         read_claims(write(tmp_path, "", header=header))
 
 
-def test_unreadable_files(tmp_path: Path) -> None:
-    """A missing file and a non-UTF-8 file are refused with the path."""
-    with pytest.raises(InputError, match="cannot read the claims file"):
+def test_unreadable_files_and_forced_encodings(tmp_path: Path) -> None:
+    """A missing file is refused with the path; a GBK file is detected, and a wrong --encoding names the line."""
+    with pytest.raises(InputError, match="no such file"):
         read_claims(tmp_path / "missing.csv")
     path = tmp_path / "gbk.csv"
-    path.write_bytes(HEADER.encode() + "c1,p1,闵行区,2023-03-01,dibao,inpatient,1,true\n".encode("gbk"))
-    with pytest.raises(InputError, match="not UTF-8"):
-        read_claims(path)
+    path.write_bytes(HEADER.encode() + "c1,p1,闵行区,2023-03-01,低保,住院,1,是\n".encode("gbk"))
+    rows, rejected = read_claims(path)
+    assert ([], "minhang", ("dibao",)) == (rejected, rows[0].district_id, rows[0].claim.categories)
+    with pytest.raises(InputError, match="line 2: not valid utf-8"):
+        read_claims(path, encoding="utf-8")
+
+
+def test_blank_lines_are_skipped_and_counted(tmp_path: Path) -> None:
+    """Blank lines (and lines of separators only) are neither rows nor rejects; lines keep their numbers."""
+    from medaid.ledger.claims_file import ClaimsFileReader
+
+    reader = ClaimsFileReader(write(tmp_path, "\ng1,p1,minhang,2023-03-01,dibao,inpatient,1,true\r\n,,,,,,,\n\ng2,p1,minhang,2023-03-01,dibao,inpatient,1,true\n"))
+    items = list(reader)
+    assert ([3, 6], 3) == ([item.line for item in items], reader.blank_rows)
 
 
 def test_extra_columns_and_bom_are_accepted(tmp_path: Path) -> None:
@@ -86,9 +104,9 @@ def test_extra_columns_and_bom_are_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize("parts", [2, 3])
 def test_parts_hold_every_row_once_and_each_person_whole(tmp_path: Path, parts: int) -> None:
     """read_claims(part=(k, n)) for k < n: together every row (read or rejected) exactly once, as one read gives
-    it; each person's rows in one part; rows without a person_id field (wrong width) in part 0."""
+    it; each person's rows in one part; every rejected row in part 0."""
     body = "".join(f"c{i},p{i % 7},minhang,2023-0{1 + i % 9}-01,dibao,outpatient,{i},true\n" for i in range(60))
-    body += "short,row\nc99, p3 ,minhang,2023-13-01,dibao,outpatient,1,true\n\n"
+    body += "short,row\nc99, p3 ,minhang,2023-13-01,dibao,outpatient,1,true\nc98,p1,minhang,2023-01-01,dibao,outpatient,1,true,x\n\n"
     path = write(tmp_path, body)
     whole_rows, whole_rejected = read_claims(path)
     split = [read_claims(path, (k, parts)) for k in range(parts)]
@@ -97,8 +115,8 @@ def test_parts_hold_every_row_once_and_each_person_whole(tmp_path: Path, parts: 
     persons = [{r.claim.person_id for r in rows} for rows, _ in split]
     assert all(not (a & b) for i, a in enumerate(persons) for b in persons[i + 1:])
     assert sum(1 for rows, _ in split if rows) >= 2  # the 7 persons are spread over the parts
-    assert {"expected 8 fields, got 2", "empty row"} <= {r.reason for r in split[0][1]}
-    p3 = part_of("p3", parts)  # the bad row of " p3 " goes with p3's other rows (the person_id is stripped)
-    assert "p3" in persons[p3] and any("2023-13-01" in r.reason for r in split[p3][1])
+    assert {"expected 8 fields, got 9", "district is empty"} <= {r.reason for r in split[0][1]}  # every reject in part 0
+    assert any("2023-13-01" in r.reason for r in split[0][1])
+    assert part_of(" p3 ", parts) == part_of("p3", parts)  # the person_id is trimmed
     with pytest.raises(ValueError, match="part must be"):
         read_claims(path, (2, 2))

@@ -153,7 +153,7 @@ def test_settle_rejects_a_bad_row_like_the_file(server: LiveServer) -> None:
     rows = [claim("s1"), claim("s2", self_pay="-5"), claim("s3", category="nobody")]
     answer = httpx.post(server.url + "/v1/settle", json={"claims": rows}).json()
     assert answer["summary"]["rows_in"] == 3 and answer["summary"]["settled"] == 1
-    assert [(r["row"], r["claim_id"]) for r in answer["rejects"]] == [(2, "s2"), (3, "s3")]
+    assert [(r["line"], r["claim_id"]) for r in answer["rejects"]] == [(3, "s2"), (4, "s3")]
     assert "negative" in answer["rejects"][0]["reason"]
     r = httpx.post(server.url + "/v1/settle", json={"claims": [claim("s4", self_pay=5500)]})
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/claims/0/self_pay"

@@ -1,0 +1,183 @@
+"""The claims file (理赔/结算明细), declared once: its columns, their Chinese headers, each value's rule, the
+order of the checks and the reasons. Both readers are derived from this declaration:
+
+- the scalar reader, :meth:`ClaimsContract.row` (the ledger's file reader, spreadsheet rows, library calls);
+- the columnar reader, :func:`medaid.batch.parse.parse_columns` (``medaid claims``, ``compare``, ``sweep``,
+  ``district --reform``), which applies the same rules once per distinct value of a low-cardinality column,
+  checks identifiers and amounts as polars expressions from the patterns in :mod:`medaid.money`, and asks
+  this module for the reason of each refused row.
+
+Rows are numbered by the file's line (the header is line 1; a spreadsheet's row number; a Parquet file or a
+table counts as if its header were line 1). The first failed check, in column order, is the row's reason;
+then a later copy of a claim_id already taken by a valid row is a duplicate. Rules: docs/claims.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Sequence
+
+import attrs
+
+from medaid.contract import values as v
+from medaid.errors import InputError
+
+__all__ = ["Column", "CLAIMS", "COLUMNS", "HEADERS_ZH", "ClaimValues", "ClaimsContract", "header_map", "duplicate_reason"]
+
+
+@attrs.frozen
+class Column:
+    """One column of the claims file: its name, its Chinese header (as bureau exports name it), the rule
+    of its values (a function of :mod:`medaid.contract.values`) and whether the columnar reader parses it
+    once per distinct value (few distinct values) or as a whole column."""
+
+    name: str
+    header_zh: str
+    rule: str
+    per_distinct: bool
+    meaning: str
+
+
+CLAIMS: tuple[Column, ...] = (
+    Column("claim_id", "结算单号", "identifier", False, "the claim's id; a later copy of a valid claim's id is a duplicate"),
+    Column("person_id", "人员编号", "identifier", False, "the person; caps, offset and subsidy run per person"),
+    Column("district", "区", "district", True, "district id, Chinese or English name (minhang, 闵行区, 闵行, Minhang)"),
+    Column("date", "结算日期", "date", True, "date of service: 2023-05-01, 2023/5/1, 2023年5月1日 or a spreadsheet date"),
+    Column("category", "救助类别", "category", True, "recipient category: id, name_zh or alias; several joined with |"),
+    Column("kind", "就诊类型", "kind", True, "inpatient (住院) or outpatient (门急诊, 门诊)"),
+    Column("self_pay", "自负金额", "amount", False, "eligible self-pay in yuan, at most two decimals, below 1 000 000 000"),
+    Column("resident_insurance", "城乡居民医保", "boolean", True, "resident insurance member: true/false, yes/no, 1/0, 是/否"),
+)
+COLUMNS: tuple[str, ...] = tuple(c.name for c in CLAIMS)
+HEADERS_ZH: dict[str, str] = {c.header_zh: c.name for c in CLAIMS}
+
+
+def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str, str], where: str) -> dict[str, int]:
+    """Where each column is in a header row: English names in any case, or the Chinese header names
+    (``chinese``: Chinese → English); spaces around names ignored. Extra columns are allowed.
+
+    Raises:
+        InputError: a required column missing or given twice, naming the file (``where``).
+    """
+    found: dict[str, int] = {}
+    for index, raw in enumerate(names):
+        name = v.trim(raw or "")
+        canonical = chinese.get(name) or (name.lower() if name.lower() in required else None)
+        if canonical is None:
+            continue
+        if canonical in found:
+            raise InputError(f"column {canonical} is given twice (columns {found[canonical] + 1} and {index + 1})", where=where)
+        found[canonical] = index
+    missing = [name for name in required if name not in found]
+    if missing:
+        zh = {english: zh for zh, english in chinese.items()}
+        wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
+        raise InputError(
+            f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
+            where=where)
+    return found
+
+
+def duplicate_reason(claim_id: str, first_line: int) -> str:
+    """The reason of a later copy of a claim_id that a valid row (on ``first_line``) already has."""
+    from medaid.money import quoted
+
+    return f"duplicate claim_id {quoted(claim_id)} (first at line {first_line})"
+
+
+@attrs.frozen
+class ClaimValues:
+    """One row's values, normalised: ids trimmed, the district's id, the date, category ids (就高 order as
+    given), kind, self-pay in fen and resident-insurance membership."""
+
+    claim_id: str
+    person_id: str
+    district: str
+    date: dt.date
+    categories: tuple[str, ...]
+    kind: str
+    self_pay_fen: int
+    resident_insurance: bool
+
+    def claim(self):
+        """The :class:`medaid.rules.Claim` of these values."""
+        from medaid.rules import Claim
+
+        return Claim(self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance, self.claim_id, self.person_id)
+
+
+class ClaimsContract:
+    """The claims file's rules bound to a policy registry (its category names and the dates it covers)
+    and a run date. One instance checks a whole file; the values of the few-valued columns are parsed
+    once each (cached).
+
+    Args:
+        registry: the :class:`~medaid.policy.registry.PolicyRegistry` (default: the bundled policies).
+        today: the run date (default: today); dates after it are refused unless ``allow_future``.
+    """
+
+    def __init__(self, registry=None, *, today: dt.date | None = None, allow_future: bool = False) -> None:
+        if registry is None:
+            from medaid.policy.registry import default_registry
+
+            registry = default_registry()
+        versions = self.versions = medical_assistance_versions(registry)
+        if not versions:
+            raise InputError("the policy registry has no Shanghai medical-assistance version")
+        self.window = v.DateWindow(versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future)
+        self.categories = v.CategoryNames.from_policies(versions)
+        self._cache: dict[str, dict[str, tuple]] = {c.name: {} for c in CLAIMS if c.per_distinct}
+
+    def rule(self, column: str):
+        """The scalar rule of ``column``: trimmed text → (normalised value, None) or (None, reason)."""
+        return {
+            "claim_id": lambda text: v.identifier(text, "claim_id"),
+            "person_id": lambda text: v.identifier(text, "person_id"),
+            "district": v.district,
+            "date": lambda text: v.date_value(text, self.window),
+            "category": self.categories.parse,
+            "kind": v.kind,
+            "self_pay": v.amount,
+            "resident_insurance": v.boolean,
+        }[column]
+
+    def value(self, column: str, cell: object) -> tuple[object, str | None]:
+        """One cell (text, or a native value: date, number, bool, None) checked by its column's rule."""
+        text = v.text_of(cell)
+        cache = self._cache.get(column)
+        if cache is None:
+            return self.rule(column)(text)
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = self.rule(column)(text)
+        return found
+
+    def row(self, cells: Sequence[object]) -> tuple[ClaimValues | None, str | None]:
+        """The values of one row (``cells`` in :data:`COLUMNS` order), or the first failed check's reason."""
+        parsed = []
+        for column, cell in zip(COLUMNS, cells):
+            value, reason = self.value(column, cell)
+            if reason is not None:
+                return None, reason
+            parsed.append(value)
+        claim_id, person_id, district, date, category, kind, fen, resident = parsed
+        return ClaimValues(claim_id, person_id, district, date, tuple(category.split("|")), kind, fen, resident), None
+
+    def rows(self, rows: Iterable[tuple[int, Sequence[object]]]):
+        """Check numbered rows in file order: ``(line, ClaimValues, None)`` or ``(line, None, reason)``,
+        with a later copy of a valid row's claim_id refused as a duplicate (one rule with the columnar reader)."""
+        first: dict[str, int] = {}
+        for line, cells in rows:
+            values, reason = self.row(cells)
+            if values is not None:
+                seen = first.setdefault(values.claim_id, line)
+                if seen != line:
+                    values, reason = None, duplicate_reason(values.claim_id, seen)
+            yield line, values, reason
+
+
+def medical_assistance_versions(registry) -> list:
+    """The registry's Shanghai medical-assistance versions, by start date (what a claim's date picks from)."""
+    from medaid.policy.model import Policy
+
+    return sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
