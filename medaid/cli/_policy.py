@@ -109,23 +109,29 @@ def diff(
 
 
 @app.command("validate")
-def validate(files: Optional[List[Path]] = typer.Argument(None, help="Policy or reform files; default: the bundled policies.")) -> None:
+def validate(
+    files: Optional[List[Path]] = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+) -> None:
     """Validate policy files (and their dates together); every problem with its file and key path."""
     from medaid.errors import MedaidError
+    from medaid.i18n.catalog import _
     from medaid.policy.registry import PolicyRegistry, default_policy_dir, default_registry
 
+    with user_errors():
+        language = lang_option(lang)
     problems: list[str] = []
     try:
         if not files:
             registry = PolicyRegistry.from_directory(default_policy_dir())
-            typer.echo(f"ok: {len(registry)} bundled policy versions, dates without gap or overlap")
+            typer.echo(_("ok: {n} bundled policy versions, dates without gap or overlap", language).format(n=len(registry)))
             return
         loaded = []
         for path in files:
             try:
                 policy = default_registry().resolve(path)
                 loaded.append(policy)
-                typer.echo(f"ok: {path} ({policy.id})")
+                typer.echo(_("ok: {path} ({policy})", language).format(path=path, policy=policy.id))
             except MedaidError as exc:
                 problems += [f"{file}: {key}: {message}" if key else f"{file}: {message}" for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]]
         PolicyRegistry(p for p in loaded if p.extends is None)
@@ -138,16 +144,21 @@ def validate(files: Optional[List[Path]] = typer.Argument(None, help="Policy or 
 
 
 @app.command("docs")
-def docs(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md).")) -> None:
+def docs(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."),
+) -> None:
     """Generate the policy reference (every parameter, its value per version, source, provisional marks)."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
 
+        language = lang_option(lang)
         text = render(default_registry())
         if output:
             output.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {output}")
+            typer.echo(_("wrote {path}", language).format(path=output))
         else:
             typer.echo(text, nl=False)
 
