@@ -7,18 +7,23 @@ from typing import List, Optional
 
 import typer
 
-from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, user_errors
+from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, lang_option, user_errors
 
 app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(output_format: str = typer.Option("text", "--format", help="text or json.")) -> None:
+def list_(
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+) -> None:
     """List the bundled policy versions with their effective dates."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
         if output_format == "json":
             echo_json([
                 {
@@ -31,20 +36,24 @@ def list_(output_format: str = typer.Option("text", "--format", help="text or js
             ])
             return
         for policy in default_registry():
-            end = policy.effective_to.isoformat() if policy.effective_to else "open"
-            typer.echo(f"{policy.id:32} {policy.effective_from.isoformat()} → {end:10}  {policy.title_en}")
+            end = policy.effective_to.isoformat() if policy.effective_to else _("open", language)
+            title = policy.title_zh if language == "zh" else policy.title_en
+            typer.echo(f"{policy.id:32} {policy.effective_from.isoformat()} → {_pad(end, 10)}  {title}")
 
 
 @app.command("show")
 def show(
     policy_id: str = typer.Argument(..., help="Policy id (see `medaid policy list`) or a reform file."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Every parameter of one version: value, source and provisional mark."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.policy.params import parameters
 
         output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
         policy = _resolve(policy_id)
         params = parameters(policy)
         if output_format == "json":
@@ -53,9 +62,9 @@ def show(
             ]})
             return
         typer.echo(f"{policy.id}: {policy.title_en} / {policy.title_zh}")
-        typer.echo(f"policy hash {policy.content_hash}")
+        typer.echo(_("policy hash {hash}", language).format(hash=policy.content_hash))
         for p in params:
-            mark = f"  [provisional {p.provisional}]" if p.provisional else ""
+            mark = "  " + _("[provisional {decision}]", language).format(decision=p.provisional) if p.provisional else ""
             typer.echo(f"  {p.key:40} {p.value:>12}  {p.source}{mark}")
 
 
@@ -64,12 +73,15 @@ def diff(
     old: str = typer.Argument(..., help="Policy id or reform file."),
     new: str = typer.Argument(..., help="Policy id or reform file."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """The parameters that differ between two versions."""
     with user_errors():
+        from medaid.i18n.catalog import _, ngettext
         from medaid.policy.params import diff as diff_policies
 
         output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
         before, after = _resolve(old), _resolve(new)
         changes = diff_policies(before, after)
         if output_format == "json":
@@ -87,32 +99,39 @@ def diff(
                 ],
             })
             return
-        typer.echo(f"{before.id} → {after.id}: {len(changes)} parameter{'s' if len(changes) != 1 else ''} differ")
+        counted = ngettext("{old} → {new}: {n} parameter differs", "{old} → {new}: {n} parameters differ", len(changes), language)
+        typer.echo(counted.format(old=before.id, new=after.id, n=len(changes)))
         for change in changes:
-            was = change.old.value if change.old else "(absent)"
-            now = change.new.value if change.new else "(absent)"
+            was = change.old.value if change.old else _("(absent)", language)
+            now = change.new.value if change.new else _("(absent)", language)
             source = change.new.source if change.new else ""
             typer.echo(f"  {change.key:40} {was:>12} → {now:<12} {source}")
 
 
 @app.command("validate")
-def validate(files: Optional[List[Path]] = typer.Argument(None, help="Policy or reform files; default: the bundled policies.")) -> None:
+def validate(
+    files: Optional[List[Path]] = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+) -> None:
     """Validate policy files (and their dates together); every problem with its file and key path."""
     from medaid.errors import MedaidError
+    from medaid.i18n.catalog import _
     from medaid.policy.registry import PolicyRegistry, default_policy_dir, default_registry
 
+    with user_errors():
+        language = lang_option(lang)
     problems: list[str] = []
     try:
         if not files:
             registry = PolicyRegistry.from_directory(default_policy_dir())
-            typer.echo(f"ok: {len(registry)} bundled policy versions, dates without gap or overlap")
+            typer.echo(_("ok: {n} bundled policy versions, dates without gap or overlap", language).format(n=len(registry)))
             return
         loaded = []
         for path in files:
             try:
                 policy = default_registry().resolve(path)
                 loaded.append(policy)
-                typer.echo(f"ok: {path} ({policy.id})")
+                typer.echo(_("ok: {path} ({policy})", language).format(path=path, policy=policy.id))
             except MedaidError as exc:
                 problems += [f"{file}: {key}: {message}" if key else f"{file}: {message}" for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]]
         PolicyRegistry(p for p in loaded if p.extends is None)
@@ -125,21 +144,34 @@ def validate(files: Optional[List[Path]] = typer.Argument(None, help="Policy or 
 
 
 @app.command("docs")
-def docs(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md).")) -> None:
+def docs(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."),
+) -> None:
     """Generate the policy reference (every parameter, its value per version, source, provisional marks)."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
 
         from medaid.outputs import check_output, is_stdio, write_text
 
+        language = lang_option(lang)
         check_output(output)
         text = render(default_registry())
         if output and not is_stdio(output):
             write_text(output, text)
-            typer.echo(f"wrote {output}")
+            typer.echo(_("wrote {path}", language).format(path=output))
         else:
             typer.echo(text, nl=False)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns, a Chinese character counting two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def _resolve(ref: str):

@@ -17,6 +17,7 @@ def test(
 ) -> None:
     """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.i18n.explain import explain
         from medaid.policy.registry import default_registry
         from medaid.testing import load_case, run_case
@@ -28,18 +29,18 @@ def test(
         failed = 0
         for outcome in outcomes:
             if outcome.passed:
-                typer.echo(f"PASS {outcome.case.name}")
+                typer.echo(_("PASS {name}", language).format(name=outcome.case.name))
                 continue
             failed += 1
-            typer.echo(f"FAIL {outcome.case.name} ({outcome.case.path})")
+            typer.echo(_("FAIL {name} ({path})", language).format(name=outcome.case.name, path=outcome.case.path))
             for m in outcome.mismatches:
-                typer.echo(f"  {m.field}: expected {m.expected!r}, got {m.got!r}")
+                typer.echo("  " + _("{field}: expected {expected}, got {got}", language).format(field=m.field, expected=repr(m.expected), got=repr(m.got)))
             by_id = {r.policy_id: r.policy for r in outcome.assessment.claims}
             for line in explain(outcome.assessment, lambda i: by_id.get(i) or registry.get(i), language):
                 typer.echo(f"    | {line}")
-        typer.echo(f"{len(outcomes)} cases: {len(outcomes) - failed} passed, {failed} failed")
+        typer.echo(_("{n} cases: {passed} passed, {failed} failed", language).format(n=len(outcomes), passed=len(outcomes) - failed, failed=failed))
         if coverage:
-            _print_coverage(outcomes, registry)
+            _print_coverage(outcomes, registry, language)
     if failed:
         raise typer.Exit(1)
 
@@ -60,24 +61,29 @@ def _case_files(paths: List[Path]) -> list[Path]:
     return files
 
 
-def _print_coverage(outcomes, registry) -> None:
+def _print_coverage(outcomes, registry, language: str) -> None:
+    from medaid.i18n.catalog import _
     from medaid.testing.coverage import coverage as measure
 
     policies = [p for p in registry if p.scheme == "medical_assistance"]
     report = measure(policies, [r for o in outcomes for r in o.assessment.claims])
-    typer.echo(f"coverage: {len(report.covered)} of {report.total} policy branches exercised; {len(report.keys)} policy keys read")
+    typer.echo(_("coverage: {covered} of {total} policy branches exercised; {keys} policy keys read", language).format(
+        covered=len(report.covered), total=report.total, keys=len(report.keys)))
     for branch in report.missed:
-        typer.echo(f"  never exercised: {branch.describe()}")
+        typer.echo("  " + _("never exercised: {branch}", language).format(branch=branch.describe()))
 
 
 def check(
     policy: str = typer.Argument(..., help="A policy id, a policy file or a reform file."),
     examples: int = typer.Option(200, "--examples", help="Hypothesis examples per invariant."),
     seed: int = typer.Option(0, "--seed", help="Random seed, for a reproducible run."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Run the invariant suite against a policy version or reform; exit 1 if any invariant is broken."""
     with user_errors():
         from medaid.errors import InputError
+        from medaid.i18n.catalog import _
+        from medaid.i18n.testing import invariant_description, invariant_status
         from medaid.policy.registry import default_registry
 
         try:
@@ -92,12 +98,14 @@ def check(
         if target.scheme != "medical_assistance":
             raise InputError(f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms")
         base = registry.get(target.extends) if target.extends else None
+        language = lang_option(lang)
         results = _without_hypothesis_folder(lambda: check_policy(target, base, examples=examples, seed=seed))
-        typer.echo(f"{target.id}: {len(results)} invariants, {examples} examples each, seed {seed}")
+        typer.echo(_("{policy}: {n} invariants, {examples} examples each, seed {seed}", language).format(policy=target.id, n=len(results), examples=examples, seed=seed))
         for r in results:
-            typer.echo(f"  {r.status.upper():15} {r.name}: {r.description}")
+            status = invariant_status(r.status, language)
+            typer.echo(f"  {status}{' ' * max(0, 15 - _width(status))} {r.name}: {invariant_description(r, language)}")
             if r.status == "broken":
-                typer.echo(f"      counterexample: {r.counterexample}")
+                typer.echo("      " + _("counterexample: {case}", language).format(case=r.counterexample))
                 typer.echo(f"      {r.reason}")
             elif r.reason:
                 typer.echo(f"      ({r.reason})")
@@ -119,3 +127,9 @@ def _without_hypothesis_folder(run):
             return run()
         finally:
             set_hypothesis_home_dir(None)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

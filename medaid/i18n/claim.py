@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from medaid.i18n import format_money, format_ratio
+from medaid.i18n.catalog import N_, translated
 from medaid.i18n.decisions import decision_text
 from medaid.money import PPM, fen_to_yuan_str, ppm_to_str
 from medaid.present.claim import ClaimExplanation
@@ -19,71 +20,41 @@ from medaid.rules.model import Step
 
 __all__ = ["explain_claim", "claim_dict"]
 
-_TEXT = {
-    "en": {
-        "kind": {"inpatient": "inpatient", "outpatient": "outpatient"},
-        "head": "Claim {id}: person {person}, {date}, {kind}",
-        "from_ledger": "Settled in the ledger {where} on {when}",
-        "from_claims": "Recomputed from the claims file {where}: the person's claims in date order",
-        "policy": "Policy: {title} ({policy})",
-        "category": "Category: {name}, {ratio} for {kind} care",
-        "highest": "Category: {name} (就高: the highest {kind} ratio of {candidates})",
-        "not_covered": "{name} gets no {kind} assistance: this claim pays {paid}",
-        "self_pay": "Eligible self-pay (符合规定的自负费用): {amount}",
-        "offset": "Resident-insurance offset (the first {max} of the year's outpatient self-pay is not eligible): {before} taken by earlier claims, {here} taken here; eligible {eligible}",
-        "ratio": "Ratio: {eligible} × {ratio} = {exact} yuan, rounded half up to the fen once: {amount}",
-        "ratio_exact": "Ratio: {eligible} × {ratio} = {amount}",
-        "cap": "Annual {kind} cap {cap}: {before} paid before this claim; this claim pays {paid}; {left} left",
-        "cap_binds": "Annual {kind} cap {cap}: {before} paid before this claim, so only {room} was left of the {amount}: this claim pays {paid}; {left} left",
-        "no_cap": "No annual cap: this claim pays {paid}",
-        "subsidy": "Deductible subsidy (起付线补助, outside the cap): {amount} here ({before} paid before; at most {max} a year)",
-        "total": "Paid for this claim: {total} (assistance {assistance} + deductible subsidy {subsidy})",
-        "source": "  [{key}: {source}{mark}]",
-        "mark": ", provisional {d}",
-        "reversed": "Reversed (冲正) on {when}: {reason}. The {amount} it paid went back to the person's remaining cap.",
-        "reversed_unknown": "Reversed (冲正).",
-        "adjusted": "A clearing (个人清算) later adjusted this claim by {amount} ({what}).",
-        "more": "pay more, 补发",
-        "less": "recover, 追回",
-        "mismatch": "Warning: the rules in force now do not give the stored amounts ({what}); the stored settlement stands.",
-        "provisional": "Provisional readings used:",
-        "stamp": "medaid {version}, policy {hash}",
-    },
-    "zh": {
-        "kind": {"inpatient": "住院", "outpatient": "门急诊"},
-        "head": "结算 {id}：人员 {person}，{date}，{kind}",
-        "from_ledger": "台账 {where} 于 {when} 结算",
-        "from_claims": "按结算文件 {where} 重算：该人员的结算按就医日期排序",
-        "policy": "政策：{title}（{policy}）",
-        "category": "救助对象类别：{name}，{kind}救助比例 {ratio}",
-        "highest": "救助对象类别：{name}（就高：{candidates}中{kind}比例最高）",
-        "not_covered": "{name}不享受{kind}救助：本笔救助 {paid}",
-        "self_pay": "符合规定的自负费用：{amount}",
-        "offset": "起付线减免（全年门急诊自负前 {max} 不纳入救助）：此前已扣 {before}，本笔扣除 {here}，可救助部分 {eligible}",
-        "ratio": "救助比例：{eligible} × {ratio} = {exact} 元，四舍五入到分（只取整一次）：{amount}",
-        "ratio_exact": "救助比例：{eligible} × {ratio} = {amount}",
-        "cap": "{kind}年度限额 {cap}：本笔前已救助 {before}；本笔救助 {paid}；限额余 {left}",
-        "cap_binds": "{kind}年度限额 {cap}：本笔前已救助 {before}，{amount} 中只余 {room} 可付：本笔救助 {paid}；限额余 {left}",
-        "no_cap": "不设年度限额：本笔救助 {paid}",
-        "subsidy": "起付线补助（不计入限额）：本笔 {amount}（此前已补助 {before}；每年最多 {max}）",
-        "total": "本笔合计：{total}（救助 {assistance} + 起付线补助 {subsidy}）",
-        "source": "  〔依据：{key}，{source}{mark}〕",
-        "mark": "，暂定口径 {d}",
-        "reversed": "已冲正（{when}）：{reason}。本笔所付 {amount} 已退回该人员的年度限额。",
-        "reversed_unknown": "已冲正。",
-        "adjusted": "个人清算后本笔调整 {amount}（{what}）。",
-        "more": "补发",
-        "less": "追回",
-        "mismatch": "注意：现行规则算出的金额与台账记录不符（{what}），以台账记录为准。",
-        "provisional": "使用的暂定口径：",
-        "stamp": "medaid {version}，政策 {hash}",
-    },
+#: The messages, by what they say; translated with the gettext catalogues (medaid/locale).
+_MESSAGES = {
+    "kind": {"inpatient": N_("inpatient"), "outpatient": N_("outpatient")},
+    "head": N_("Claim {id}: person {person}, {date}, {kind}"),
+    "from_ledger": N_("Settled in the ledger {where} on {when}"),
+    "from_claims": N_("Recomputed from the claims file {where}: the person's claims in date order"),
+    "policy": N_("Policy: {title} ({policy})"),
+    "category": N_("Category: {name}, {ratio} for {kind} care"),
+    "highest": N_("Category: {name} (就高: the highest {kind} ratio of {candidates})"),
+    "not_covered": N_("{name} gets no {kind} assistance: this claim pays {paid}"),
+    "self_pay": N_("Eligible self-pay (符合规定的自负费用): {amount}"),
+    "offset": N_("Resident-insurance offset (the first {max} of the year's outpatient self-pay is not eligible): {before} taken by earlier claims, {here} taken here; eligible {eligible}"),
+    "ratio": N_("Ratio: {eligible} × {ratio} = {exact} yuan, rounded half up to the fen once: {amount}"),
+    "ratio_exact": N_("Ratio: {eligible} × {ratio} = {amount}"),
+    "cap": N_("Annual {kind} cap {cap}: {before} paid before this claim; this claim pays {paid}; {left} left"),
+    "cap_binds": N_("Annual {kind} cap {cap}: {before} paid before this claim, so only {room} was left of the {amount}: this claim pays {paid}; {left} left"),
+    "no_cap": N_("No annual cap: this claim pays {paid}"),
+    "subsidy": N_("Deductible subsidy (起付线补助, outside the cap): {amount} here ({before} paid before; at most {max} a year)"),
+    "total": N_("Paid for this claim: {total} (assistance {assistance} + deductible subsidy {subsidy})"),
+    "source": N_("  [{key}: {source}{mark}]"),
+    "mark": N_(", provisional {d}"),
+    "reversed": N_("Reversed (冲正) on {when}: {reason}. The {amount} it paid went back to the person's remaining cap."),
+    "reversed_unknown": N_("Reversed (冲正)."),
+    "adjusted": N_("A clearing (个人清算) later adjusted this claim by {amount} ({what})."),
+    "more": N_("pay more, 补发"),
+    "less": N_("recover, 追回"),
+    "mismatch": N_("Warning: the rules in force now do not give the stored amounts ({what}); the stored settlement stands."),
+    "provisional": N_("Provisional readings used:"),
+    "stamp": N_("medaid {version}, policy {hash}"),
 }
 
 
 def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
     """The claim's explanation as numbered lines for a case file."""
-    text = _TEXT[lang]
+    text = translated(_MESSAGES, lang)
     result, claim = explanation.result, explanation.claim
     policy = result.policy
     kind = text["kind"][claim.kind]

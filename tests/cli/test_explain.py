@@ -165,6 +165,24 @@ def test_replay_reproduces_every_settlement(tmp_path_factory, seed: int, reverse
             assert explanation.matches, explanation.differences
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_file_claims_explained_as_the_batch_pays(tmp_path_factory, seed: int) -> None:
+    """For random claims files (several years, categories changing), every explained claim has the batch's amounts."""
+    from medaid.batch.settle import settle_claims
+    from medaid.present.claim import from_claims_file
+
+    path = write_claims_csv(tmp_path_factory.mktemp("file") / "c.csv", make_claims(40, 4, seed=seed, years=(2022, 2023, 2024)))
+    registry = default_registry()
+    batch = {row["claim_id"]: row for row in settle_claims(path, registry=registry).table.iter_rows(named=True)}
+    for claim_id, row in batch.items():
+        result = from_claims_file(path, claim_id, registry.medical_assistance).result
+        for field in ("offset", "eligible", "before_cap", "assistance", "deductible_subsidy", "cap_left"):
+            expected = row[field]
+            got = getattr(result, f"{field}_fen")
+            assert (None if expected is None else int(expected * 100)) == got, (claim_id, field)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["explain", "C0001"], "give exactly one of --db LEDGER or --claims FILE"),
     (["explain", "NOPE", "--claims", str(EXAMPLE)], "no claim with claim_id 'NOPE'"),
