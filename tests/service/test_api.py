@@ -255,3 +255,13 @@ def test_a_body_offered_an_h2c_upgrade_is_read(server: LiveServer) -> None:
     headers = {"connection": "Upgrade, HTTP2-Settings", "upgrade": "h2c", "http2-settings": "AAMAAABkAARAAAAAAAIAAAAA"}
     r = httpx.post(server.url + "/v1/assess", json=PERSON, headers=headers)
     assert r.status_code == 200 and r.json()["total"] == "133100.00"
+
+
+def test_assess_without_the_text(server: LiveServer) -> None:
+    """?explain=false gives the same numbers and steps without the text; another value is a 422."""
+    full = httpx.post(server.url + "/v1/assess", json=PERSON).json()
+    bare = httpx.post(server.url + "/v1/assess", params={"explain": "false"}, json=PERSON).json()
+    assert bare["explanation"] == [] and full["explanation"]
+    assert {k: v for k, v in bare.items() if k != "explanation"} == {k: v for k, v in full.items() if k != "explanation"}
+    r = httpx.post(server.url + "/v1/assess", params={"explain": "no"}, json=PERSON)
+    assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "explain"
