@@ -10,7 +10,9 @@ from pathlib import Path
 
 from tests.service.live import LiveServer
 
-#: A bounded run (about 35 s on the 2-core CI machine): every phase, every operation.
+#: A bounded run (about 35 s on the 2-core CI machine): every phase, every operation. One schemathesis
+#: worker: with two threads, hypothesis' lambda descriptions hit CPython 3.11's thread-unsafe ast.parse
+#: ("AST constructor recursion depth mismatch"), a runtime error of the tool, not of the service.
 MAX_TIME_S = 25
 MAX_EXAMPLES = 25
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance"
@@ -23,7 +25,7 @@ def test_schemathesis_finds_no_5xx_and_no_schema_break(tmp_path: Path) -> None:
     with LiveServer(tmp_path, "--db", str(tmp_path / "ledger.db")) as live:
         result = subprocess.run(
             [st, "run", live.url + "/v1/openapi.json", "--checks", CHECKS, "--max-examples", str(MAX_EXAMPLES),
-             "--max-time", str(MAX_TIME_S), "--workers", "2", "--no-color", "--generation-database", "none",
+             "--max-time", str(MAX_TIME_S), "--workers", "1", "--no-color", "--generation-database", "none",
              "--request-timeout", "20"],
             capture_output=True, text=True, timeout=MAX_TIME_S + 120, cwd=tmp_path,
         )
