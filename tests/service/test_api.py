@@ -265,3 +265,12 @@ def test_assess_without_the_text(server: LiveServer) -> None:
     assert {k: v for k, v in bare.items() if k != "explanation"} == {k: v for k, v in full.items() if k != "explanation"}
     r = httpx.post(server.url + "/v1/assess", params={"explain": "no"}, json=PERSON)
     assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "explain"
+
+
+def test_without_a_ledger_the_ledger_endpoints_say_so(tmp_path: Path) -> None:
+    """Started without --db, health says the ledger is off and the ledger endpoints answer 404 ledger-off."""
+    with LiveServer(tmp_path) as live:
+        assert httpx.get(live.url + "/v1/health").json()["ledger"] == {"enabled": False, "backend": None, "ok": False}
+        r = httpx.post(live.url + "/v1/ledger/claims", json=claim("X1"))
+        assert r.status_code == 404 and r.json()["type"] == "urn:medaid:problem:ledger-off" and "--db" in r.json()["detail"]
+        assert httpx.post(live.url + "/v1/assess", json=PERSON).status_code == 200
