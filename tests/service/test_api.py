@@ -274,3 +274,36 @@ def test_without_a_ledger_the_ledger_endpoints_say_so(tmp_path: Path) -> None:
         r = httpx.post(live.url + "/v1/ledger/claims", json=claim("X1"))
         assert r.status_code == 404 and r.json()["type"] == "urn:medaid:problem:ledger-off" and "--db" in r.json()["detail"]
         assert httpx.post(live.url + "/v1/assess", json=PERSON).status_code == 200
+
+
+def _raw(server: LiveServer, *parts: bytes) -> bytes:
+    """Send ``parts`` on one connection (a pause between them, so they arrive as separate packets); all answers."""
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        for part in parts:
+            sock.sendall(part)
+            time.sleep(0.2)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+UPGRADE = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+
+
+def test_an_upgrade_offer_with_a_split_or_chunked_body_then_keep_alive(server: LiveServer) -> None:
+    """The body of an h2c-offering request arrives whole, in pieces or chunked, and the next request on the
+    same connection is answered too."""
+    body = json.dumps(PERSON).encode()
+    head = b"POST /v1/assess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + UPGRADE
+    split = head + b"Content-Length: %d\r\n\r\n" % len(body) + body[:20]
+    chunked = head + b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (20, body[:20])
+    rest = b"%x;ext=1\r\n%s\r\n0\r\n\r\n" % (len(body) - 20, body[20:])
+    after = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    for answer in (_raw(server, split, body[20:], after), _raw(server, chunked, rest + after)):
+        assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:600]
+        assert b'"total":"133100.00"' in answer and b'"status":"ok"' in answer
