@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from typing import Any, TypeVar
@@ -34,21 +35,26 @@ class State:
         self.headers = {"medaid-engine-version": __version__, "medaid-policy-hash": self.policy_hash}
         self.token = read_token(config.token_file) if config.token_file else None
         self._ledger = None
+        self._executor = None
 
-    @property
-    def ledger(self):
+    async def in_ledger(self, work):
+        """``work(ledger)`` on the worker's ledger thread. The ledger (its database connection) lives in that one
+        thread, opened there on first use, so a wait for the store's write lock (another worker is writing)
+        never holds up the event loop and the other requests."""
         if self.config.db is None:
             raise ProblemError("ledger-off", "the ledger endpoints are off: start medaid serve with --db LEDGER")
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="medaid-ledger")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, work)
+
+    def _run(self, work):
         if self._ledger is None:
             from medaid.ledger import Ledger
 
             self._ledger = Ledger(self.config.db)
-        return self._ledger
-
-    def close(self) -> None:
-        if self._ledger is not None:
-            self._ledger.close()
-            self._ledger = None
+        return work(self._ledger)
 
 
 def registry_hash(registry) -> str:

@@ -81,7 +81,6 @@ async def settle_claims(request: Request) -> Response:
     state = state_of(request)
     body = await read_body(request, state.config.max_body)
     decoded = decode(body, _claims_decoder)
-    ledger = state.ledger
     single = isinstance(decoded, LedgerClaim)
     given = [decoded] if single else decoded
     parse = _row_parser(state.registry)
@@ -95,7 +94,7 @@ async def settle_claims(request: Request) -> Response:
         claims.append(claim)
         districts.append((item.district, district_id))
     try:
-        settled = ledger.settle_many(claims)
+        settled = await state.in_ledger(lambda ledger: ledger.settle_many(claims))
     except MedaidError as exc:
         index = 0
         match = _INDEXED.match(exc.message)
@@ -124,7 +123,7 @@ async def stored_claim(request: Request) -> Response:
     state = state_of(request)
     claim_id = request.path_params["claim_id"]
     try:
-        s = state.ledger.settlement(claim_id)
+        s = await state.in_ledger(lambda ledger: ledger.settlement(claim_id))
     except MedaidError as exc:
         raise _path_problem(exc, "claim_id", claim_id) from None
     lang = lang_of(request)
@@ -162,7 +161,7 @@ async def reverse(request: Request) -> Response:
     claim_id = request.path_params["claim_id"]
     req: ReversalRequest = decode(await read_body(request, state.config.max_body), _reversal_decoder)
     try:
-        r = state.ledger.reverse(claim_id, req.reason)
+        r = await state.in_ledger(lambda ledger: ledger.reverse(claim_id, req.reason))
     except MedaidError as exc:
         if exc.message.startswith("a reversal needs a reason"):
             raise from_medaid(exc, field="reason", value=req.reason) from None
@@ -192,7 +191,7 @@ async def clear(request: Request) -> Response:
     body = await read_body(request, state.config.max_body)
     req = decode(body, _clearing_decoder) if body.strip() else ClearingRequest()
     try:
-        c = state.ledger.clear(person_id, year, apply=req.apply)
+        c = await state.in_ledger(lambda ledger: ledger.clear(person_id, year, apply=req.apply))
     except MedaidError as exc:
         raise _path_problem(exc, "person_id", person_id) from None
     return respond({
@@ -212,10 +211,8 @@ async def usage(request: Request) -> Response:
     require_token(request)
     state = state_of(request)
     person_id, year = _person_year(request)
-    ledger = state.ledger
     try:
-        u = ledger.usage(person_id, year)
-        settlements = ledger.settlements(person_id, year)
+        u, settlements = await state.in_ledger(lambda ledger: (ledger.usage(person_id, year), ledger.settlements(person_id, year)))
     except MedaidError as exc:
         raise _path_problem(exc, "person_id", person_id) from None
 

@@ -119,8 +119,18 @@ class _Stamped:
                 access_log.info("%s %s %d %.1fms", scope["method"], getattr(route, "path", "(no route)"), status[0], (time.perf_counter() - start) * 1000)
 
 
+def _quiet_upgrades(record: logging.LogRecord) -> bool:
+    """Drop uvicorn's warnings about an upgrade offer it ignores: every JDK HttpClient offers h2c on http://,
+    and the request is answered over HTTP/1.1 as it should be (RFC 9110 §7.8)."""
+    message = record.getMessage()
+    return not (message == "Unsupported upgrade request." or message.startswith("No supported WebSocket library"))
+
+
 def _log_to_stderr() -> None:
     """Each worker process logs the service's lines itself (uvicorn's workers do not inherit the parent's setup)."""
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if _quiet_upgrades not in uvicorn_log.filters:
+        uvicorn_log.addFilter(_quiet_upgrades)
     logger = logging.getLogger("medaid.service")
     if not logger.handlers:
         handler = logging.StreamHandler()

@@ -110,7 +110,7 @@ def from_validation(exc: msgspec.ValidationError, body: bytes, prefix: str = "")
     if unknown:
         pointer += "/" + unknown[1].replace("~", "~0").replace("/", "~1")
         message = f"unknown field {unknown[1]!r}"
-    value = value_at(document, pointer[len(prefix):]) if not unknown else value_at(document, pointer[len(prefix):])
+    value = value_at(document, pointer[len(prefix):])
     field = pointer.rsplit("/", 1)[-1]
     if field in _money_fields() and isinstance(value, (int, float)) and not isinstance(value, bool):
         message = f"{field} is money: a string of yuan with at most two decimals (e.g. \"5500.00\"); a JSON number is refused, never rounded"

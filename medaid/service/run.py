@@ -28,6 +28,18 @@ def check(host: str, port: int, config: ServiceConfig, workers: int) -> None:
         Ledger(config.db).close()  # creates it if missing; a path that cannot hold a ledger fails here, not per request
 
 
+def _http_protocol():
+    """httptools (about a third of h11's CPU per request) with the upgrade fix of :mod:`medaid.service._protocol`;
+    h11 where httptools is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("httptools") is None:
+        return "h11"
+    from medaid.service._protocol import UpgradeTolerantProtocol
+
+    return UpgradeTolerantProtocol
+
+
 def serve(host: str, port: int, config: ServiceConfig, workers: int = 1, log_level: str = "info") -> None:
     """Run until interrupted; ``workers`` processes share the port (and the ledger)."""
     import importlib.util
@@ -40,8 +52,6 @@ def serve(host: str, port: int, config: ServiceConfig, workers: int = 1, log_lev
         "medaid.service.app:create_app", factory=True, host=host, port=port, workers=workers,
         access_log=False,  # uvicorn's access log holds the path (person and claim ids): ours holds the route template only
         server_header=False, log_level=log_level, proxy_headers=False,
-        # h11, not httptools: with httptools uvicorn drops the body of a request that offers an h2c upgrade
-        # (Kludex/uvicorn#2722, open), and every JDK HttpClient offers one on http:// by default.
-        http="h11",
+        http=_http_protocol(),
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
     )

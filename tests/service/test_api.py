@@ -255,3 +255,55 @@ def test_a_body_offered_an_h2c_upgrade_is_read(server: LiveServer) -> None:
     headers = {"connection": "Upgrade, HTTP2-Settings", "upgrade": "h2c", "http2-settings": "AAMAAABkAARAAAAAAAIAAAAA"}
     r = httpx.post(server.url + "/v1/assess", json=PERSON, headers=headers)
     assert r.status_code == 200 and r.json()["total"] == "133100.00"
+
+
+def test_assess_without_the_text(server: LiveServer) -> None:
+    """?explain=false gives the same numbers and steps without the text; another value is a 422."""
+    full = httpx.post(server.url + "/v1/assess", json=PERSON).json()
+    bare = httpx.post(server.url + "/v1/assess", params={"explain": "false"}, json=PERSON).json()
+    assert bare["explanation"] == [] and full["explanation"]
+    assert {k: v for k, v in bare.items() if k != "explanation"} == {k: v for k, v in full.items() if k != "explanation"}
+    r = httpx.post(server.url + "/v1/assess", params={"explain": "no"}, json=PERSON)
+    assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "explain"
+
+
+def test_without_a_ledger_the_ledger_endpoints_say_so(tmp_path: Path) -> None:
+    """Started without --db, health says the ledger is off and the ledger endpoints answer 404 ledger-off."""
+    with LiveServer(tmp_path) as live:
+        assert httpx.get(live.url + "/v1/health").json()["ledger"] == {"enabled": False, "backend": None, "ok": False}
+        r = httpx.post(live.url + "/v1/ledger/claims", json=claim("X1"))
+        assert r.status_code == 404 and r.json()["type"] == "urn:medaid:problem:ledger-off" and "--db" in r.json()["detail"]
+        assert httpx.post(live.url + "/v1/assess", json=PERSON).status_code == 200
+
+
+def _raw(server: LiveServer, *parts: bytes) -> bytes:
+    """Send ``parts`` on one connection (a pause between them, so they arrive as separate packets); all answers."""
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        for part in parts:
+            sock.sendall(part)
+            time.sleep(0.2)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+UPGRADE = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+
+
+def test_an_upgrade_offer_with_a_split_or_chunked_body_then_keep_alive(server: LiveServer) -> None:
+    """The body of an h2c-offering request arrives whole, in pieces or chunked, and the next request on the
+    same connection is answered too."""
+    body = json.dumps(PERSON).encode()
+    head = b"POST /v1/assess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + UPGRADE
+    split = head + b"Content-Length: %d\r\n\r\n" % len(body) + body[:20]
+    chunked = head + b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (20, body[:20])
+    rest = b"%x;ext=1\r\n%s\r\n0\r\n\r\n" % (len(body) - 20, body[20:])
+    after = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    for answer in (_raw(server, split, body[20:], after), _raw(server, chunked, rest + after)):
+        assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:600]
+        assert b'"total":"133100.00"' in answer and b'"status":"ok"' in answer

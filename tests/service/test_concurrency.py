@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -53,8 +54,11 @@ def test_concurrent_clients_never_pay_twice_nor_past_a_cap(tmp_path: Path) -> No
         for thread in threads:
             thread.join()
         assert errors == []
-        log = live.log.read_text()
-        assert log.count("POST /v1/ledger/claims 200") == sum(len(plan) for plan in plans)  # both workers log
+        # Both workers log each request (the line is written just after the answer is sent).
+        deadline = time.monotonic() + 10
+        while live.log.read_text().count("POST /v1/ledger/claims 200") < sum(len(plan) for plan in plans) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.log.read_text().count("POST /v1/ledger/claims 200") == sum(len(plan) for plan in plans)
         usage = {}
         with httpx.Client(base_url=live.url) as client:
             for person, year in {(c.person_id, c.date.year) for c in claims}:
