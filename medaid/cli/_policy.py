@@ -98,8 +98,9 @@ def docs(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Wri
     with user_errors():
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
+        from medaid.rules.clauses import markdown
 
-        text = render(default_registry())
+        text = render(default_registry(), markdown())
         if output:
             output.write_text(text, encoding="utf-8")
             typer.echo(f"wrote {output}")

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 from medaid.errors import PolicyError
 from medaid.policy._reader import Problems, Reader
+from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
     CATEGORIES,
     Category,
@@ -151,6 +152,9 @@ def _header(top: Reader) -> dict[str, Any]:
     header["header_provisional"] = {
         name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")
     }
+    for name, mark in header["header_provisional"].items():
+        if mark is not None and (problem := check_mark(mark)):
+            top.problems.add(provisional.key(name), problem)
     provisional.finish()
     return header
 
@@ -178,6 +182,8 @@ def _citer(sources: Mapping[str, Source], problems: Problems) -> Callable[[Reade
         provisional = table.text("provisional", required=False)
         if key is not None and key not in sources:
             problems.add(table.key("source"), f"names no entry of [sources]: {key!r}; known: {', '.join(sources)}")
+        if provisional is not None and (problem := check_mark(provisional)):
+            problems.add(table.key("provisional"), problem)
         return Citation(key=table.path, source=sources.get(key or "", unknown), provisional=provisional)
 
     return cite

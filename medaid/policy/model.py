@@ -21,6 +21,7 @@ __all__ = [
     "KindRule",
     "Category",
     "CategorySet",
+    "CapScope",
     "Funding",
     "MutualAidShares",
     "MutualAidStandard",
@@ -105,6 +106,15 @@ class CategorySet:
 
 
 @attrs.frozen
+class CapScope:
+    """``caps.scope``: ``per_kind`` (each kind of care has its own annual cap, D8) or ``shared`` (one running
+    total of both kinds counts against each claim's cap). ``citation`` is None where the file leaves the default."""
+
+    scope: str = "per_kind"
+    citation: Citation | None = None
+
+
+@attrs.frozen
 class Funding:
     """How city and district finance share medical assistance (1:1), and the city's share of an audit finding."""
 
@@ -144,6 +154,7 @@ class Policy(Version):
     outpatient_offset: CategorySet
     deductible_subsidy: CategorySet
     funding: Funding
+    caps: CapScope = CapScope()
 
     scheme = "medical_assistance"
 

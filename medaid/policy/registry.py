@@ -48,9 +48,11 @@ class PolicyRegistry:
 
     @classmethod
     def from_directory(cls, directory: Path | str) -> "PolicyRegistry":
-        """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``)."""
+        """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``) and the decisions file."""
         directory = Path(directory)
-        files = sorted(p for p in directory.rglob("*.toml") if "reforms" not in p.relative_to(directory).parts)
+        files = sorted(
+            p for p in directory.rglob("*.toml") if "reforms" not in p.relative_to(directory).parts and p.name != "decisions.toml"
+        )
         return cls(load_policy_file(path) for path in files)
 
     def __iter__(self):

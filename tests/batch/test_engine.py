@@ -147,7 +147,7 @@ def test_settlement_order_sorts_person_kind_date_then_input(rows: list[tuple[int
     from medaid.batch.engine import _settlement_order
 
     person, index, day = (np.array(column) for column in zip(*rows))
-    order, starts = _settlement_order(person.astype(np.int64), index.astype(np.int32), day.astype(np.int32))
+    order, starts = _settlement_order(person.astype(np.int64), (index.astype(np.int32) >> 1) & 1, day.astype(np.int32))
     expected = sorted(range(len(rows)), key=lambda i: (person[i], (index[i] >> 1) & 1, day[i], i))
     assert order.tolist() == expected
     year = lambda i: (dt.date(1970, 1, 1) + dt.timedelta(days=int(day[i]))).year  # noqa: E731

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from medaid.cli import app
 from medaid.policy import default_registry
 from medaid.policy.docs import render
+from medaid.rules.clauses import markdown
 
 RUNNER = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,4 +53,4 @@ def test_unknown_policy_id() -> None:
 
 def test_policy_docs_are_generated_from_the_files() -> None:
     """docs/policy.md is exactly what `medaid policy docs` renders, so it cannot drift."""
-    assert render(default_registry()) == (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    assert render(default_registry(), markdown()) == (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
