@@ -19,6 +19,7 @@ from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
     CATEGORIES,
     Category,
+    CapScope,
     CategorySet,
     Citation,
     Funding,
@@ -27,6 +28,7 @@ from medaid.policy.model import (
     MutualAidShares,
     MutualAidStandard,
     Policy,
+    SCOPES,
     Source,
 )
 
@@ -200,6 +202,7 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     offset = _category_set(top.table("outpatient_offset"), "amount", cite)
     subsidy = _category_set(top.table("deductible_subsidy"), "max", cite)
     funding = _funding(top.table("funding"), cite)
+    caps = _caps(top.table("caps", required=False), cite) if top.has("caps") else CapScope()
     if not subsidy.categories <= offset.categories:
         extra = ", ".join(sorted(subsidy.categories - offset.categories))
         top.problems.add("deductible_subsidy.categories", f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}")
@@ -207,7 +210,7 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     def make(**rest: Any) -> Policy:
         return Policy(
             **header, categories=categories, selection=selection, outpatient_offset=offset,
-            deductible_subsidy=subsidy, funding=funding, sources=sources, **rest,
+            deductible_subsidy=subsidy, funding=funding, caps=caps, sources=sources, **rest,
         )
 
     return make
@@ -277,6 +280,16 @@ def _funding(table: Reader, cite: Callable) -> Funding:
     funding = Funding(city_share_ppm=city, district_share_ppm=district, audit_city_share_ppm=table.ratio("audit_city_share"), citation=cite(table))
     table.finish()
     return funding
+
+
+def _caps(table: Reader, cite: Callable) -> CapScope:
+    """``[caps] scope``: per_kind (D8, the default when the table is absent) or shared (both kinds, one cap)."""
+    scope = table.text("scope") or "per_kind"
+    if scope not in SCOPES:
+        table.problems.add(table.key("scope"), f"must be one of {', '.join(SCOPES)}, got {scope!r}")
+    result = CapScope(scope=scope, citation=cite(table))
+    table.finish()
+    return result
 
 
 def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Callable[..., MutualAidPolicy]:

@@ -16,6 +16,7 @@ import attrs
 __all__ = [
     "CATEGORIES",
     "KINDS",
+    "SCOPES",
     "Citation",
     "Source",
     "KindRule",
@@ -43,6 +44,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 #: Kinds of care: 住院 and 门急诊.
 KINDS: tuple[str, ...] = ("inpatient", "outpatient")
+#: ``caps.scope``: each kind of care has its own annual cap (D8), or one running total counts both kinds.
+SCOPES: tuple[str, ...] = ("per_kind", "shared")
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from medaid.policy.model import SCOPES
 from medaid.rules.ops import Ops
 
 if TYPE_CHECKING:
@@ -18,8 +19,6 @@ __all__ = ["NO_CAP", "limit_value", "within_limit", "cap_payment", "cap_left", "
 
 #: Stands for "no cap" (special relief) in arithmetic: far above any sum of capped amounts (int64-safe).
 NO_CAP = 1 << 62
-#: ``caps.scope``: each kind of care has its own annual cap (D8), or one cap counts both kinds together.
-SCOPES = ("per_kind", "shared")
 
 
 def limit_value(cap_fen: int | None) -> int:

@@ -20,6 +20,8 @@ REFORMS = {
     # Raising only the low-income cap lets a low-income member out-earn a dibao member at high spending.
     "low-income-outpatient-cap-3000.toml": {"dominance": "broken"},
     "offset-dibao-only.toml": {"no_loser": "not applicable"},
+    # One cap for both kinds: changes caps.scope, so "only raises" does not apply; every other invariant holds.
+    "shared-annual-cap.toml": {"no_loser": "not applicable"},
 }
 
 
