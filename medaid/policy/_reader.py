@@ -1,6 +1,6 @@
 """A strict reader over a parsed TOML table: typed getters that record problems with their key path.
 
-Validation (DESIGN §5) is the sum of what this reader refuses: unknown keys, wrong types, ratios
+Validation (`medaid policy validate`; the failure modes are `tests/policy/bad/`) is the sum of what this reader refuses: unknown keys, wrong types, ratios
 outside [0, 1], negative amounts, a value without a source. Problems are collected, not raised one by
 one, so ``medaid policy validate`` can list them all.
 """

@@ -2,7 +2,7 @@
 
 Policy files are data: they are parsed with the standard library's ``tomllib`` (floats as exact
 ``Decimal``) and never executed. A reform file has ``extends = "<policy id>"`` and only the keys it
-changes; it is merged over its base and validated like any policy (DESIGN §5).
+changes; it is merged over its base and validated like any policy (:mod:`medaid.policy._reader`).
 """
 
 from __future__ import annotations

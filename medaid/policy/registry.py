@@ -27,7 +27,7 @@ def default_policy_dir() -> Path:
 class PolicyRegistry:
     """The policy versions of one or more regions and schemes, with date lookup.
 
-    Versions of one (region, scheme) must cover their span with no gap and no overlap (DESIGN §5).
+    Versions of one (region, scheme) must cover their span with no gap and no overlap (:func:`check_coverage`).
     """
 
     def __init__(self, policies: Iterable[AnyPolicy]) -> None:

@@ -124,7 +124,7 @@ def assess_person_year(
     outpatient_fen: int = 0,
     resident_insurance: bool = False,
 ) -> Assessment:
-    """A person-year given as totals: one inpatient and one outpatient claim on ``date`` (DESIGN §4.5)."""
+    """A person-year given as totals: one inpatient and one outpatient claim on ``date``."""
     categories = tuple(categories)
     claims = [
         Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),

@@ -42,7 +42,7 @@ def within_limit(ops: Ops, amount: Any, limit: Any, used_before: Any) -> Any:
 
 
 def cap_payment(ops: Ops, before_cap: Any, cap: Any, paid_before: Any) -> Any:
-    """What a claim pays within the annual cap (D8; DESIGN rule: ``min(cumulative, cap) − min(previous, cap)``).
+    """What a claim pays within the annual cap (D8: ``min(cumulative, cap) − min(previous, cap)``).
 
     ``paid_before`` counts everything paid to the person this year in the claim's cap group (:func:`cap_group`)
     under any category; ``cap`` is the one of the claim's own category (:func:`limit_value` for none).
