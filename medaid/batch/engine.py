@@ -18,8 +18,8 @@ reference itself (:func:`build_lookup`), then gathered by index, so the two can 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
 
 import attrs
 import numpy as np
@@ -27,12 +27,14 @@ import numpy as np
 from medaid.errors import MedaidError, PolicyError
 from medaid.money import ppm_to_str
 from medaid.policy.model import Policy
-from medaid.rules import Claim, Usage, assess_claim
-from medaid.rules import caps
+from medaid.rules import Claim, Usage, assess_claim, caps
 from medaid.rules.caps import cap_group, cap_left, cap_payment
 from medaid.rules.ops import NUMPY
-from medaid.rules.outpatient import offset as offset_clause, subsidy_max, takes_offset
-from medaid.rules.ratio import before_cap as before_cap_clause, eligible as eligible_clause, select_category
+from medaid.rules.outpatient import offset as offset_clause
+from medaid.rules.outpatient import subsidy_max, takes_offset
+from medaid.rules.ratio import before_cap as before_cap_clause
+from medaid.rules.ratio import eligible as eligible_clause
+from medaid.rules.ratio import select_category
 
 __all__ = ["Lookup", "Settled", "build_lookup", "settle_arrays", "capped_running_sum", "used_before", "NO_CAP", "EPOCH"]
 

@@ -12,8 +12,8 @@ uses the very same expressions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 import attrs
 import numpy as np

@@ -8,11 +8,12 @@ one, so ``medaid policy validate`` can list them all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
-from medaid.money import PPM, ratio_to_ppm, yuan_to_fen
 from medaid.errors import InputError
+from medaid.money import PPM, ratio_to_ppm, yuan_to_fen
 
 Blame = Callable[[str], str]
 
@@ -131,11 +132,11 @@ class Reader:
             return ()
         return tuple(value)
 
-    def table(self, name: str, *, required: bool = True) -> "Reader":
+    def table(self, name: str, *, required: bool = True) -> Reader:
         value = self._get(name, required)
         return Reader({} if value is None else value, self.key(name), self.problems)
 
-    def tables(self, name: str, *, required: bool = True) -> dict[str, "Reader"]:
+    def tables(self, name: str, *, required: bool = True) -> dict[str, Reader]:
         """The sub-tables of table ``name``, each as a reader, in file order."""
         parent = self.table(name, required=required)
         for child in parent.data:

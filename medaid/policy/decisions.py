@@ -54,7 +54,8 @@ def read_decisions(path: Path) -> dict[str, Decision]:
         texts = [table[f] for f in _FIELDS[:-1]]
         if not all(isinstance(t, str) and t.strip() for t in texts) or not (isinstance(sources, list) and all(isinstance(s, str) for s in sources)):
             raise PolicyError("questions and defaults must be text, sources a list of text", where=f"{path}: {key}")
-        found[key] = Decision(key, *texts, tuple(sources))
+        question_en, question_zh, default_en, default_zh = texts
+        found[key] = Decision(key, question_en, question_zh, default_en, default_zh, tuple(sources))
     return found
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from medaid.policy.decisions import decisions
+from medaid.policy.load import AnyPolicy
+from medaid.policy.model import Source
 from medaid.policy.params import parameters
 from medaid.policy.registry import PolicyRegistry
 
@@ -41,7 +43,7 @@ def render(registry: PolicyRegistry, sections: Sequence[str] = ()) -> str:
         for d in decisions().values()
     ]
     lines += ["", "## Sources", "", "| key | number | title | note |", "|---|---|---|---|"]
-    sources = {}
+    sources: dict[str, Source] = {}
     for policy in registry:
         for source in policy.sources.values():
             sources.setdefault(source.key, source)
@@ -50,7 +52,7 @@ def render(registry: PolicyRegistry, sections: Sequence[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _scheme(heading: str, versions: list) -> list[str]:
+def _scheme(heading: str, versions: list[AnyPolicy]) -> list[str]:
     lines = [f"## {heading}", "", "| version | in force | title |", "|---|---|---|"]
     for p in versions:
         end = p.effective_to.isoformat() if p.effective_to else "open"

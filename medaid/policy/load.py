@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from medaid.errors import PolicyError
 from medaid.policy._reader import Problems, Reader
 from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
     CATEGORIES,
-    Category,
+    SCOPES,
     CapScope,
+    Category,
     CategorySet,
     Citation,
     Funding,
@@ -28,13 +30,14 @@ from medaid.policy.model import (
     MutualAidShares,
     MutualAidStandard,
     Policy,
-    SCOPES,
     Source,
 )
 
 __all__ = ["read_toml", "build_policy", "load_policy_file", "load_reform", "apply_changes", "AnyPolicy"]
 
 AnyPolicy = Policy | MutualAidPolicy
+#: Reads a table's ``source`` and ``provisional`` into a citation (see :func:`_citer`).
+Cite = Callable[[Reader], Citation]
 SCHEMES = ("medical_assistance", "mutual_aid")
 PARTICIPANT_TYPES = ("town", "street")
 #: The built-in source of every value a reform file changes without naming a source of its own.
@@ -135,11 +138,12 @@ def build_policy(
     top.finish()
     if problems.items:
         raise PolicyError.from_problems(problems.items)
-    return policy(paths=paths, content_hash=content_hash, extends=extends)
+    built: AnyPolicy = policy(paths=paths, content_hash=content_hash, extends=extends)
+    return built
 
 
 def _header(top: Reader) -> dict[str, Any]:
-    header = {
+    header: dict[str, Any] = {
         "id": top.text("id"),
         "region": top.text("region"),
         "effective_from": top.date("effective_from"),
@@ -151,10 +155,9 @@ def _header(top: Reader) -> dict[str, Any]:
     if start and end and end < start:
         top.problems.add("effective_to", f"must not be before effective_from ({start}), got {end}")
     provisional = top.table("provisional", required=False)
-    header["header_provisional"] = {
-        name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")
-    }
-    for name, mark in header["header_provisional"].items():
+    marks = {name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")}
+    header["header_provisional"] = marks
+    for name, mark in marks.items():
         if mark is not None and (problem := check_mark(mark)):
             top.problems.add(provisional.key(name), problem)
     provisional.finish()
@@ -191,7 +194,7 @@ def _citer(sources: Mapping[str, Source], problems: Problems) -> Callable[[Reade
     return cite
 
 
-def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable) -> Callable[..., Policy]:
+def _medical_assistance(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., Policy]:
     categories = _categories(top, cite)
     selection_table = top.table("selection")
     rule = selection_table.text("rule")
@@ -216,7 +219,7 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     return make
 
 
-def _categories(top: Reader, cite: Callable) -> dict[str, Category]:
+def _categories(top: Reader, cite: Cite) -> dict[str, Category]:
     tables = top.tables("categories")
     for name in tables:
         if name not in CATEGORIES:
@@ -251,7 +254,7 @@ def _categories(top: Reader, cite: Callable) -> dict[str, Category]:
     return categories
 
 
-def _kind_rule(table: Reader, cite: Callable) -> KindRule:
+def _kind_rule(table: Reader, cite: Cite) -> KindRule:
     covered = table.boolean("covered", default=True)
     if covered:
         ratio, cap = table.ratio("ratio"), table.amount("cap", allow_none=True)
@@ -262,7 +265,7 @@ def _kind_rule(table: Reader, cite: Callable) -> KindRule:
     return rule
 
 
-def _category_set(table: Reader, amount_key: str, cite: Callable) -> CategorySet:
+def _category_set(table: Reader, amount_key: str, cite: Cite) -> CategorySet:
     amount = table.amount(amount_key) or 0
     categories = table.strings("categories")
     for index, name in enumerate(categories):
@@ -273,7 +276,7 @@ def _category_set(table: Reader, amount_key: str, cite: Callable) -> CategorySet
     return result
 
 
-def _funding(table: Reader, cite: Callable) -> Funding:
+def _funding(table: Reader, cite: Cite) -> Funding:
     city, district = table.ratio("city_share"), table.ratio("district_share")
     if city + district != 1_000_000 and table.has("city_share") and table.has("district_share"):
         table.problems.add(table.key("district_share"), f"city_share + district_share must be 1, got {city / 1e6:g} + {district / 1e6:g}")
@@ -282,7 +285,7 @@ def _funding(table: Reader, cite: Callable) -> Funding:
     return funding
 
 
-def _caps(table: Reader, cite: Callable) -> CapScope:
+def _caps(table: Reader, cite: Cite) -> CapScope:
     """``[caps] scope``: per_kind (D8, the default when the table is absent) or shared (both kinds, one cap)."""
     scope = table.text("scope") or "per_kind"
     if scope not in SCOPES:
@@ -292,7 +295,7 @@ def _caps(table: Reader, cite: Callable) -> CapScope:
     return result
 
 
-def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Callable[..., MutualAidPolicy]:
+def _mutual_aid(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., MutualAidPolicy]:
     table = top.table("standard")
     standard = MutualAidStandard(
         medical_fen=table.amount("medical") or 0, care_fen=table.amount("care") or 0,
@@ -321,7 +324,7 @@ def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Cal
     return make
 
 
-def _shares(table: Reader, cite: Callable) -> MutualAidShares:
+def _shares(table: Reader, cite: Cite) -> MutualAidShares:
     city, district, town = table.ratio("city"), table.ratio("district"), table.ratio("town")
     if city + district + town != 1_000_000:
         table.problems.add(table.path, f"city + district + town must be 1, got {(city + district + town) / 1e6:g}")

@@ -9,7 +9,7 @@ on an inference rather than a document, the decision (D1–D10) that makes it pr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 import attrs
 

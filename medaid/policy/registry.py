@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable
 
 from medaid.errors import NoPolicyError, PolicyError
 from medaid.policy.load import AnyPolicy, load_policy_file, load_reform, read_toml
@@ -47,7 +47,7 @@ class PolicyRegistry:
         self._starts = {key: [p.effective_from for p in line] for key, line in self._timelines.items()}
 
     @classmethod
-    def from_directory(cls, directory: Path | str) -> "PolicyRegistry":
+    def from_directory(cls, directory: Path | str) -> PolicyRegistry:
         """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``) and the decisions file."""
         directory = Path(directory)
         files = sorted(
@@ -55,7 +55,7 @@ class PolicyRegistry:
         )
         return cls(load_policy_file(path) for path in files)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[AnyPolicy]:
         return iter(sorted(self._by_id.values(), key=lambda p: (p.scheme, p.region, p.effective_from)))
 
     def __len__(self) -> int:

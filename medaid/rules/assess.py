@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from medaid._version import __version__
 from medaid.errors import InputError

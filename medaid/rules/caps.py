@@ -70,7 +70,7 @@ def cap_group(scope: str, kind: str) -> str:
     return "all" if scope == "shared" else kind
 
 
-def cap_used(usage: "Usage", kind: str, scope: str) -> int:
+def cap_used(usage: Usage, kind: str, scope: str) -> int:
     """Assistance already paid this year in the cap group of a ``kind`` claim (see :func:`cap_group`)."""
     if cap_group(scope, kind) == "all":
         return usage.paid_inpatient_fen + usage.paid_outpatient_fen

@@ -15,7 +15,7 @@ assistance paid per cap group (:data:`ACCUMULATORS`). The reference carries it i
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import attrs
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 import attrs
 
@@ -78,7 +78,7 @@ class Step:
 
 
 #: A step as recorded on the hot path: (code, kind, citation, field, values); see :attr:`ClaimResult.steps`.
-TraceEntry = tuple[str, str, Citation, str, dict]
+TraceEntry = tuple[str, str, Citation, str, dict[str, object]]
 
 
 @attrs.frozen

@@ -6,11 +6,12 @@ all and reports each as held or broken, with the smallest counterexample hypothe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Callable, Iterable
 
 import attrs
-from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from medaid.money import fen_to_yuan_str
@@ -146,7 +147,7 @@ def _only_raises(policy: Policy, base: Policy | None) -> str | None:
         return "not a reform"
     for change in diff(base, policy):
         key = change.key
-        if not (key.endswith(".ratio") or key.endswith(".cap")) or change.old is None or change.new is None:
+        if not key.endswith((".ratio", ".cap")) or change.old is None or change.new is None:
             return f"the reform changes {key}, not only ratios and caps"
         old, new = change.old.value, change.new.value
         if new != "none" and (old == "none" or Decimal(new) < Decimal(old)):

@@ -41,12 +41,12 @@ def claim_sets(draw) -> list[dict]:
     for person in range(draw(st.integers(1, 4))):
         texts = draw(st.lists(category_texts, min_size=1, max_size=3))
         for _ in range(draw(st.integers(1, 10))):
-            rows.append(dict(
-                claim_id=f"c{len(rows)}", person_id=f"p{person}", district="minhang",
-                date=draw(boundary_dates).isoformat(), category=draw(st.sampled_from(texts)),
-                kind=draw(st.sampled_from(("inpatient", "outpatient"))),
-                self_pay=fen_to_yuan_str(draw(amounts)), resident_insurance=draw(st.sampled_from(("true", "false"))),
-            ))
+            rows.append({
+                "claim_id": f"c{len(rows)}", "person_id": f"p{person}", "district": "minhang",
+                "date": draw(boundary_dates).isoformat(), "category": draw(st.sampled_from(texts)),
+                "kind": draw(st.sampled_from(("inpatient", "outpatient"))),
+                "self_pay": fen_to_yuan_str(draw(amounts)), "resident_insurance": draw(st.sampled_from(("true", "false"))),
+            })
     return draw(st.permutations(rows))
 
 

@@ -26,7 +26,7 @@ def test_list_shows_every_version() -> None:
 def test_show_marks_provisional_values() -> None:
     """show prints each parameter with its source and any provisional mark."""
     result = RUNNER.invoke(app, ["policy", "show", "medical-assistance-2024"])
-    line = next(l for l in result.output.splitlines() if "categories.extreme_poverty.inpatient.ratio" in l)
+    line = next(text for text in result.output.splitlines() if "categories.extreme_poverty.inpatient.ratio" in text)
     assert "[provisional D6]" in line
 
 

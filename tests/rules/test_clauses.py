@@ -15,7 +15,6 @@ from medaid.rules.clauses import ACCUMULATORS, CLAUSES, clause
 from medaid.rules.ops import NUMPY, POLARS, SCALAR
 from medaid.rules.outpatient import offset, subsidy
 from medaid.rules.ratio import before_cap, eligible
-
 from tests.strategies import fen
 
 ratios = st.one_of(st.sampled_from([0, 500_000, 600_000, 925_000, 1_000_000]), st.integers(0, 1_000_000))
