@@ -88,3 +88,22 @@ def test_every_clause_names_an_importable_function_and_known_decisions() -> None
         assert c.text_zh and c.text_en and c.document
     assert {a.advanced_by for a in ACCUMULATORS} <= {c.id for c in CLAUSES}
     assert clause("offset").function is offset
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(("inpatient", "outpatient")), fen, st.sampled_from(("dibao", "low_income", "medical_poverty_1", "special_relief")), st.booleans()), min_size=1, max_size=4))
+def test_every_explanation_step_is_a_clause_citing_its_field(specs: list[tuple[str, int, str, bool]]) -> None:
+    """Each step an assessment records is a clause of the rulebook, citing the policy field that clause reads."""
+    import datetime as dt
+
+    from medaid.policy import default_registry
+    from medaid.rules import Claim, assess_person
+
+    policy = default_registry().get("medical-assistance-2023")
+    claims = [Claim(dt.date(2023, 3, 1), kind, amount, (category, "low_income"), resident, f"c{i}") for i, (kind, amount, category, resident) in enumerate(specs)]
+    for step in assess_person(claims, lambda day: policy).steps:
+        c = clause("eligible" if step.code == "not_covered" else step.code)
+        if c.id != "category":  # 就高 cites `selection.rule` when it chose between categories, else the chosen rule
+            assert step.key.endswith(f".{c.field}"), (step.code, step.key)
+        else:
+            assert step.key in ("selection.rule", f"categories.{step.values['category']}.{step.kind}.ratio")
