@@ -1,7 +1,7 @@
 """Core speed: `medaid calc` cold start (wall, subprocess) and one person-year through the library.
 
 Run: python benchmarks/bench_core.py [--runs 15]
-Targets (DESIGN §7): cold start under 0.3 s; a person-year under 20 µs. The script checks the result
+Targets (``docs/performance.md``): cold start under 0.3 s; a person-year under 20 µs. The script checks the result
 it times (E11: 133 100.00) so a fast wrong answer cannot pass.
 """
 

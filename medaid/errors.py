@@ -38,12 +38,12 @@ class PolicyError(MedaidError):
     ``problems`` lists every (file, key path, message) found, so a validator can show them all.
     """
 
-    def __init__(self, message: str, *, where: str | None = None, problems: tuple = ()) -> None:
+    def __init__(self, message: str, *, where: str | None = None, problems: tuple[tuple[str, str, str], ...] = ()) -> None:
         super().__init__(message, where=where)
         self.problems: tuple[tuple[str, str, str], ...] = problems or ((where or "", "", message),)
 
     @classmethod
-    def from_problems(cls, problems: list[tuple[str, str, str]]) -> "PolicyError":
+    def from_problems(cls, problems: list[tuple[str, str, str]]) -> PolicyError:
         """One error for many problems: the first is the message, the rest are counted."""
         file, key, message = problems[0]
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""

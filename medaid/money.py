@@ -155,7 +155,7 @@ def ppm_to_str(ppm: int) -> str:
 def round_half_up(numerator: int, denominator: int) -> int:
     """Round numerator/denominator half up (四舍五入) to an integer; both non-negative, denominator > 0.
 
-    The single rounding rule of medaid (DESIGN §3): assistance is rounded to the fen once per claim,
+    The single rounding rule of medaid (decision D11, ``policies/decisions.toml``): assistance is rounded to the fen once per claim,
     after the ratio is applied; caps and offsets then work on whole fen. Only ``+``, ``*`` and ``//`` are
     used, so the batch engine applies this same function element-wise to numpy arrays and polars
     expressions.

@@ -40,7 +40,7 @@ CLAIMS_PER_PERSON = 20.5
 
 
 def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
-    """``claims`` synthetic claims of ``year`` in date order, columns as DESIGN §6, typed as a database
+    """``claims`` synthetic claims of ``year`` in date order, the columns of ``docs/claims.md``, typed as a database
     export would give them: ids as text, district/category/kind as Enum or Categorical, ``date`` a Date,
     ``self_pay`` Decimal yuan, ``resident_insurance`` Boolean (a CSV of it reads as the usual text).
 

@@ -18,22 +18,28 @@ reference itself (:func:`build_lookup`), then gathered by index, so the two can 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
 
 import attrs
 import numpy as np
 
-from medaid.errors import MedaidError
-from medaid.money import apply_ratio, ppm_to_str
+from medaid.errors import MedaidError, PolicyError
+from medaid.money import ppm_to_str
 from medaid.policy.model import Policy
-from medaid.rules import Claim, Usage, assess_claim
+from medaid.rules import Claim, Usage, assess_claim, caps
+from medaid.rules.caps import cap_group, cap_left, cap_payment
+from medaid.rules.ops import NUMPY
+from medaid.rules.outpatient import offset as offset_clause
+from medaid.rules.outpatient import subsidy_max, takes_offset
+from medaid.rules.ratio import before_cap as before_cap_clause
+from medaid.rules.ratio import eligible as eligible_clause
 from medaid.rules.ratio import select_category
 
-__all__ = ["Lookup", "Settled", "build_lookup", "settle_arrays", "capped_running_sum", "NO_CAP", "EPOCH"]
+__all__ = ["Lookup", "Settled", "build_lookup", "settle_arrays", "capped_running_sum", "used_before", "NO_CAP", "EPOCH"]
 
 #: Stands for "no cap" (special relief) inside int64 arithmetic: far above any sum of capped amounts.
-NO_CAP = np.int64(1 << 62)
+NO_CAP = np.int64(caps.NO_CAP)
 EPOCH = dt.date(1970, 1, 1)
 #: Rows settled together: big enough that numpy's per-call cost vanishes, small enough to stay in memory.
 CHUNK = 1 << 20
@@ -57,6 +63,7 @@ class Lookup:
     takes_offset: np.ndarray  # resident-insurance outpatient claim of an offset category
     subsidy_fen: np.ndarray  # the version's deductible subsidy where this category gets it, else 0
     version: np.ndarray  # the policy version index
+    cap_group: np.ndarray  # 0 where the claim's cap counts both kinds (caps.scope = shared), else its kind
     applied: np.ndarray  # index into ``applied_names``
     applied_names: tuple[str, ...]
     provisional: np.ndarray  # index into ``provisional_names``
@@ -67,17 +74,19 @@ class Lookup:
 
 
 def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) -> Lookup:
-    """Ask the reference, once per distinct combination, which rule governs it (就高, DESIGN §4.1).
+    """Ask the reference, once per distinct combination, which rule governs it (就高 and the other clauses
+    that depend on the category alone, :mod:`medaid.rules.clauses`).
 
     ``category_strings`` are the distinct values of the ``category`` column ("dibao" or "dibao|low_income").
     The provisional marks come from a zero-amount claim through :func:`medaid.rules.assess_claim`: they
     depend on which rules a claim touches, never on its amount.
     """
+    _refuse_mixed_scopes(versions)
     n = len(category_strings) * len(versions) * 4
-    valid, covered, has_cap, takes_offset = (np.zeros(n, bool) for _ in range(4))
+    valid, covered, has_cap, takes = (np.zeros(n, bool) for _ in range(4))
     ratio, offset, subsidy = (np.zeros(n, np.int64) for _ in range(3))
     cap = np.full(n, NO_CAP, np.int64)
-    version, applied, provisional, ratio_text = (np.zeros(n, np.int32) for _ in range(4))
+    version, applied, provisional, ratio_text, group = (np.zeros(n, np.int32) for _ in range(5))
     applied_names: dict[str, int] = {}
     prov_names: dict[str, int] = {"": 0}
     ratio_names: dict[str, int] = {"0": 0}
@@ -89,6 +98,7 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
                 for r in (0, 1):
                     i = ((c * len(versions) + v) * 2 + k) * 2 + r
                     version[i] = v
+                    group[i] = 0 if cap_group(policy.caps.scope, kind) == "all" else k
                     try:
                         chosen = select_category(policy, cats, kind)
                         probe = assess_claim(policy, Claim(policy.effective_from, kind, 0, cats, bool(r)), Usage(policy.effective_from.year))
@@ -104,16 +114,25 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
                     # The offset's cap is the version's for every claim (so it changes only with the
                     # version inside a person-year); only claims that take part put their self-pay in.
                     offset[i] = policy.outpatient_offset.amount_fen
-                    takes_offset[i] = kind == "outpatient" and bool(r) and chosen.id in policy.outpatient_offset.categories
-                    if chosen.id in policy.deductible_subsidy.categories:
-                        subsidy[i] = policy.deductible_subsidy.amount_fen
+                    takes[i] = takes_offset(policy, chosen.id, kind, bool(r))
+                    subsidy[i] = subsidy_max(policy, chosen.id)
                     applied[i] = applied_names.setdefault(chosen.id, len(applied_names))
                     provisional[i] = prov_names.setdefault(";".join(probe.provisional), len(prov_names))
                     ratio_text[i] = ratio_names.setdefault(ppm_to_str(int(ratio[i])), len(ratio_names))
     return Lookup(
-        valid, covered, ratio, cap, has_cap, offset, takes_offset, subsidy, version,
+        valid, covered, ratio, cap, has_cap, offset, takes, subsidy, version, group,
         applied, tuple(applied_names), provisional, tuple(prov_names), ratio_text, tuple(ratio_names), errors,
     )
+
+
+def _refuse_mixed_scopes(versions: Sequence[Policy]) -> None:
+    """The engine scans one running total per cap group, so ``caps.scope`` must not change inside a year."""
+    for a, b in zip(versions, versions[1:]):
+        if a.caps.scope != b.caps.scope and a.effective_to is not None and a.effective_to.year == b.effective_from.year:
+            raise PolicyError(
+                f"caps.scope changes inside {b.effective_from.year} ({a.id}: {a.caps.scope}, {b.id}: {b.caps.scope}); "
+                "the batch engine needs one scope per calendar year", where=b.id,
+            )
 
 
 def split_categories(text: str) -> tuple[str, ...]:
@@ -125,34 +144,35 @@ def capped_running_sum(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) 
     """Pay each amount against what is left of its group's running cap: ``max(0, min(a_i, cap_i − paid_before_i))``.
 
     Rows are in settlement order and ``starts`` marks the first row of each group (a person-year-kind).
+    The clause is :func:`medaid.rules.caps.within_limit`; this engine only scans the running total.
 
     >>> capped_running_sum(np.array([1, 0, 0]), np.array([200, 200, 200]), np.array([500, 500, 300]))
     array([200, 200,   0])
     """
-    return _capped(np.asarray(starts, bool), np.asarray(amount, np.int64), np.asarray(cap, np.int64))[0]
+    starts, amount, cap = np.asarray(starts, bool), np.asarray(amount, np.int64), np.asarray(cap, np.int64)
+    return caps.within_limit(NUMPY, amount, cap, used_before(starts, amount, cap))
 
 
-def _capped(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`capped_running_sum` and the group's paid cumulative after each row.
+def used_before(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """The running state: per row, what its group had used of its yearly limit before the row.
 
-    Where the cap is constant inside a group the paid cumulative is ``min(cumulative, cap)`` (D8:
-    ``min(cumulative, cap) − min(previous, cap)`` per claim). The few groups whose cap changes (a
-    category change, a new version mid-year) are redone by :func:`_capped_runs`.
+    This is the one piece of the calculation the engine computes its own way (the accumulators of
+    :data:`medaid.rules.clauses.ACCUMULATORS`); what a row then pays is the clause
+    (:func:`medaid.rules.caps.within_limit`) applied to it. Where the limit is constant inside a group the
+    used total is ``min(cumulative, limit)`` (D8); the few groups whose limit changes (a category change,
+    a new version mid-year) are redone by :func:`_used_runs`.
     """
     n = len(amount)
     if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64)
     starts = starts.copy()
     starts[0] = True
     first = np.flatnonzero(starts)
     lengths = np.diff(first, append=n)
     within = np.cumsum(amount)
     within -= np.repeat(within[first] - amount[first], lengths)  # the group's cumulative, this row included
-    paid_cum = np.minimum(within, cap)
     within -= amount
-    np.minimum(within, cap, out=within)  # the paid cumulative before this row
-    paid = paid_cum - within
-    del within
+    np.minimum(within, cap, out=within)
     change = np.empty(n, bool)
     change[0] = False
     np.not_equal(cap[1:], cap[:-1], out=change[1:])
@@ -160,15 +180,15 @@ def _capped(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np
     if change.any():
         changing = np.repeat(np.add.reduceat(change, first) > 0, lengths)
         rows = np.flatnonzero(changing)
-        paid[rows], paid_cum[rows] = _capped_runs(starts[rows], amount[rows], cap[rows])
-    return paid, paid_cum
+        within[rows] = _used_runs(starts[rows], amount[rows], cap[rows])
+    return within
 
 
-def _capped_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_capped` for groups whose cap changes: runs of constant cap, chained level by level.
+def _used_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """:func:`used_before` for groups whose limit changes: runs of constant limit, chained level by level.
 
-    Inside a run, with ``p0`` paid before the run and ``s`` the run's cumulative amount, the paid
-    cumulative is ``max(p0, min(p0 + s, cap))``; one vector step handles the n-th run of every group.
+    Inside a run, with ``p0`` used before the run and ``s`` the run's cumulative amount, the used total
+    is ``max(p0, min(p0 + s, limit))``; one vector step handles the n-th run of every group.
     """
     n = len(amount)
     run_start = starts.copy()
@@ -195,12 +215,12 @@ def _capped_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> tup
             p0[idx] = p_end[idx - 1]
         p_end[idx] = np.maximum(p0[idx], np.minimum(p0[idx] + run_total[idx], run_cap[idx]))
     start = p0[run_id]
-    paid_cum = np.maximum(start, np.minimum(start + in_run, cap))
-    before = np.empty_like(paid_cum)
+    used = np.maximum(start, np.minimum(start + in_run, cap))
+    before = np.empty_like(used)
     before[0] = 0
-    before[1:] = paid_cum[:-1]
+    before[1:] = used[:-1]
     before[starts] = 0
-    return paid_cum - before, paid_cum
+    return before
 
 
 @attrs.frozen
@@ -227,7 +247,7 @@ def settle_arrays(person: np.ndarray, day: np.ndarray, fen: np.ndarray, index: n
     each step), so the working arrays stay small whatever the file's size.
     """
     n = len(fen)
-    order, starts = _settlement_order(person, index, day)
+    order, starts = _settlement_order(person, _cap_group(index, lookup), day)
     offset, assistance, cap_left = (np.empty(n, np.int64) for _ in range(3))
 
     def chunk(lo: int, hi: int) -> None:
@@ -246,18 +266,24 @@ def settle_arrays(person: np.ndarray, day: np.ndarray, fen: np.ndarray, index: n
 
 
 def _settle_sorted(starts: np.ndarray, fen: np.ndarray, index: np.ndarray, lookup: Lookup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Offset, assistance and cap left of rows in settlement order (the first row starts a group)."""
-    # The 300 offset: the first 300 of a person-year's qualifying outpatient self-pay (DESIGN §4.2).
-    offset, _ = _capped(starts, np.where(np.take(lookup.takes_offset, index), fen, 0), np.take(lookup.offset_fen, index))
-    fen -= offset  # now the eligible part (where the kind is covered; the ratio is 0 where it is not)
-    before_cap = apply_ratio(fen, np.take(lookup.ratio_ppm, index))
-    del fen
+    """Offset, assistance and cap left of rows in settlement order (the first row starts a group).
+
+    The clauses are those of the reference (:mod:`medaid.rules.clauses`) on int64 arrays; only the two
+    running totals (offset used, assistance paid) are scanned here.
+    """
+    qualifying = np.where(np.take(lookup.takes_offset, index), fen, 0)
+    limit = np.take(lookup.offset_fen, index)
+    offset = offset_clause(NUMPY, qualifying, limit, used_before(starts, qualifying, limit))
+    del qualifying, limit
+    eligible = eligible_clause(NUMPY, fen, offset, np.take(lookup.covered, index))
+    before_cap = before_cap_clause(NUMPY, eligible, np.take(lookup.ratio_ppm, index))
+    del eligible
     cap = np.take(lookup.cap_fen, index)
-    paid, paid_cum = _capped(starts, before_cap, cap)
-    cap -= paid_cum
-    np.maximum(cap, 0, out=cap)
-    cap[~np.take(lookup.has_cap, index)] = 0
-    return offset, paid, cap
+    paid_before = used_before(starts, before_cap, cap)
+    paid = cap_payment(NUMPY, before_cap, cap, paid_before)
+    left = cap_left(NUMPY, cap, paid_before, paid)
+    left[~np.take(lookup.has_cap, index)] = 0
+    return offset, paid, left
 
 
 def _chunk_bounds(starts: np.ndarray, size: int) -> np.ndarray:
@@ -270,8 +296,18 @@ def _chunk_bounds(starts: np.ndarray, size: int) -> np.ndarray:
     return np.unique(np.r_[0, cuts, n])
 
 
-def _settlement_order(person: np.ndarray, index: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows in order person, kind, date, input order; and where each person-year-kind starts in it.
+def _cap_group(index: np.ndarray, lookup: Lookup) -> np.ndarray:
+    """Each row's cap group (:func:`medaid.rules.caps.cap_group`): its kind bit, or 0 for both kinds when shared."""
+    kind = (index >> 1) & 1
+    if np.array_equal(lookup.cap_group, (np.arange(len(lookup.cap_group)) >> 1) & 1):
+        return kind  # every version counts its caps per kind (D8): the group is the kind
+    return np.take(lookup.cap_group, index)
+
+
+def _settlement_order(person: np.ndarray, group: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in order person, cap group, date, input order; and where each person-year-group starts in it.
+
+    The cap group is the kind (0 inpatient, 1 outpatient), or 0 for both kinds under ``caps.scope = shared``.
 
     Packs the four into one int64 when they fit and sorts the keys themselves (numpy's vectorised sort is
     several times faster than an argsort); the row number in the low bits is the permutation.
@@ -282,7 +318,7 @@ def _settlement_order(person: np.ndarray, index: np.ndarray, day: np.ndarray) ->
     low = int(day.min())
     span = int(day.max()) - low
     p_bits, d_bits, r_bits = int(person.max()).bit_length(), max(1, span.bit_length()), max(1, (n - 1).bit_length())
-    kind = (index >> 1) & 1
+    kind = group
     if p_bits + 1 + d_bits + r_bits > 63:
         order = np.lexsort((np.arange(n), day, kind, person))
         key = (np.take(person, order).astype(np.int64) << 1 | np.take(kind, order)) << d_bits
@@ -292,7 +328,6 @@ def _settlement_order(person: np.ndarray, index: np.ndarray, day: np.ndarray) ->
     key = person.astype(np.int64)
     key <<= 1
     key |= kind
-    del kind
     key <<= d_bits
     key |= day - low
     key <<= r_bits

@@ -3,17 +3,17 @@ column derived from them by expression.
 
 The engine (:mod:`medaid.batch.engine`) gives per claim only what needs the running sums: the offset
 taken, the assistance paid and the cap left. Everything else follows claim by claim from those, the
-self-pay and the rule the claim's lookup index names (DESIGN §4): eligible = self-pay − offset where the
-kind is covered, before_cap = eligible × ratio rounded half up once, the deductible subsidy = the offset up
-to the subsidy, cap_bound = paid < before_cap. Written as expressions, the table is computed slice by
+self-pay and the rule the claim's lookup index names, by the very clause functions the reference calls
+(:mod:`medaid.rules.clauses`, over polars expressions): eligible, before_cap (ratio, rounded half up once),
+the deductible subsidy, cap_bound. Written as expressions, the table is computed slice by
 slice as polars writes it (a few hundred MiB for 10 M claims instead of the whole table), and the summary
 uses the very same expressions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 import attrs
 import numpy as np
@@ -21,7 +21,10 @@ import polars as pl
 
 from medaid.batch.engine import Lookup, Settled
 from medaid.batch.parse import DISTRICT_IDS
-from medaid.money import apply_ratio
+from medaid.rules.caps import cap_bound
+from medaid.rules.ops import POLARS
+from medaid.rules.outpatient import subsidy
+from medaid.rules.ratio import before_cap, eligible
 
 __all__ = ["RESULT_COLUMNS", "Claims", "settled_frame", "summary_totals"]
 
@@ -89,16 +92,16 @@ def _working_names(taken: Sequence[str]) -> dict[str, str]:
 
 
 class _Terms:
-    """The derived amounts of DESIGN §4 as expressions over the working columns (all in fen)."""
+    """The derived amounts (the clauses of :mod:`medaid.rules.clauses`) as expressions over the working columns (fen)."""
 
     def __init__(self, names: dict[str, str], lookup: Lookup) -> None:
         self.index = pl.col(names["index"])
         offset, paid = pl.col(names["offset"]), pl.col(names["paid"])
         self.covered = self.rule(lookup.covered)
-        self.eligible = pl.when(self.covered).then(pl.col(names["fen"]) - offset).otherwise(0)
-        self.before_cap = apply_ratio(self.eligible, self.rule(lookup.ratio_ppm))
-        self.subsidy = pl.min_horizontal(offset, self.rule(lookup.subsidy_fen))
-        self.cap_bound = self.covered & (paid < self.before_cap)
+        self.eligible = eligible(POLARS, pl.col(names["fen"]), offset, self.covered)
+        self.before_cap = before_cap(POLARS, self.eligible, self.rule(lookup.ratio_ppm))
+        self.subsidy = subsidy(POLARS, offset, self.rule(lookup.subsidy_fen))
+        self.cap_bound = cap_bound(self.covered, paid, self.before_cap)
 
     def rule(self, values: np.ndarray) -> pl.Expr:
         """The lookup's value for each claim (a gather from a small table by the lookup index)."""

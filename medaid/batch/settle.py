@@ -1,6 +1,6 @@
 """Settle a file (or table) of claims: read, validate, settle with the columnar engine, write, summarise.
 
-DESIGN §4 applied to a year of claims (理赔/结算) as they arrive: each claim is paid against what is left
+The clauses of :mod:`medaid.rules.clauses` applied to a year of claims (理赔/结算) as they arrive: each claim is paid against what is left
 of the person's annual cap for its kind, the 300 offset and the deductible subsidy bite once per
 person-year, and each claim is governed by the policy version in force on its date.
 """

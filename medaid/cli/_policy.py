@@ -153,12 +153,13 @@ def docs(
         from medaid.i18n.catalog import _
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
+        from medaid.rules.clauses import markdown
 
         from medaid.outputs import check_output, is_stdio, write_text
 
         language = lang_option(lang)
         check_output(output)
-        text = render(default_registry())
+        text = render(default_registry(), markdown())
         if output and not is_stdio(output):
             write_text(output, text)
             typer.echo(_("wrote {path}", language).format(path=output))

@@ -11,7 +11,7 @@ Per group (district, or district and category, or district and kind):
 - ``person_times`` (人次) by kind: claims with a payment; ``claims``: every settled row;
 - ``self_pay``, ``assistance`` by kind, ``deductible_subsidy`` (起付线补助), ``total`` = assistance + subsidy;
 - ``city`` and ``district`` shares: the total under each policy version is split by that version's
-  ``funding`` (1:1, FACTS §4.4) with :func:`~medaid.district.funding.split_city_district`, so
+  ``funding`` (1:1, policy key ``funding``) with :func:`~medaid.district.funding.split_city_district`, so
   city + district == total to the fen. The version of a claim is its ``policy_id`` column, else the
   version in force on its ``date``, else the ``default_policy`` given.
 

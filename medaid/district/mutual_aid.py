@@ -121,7 +121,7 @@ def _levels(policy: MutualAidPolicy, shares: MutualAidShares, count: int) -> Lev
 
 
 def mutual_aid_funding(policy: MutualAidPolicy, district: District, participants: Iterable[Participants], *, year: int | None = None) -> MutualAidFunding:
-    """Each level's funding of ``district``'s participants under ``policy`` (FACTS §3).
+    """Each level's funding of ``district``'s participants under ``policy`` (policy keys ``standard`` and ``shares``; decision D9).
 
     Raises :class:`~medaid.errors.InputError` for a negative count or an unknown participant type.
     """

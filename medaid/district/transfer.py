@@ -1,6 +1,6 @@
 """The city's transfer to each district for medical assistance (市对区专项转移支付，城乡医疗救助专项补助).
 
-Source: 《2023年度市对区专项转移支付城乡医疗救助专项补助项目绩效自评报告》, table 1 (FACTS §4, decision D10).
+Source: 《2023年度市对区专项转移支付城乡医疗救助专项补助项目绩效自评报告》, table 1 (decision D10).
 Per district, in 万元 (ten thousand yuan)::
 
     transfer = ROUND_HALF_UP(clearing + pre_allocation + audit_city_share × audit_overpayment, whole 万元)

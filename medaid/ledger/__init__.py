@@ -1,4 +1,4 @@
-"""The casework ledger (DESIGN §2): year-to-date usage per person, durable (SQLite), idempotent settlement.
+"""The casework ledger (``docs/architecture.md``): year-to-date usage per person, durable (SQLite), idempotent settlement.
 
 See ``docs/embedding.md`` for how a casework system uses it.
 """

@@ -32,6 +32,8 @@ from medaid.ledger.store import LedgerStore
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.assess import KINDS
+from medaid.rules.caps import cap_left, cap_used
+from medaid.rules.ops import SCALAR
 
 __all__ = ["Ledger", "content"]
 
@@ -364,12 +366,8 @@ class Ledger:
                 settlement.assistance_fen + extra[0], settlement.deductible_subsidy_fen + extra[1],
                 settlement.offset_fen + extra[2], _now(),
             )
-            usage = store.usage(settlement.person_id, year) or Usage(year)
-            inpatient = reversal.assistance_fen if settlement.kind == "inpatient" else 0
-            outpatient = reversal.assistance_fen - inpatient
-            usage = Usage(
-                year, usage.paid_inpatient_fen - inpatient, usage.paid_outpatient_fen - outpatient,
-                usage.offset_used_fen - reversal.offset_fen, usage.subsidy_paid_fen - reversal.deductible_subsidy_fen,
+            usage = (store.usage(settlement.person_id, year) or Usage(year)).add(
+                settlement.kind, -reversal.assistance_fen, -reversal.offset_fen, -reversal.deductible_subsidy_fen,
             )
             store.add_reversal(reversal)
             store.put_usage([(settlement.person_id, usage)])
@@ -451,8 +449,10 @@ class Ledger:
             if latest is None:
                 kinds[kind] = KindUsage(paid, None, None, None)
                 continue
-            cap = self._policy(latest.date).category(latest.category).rule(kind).cap_fen
-            kinds[kind] = KindUsage(paid, latest.category, cap, None if cap is None else max(0, cap - paid))
+            policy = self._policy(latest.date)
+            cap = policy.category(latest.category).rule(kind).cap_fen
+            used = cap_used(usage, kind, policy.caps.scope)
+            kinds[kind] = KindUsage(paid, latest.category, cap, None if cap is None else cap_left(SCALAR, cap, used, 0))
         return YearUsage(
             person_id, year, kinds["inpatient"], kinds["outpatient"], usage.offset_used_fen, usage.subsidy_paid_fen,
             len(active), len(settlements) - len(active),

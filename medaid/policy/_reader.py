@@ -1,6 +1,6 @@
 """A strict reader over a parsed TOML table: typed getters that record problems with their key path.
 
-Validation (DESIGN §5) is the sum of what this reader refuses: unknown keys, wrong types, ratios
+Validation (`medaid policy validate`; the failure modes are `tests/policy/bad/`) is the sum of what this reader refuses: unknown keys, wrong types, ratios
 outside [0, 1], negative amounts, a value without a source. Problems are collected, not raised one by
 one, so ``medaid policy validate`` can list them all.
 """
@@ -8,11 +8,12 @@ one, so ``medaid policy validate`` can list them all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
-from medaid.money import FEN_PER_YUAN, MAX_FEN, PPM, ratio_to_ppm, yuan_to_fen
 from medaid.errors import InputError
+from medaid.money import FEN_PER_YUAN, MAX_FEN, PPM, ratio_to_ppm, yuan_to_fen
 
 Blame = Callable[[str], str]
 
@@ -139,11 +140,11 @@ class Reader:
             return ()
         return tuple(value)
 
-    def table(self, name: str, *, required: bool = True) -> "Reader":
+    def table(self, name: str, *, required: bool = True) -> Reader:
         value = self._get(name, required)
         return Reader({} if value is None else value, self.key(name), self.problems)
 
-    def tables(self, name: str, *, required: bool = True) -> dict[str, "Reader"]:
+    def tables(self, name: str, *, required: bool = True) -> dict[str, Reader]:
         """The sub-tables of table ``name``, each as a reader, in file order."""
         parent = self.table(name, required=required)
         for child in parent.data:

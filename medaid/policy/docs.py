@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from medaid.policy.decisions import decisions
+from medaid.policy.load import AnyPolicy
+from medaid.policy.model import Source
 from medaid.policy.params import parameters
 from medaid.policy.registry import PolicyRegistry
 
-__all__ = ["render", "DECISIONS"]
-
-#: medaid's default readings where the sources are silent or disagree; values resting on one are provisional.
-DECISIONS = {
-    "D1": "Versions: pre-2018-07 (history, start provisional), 2018-07 (2018-07-01 to 2022-12-31), 2023, 2024 (from 2024-01-01, start inferred).",
-    "D2": "Low-income outpatient cap in 2023 is 2 800 (the city's ex-post report names both groups), not the 2 500 of the Minhang budget.",
-    "D3": "The 300-yuan outpatient offset applies to resident-insurance members of the dibao group and low_income (literal reading); the narrower reading (dibao only) is a reform.",
-    "D4": "Deductible subsidy (起付线补助): dibao members of the resident insurance, min(300, outpatient self-pay) a year, outside the outpatient cap.",
-    "D5": "Illness-expenditure poverty classes 1 and 2 get inpatient assistance only.",
-    "D6": "Extreme poverty (特困人员) from 2024: 100 %, no cap, both kinds (placeholder; the values are not sourced).",
-    "D7": "A person in several categories gets the highest ratio for each kind of care (就高).",
-    "D8": "Caps are per person, per calendar year of the date of service, inpatient and outpatient apart; no carry-over.",
-    "D9": "Mutual aid 2023 onward: the 2022 standard carried forward; the district/town split is Minhang's (25/25 town, 50/0 street) by default.",
-    "D10": "City-to-district transfer: per district round half up to whole 万元 of clearing + pre-allocation + 50 % of the audit overpayment; total = sum of rounded rows.",
-}
+__all__ = ["render"]
 
 _SCHEMES = {"medical_assistance": "Medical assistance (医疗救助)", "mutual_aid": "Mutual aid (市民社区医疗互助帮困)"}
 
 
-def render(registry: PolicyRegistry) -> str:
-    """The whole reference as Markdown."""
+def render(registry: PolicyRegistry, sections: Sequence[str] = ()) -> str:
+    """The whole reference as Markdown; ``sections`` (lines, e.g. the rules layer's clause table,
+    :func:`medaid.rules.clauses.markdown`) go before the decisions."""
     lines = [
         "# Policy reference",
         "",
@@ -40,10 +32,18 @@ def render(registry: PolicyRegistry) -> str:
         versions = [p for p in registry if p.scheme == scheme]
         if versions:
             lines += _scheme(heading, versions)
-    lines += ["## Default readings (decisions)", "", "| id | reading |", "|---|---|"]
-    lines += [f"| {key} | {text} |" for key, text in DECISIONS.items()]
+    lines += list(sections)
+    lines += [
+        "## Default readings (decisions)", "",
+        "From `policies/decisions.toml`; a `provisional` mark naming no entry there is refused when a policy loads.", "",
+        "| id | question | medaid's default | weighs |", "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {d.id} | {d.question_en}<br>{d.question_zh} | {d.default_en}<br>{d.default_zh} | {'; '.join(d.sources)} |"
+        for d in decisions().values()
+    ]
     lines += ["", "## Sources", "", "| key | number | title | note |", "|---|---|---|---|"]
-    sources = {}
+    sources: dict[str, Source] = {}
     for policy in registry:
         for source in policy.sources.values():
             sources.setdefault(source.key, source)
@@ -52,7 +52,7 @@ def render(registry: PolicyRegistry) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _scheme(heading: str, versions: list) -> list[str]:
+def _scheme(heading: str, versions: list[AnyPolicy]) -> list[str]:
     lines = [f"## {heading}", "", "| version | in force | title |", "|---|---|---|"]
     for p in versions:
         end = p.effective_to.isoformat() if p.effective_to else "open"

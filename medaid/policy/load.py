@@ -2,21 +2,25 @@
 
 Policy files are data: they are parsed with the standard library's ``tomllib`` (floats as exact
 ``Decimal``) and never executed. A reform file has ``extends = "<policy id>"`` and only the keys it
-changes; it is merged over its base and validated like any policy (DESIGN §5).
+changes; it is merged over its base and validated like any policy (:mod:`medaid.policy._reader`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from medaid.errors import PolicyError
 from medaid.policy._reader import Problems, Reader
+from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
     CATEGORIES,
+    SCOPES,
+    CapScope,
     Category,
     CategorySet,
     Citation,
@@ -32,6 +36,8 @@ from medaid.policy.model import (
 __all__ = ["read_toml", "build_policy", "load_policy_file", "load_reform", "apply_changes", "AnyPolicy"]
 
 AnyPolicy = Policy | MutualAidPolicy
+#: Reads a table's ``source`` and ``provisional`` into a citation (see :func:`_citer`).
+Cite = Callable[[Reader], Citation]
 SCHEMES = ("medical_assistance", "mutual_aid")
 PARTICIPANT_TYPES = ("town", "street")
 #: The built-in source of every value a reform file changes without naming a source of its own.
@@ -161,11 +167,12 @@ def build_policy(
     top.finish()
     if problems.items:
         raise PolicyError.from_problems(problems.items)
-    return policy(paths=paths, content_hash=content_hash, extends=extends)
+    built: AnyPolicy = policy(paths=paths, content_hash=content_hash, extends=extends)
+    return built
 
 
 def _header(top: Reader) -> dict[str, Any]:
-    header = {
+    header: dict[str, Any] = {
         "id": top.text("id"),
         "region": top.text("region"),
         "effective_from": top.date("effective_from"),
@@ -177,9 +184,11 @@ def _header(top: Reader) -> dict[str, Any]:
     if start and end and end < start:
         top.problems.add("effective_to", f"must not be before effective_from ({start}), got {end}")
     provisional = top.table("provisional", required=False)
-    header["header_provisional"] = {
-        name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")
-    }
+    marks = {name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")}
+    header["header_provisional"] = marks
+    for name, mark in marks.items():
+        if mark is not None and (problem := check_mark(mark)):
+            top.problems.add(provisional.key(name), problem)
     provisional.finish()
     return header
 
@@ -207,12 +216,14 @@ def _citer(sources: Mapping[str, Source], problems: Problems) -> Callable[[Reade
         provisional = table.text("provisional", required=False)
         if key is not None and key not in sources:
             problems.add(table.key("source"), f"names no entry of [sources]: {key!r}; known: {', '.join(sources)}")
+        if provisional is not None and (problem := check_mark(provisional)):
+            problems.add(table.key("provisional"), problem)
         return Citation(key=table.path, source=sources.get(key or "", unknown), provisional=provisional)
 
     return cite
 
 
-def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable) -> Callable[..., Policy]:
+def _medical_assistance(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., Policy]:
     categories = _categories(top, cite)
     selection_table = top.table("selection")
     rule = selection_table.text("rule")
@@ -223,6 +234,7 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     offset = _category_set(top.table("outpatient_offset"), "amount", cite)
     subsidy = _category_set(top.table("deductible_subsidy"), "max", cite)
     funding = _funding(top.table("funding"), cite)
+    caps = _caps(top.table("caps", required=False), cite) if top.has("caps") else CapScope()
     if not subsidy.categories <= offset.categories:
         extra = ", ".join(sorted(subsidy.categories - offset.categories))
         top.problems.add("deductible_subsidy.categories", f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}")
@@ -230,13 +242,13 @@ def _medical_assistance(top: Reader, header: dict, sources: dict, cite: Callable
     def make(**rest: Any) -> Policy:
         return Policy(
             **header, categories=categories, selection=selection, outpatient_offset=offset,
-            deductible_subsidy=subsidy, funding=funding, sources=sources, **rest,
+            deductible_subsidy=subsidy, funding=funding, caps=caps, sources=sources, **rest,
         )
 
     return make
 
 
-def _categories(top: Reader, cite: Callable) -> dict[str, Category]:
+def _categories(top: Reader, cite: Cite) -> dict[str, Category]:
     tables = top.tables("categories")
     for name in tables:
         if name not in CATEGORIES:
@@ -287,7 +299,7 @@ def _check_aliases(top: Reader, names: dict[str, tuple[str, str]], labels: dict[
                 top.problems.add(f"categories.{name}.aliases", f"{label!r} already names category {owner[key]}")
 
 
-def _kind_rule(table: Reader, cite: Callable) -> KindRule:
+def _kind_rule(table: Reader, cite: Cite) -> KindRule:
     covered = table.boolean("covered", default=True)
     if covered:
         ratio, cap = table.ratio("ratio"), table.amount("cap", allow_none=True)
@@ -298,7 +310,7 @@ def _kind_rule(table: Reader, cite: Callable) -> KindRule:
     return rule
 
 
-def _category_set(table: Reader, amount_key: str, cite: Callable) -> CategorySet:
+def _category_set(table: Reader, amount_key: str, cite: Cite) -> CategorySet:
     amount = table.amount(amount_key) or 0
     categories = table.strings("categories")
     for index, name in enumerate(categories):
@@ -309,7 +321,7 @@ def _category_set(table: Reader, amount_key: str, cite: Callable) -> CategorySet
     return result
 
 
-def _funding(table: Reader, cite: Callable) -> Funding:
+def _funding(table: Reader, cite: Cite) -> Funding:
     city, district = table.ratio("city_share"), table.ratio("district_share")
     if city + district != 1_000_000 and table.has("city_share") and table.has("district_share"):
         table.problems.add(table.key("district_share"), f"city_share + district_share must be 1, got {city / 1e6:g} + {district / 1e6:g}")
@@ -318,7 +330,17 @@ def _funding(table: Reader, cite: Callable) -> Funding:
     return funding
 
 
-def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Callable[..., MutualAidPolicy]:
+def _caps(table: Reader, cite: Cite) -> CapScope:
+    """``[caps] scope``: per_kind (D8, the default when the table is absent) or shared (both kinds, one cap)."""
+    scope = table.text("scope") or "per_kind"
+    if scope not in SCOPES:
+        table.problems.add(table.key("scope"), f"must be one of {', '.join(SCOPES)}, got {scope!r}")
+    result = CapScope(scope=scope, citation=cite(table))
+    table.finish()
+    return result
+
+
+def _mutual_aid(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., MutualAidPolicy]:
     table = top.table("standard")
     standard = MutualAidStandard(
         medical_fen=table.amount("medical") or 0, care_fen=table.amount("care") or 0,
@@ -352,7 +374,7 @@ def _mutual_aid(top: Reader, header: dict, sources: dict, cite: Callable) -> Cal
     return make
 
 
-def _shares(table: Reader, cite: Callable) -> MutualAidShares:
+def _shares(table: Reader, cite: Cite) -> MutualAidShares:
     city, district, town = table.ratio("city"), table.ratio("district"), table.ratio("town")
     if city + district + town != 1_000_000:
         table.problems.add(table.path, f"city + district + town must be 1, got {(city + district + town) / 1e6:g}")

@@ -9,18 +9,20 @@ on an inference rather than a document, the decision (D1–D10) that makes it pr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 import attrs
 
 __all__ = [
     "CATEGORIES",
     "KINDS",
+    "SCOPES",
     "Citation",
     "Source",
     "KindRule",
     "Category",
     "CategorySet",
+    "CapScope",
     "Funding",
     "MutualAidShares",
     "MutualAidStandard",
@@ -42,6 +44,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 #: Kinds of care: 住院 and 门急诊.
 KINDS: tuple[str, ...] = ("inpatient", "outpatient")
+#: ``caps.scope``: each kind of care has its own annual cap (D8), or one running total counts both kinds.
+SCOPES: tuple[str, ...] = ("per_kind", "shared")
 
 
 @attrs.frozen
@@ -107,6 +111,15 @@ class CategorySet:
 
 
 @attrs.frozen
+class CapScope:
+    """``caps.scope``: ``per_kind`` (each kind of care has its own annual cap, D8) or ``shared`` (one running
+    total of both kinds counts against each claim's cap). ``citation`` is None where the file leaves the default."""
+
+    scope: str = "per_kind"
+    citation: Citation | None = None
+
+
+@attrs.frozen
 class Funding:
     """How city and district finance share medical assistance (1:1), and the city's share of an audit finding."""
 
@@ -146,6 +159,7 @@ class Policy(Version):
     outpatient_offset: CategorySet
     deductible_subsidy: CategorySet
     funding: Funding
+    caps: CapScope = CapScope()
 
     scheme = "medical_assistance"
 

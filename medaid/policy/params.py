@@ -69,6 +69,8 @@ def parameters(policy: AnyPolicy) -> list[Parameter]:
         for name, rule, field in (("outpatient_offset", policy.outpatient_offset, "amount"), ("deductible_subsidy", policy.deductible_subsidy, "max")):
             out.append(_p(f"{name}.{field}", fen_to_yuan_str(rule.amount_fen), rule.citation))
             out.append(_p(f"{name}.categories", ", ".join(sorted(rule.categories)), rule.citation))
+        if policy.caps.citation is not None:
+            out.append(_p("caps.scope", policy.caps.scope, policy.caps.citation))
         funding = policy.funding
         for field in ("city_share", "district_share", "audit_city_share"):
             out.append(_p(f"funding.{field}", ppm_to_str(getattr(funding, f"{field}_ppm")), funding.citation))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable
 
 from medaid.errors import NoPolicyError, PolicyError
 from medaid.policy.load import AnyPolicy, load_policy_file, load_reform, read_toml
@@ -27,7 +27,7 @@ def default_policy_dir() -> Path:
 class PolicyRegistry:
     """The policy versions of one or more regions and schemes, with date lookup.
 
-    Versions of one (region, scheme) must cover their span with no gap and no overlap (DESIGN §5).
+    Versions of one (region, scheme) must cover their span with no gap and no overlap (:func:`check_coverage`).
     """
 
     def __init__(self, policies: Iterable[AnyPolicy]) -> None:
@@ -47,13 +47,15 @@ class PolicyRegistry:
         self._starts = {key: [p.effective_from for p in line] for key, line in self._timelines.items()}
 
     @classmethod
-    def from_directory(cls, directory: Path | str) -> "PolicyRegistry":
-        """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``)."""
+    def from_directory(cls, directory: Path | str) -> PolicyRegistry:
+        """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``) and the decisions file."""
         directory = Path(directory)
-        files = sorted(p for p in directory.rglob("*.toml") if "reforms" not in p.relative_to(directory).parts)
+        files = sorted(
+            p for p in directory.rglob("*.toml") if "reforms" not in p.relative_to(directory).parts and p.name != "decisions.toml"
+        )
         return cls(load_policy_file(path) for path in files)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[AnyPolicy]:
         return iter(sorted(self._by_id.values(), key=lambda p: (p.scheme, p.region, p.effective_from)))
 
     def __len__(self) -> int:

@@ -1,4 +1,4 @@
-"""The reference calculation (DESIGN §3–4): one claim, and one person's claims in date order.
+"""The reference calculation (the clauses of :mod:`medaid.rules.clauses`, in order): one claim, and one person's claims in date order.
 
 This is the definition every faster path (batch, ledger) must match to the fen.
 """
@@ -7,29 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from medaid._version import __version__
 from medaid.errors import InputError
-from medaid.money import apply_ratio
-from medaid.policy.model import Policy
-from medaid.rules.caps import pay_within_cap
+from medaid.policy.model import KINDS, Policy
+from medaid.rules.caps import cap_bound, cap_left, cap_payment, cap_used, limit_value
 from medaid.rules.model import Assessment, Claim, ClaimResult, TraceEntry, Usage
-from medaid.rules.outpatient import offset_for_claim, subsidy_for_claim
-from medaid.rules.ratio import select_category
+from medaid.rules.ops import SCALAR
+from medaid.rules.outpatient import offset, subsidy, subsidy_max, takes_offset
+from medaid.rules.ratio import before_cap, eligible, select_category
 
 __all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_claims"]
 
-KINDS = ("inpatient", "outpatient")
 PolicyFor = Callable[[dt.date], Policy]
 
 
 def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     """Assess one claim under ``policy`` given the person's usage of the claim's year so far.
 
-    Order (DESIGN §4): choose the category (就高), then for outpatient claims of resident-insurance
-    members the 300 offset and the deductible subsidy that pays it, then ratio × eligible rounded half up once, then
-    the annual cap. Returns the amounts, the steps and the usage after this claim.
+    Order (the clauses of :mod:`medaid.rules.clauses`, in turn): choose the category (就高), then for
+    outpatient claims of resident-insurance members the 300 offset and the deductible subsidy that pays it,
+    then ratio × eligible rounded half up once, then the annual cap. Returns the amounts, the steps and the
+    usage after this claim.
     """
     kind = claim.kind
     if kind not in KINDS or claim.self_pay_fen < 0:
@@ -43,29 +43,33 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     subsidy = offset = 0
     if kind == "outpatient" and claim.resident_insurance:
         subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, trace)
+    eligible_fen = eligible(SCALAR, claim.self_pay_fen, offset, rule.covered)
     if not rule.covered:
         trace.append(("not_covered", kind, rule.citation, "covered", {"category": category.id}))
-        return _result(policy, claim, usage, category.id, 0, offset, 0, 0, subsidy, None, None, None, trace)
-    eligible = claim.self_pay_fen - offset
-    before_cap = apply_ratio(eligible, rule.ratio_ppm)
-    trace.append(("ratio", kind, rule.citation, "ratio", {"eligible": eligible, "ratio_ppm": rule.ratio_ppm, "amount": before_cap}))
-    paid_before = usage.paid(kind)
+        return _result(policy, claim, usage, category.id, 0, offset, eligible_fen, 0, subsidy, None, None, None, trace)
+    before = before_cap(SCALAR, eligible_fen, rule.ratio_ppm)
+    trace.append(("ratio", kind, rule.citation, "ratio", {"eligible": eligible_fen, "ratio_ppm": rule.ratio_ppm, "amount": before}))
+    scope = policy.caps
+    if scope.citation is not None:
+        trace.append(("cap_scope", kind, scope.citation, "scope", {"scope": scope.scope}))
+    paid_before = cap_used(usage, kind, scope.scope)
     cap = rule.cap_fen
-    assistance = pay_within_cap(before_cap, cap, paid_before)
-    cap_left = None if cap is None else max(0, cap - paid_before - assistance)
-    trace.append(("cap", kind, rule.citation, "cap", {"cap": cap, "paid_before": paid_before, "before_cap": before_cap, "amount": assistance, "cap_left": cap_left}))
-    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible, before_cap, subsidy, assistance, cap, cap_left, trace)
+    assistance = cap_payment(SCALAR, before, limit_value(cap), paid_before)
+    left = None if cap is None else cap_left(SCALAR, cap, paid_before, assistance)
+    trace.append(("cap", kind, rule.citation, "cap", {"cap": cap, "paid_before": paid_before, "before_cap": before, "amount": assistance, "cap_left": left}))
+    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible_fen, before, subsidy, assistance, cap, left, trace)
 
 
 def _resident_outpatient(policy: Policy, category: str, claim: Claim, usage: Usage, trace: list[TraceEntry]) -> tuple[int, int]:
     subsidy_rule, offset_rule = policy.deductible_subsidy, policy.outpatient_offset
-    offset = offset_for_claim(offset_rule, category, True, claim.self_pay_fen, usage.offset_used_fen)
-    if category in offset_rule.categories:
-        trace.append(("offset", "outpatient", offset_rule.citation, "amount", {"amount": offset, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen}))
-    subsidy = subsidy_for_claim(subsidy_rule, category, offset)
+    takes = takes_offset(policy, category, "outpatient", True)
+    offset_fen = offset(SCALAR, claim.self_pay_fen if takes else 0, offset_rule.amount_fen, usage.offset_used_fen)
+    if takes:
+        trace.append(("offset", "outpatient", offset_rule.citation, "amount", {"amount": offset_fen, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen}))
+    subsidy_fen = subsidy(SCALAR, offset_fen, subsidy_max(policy, category))
     if category in subsidy_rule.categories:
-        trace.append(("subsidy", "outpatient", subsidy_rule.citation, "max", {"amount": subsidy, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen}))
-    return subsidy, offset
+        trace.append(("subsidy", "outpatient", subsidy_rule.citation, "max", {"amount": subsidy_fen, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen}))
+    return subsidy_fen, offset_fen
 
 
 def _result(
@@ -74,13 +78,10 @@ def _result(
     trace: list[TraceEntry],
 ) -> ClaimResult:
     paid = assistance or 0
-    if claim.kind == "inpatient":
-        after = Usage(usage.year, usage.paid_inpatient_fen + paid, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen)
-    else:
-        after = Usage(usage.year, usage.paid_inpatient_fen, usage.paid_outpatient_fen + paid, usage.offset_used_fen + offset, usage.subsidy_paid_fen + subsidy)
     return ClaimResult(
         claim, policy, category, ratio, offset, eligible, before_cap, paid, subsidy, cap, cap_left,
-        assistance is not None and assistance < before_cap, tuple(trace), after,
+        assistance is not None and cap_bound(True, assistance, before_cap), tuple(trace),
+        usage.add(claim.kind, paid, offset, subsidy),
     )
 
 
@@ -123,7 +124,7 @@ def assess_person_year(
     outpatient_fen: int = 0,
     resident_insurance: bool = False,
 ) -> Assessment:
-    """A person-year given as totals: one inpatient and one outpatient claim on ``date`` (DESIGN §4.5)."""
+    """A person-year given as totals: one inpatient and one outpatient claim on ``date``."""
     categories = tuple(categories)
     claims = [
         Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),

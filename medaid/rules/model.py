@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 import attrs
 
@@ -48,6 +48,18 @@ class Usage:
         """Assistance paid so far this year for ``kind``, whatever category it was paid under."""
         return self.paid_inpatient_fen if kind == "inpatient" else self.paid_outpatient_fen
 
+    def add(self, kind: str, assistance_fen: int, offset_fen: int, subsidy_fen: int) -> Usage:
+        """The usage after a ``kind`` claim that paid these amounts (negative amounts undo one, as a reversal does).
+
+        The one transition of the running state (:data:`medaid.rules.clauses.ACCUMULATORS`): the reference
+        advances it claim by claim, the ledger stores it and undoes a reversed claim with it.
+        """
+        inpatient = assistance_fen if kind == "inpatient" else 0
+        return Usage(
+            self.year, self.paid_inpatient_fen + inpatient, self.paid_outpatient_fen + assistance_fen - inpatient,
+            self.offset_used_fen + offset_fen, self.subsidy_paid_fen + subsidy_fen,
+        )
+
 
 @attrs.frozen
 class Step:
@@ -66,7 +78,7 @@ class Step:
 
 
 #: A step as recorded on the hot path: (code, kind, citation, field, values); see :attr:`ClaimResult.steps`.
-TraceEntry = tuple[str, str, Citation, str, dict]
+TraceEntry = tuple[str, str, Citation, str, dict[str, object]]
 
 
 @attrs.frozen

@@ -6,17 +6,19 @@ all and reports each as held or broken, with the smallest counterexample hypothe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Callable, Iterable
 
 import attrs
-from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from medaid.money import fen_to_yuan_str
-from medaid.policy.model import Policy
+from medaid.policy.model import KINDS, Policy
 from medaid.policy.params import diff
 from medaid.rules import Assessment, Claim, assess_person
+from medaid.rules.caps import cap_group
 from medaid.testing import strategies as mst
 
 __all__ = ["Invariant", "InvariantBroken", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
@@ -69,12 +71,22 @@ def _check_bounds(policy: Policy, base: Policy | None, claims: list[Claim]) -> N
         _require(r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen, lambda: f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}")
 
 
+def _groups(policy: Policy) -> dict[str, tuple[str, ...]]:
+    """The kinds each annual cap counts together (``caps.scope``): each kind apart, or both as one."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for kind in KINDS:
+        group = cap_group(policy.caps.scope, kind)
+        groups[group] = (*groups.get(group, ()), kind)
+    return groups
+
+
 def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     paid: dict[str, int] = {}
     for r in _run(policy, claims).claims:
-        paid[r.claim.kind] = paid.get(r.claim.kind, 0) + r.assistance_fen
+        group = cap_group(policy.caps.scope, r.claim.kind)
+        paid[group] = paid.get(group, 0) + r.assistance_fen
         if r.cap_fen is not None:
-            _require(paid[r.claim.kind] <= r.cap_fen, lambda: f"{r.claim.kind} paid {fen_to_yuan_str(paid[r.claim.kind])} over the cap {fen_to_yuan_str(r.cap_fen)}")
+            _require(paid[group] <= r.cap_fen, lambda: f"{group} paid {fen_to_yuan_str(paid[group])} over the cap {fen_to_yuan_str(r.cap_fen)}")
 
 
 def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim], int, int]) -> None:
@@ -82,8 +94,9 @@ def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim]
     index %= len(claims)
     more = [attrs.evolve(c, self_pay_fen=c.self_pay_fen + extra) if i == index else c for i, c in enumerate(claims)]
     before, after = _run(policy, claims), _run(policy, more)
-    for kind in ("inpatient", "outpatient"):
-        _require(after.assistance_fen(kind) >= before.assistance_fen(kind), lambda: f"{kind}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(before.assistance_fen(kind) - after.assistance_fen(kind))} less")
+    for group, kinds in _groups(policy).items():  # under a shared cap, more of one kind may leave less for the other
+        old, new = (sum(a.assistance_fen(kind) for kind in kinds) for a in (before, after))
+        _require(new >= old, lambda: f"{group}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(old - new)} less")
     _require(after.deductible_subsidy_fen >= before.deductible_subsidy_fen, lambda: "more self-pay, less deductible subsidy")
 
 
@@ -102,16 +115,17 @@ def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> No
     _require(split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same), lambda: f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}")
 
 
-def _kind_total(assessment: Assessment, kind: str) -> int:
-    return assessment.assistance_fen(kind) + (assessment.deductible_subsidy_fen if kind == "outpatient" else 0)
+def _group_total(assessment: Assessment, kinds: tuple[str, ...]) -> int:
+    subsidy = assessment.deductible_subsidy_fen if "outpatient" in kinds else 0
+    return sum(assessment.assistance_fen(kind) for kind in kinds) + subsidy
 
 
 def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
-    # The same claims under each category of the chain; every adjacent pair is compared.
+    # The same claims under each category of the chain; every adjacent pair is compared, per cap group.
     totals = [_run(policy, [attrs.evolve(c, categories=(name,)) for c in claims]) for name in DOMINANCE]
     for (stronger, a), (weaker, b) in zip(zip(DOMINANCE, totals), zip(DOMINANCE[1:], totals[1:])):
-        for kind in ("inpatient", "outpatient"):
-            _require(_kind_total(a, kind) >= _kind_total(b, kind), lambda: f"{kind}: {weaker} gets {fen_to_yuan_str(_kind_total(b, kind))} but {stronger} only {fen_to_yuan_str(_kind_total(a, kind))}")
+        for group, kinds in _groups(policy).items():
+            _require(_group_total(a, kinds) >= _group_total(b, kinds), lambda: f"{group}: {weaker} gets {fen_to_yuan_str(_group_total(b, kinds))} but {stronger} only {fen_to_yuan_str(_group_total(a, kinds))}")
 
 
 def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
@@ -146,7 +160,7 @@ def _only_raises(policy: Policy, base: Policy | None) -> str | None:
         return "not a reform"
     for change in diff(base, policy):
         key = change.key
-        if not (key.endswith(".ratio") or key.endswith(".cap")) or change.old is None or change.new is None:
+        if not key.endswith((".ratio", ".cap")) or change.old is None or change.new is None:
             return f"the reform changes {key}, not only ratios and caps"
         old, new = change.old.value, change.new.value
         if new != "none" and (old == "none" or Decimal(new) < Decimal(old)):
@@ -209,6 +223,8 @@ def _check_one(invariant: Invariant, policy: Policy, base: Policy | None, exampl
 def describe(case: object) -> str:
     """A counterexample in a form a policy analyst can read."""
     claims = case[0] if isinstance(case, tuple) else case
+    if isinstance(claims, dict):  # the batch invariant's persons: person id -> claims
+        claims = [c for person_claims in claims.values() for c in person_claims]
     lines = [
         f"{c.date.isoformat()} {c.kind} self-pay {fen_to_yuan_str(c.self_pay_fen)} [{'|'.join(c.categories)}]"
         + (" resident insurance" if c.resident_insurance else "")

@@ -41,12 +41,12 @@ def claim_sets(draw) -> list[dict]:
     for person in range(draw(st.integers(1, 4))):
         texts = draw(st.lists(category_texts, min_size=1, max_size=3))
         for _ in range(draw(st.integers(1, 10))):
-            rows.append(dict(
-                claim_id=f"c{len(rows)}", person_id=f"p{person}", district="minhang",
-                date=draw(boundary_dates).isoformat(), category=draw(st.sampled_from(texts)),
-                kind=draw(st.sampled_from(("inpatient", "outpatient"))),
-                self_pay=fen_to_yuan_str(draw(amounts)), resident_insurance=draw(st.sampled_from(("true", "false"))),
-            ))
+            rows.append({
+                "claim_id": f"c{len(rows)}", "person_id": f"p{person}", "district": "minhang",
+                "date": draw(boundary_dates).isoformat(), "category": draw(st.sampled_from(texts)),
+                "kind": draw(st.sampled_from(("inpatient", "outpatient"))),
+                "self_pay": fen_to_yuan_str(draw(amounts)), "resident_insurance": draw(st.sampled_from(("true", "false"))),
+            })
     return draw(st.permutations(rows))
 
 
@@ -147,7 +147,7 @@ def test_settlement_order_sorts_person_kind_date_then_input(rows: list[tuple[int
     from medaid.batch.engine import _settlement_order
 
     person, index, day = (np.array(column) for column in zip(*rows))
-    order, starts = _settlement_order(person.astype(np.int64), index.astype(np.int32), day.astype(np.int32))
+    order, starts = _settlement_order(person.astype(np.int64), (index.astype(np.int32) >> 1) & 1, day.astype(np.int32))
     expected = sorted(range(len(rows)), key=lambda i: (person[i], (index[i] >> 1) & 1, day[i], i))
     assert order.tolist() == expected
     year = lambda i: (dt.date(1970, 1, 1) + dt.timedelta(days=int(day[i]))).year  # noqa: E731

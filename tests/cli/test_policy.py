@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from medaid.cli import app
 from medaid.policy import default_registry
 from medaid.policy.docs import render
+from medaid.rules.clauses import markdown
 
 RUNNER = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ def test_list_shows_every_version() -> None:
 def test_show_marks_provisional_values() -> None:
     """show prints each parameter with its source and any provisional mark."""
     result = RUNNER.invoke(app, ["policy", "show", "medical-assistance-2024"])
-    line = next(l for l in result.output.splitlines() if "categories.extreme_poverty.inpatient.ratio" in l)
+    line = next(text for text in result.output.splitlines() if "categories.extreme_poverty.inpatient.ratio" in text)
     assert "[provisional D6]" in line
 
 
@@ -52,4 +53,4 @@ def test_unknown_policy_id() -> None:
 
 def test_policy_docs_are_generated_from_the_files() -> None:
     """docs/policy.md is exactly what `medaid policy docs` renders, so it cannot drift."""
-    assert render(default_registry()) == (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    assert render(default_registry(), markdown()) == (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")

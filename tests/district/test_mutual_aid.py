@@ -1,4 +1,4 @@
-"""Mutual-aid funding by level: the Minhang figures of FACTS §3 and the level shares adding up."""
+"""Mutual-aid funding by level: the Minhang figures (闵行区医疗保障局2023年区级部门预算) and the level shares adding up."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def test_wrong_expectation_fails_with_diff_and_explanation(tmp_path: Path) -> No
     assert "PASS right" in lines
     assert f"FAIL wrong ({tmp_path / 'bad.toml'})" in lines
     assert "  total: expected '2000', got '1850.00'" in lines
-    assert any(l.startswith("    | Outpatient: self-pay CN¥4,000.00") for l in lines)
+    assert any(line.startswith("    | Outpatient: self-pay CN¥4,000.00") for line in lines)
     assert "2 cases: 1 passed, 1 failed" == lines[-1]
 
 
