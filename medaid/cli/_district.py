@@ -17,7 +17,7 @@ from medaid.cli._common import (
 from medaid.i18n.district import text
 
 def transfer(
-    input_csv: Path = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元)."),
+    input_csv: str = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元); - reads standard input."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     policy_id: str = typer.Option("medical-assistance-2023", "--policy", help="Medical-assistance policy id or reform file giving the city's share of the audit."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
@@ -37,7 +37,8 @@ def transfer(
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
-        result = compute_transfer(read_transfer_csv(input_csv), policy)
+        with input_path(input_csv) as path:
+            result = compute_transfer(read_transfer_csv(Path(path)), policy)
         if output_format == "csv":
             emit(_transfer_csv(result, encoding), None, encoding)
         else:
