@@ -151,9 +151,20 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "ut
     import sys
 
     if is_stdio(path):
-        stream = sys.stdout.buffer if "b" in mode else sys.stdout
-        yield stream
-        stream.flush()
+        if "b" in mode or encoding in (None, "utf-8"):
+            stream = sys.stdout.buffer if "b" in mode else sys.stdout
+            yield stream
+            stream.flush()
+            return
+        import io
+
+        sys.stdout.flush()  # another encoding (--excel): a wrapper over the same stream, left open
+        wrapper = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline=newline, errors=errors or "strict", write_through=True)
+        try:
+            yield wrapper
+            wrapper.flush()
+        finally:
+            wrapper.detach()
         return
     binary = "b" in mode
     with atomic_path(path) as temp:

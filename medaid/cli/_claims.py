@@ -39,6 +39,8 @@ def claims(
         echo = functools.partial(typer.echo, err=to_stdout or is_stdio(rejects))
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
         encoding = excel_encoding(excel, excel_gbk)
+        if to_stdout and fmt != "csv":
+            raise InputError("-o - writes CSV to standard output; Parquet needs a file")
         if encoding is not None and fmt != "csv":
             raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
         # Every path is checked before any work: a missing folder or an output that is the input fails now.
