@@ -102,7 +102,9 @@ def settle_claims(
     """Settle every claim of ``source`` (a CSV/Parquet path, a polars DataFrame, a pyarrow table or a list of dicts).
 
     Bad rows never vanish: they are returned (and written to ``rejects``) with their row number and reason;
-    with ``strict`` the first bad row raises :class:`~medaid.errors.InputError` instead. Equal to
+    with ``strict`` the first bad row raises :class:`~medaid.errors.InputError` instead. ``output`` and
+    ``rejects`` appear whole or not at all (:mod:`medaid.outputs`); ``excel``: an encoding of
+    ``medaid.outputs.EXCEL_ENCODINGS`` for CSV meant for Excel (formula-like cells neutralised). Equal to
     :func:`medaid.rules.assess_person` per person, to the fen.
 
     >>> import medaid
