@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -134,7 +135,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         try:
             yield temp
             _fsync(temp)
-            os.chmod(temp, _default_mode())
+            os.chmod(temp, _mode_for(target))
             os.replace(temp, target)
         except OSError as exc:
             raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
@@ -193,6 +194,14 @@ def remove_stale(path: Path | str) -> bool:
     except OSError as exc:
         raise InputError(f"{path}: cannot remove the earlier run's file: {exc.strerror or exc}") from None
     return True
+
+
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced (a bureau may keep its outputs 0600), else a new file's mode."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return _default_mode()
 
 
 def _default_mode() -> int:

@@ -152,3 +152,12 @@ def test_ledger_settle_terminated_mid_run_writes_no_output_and_a_rerun_completes
     assert 0 == rerun.returncode, rerun.stderr
     assert 40_001 == len(out.read_text(encoding="utf-8").splitlines())
     assert "rows in 40000 / settled" in rerun.stderr
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    """A settled file the bureau made private (0600) stays private when a run replaces it."""
+    target = tmp_path / "settled.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o600)
+    write_text(target, "new\n")
+    assert "new\n" == target.read_text(encoding="utf-8") and 0o600 == stat.S_IMODE(target.stat().st_mode)
