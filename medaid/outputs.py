@@ -79,11 +79,14 @@ def is_stdio(path: Path | str | None) -> bool:
     return path is not None and str(path) == STDIO
 
 
-def check_output(path: Path | str | None, *, inputs: Iterable[Path | str | None] = (), option: str = "--output") -> None:
+def check_output(
+    path: Path | str | None, *, inputs: Iterable[Path | str | None] = (), outputs: Iterable[Path | str | None] = (), option: str = "--output",
+) -> None:
     """Refuse, before any work, an output that cannot be written or that is one of ``inputs``.
 
     Raises :class:`InputError` naming ``option`` and the path when the folder is missing, the target is
-    a folder, the folder is not writable, or the target is an input (same resolved path or same file).
+    a folder, the folder is not writable, or the target is an input or another of the run's ``outputs``
+    (same resolved path or same file).
     ``None`` and ``-`` (standard output) pass.
     """
     if path is None or is_stdio(path):
@@ -103,6 +106,9 @@ def check_output(path: Path | str | None, *, inputs: Iterable[Path | str | None]
             continue
         if _same_file(target, Path(source)):
             raise InputError(f"{option} {str(path)!r} is the input {str(source)!r}; write to another file (the input would be lost)")
+    for other in outputs:
+        if other is not None and not is_stdio(other) and _same_file(target, Path(other)):
+            raise InputError(f"{option} {str(path)!r} is also another output of this run ({str(other)!r}); give each its own file")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -45,9 +45,9 @@ def claims(
             raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
         # Every path is checked before any work: a missing folder or an output that is the input fails now.
         check_output(output, inputs=[source], option="--output")
-        check_output(rejects, inputs=[source, output], option="--rejects")
+        check_output(rejects, inputs=[source], outputs=[output], option="--rejects")
         default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
-        check_output(default_rejects, inputs=[source, output], option="--rejects (default)")
+        check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
         from medaid.batch import settle_claims
 

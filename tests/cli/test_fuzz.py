@@ -190,7 +190,20 @@ def _run(args: list[str], data: bytes, seed_ledger: bool):
             assert 0 == runner.invoke(app, ["ledger", "settle", str(good), "--db", str(db), "-o", str(Path(folder) / "seed.csv")]).exit_code
         argv = [a.format(**{"in": str(source), "dir": folder, "db": str(db)}) for a in args]
         result = runner.invoke(app, argv)
-        return argv, result
+        return argv, result, _rows_in(argv, "--rejects", folder)
+
+
+def _rows_in(argv: list[str], option: str, folder: str) -> int | None:
+    """Data rows of the CSV file ``option`` names, if the run wrote it (None otherwise)."""
+    import csv
+
+    if option not in argv or argv.index(option) + 1 >= len(argv):
+        return None
+    path = Path(argv[argv.index(option) + 1])
+    if not path.is_file() or path.suffix != ".csv" or not str(path).startswith(folder) or path.name.startswith("input"):
+        return None
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        return max(0, sum(1 for _row in csv.reader(handle)) - 1)
 
 
 @settings(max_examples=EXAMPLES or 130, deadline=None, derandomize=not EXAMPLES, database=None,
@@ -198,7 +211,7 @@ def _run(args: list[str], data: bytes, seed_ledger: bool):
 @given(args=command_lines(), data=files, seed_ledger=st.booleans())
 def test_no_command_ever_shows_a_traceback_or_loses_a_row(args: list[str], data: bytes, seed_ledger: bool) -> None:
     """Any command, any file: a documented exit code, no unexpected exception, rows in = settled + rejected."""
-    argv, result = _run(args, data, seed_ledger)
+    argv, result, written_rejects = _run(args, data, seed_ledger)
     shown = f"medaid {' '.join(argv)}\n{result.output}"
     exception = result.exception
     assert exception is None or isinstance(exception, SystemExit), f"{shown}\n{type(exception).__name__}: {exception}"
@@ -209,3 +222,5 @@ def test_no_command_ever_shows_a_traceback_or_loses_a_row(args: list[str], data:
         assert rows_in == settled + duplicate + rejected, shown
         if rejected:
             assert 2 == result.exit_code, shown  # any reject: exit 2 (docs/cli.md)
+        if written_rejects is not None:  # every rejected row is in the --rejects file, once
+            assert rejected == written_rejects, shown
