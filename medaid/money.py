@@ -33,14 +33,11 @@ __all__ = [
 FEN_PER_YUAN = 100
 #: Ratios are integers in parts per million, so 92.5 % (925 000) or 33.3333 % stay exact.
 PPM = 1_000_000
-#: The largest amount medaid holds anywhere (a claim's self-pay, a policy cap or offset): 10 亿元
-#: (10⁹ yuan, 10¹¹ fen). Ten million such amounts still sum inside int64, which the batch engine and
-#: the ledger's SQLite integers use, so no total can overflow.
-MAX_FEN = 1_000_000_000 * FEN_PER_YUAN
-
 #: Every amount of one claim (or one person-year total) is below this many yuan: ``fen × ratio_ppm`` and a
 #: year's sums then stay far inside int64, so no amount is ever multiplied before it is known to fit.
 MAX_YUAN = 1_000_000_000
+#: :data:`MAX_YUAN` in fen (10 亿元, 10¹¹ fen): a claim's self-pay is below it, a policy cap or offset at most
+#: it. Ten million such amounts still sum inside int64 (the batch engine, the ledger's integers).
 MAX_FEN = MAX_YUAN * FEN_PER_YUAN
 #: The grammar of a yuan amount (after surrounding spaces are trimmed): ASCII digits, an optional leading
 #: ``+``, at most two decimals. No ``_``, no thousands separator, no exponent, no full-width digits.

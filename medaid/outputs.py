@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -78,11 +79,14 @@ def is_stdio(path: Path | str | None) -> bool:
     return path is not None and str(path) == STDIO
 
 
-def check_output(path: Path | str | None, *, inputs: Iterable[Path | str | None] = (), option: str = "--output") -> None:
+def check_output(
+    path: Path | str | None, *, inputs: Iterable[Path | str | None] = (), outputs: Iterable[Path | str | None] = (), option: str = "--output",
+) -> None:
     """Refuse, before any work, an output that cannot be written or that is one of ``inputs``.
 
     Raises :class:`InputError` naming ``option`` and the path when the folder is missing, the target is
-    a folder, the folder is not writable, or the target is an input (same resolved path or same file).
+    a folder, the folder is not writable, or the target is an input or another of the run's ``outputs``
+    (same resolved path or same file).
     ``None`` and ``-`` (standard output) pass.
     """
     if path is None or is_stdio(path):
@@ -102,6 +106,9 @@ def check_output(path: Path | str | None, *, inputs: Iterable[Path | str | None]
             continue
         if _same_file(target, Path(source)):
             raise InputError(f"{option} {str(path)!r} is the input {str(source)!r}; write to another file (the input would be lost)")
+    for other in outputs:
+        if other is not None and not is_stdio(other) and _same_file(target, Path(other)):
+            raise InputError(f"{option} {str(path)!r} is also another output of this run ({str(other)!r}); give each its own file")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -134,7 +141,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         try:
             yield temp
             _fsync(temp)
-            os.chmod(temp, _default_mode())
+            os.chmod(temp, _mode_for(target))
             os.replace(temp, target)
         except OSError as exc:
             raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
@@ -151,9 +158,20 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "ut
     import sys
 
     if is_stdio(path):
-        stream = sys.stdout.buffer if "b" in mode else sys.stdout
-        yield stream
-        stream.flush()
+        if "b" in mode or encoding in (None, "utf-8"):
+            stream = sys.stdout.buffer if "b" in mode else sys.stdout
+            yield stream
+            stream.flush()
+            return
+        import io
+
+        sys.stdout.flush()  # another encoding (--excel): a wrapper over the same stream, left open
+        wrapper = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline=newline, errors=errors or "strict", write_through=True)
+        try:
+            yield wrapper
+            wrapper.flush()
+        finally:
+            wrapper.detach()
         return
     binary = "b" in mode
     with atomic_path(path) as temp:
@@ -182,6 +200,14 @@ def remove_stale(path: Path | str) -> bool:
     except OSError as exc:
         raise InputError(f"{path}: cannot remove the earlier run's file: {exc.strerror or exc}") from None
     return True
+
+
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced (a bureau may keep its outputs 0600), else a new file's mode."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return _default_mode()
 
 
 def _default_mode() -> int:

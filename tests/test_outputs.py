@@ -129,3 +129,35 @@ def test_a_run_killed_mid_write_leaves_no_file_under_the_final_name(big_claims: 
     assert {signal.SIGINT: 130, signal.SIGTERM: 143}[signum] == process.returncode, stderr
     assert "Traceback" not in stderr and "no output file was left half-written" in stderr
     assert not target.exists() and [] == _leftovers(tmp_path)
+
+
+def test_ledger_settle_terminated_mid_run_writes_no_output_and_a_rerun_completes(tmp_path: Path) -> None:
+    """SIGTERM while `ledger settle -o` settles: exit 143, no output file; the rerun writes it whole, nothing paid twice."""
+    from medaid.synth import synth_claims
+
+    source = tmp_path / "claims.csv"
+    synth_claims(40_000, 2023, seed=2).write_csv(source)
+    out, db = tmp_path / "settled.csv", tmp_path / "ledger.db"
+    command = [sys.executable, "-m", "medaid", "ledger", "settle", str(source), "--db", str(db), "-o", str(out), "--workers", "1", "--batch-size", "2000"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not (tmp_path / "ledger.db-wal").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the run ended before it began settling: use a bigger file"
+    process.send_signal(signal.SIGTERM)
+    stderr = process.communicate(timeout=240)[1]
+    assert 143 == process.returncode and "Traceback" not in stderr, stderr
+    assert not out.exists() and [] == _leftovers(tmp_path)
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert 0 == rerun.returncode, rerun.stderr
+    assert 40_001 == len(out.read_text(encoding="utf-8").splitlines())
+    assert "rows in 40000 / settled" in rerun.stderr
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    """A settled file the bureau made private (0600) stays private when a run replaces it."""
+    target = tmp_path / "settled.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o600)
+    write_text(target, "new\n")
+    assert "new\n" == target.read_text(encoding="utf-8") and 0o600 == stat.S_IMODE(target.stat().st_mode)

@@ -114,6 +114,8 @@ def settle_claims(
     Equal to :func:`medaid.rules.assess_person` per person, to the fen. Rows are read and checked by the
     claims contract (:mod:`medaid.contract.claims`): ``encoding`` forces a CSV's encoding, ``sheet`` picks
     a workbook's sheet, dates after ``today`` (default: the run date) are refused unless ``allow_future``.
+    ``output`` and ``rejects`` appear whole or not at all (:mod:`medaid.outputs`); ``excel``: an encoding of
+    ``medaid.outputs.EXCEL_ENCODINGS`` for CSV meant for Excel (formula-like cells neutralised).
 
     >>> import medaid
     >>> rows = [dict(claim_id="a", person_id="p", district="minhang", date="2023-03-01", category="dibao",

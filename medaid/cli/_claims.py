@@ -33,17 +33,24 @@ def claims(
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     with user_errors():
         from medaid.batch.io import table_format
+        from medaid.errors import InputError
         from medaid.outputs import check_output, excel_encoding, is_stdio, remove_stale
 
         to_stdout = is_stdio(output)
-        echo = functools.partial(typer.echo, err=to_stdout)
+        if to_stdout and is_stdio(rejects):
+            raise InputError("--output - and --rejects - cannot share standard output; give --rejects a file")
+        echo = functools.partial(typer.echo, err=to_stdout or is_stdio(rejects))
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
         out_encoding = excel_encoding(excel, excel_gbk)
+        if to_stdout and fmt != "csv":
+            raise InputError("-o - writes CSV to standard output; Parquet needs a file")
+        if out_encoding is not None and fmt != "csv":
+            raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
         # Every path is checked before any work: a missing folder or an output that is the input fails now.
         check_output(output, inputs=[source], option="--output")
-        check_output(rejects, inputs=[source, output], option="--rejects")
+        check_output(rejects, inputs=[source], outputs=[output], option="--rejects")
         default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
-        check_output(default_rejects, inputs=[source, output], option="--rejects (default)")
+        check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
         from medaid.batch import settle_claims
 

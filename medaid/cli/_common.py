@@ -134,8 +134,8 @@ def check_outputs(source, *, output=None, chart=None, rejects=None) -> None:
     if is_stdio(chart):
         raise InputError("--chart needs a .png file, not standard output")
     check_output(output, inputs=[source], option="--output")
-    check_output(chart, inputs=[source, output], option="--chart")
-    check_output(rejects, inputs=[source, output, chart], option="--rejects")
+    check_output(chart, inputs=[source], outputs=[output], option="--chart")
+    check_output(rejects, inputs=[source], outputs=[output, chart], option="--rejects")
 
 
 def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, encoding: str | None = None) -> None:

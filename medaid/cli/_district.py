@@ -17,10 +17,12 @@ from medaid.cli._common import (
 from medaid.i18n.district import text
 
 def transfer(
-    input_csv: Path = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元)."),
+    input_csv: str = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元); - reads standard input."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     policy_id: str = typer.Option("medical-assistance-2023", "--policy", help="Medical-assistance policy id or reform file giving the city's share of the audit."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
+    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -30,12 +32,17 @@ def transfer(
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("table", "csv", "json"), "--format")
+        encoding = excel_option(excel, excel_gbk, output_format)
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
-        result = compute_transfer(read_transfer_csv(input_csv), policy)
-        {"table": _transfer_table, "csv": _transfer_csv, "json": _transfer_json}[output_format](result, lang)
+        with input_path(input_csv) as path:
+            result = compute_transfer(read_transfer_csv(Path(path)), policy)
+        if output_format == "csv":
+            emit(_transfer_csv(result, encoding), None, encoding)
+        else:
+            {"table": _transfer_table, "json": _transfer_json}[output_format](result, lang)
 
 
 def _micro_wan(micro_fen: int) -> str:
@@ -85,14 +92,19 @@ def _transfer_table(result, lang: str) -> None:
                   once=format_wan(result.rounded_exact_total_wan, lang)))
 
 
-def _transfer_csv(result, lang: str) -> None:
+def _transfer_csv(result, excel: str | None = None) -> str:
     import csv
-    import sys
+    import io
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    from medaid.outputs import excel_cell
+
+    cell = excel_cell if excel else (lambda value: value)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["district", "name_zh", "clearing", "pre_allocation", "audit_overpayment", "audit_city_part", "exact", "transfer"])
-    writer.writerows(_transfer_cells(result))
+    writer.writerows([cell(value) for value in row] for row in _transfer_cells(result))
     writer.writerow(["total", "合计", *_transfer_totals(result)])
+    return buffer.getvalue()
 
 
 def _transfer_json(result, lang: str) -> None:

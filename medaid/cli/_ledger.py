@@ -43,7 +43,7 @@ def settle(
         # Outputs are checked before anything is committed to the ledger: a run that settles and then
         # cannot write its output would leave payments the user never saw.
         check_output(output, inputs=[claims, db], option="--output")
-        check_output(rejects, inputs=[claims, db, output], option="--rejects")
+        check_output(rejects, inputs=[claims, db], outputs=[output], option="--rejects")
         check_output(db, inputs=[claims], option="--db")
         out_encoding = excel_encoding(excel, excel_gbk) or "utf-8"
         cell = excel_cell if out_encoding != "utf-8" else (lambda value: value)

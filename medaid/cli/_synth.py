@@ -38,6 +38,8 @@ def claims(
         if count > MAX_CLAIMS:
             raise InputError(f"--claims must be at most {MAX_CLAIMS:,}, got {count:,}")
         check_output(output)
+        if is_stdio(output) and fmt != "csv":
+            raise InputError("-o - writes CSV to standard output; Parquet needs a file")
         table = synth_claims(count, year, seed)
         write_table(table, output, fmt)
         typer.echo(f"wrote {table.height} claims of {year} (seed {seed}) to {output}", err=is_stdio(output))

@@ -193,3 +193,17 @@ def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch, capsys) -> Non
     finally:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
+
+
+def test_ledger_settle_excel_to_stdout_keeps_the_bom_and_summary_on_stderr(tmp_path: Path) -> None:
+    """`ledger settle --excel` without -o: the settled CSV on stdout in UTF-8 with BOM; the counts on stderr."""
+    result = run("ledger", "settle", CLAIMS, "--db", tmp_path / "l.db", "--excel")
+    assert 0 == result.exit_code, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfclaim_id,")
+    assert "rows in 34 / settled 34" in result.stderr
+
+
+def test_parquet_to_stdout_is_refused_before_any_work(tmp_path: Path) -> None:
+    """`-o -` is CSV: asking for Parquet on standard output is refused at once."""
+    result = run("claims", CLAIMS, "-o", "-", "--format", "parquet")
+    assert 2 == result.exit_code and "Parquet needs a file" in result.output
