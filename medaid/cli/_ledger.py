@@ -10,18 +10,19 @@ import typer
 from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, user_errors
 
 app = typer.Typer(
-    help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file).",
+    help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
     no_args_is_help=True,
 )
 
-_DB = typer.Option(..., "--db", help="The ledger file (SQLite).")
+_DB_HELP = "The ledger: a SQLite file, or a PostgreSQL URL postgresql://user[:password]@host[:port]/dbname."
+_DB = typer.Option(..., "--db", help=_DB_HELP)
 _SHOWN_REJECTS = 20
 
 
 @app.command("settle")
 def settle(
     claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims CSV: claim_id, person_id, district, date, category, kind, self_pay, resident_insurance."),
-    db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
+    db: str = typer.Option(..., "--db", help=_DB_HELP + " Created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
@@ -64,6 +65,39 @@ def settle(
             typer.echo("nothing new to pay: every readable claim was already in the ledger", err=True)
         if rejected:
             raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("init")
+def init(db: str = _DB) -> None:
+    """Create the ledger's tables (schema version of this medaid); an existing ledger is left as it is."""
+    with user_errors():
+        from medaid.ledger.backends import init_ledger
+
+        created, version = init_ledger(db)
+        where = _shown(db)
+        typer.echo(f"created a ledger (schema version {version}) at {where}" if created else f"{where} already holds a ledger (schema version {version})")
+
+
+@app.command("migrate")
+def migrate(db: str = _DB) -> None:
+    """Upgrade a ledger made by an older medaid to this medaid's schema version (back it up first)."""
+    with user_errors():
+        from medaid.ledger.backends import migrate_ledger
+
+        was, now = migrate_ledger(db)
+        where = _shown(db)
+        typer.echo(f"{where}: migrated from schema version {was} to {now}" if was != now else f"{where}: already at schema version {now}, nothing to do")
+
+
+def _shown(db: str) -> str:
+    """The ledger as it may be printed: a PostgreSQL URL without its password."""
+    from medaid.ledger.backends import is_postgres
+
+    if is_postgres(db):
+        from medaid.ledger.postgres import redact
+
+        return redact(db)
+    return db
 
 
 @app.command("show")
