@@ -1,8 +1,9 @@
 """The server ledger store: PostgreSQL through psycopg 3, for several application instances on one database.
 
 Locking (see ``docs/embedding.md``): a write transaction runs at READ COMMITTED and first locks the usage
-row of each person-year it will touch, in one sorted order, creating a zero row where there is none yet
-(``INSERT … ON CONFLICT DO NOTHING``, then ``SELECT … FOR UPDATE``). Writers of one person-year so queue
+row of each person-year it will touch, in one statement and one sorted order, creating a zero row where
+there is none yet (``INSERT … ON CONFLICT DO UPDATE … RETURNING``: each row is inserted or locked, in
+order, and its current values come back). Writers of one person-year so queue
 on its row and each reads the usage and settlements its predecessor committed; writers of other persons
 run in parallel. ``claim_id`` is unique in the table, so a claim another writer inserts meanwhile under
 another person-year (a conflict) makes the insert fail and the ledger plan again. A deadlock, a
@@ -16,6 +17,7 @@ Only psycopg is imported here, and only when a ``postgresql://`` ledger is opene
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from typing import Iterable, Iterator, Sequence
@@ -112,21 +114,15 @@ _INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".joi
 _COPY = "COPY settlements (" + _COLUMNS + ", year) FROM STDIN"
 _KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
 _USAGE_COLUMNS = "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
-# One round trip: create the missing usage rows (returned as fresh: this transaction holds them) and lock
-# the existing ones, both in (person_id, year) order. A row another writer inserted and committed while
-# this statement waited is invisible to its snapshot: such keys are locked again by _LOCK_AGAIN.
+# One round trip, one order: each person-year's usage row is inserted (zeros) or, if there is one, locked
+# (waiting for its holder to commit), in (person_id, year) order, and its latest values returned. Every
+# writer takes its locks in that one order, in one statement, so writers never wait for each other in a
+# circle. A zero row means no usage (it is what the ledger would start from) and is never reported.
 _LOCK = f"""
-WITH fresh AS (
-    INSERT INTO usage SELECT k.person_id, k.year, 0, 0, 0, 0 FROM {_KEYS} ORDER BY k.person_id, k.year
-    ON CONFLICT (person_id, year) DO NOTHING RETURNING person_id, year
-), held AS (
-    SELECT {_USAGE_COLUMNS} FROM usage u JOIN {_KEYS}
-    ON u.person_id = k.person_id AND u.year = k.year ORDER BY u.person_id, u.year FOR UPDATE OF u
-)
-SELECT true, person_id, year, 0::bigint, 0::bigint, 0::bigint, 0::bigint FROM fresh
-UNION ALL SELECT false, * FROM held
+INSERT INTO usage AS u SELECT k.person_id, k.year, 0, 0, 0, 0 FROM {_KEYS} ORDER BY k.person_id, k.year
+ON CONFLICT (person_id, year) DO UPDATE SET year = excluded.year
+RETURNING {_USAGE_COLUMNS}
 """
-_LOCK_AGAIN = f"SELECT {_USAGE_COLUMNS} FROM usage u JOIN {_KEYS} ON u.person_id = k.person_id AND u.year = k.year ORDER BY u.person_id, u.year FOR UPDATE OF u"
 _READ_USAGES = f"SELECT {_USAGE_COLUMNS} FROM usage u JOIN {_KEYS} ON u.person_id = k.person_id AND u.year = k.year"
 _PUT_USAGE = (
     "INSERT INTO usage SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
@@ -134,8 +130,10 @@ _PUT_USAGE = (
     "paid_outpatient_fen = excluded.paid_outpatient_fen, offset_used_fen = excluded.offset_used_fen, "
     "subsidy_paid_fen = excluded.subsidy_paid_fen"
 )
-#: From this many new settlements a transaction sends them with COPY rather than INSERT.
+#: From this many new settlements a transaction sends them with COPY rather than INSERT (outside pipeline mode).
 _COPY_FROM = 50
+#: A write transaction over at most this many person-years runs in pipeline mode (and never uses COPY).
+_PIPELINE_KEYS = 16
 
 
 def redact(dsn: str) -> str:
@@ -245,6 +243,10 @@ class PostgresStore:
             import psycopg  # noqa: F401
         except ImportError:
             raise InputError("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'") from None
+        # psycopg logs a warning when it leaves pipeline mode on a lost connection; the ledger handles that
+        # loss (it reconnects and runs the transaction again), so the warning must not reach the user's
+        # terminal through logging's last-resort handler. An application that configures logging still sees it.
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
         self.dsn = dsn
         self.where = redact(dsn)
         self._secrets = _passwords(dsn)
@@ -258,8 +260,8 @@ class PostgresStore:
         self._writing = False
         self._wrote = False
         self._locked: dict[tuple[str, int], Usage | None] = {}
-        self._fresh: set[tuple[str, int]] = set()
         self._reserved: int | None = None
+        self._piped = False
         self._conn = None
         self._conn = self._connect()
         self.created = False
@@ -292,6 +294,7 @@ class PostgresStore:
             conn.close()
             raise DatabaseError(self._scrub(f"cannot set up the connection to {self.where} ({_cause(exc)})")) from None
         self._cur = conn.cursor()
+        self._pipelines = psycopg.Pipeline.is_supported()
         return conn
 
     def _ensure_connected(self) -> None:
@@ -325,8 +328,13 @@ class PostgresStore:
             with contextlib.suppress(Exception):
                 self._conn.close()
             return RetryTransaction(f"lost the connection to {self.where} ({cause})", committed_unknown=committing)
-        if isinstance(exc, (errors.TransactionRollback, errors.UniqueViolation)):
+        state = getattr(exc, "sqlstate", None) or ""
+        # Class 40: serialization failure, deadlock (psycopg's DeadlockDetected is no TransactionRollback);
+        # 23505: a claim_id another writer inserted meanwhile.
+        if state.startswith("40") or state == "23505":
             return RetryTransaction(f"{self.where}: {cause}")
+        if state == "55P03":
+            return DatabaseError(f"a person-year stayed locked by another writer too long ({cause})", where=self.where)
         return DatabaseError(cause, where=self.where)
 
     def _rollback(self) -> None:
@@ -419,21 +427,22 @@ class PostgresStore:
         self._ensure_connected()
         committing = False
         self._wrote, self._reserved = False, None
-        self._locked, self._fresh = {}, set()
+        self._locked = {}
+        keys = sorted(set(keys))
         try:
-            self._cur.execute("BEGIN")
-            self._writing = True
-            keys = sorted(set(keys))
-            if keys:
-                self._lock(keys)
-            yield
-            if self._fresh:  # usage rows made only to lock a person-year nothing was settled for
-                persons, years = zip(*self._fresh)
-                self._cur.execute(f"DELETE FROM usage u USING {_KEYS} WHERE u.person_id = k.person_id AND u.year = k.year", (list(persons), list(years)))
-            committing = True
-            # A transaction that wrote nothing (every claim a duplicate) is rolled back: its locks go, and
-            # any usage row it made to lock a person-year with it.
-            self._cur.execute("COMMIT" if self._wrote else "ROLLBACK")
+            # A small transaction (a claim, a reversal) runs in pipeline mode: statements whose result is not
+            # read (BEGIN, the inserts, COMMIT) go with the next one that is, halving the round trips. A
+            # large one sends its settlements with COPY, which a pipeline cannot carry.
+            with self._pipeline(len(keys) <= _PIPELINE_KEYS):
+                self._cur.execute("BEGIN")
+                self._writing = True
+                if keys:
+                    self._lock(keys)
+                yield
+                committing = True
+                # A transaction that wrote nothing (every claim a duplicate) is rolled back: its locks go, and
+                # any usage row it made to lock a person-year with it.
+                self._cur.execute("COMMIT" if self._wrote else "ROLLBACK")
         except BaseException as exc:
             self._writing = False
             self._rollback()
@@ -441,31 +450,35 @@ class PostgresStore:
         finally:
             self._writing = False
 
+    @contextlib.contextmanager
+    def _pipeline(self, wanted: bool) -> Iterator[None]:
+        if not (wanted and self._pipelines):
+            yield
+            return
+        self._piped = True
+        try:
+            with self._conn.pipeline():
+                yield
+        finally:
+            self._piped = False
+
     def _lock(self, keys: list[tuple[str, int]]) -> None:
         persons = [person for person, _year in keys]
         years = [year for _person, year in keys]
-        locked, fresh = self._locked, self._fresh
-        for is_fresh, person, year, *paid in self._cur.execute(_LOCK, (persons, years, persons, years)).fetchall():
-            if is_fresh:
-                fresh.add((person, year))
-                locked[person, year] = None
-            else:
-                locked[person, year] = _usage(year, paid)
-        missing = [key for key in keys if key not in locked]
-        if missing:
-            persons, years = [p for p, _y in missing], [y for _p, y in missing]
-            for person, year, *paid in self._cur.execute(_LOCK_AGAIN, (persons, years)).fetchall():
-                locked[person, year] = _usage(year, paid)
-            if any(key not in locked for key in missing):
-                raise RetryTransaction(f"{self.where}: a usage row changed while it was being locked")
+        locked = self._locked
+        for person, year, *paid in self._cur.execute(_LOCK, (persons, years)).fetchall():
+            locked[person, year] = _usage(year, paid)
+        if len(locked) != len(keys):
+            raise RetryTransaction(f"{self.where}: not every person-year could be locked")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
         self._ensure_connected()
         try:
-            self._cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            yield
-            self._cur.execute("COMMIT")
+            with self._pipeline(True):
+                self._cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield
+                self._cur.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
             raise self._translate(exc, False) from None
@@ -509,10 +522,13 @@ class PostgresStore:
             for key in keys:
                 if locked.get(key) is not None:
                     found[key] = locked[key]
+            wanted = [key for key in wanted if key not in found]
         if wanted:
             persons, years = [p for p, _y in wanted], [y for _p, y in wanted]
             for person, year, *paid in self._cur.execute(_READ_USAGES, (persons, years)).fetchall():
-                found[person, year] = _usage(year, paid)
+                usage = _usage(year, paid)
+                if usage is not None:
+                    found[person, year] = usage
         return found
 
     def add_settlements(self, settlements: list[Settlement], first_seq: int) -> Sequence[int]:
@@ -527,7 +543,7 @@ class PostgresStore:
         else:
             numbers = self._nextvals(count)
         row = self._names.row
-        if count < _COPY_FROM:
+        if count < _COPY_FROM or self._piped:
             self._cur.executemany(_INSERT, [row(s, n) for s, n in zip(settlements, numbers)])
         else:
             with self._cur.copy(_COPY) as copy:
@@ -554,7 +570,6 @@ class PostgresStore:
         for person, u in rows:
             for column, value in zip(columns, (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen)):
                 column.append(value)
-            self._fresh.discard((person, u.year))
             if (person, u.year) in self._locked:
                 self._locked[person, u.year] = u
         self._cur.execute(_PUT_USAGE, columns)
@@ -607,8 +622,9 @@ class PostgresStore:
         return None if row is None else Reversal(*row)
 
 
-def _usage(year: int, paid: list) -> Usage:
-    return Usage(year, *paid)
+def _usage(year: int, paid: list) -> Usage | None:
+    """The usage a row holds; ``None`` for a zero row (made to lock a person-year, or all reversed: the same to the ledger)."""
+    return Usage(year, *paid) if any(paid) else None
 
 
 def _now() -> str:

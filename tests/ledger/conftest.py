@@ -11,13 +11,36 @@ import pytest
 _SCHEMAS = itertools.count(1)
 
 
+class _Admin:
+    """An autocommit connection to the test server that reconnects after a test stopped the server."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self.conn = None
+
+    def execute(self, sql: str, params=None):
+        import psycopg
+
+        if self.conn is not None:
+            try:
+                return self.conn.execute(sql, params)
+            except psycopg.OperationalError:  # the server was restarted since
+                if not (self.conn.closed or self.conn.broken):
+                    raise
+        self.conn = psycopg.connect(self.dsn, autocommit=True)
+        return self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
 @pytest.fixture(scope="session")
 def pg_admin(pg_server):
-    """One autocommit connection to the test server, to create a schema per ledger."""
-    import psycopg
-
-    with psycopg.connect(pg_server.dsn(), autocommit=True) as conn:
-        yield conn
+    """One autocommit connection to the test server (as its superuser), to create a schema per ledger."""
+    admin = _Admin(pg_server.dsn())
+    yield admin
+    admin.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
