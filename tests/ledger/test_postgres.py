@@ -321,3 +321,38 @@ def test_a_ledger_reconnects_after_its_connection_is_dropped(pg_db: str) -> None
     assert all(s.assistance_fen == 900_00 for s in settled)
     assert [] == usage_mismatches(pg_db)
     assert 61 == len(settled_amounts(pg_db))
+
+
+def test_the_grants_in_the_docs_are_enough(pg_server, pg_admin, tmp_path: Path) -> None:
+    """As docs/embedding.md says: an owner role creates the schema, the SQL block grants the application role,
+    and the application role then settles, reverses, clears and reads (and may not change the schema)."""
+    docs = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+    grants = docs.split("### What a DBA grants", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    for role in ("medaid_app", "medaid_owner"):
+        pg_admin.execute("DROP SCHEMA IF EXISTS medaid CASCADE")
+        pg_admin.execute(f"DROP ROLE IF EXISTS {role}")
+    pg_admin.execute("CREATE ROLE medaid_owner LOGIN")
+    pg_admin.execute("CREATE ROLE medaid_app LOGIN")
+    pg_admin.execute("GRANT CREATE ON DATABASE postgres TO medaid_owner")
+    owner = pg_server.dsn(user="medaid_owner") + "?options=-csearch_path%3Dmedaid"
+    app_db = pg_server.dsn(user="medaid_app") + "?options=-csearch_path%3Dmedaid"
+    pg_admin.execute(grants.split(";", 1)[0])  # CREATE SCHEMA medaid AUTHORIZATION medaid_owner
+    result = CliRunner().invoke(app, ["ledger", "init", "--db", owner])
+    assert 0 == result.exit_code, result.output
+    for statement in grants.split(";")[1:]:
+        sql = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
+        if sql:
+            pg_admin.execute(sql)
+    claims = make_claims(30, 5, seed=2)
+    with Ledger(app_db, create=False) as ledger:
+        ledger.settle_many(sorted(claims, key=lambda claim: claim.date))
+        ledger.reverse(claims[0].claim_id, "grants")
+        ledger.clear(claims[0].person_id, claims[0].date.year, apply=True)
+        assert ledger.usage(claims[1].person_id, claims[1].date.year).claims >= 1
+    refused = CliRunner().invoke(app, ["ledger", "migrate", "--db", app_db])
+    assert 0 == refused.exit_code and "nothing to do" in refused.output
+    import psycopg
+
+    with connect(app_db) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DROP TABLE usage")
+    assert [] == usage_mismatches(owner)
