@@ -98,13 +98,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _settle_disjoint(db: str, worker: int, n: int, barrier, results) -> None:
+def _settle_disjoint(db: str, worker: int, n: int, barrier, results, synchronous: str = "NORMAL") -> None:
     """One settler: ``n`` single-claim settlements of its own persons, timed from when all settlers start."""
     from medaid.ledger import Ledger
     from medaid.rules import Claim
 
     rng = random.Random(worker)
-    with Ledger(db) as ledger:
+    with Ledger(db, synchronous=synchronous) as ledger:
         claims = [Claim(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)), rng.choice(("inpatient", "outpatient")),
                         rng.randrange(0, 3_000_00), (rng.choice(CATEGORIES[:4]),), rng.random() < 0.5, f"w{worker}-{i}",
                         f"w{worker}-p{rng.randrange(500)}") for i in range(n)]
@@ -115,7 +115,7 @@ def _settle_disjoint(db: str, worker: int, n: int, barrier, results) -> None:
         results.put(time.perf_counter() - start)
 
 
-def bench_concurrent(dbs: Databases, settlers: int, n: int) -> float:
+def bench_concurrent(dbs: Databases, settlers: int, n: int, synchronous: str = "NORMAL") -> float:
     """Claims per second of ``settlers`` processes settling single claims of disjoint persons at once."""
     import multiprocessing
 
@@ -125,7 +125,7 @@ def bench_concurrent(dbs: Databases, settlers: int, n: int) -> float:
     Ledger(db).close()
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(settlers), ctx.Queue()
-    processes = [ctx.Process(target=_settle_disjoint, args=(db, worker, n, barrier, results)) for worker in range(settlers)]
+    processes = [ctx.Process(target=_settle_disjoint, args=(db, worker, n, barrier, results, synchronous)) for worker in range(settlers)]
     for process in processes:
         process.start()
     walls = [results.get(timeout=600) for _ in processes]
@@ -167,6 +167,8 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="a PostgreSQL URL to measure on (default: SQLite files)")
     parser.add_argument("--postgresql", action="store_true", help="start a throwaway PostgreSQL server (fsync on) and measure on it")
     parser.add_argument("--concurrent", type=int, default=2_000, help="single claims per settler in the concurrency figure (PostgreSQL)")
+    parser.add_argument("--synchronous", default="NORMAL", help="for the single-claim and concurrency figures: NORMAL, or (PostgreSQL) OFF for synchronous_commit off")
+    parser.add_argument("--skip-file", action="store_true", help="only the single-claim (and concurrency) figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name, contextlib.ExitStack() as stack:
         tmp = Path(tmp_name)
@@ -178,16 +180,18 @@ def main() -> None:
             url = server.dsn()
             print(f"throwaway PostgreSQL server {server.psql('SHOW server_version').strip()}, fsync on, synchronous_commit on, loopback TCP")
         dbs = Databases(tmp, url)
-        median, p99 = bench_single(dbs)
-        print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous=NORMAL)")
+        median, p99 = bench_single(dbs, synchronous=args.synchronous)
+        print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous={args.synchronous})")
         if url is None:
             median, p99 = bench_single(dbs, 500, "FULL")
             print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (500 claims, synchronous=FULL)")
         else:
-            one = bench_concurrent(dbs, 1, args.concurrent)
-            four = bench_concurrent(dbs, 4, args.concurrent)
+            one = bench_concurrent(dbs, 1, args.concurrent, args.synchronous)
+            four = bench_concurrent(dbs, 4, args.concurrent, args.synchronous)
             print(f"single-claim settlers on disjoint persons: 1 process {one:,.0f} claims/s, 4 processes {four:,.0f} claims/s "
-                  f"({four / one:.2f}x; CPU count {os.cpu_count()})")
+                  f"({four / one:.2f}x; CPU count {os.cpu_count()}, synchronous={args.synchronous})")
+        if args.skip_file:
+            return
         walls, cpus, second = bench_file(dbs, tmp, args.claims, args.runs, args.workers)
         best, med, cpu = min(walls), statistics.median(walls), statistics.median(cpus)
         workers = "default workers" if args.workers is None else f"--workers {args.workers}"

@@ -2,7 +2,8 @@
 
 The server binaries come from Debian's ``postgresql`` package (``/usr/lib/postgresql/<n>/bin``) or from
 ``PATH``. PostgreSQL refuses to run as root, so as root the server runs as the unprivileged user
-``nobody`` (its data directory chowned to it); as any other user it runs as that user. Clients connect
+``nobody`` (or, where there is none, a system user ``medaid-pg`` made with ``useradd``), its directory
+chowned to it; as any other user it runs as that user. Clients connect
 over TCP on 127.0.0.1 as the superuser ``postgres`` with trust authentication: this server is for tests,
 never for data.
 
@@ -25,6 +26,7 @@ from pathlib import Path
 __all__ = ["PgServer", "PgServerError", "find_bin_dir"]
 
 _USER = "nobody"
+_FALLBACK_USER = "medaid-pg"
 
 
 class PgServerError(RuntimeError):
@@ -38,6 +40,19 @@ def find_bin_dir() -> Path | None:
         return Path(debian[-1]).parent
     found = shutil.which("initdb")
     return Path(found).parent if found else None
+
+
+def _unprivileged_user() -> pwd.struct_passwd:
+    """``nobody``, else a system user made for the purpose (as root only)."""
+    for name in (_USER, _FALLBACK_USER):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            pass
+    done = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _FALLBACK_USER], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise PgServerError(f"no user 'nobody' to run PostgreSQL as, and useradd failed: {done.stderr.strip()}")
+    return pwd.getpwnam(_FALLBACK_USER)
 
 
 def _free_port() -> int:
@@ -67,7 +82,7 @@ class PgServer:
         self.port = _free_port()
         self._as_user: dict = {}
         if os.geteuid() == 0:
-            entry = pwd.getpwnam(_USER)
+            entry = _unprivileged_user()
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
             self._as_user = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--locale=C", "-E", "UTF8", "-N")
