@@ -111,7 +111,16 @@ _COLUMNS = (
     "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
 )
 _INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join(["%s"] * 25) + ")"
-_COPY = "COPY settlements (" + _COLUMNS + ", year) FROM STDIN"
+# COPY's columns: the text ones first, so that a row's text part is checked for characters needing an
+# escape in one pass (see _copy_text).
+_COPY = (
+    "COPY settlements (claim_id, person_id, kind, categories, category, policy_id, policy_hash, engine_version, "
+    "provisional, status, settled_at, seq, year, date, self_pay_fen, resident_insurance, ratio_ppm, offset_fen, "
+    "eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, cap_bound) FROM STDIN"
+)
+_TEXT_FIELDS = 11
+_NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
 _USAGE_COLUMNS = "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
 # One round trip, one order: each person-year's usage row is inserted (zeros) or, if there is one, locked
@@ -558,9 +567,8 @@ class PostgresStore:
             self._cur.executemany(_INSERT, [row(s, n) for s, n in zip(settlements, numbers)])
         else:
             with self._cur.copy(_COPY) as copy:
-                write = copy.write_row
-                for s, n in zip(settlements, numbers):
-                    write(row(s, n))
+                for start in range(0, count, 10_000):
+                    copy.write(_copy_text(settlements[start:start + 10_000], numbers[start:start + 10_000], self._names))
         self._wrote = True
         return numbers
 
@@ -631,6 +639,31 @@ class PostgresStore:
             (claim_id,),
         ).fetchone()
         return None if row is None else Reversal(*row)
+
+
+def _copy_text(settlements: list[Settlement], numbers: Sequence[int], names: _Names) -> str:
+    """The rows of ``settlements`` (numbered ``numbers``) in COPY's text format, in :data:`_COPY`'s column order.
+
+    Each row's text fields are joined, then checked at once: a row holding no tab, line break or backslash
+    (every row of an ordinary file) is used as it is; any other row has its text fields escaped one by one.
+    Several times faster than psycopg's ``write_row``, which adapts each value on its own.
+    """
+    lines = []
+    add = lines.append
+    of = names.of
+    text_tabs = _TEXT_FIELDS - 1
+    for s, seq in zip(settlements, numbers):
+        text = "\t".join((s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash,
+                          s.engine_version, of(s.provisional), s.status, s.settled_at))
+        if text.count("\t") != text_tabs or "\\" in text or "\n" in text or "\r" in text:
+            text = "\t".join(value.translate(_ESCAPES) for value in (
+                s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash, s.engine_version,
+                of(s.provisional), s.status, s.settled_at))
+        cap, left = s.cap_fen, s.cap_left_fen
+        add(f"{text}\t{seq}\t{s.date.year}\t{s.date.isoformat()}\t{s.self_pay_fen}\t{'t' if s.resident_insurance else 'f'}\t"
+            f"{s.ratio_ppm}\t{s.offset_fen}\t{s.eligible_fen}\t{s.before_cap_fen}\t{s.assistance_fen}\t{s.deductible_subsidy_fen}\t"
+            f"{_NULL if cap is None else cap}\t{_NULL if left is None else left}\t{'t' if s.cap_bound else 'f'}\n")
+    return "".join(lines)
 
 
 def _usage(year: int, paid: list) -> Usage | None:

@@ -396,3 +396,19 @@ def test_a_writer_waits_for_another_up_to_its_busy_timeout(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_awkward_ids_come_back_as_settled(new_db) -> None:
+    """claim and person ids with tabs, line breaks, backslashes, quotes and Chinese come back exactly, from a
+    batch large enough to be sent with COPY on PostgreSQL and from a single settle."""
+    odd = ["a\tb", "line\nbreak", "back\\slash", "\\N", "cr\rlf", 'quote"d', "逗号,号", "  spaced  ", "end\\"]
+    claims = [claim(f"{odd[i % len(odd)]}#{i}", (2023, 1 + i % 12, 1 + i % 28), "outpatient", 1_000_00 + i, person=f"{odd[(i * 5) % len(odd)]}/{i % 4}")
+              for i in range(120)]
+    with Ledger(new_db()) as ledger:
+        settled = ledger.settle_many(claims)
+        one = ledger.settle(claim("\t\\\n", (2023, 5, 5), "inpatient", 500_00, person="\\t"))
+        assert [(c.claim_id, c.person_id) for c in claims] == [(s.claim_id, s.person_id) for s in settled]
+        assert settled == [ledger.settlement(c.claim_id) for c in claims]
+        assert one == ledger.settlement("\t\\\n")
+        assert ["duplicate"] * 120 == [s.status for s in ledger.settle_many(claims)]
+        assert 450_00 == ledger.usage("\\t", 2023).inpatient.paid_fen
