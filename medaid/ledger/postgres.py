@@ -272,6 +272,7 @@ class PostgresStore:
         self._reserved: int | None = None
         self._piped = False
         self._seq_pending = False
+        self._lock_pending, self._lock_count = False, 0
         self._conn = None
         self._conn = self._connect()
         self.created = False
@@ -305,6 +306,7 @@ class PostgresStore:
             raise DatabaseError(self._scrub(f"cannot set up the connection to {self.where} ({_cause(exc)})")) from None
         self._cur = conn.cursor()
         self._seq_cur = conn.cursor()
+        self._lock_cur = conn.cursor()
         self._pipelines = psycopg.Pipeline.is_supported()
         return conn
 
@@ -438,12 +440,13 @@ class PostgresStore:
         self._ensure_connected()
         committing = False
         self._wrote, self._reserved, self._seq_pending = False, None, False
-        self._locked = {}
+        self._locked, self._lock_pending = {}, False
         keys = sorted(set(keys))
         try:
-            # A small transaction (a claim, a reversal) runs in pipeline mode: statements whose result is not
-            # read (BEGIN, the inserts, COMMIT) go with the next one that is, halving the round trips. A
-            # large one sends its settlements with COPY, which a pipeline cannot carry.
+            # A small transaction (a claim, a reversal) runs in pipeline mode: statements are sent without
+            # waiting and answers read when needed, so a claim costs two round trips (BEGIN, the locks, a
+            # sequence number and the claim's look-up; then the inserts and COMMIT). A large one sends its
+            # settlements with COPY, which a pipeline cannot carry.
             piped = len(keys) <= _PIPELINE_KEYS
             with self._pipeline(piped):
                 self._cur.execute("BEGIN")
@@ -455,6 +458,7 @@ class PostgresStore:
                 if keys:
                     self._lock(keys)
                 yield
+                self._held()
                 committing = True
                 # A transaction that wrote nothing (every claim a duplicate) is rolled back: its locks go, and
                 # any usage row it made to lock a person-year with it.
@@ -481,11 +485,22 @@ class PostgresStore:
     def _lock(self, keys: list[tuple[str, int]]) -> None:
         persons = [person for person, _year in keys]
         years = [year for _person, year in keys]
-        locked = self._locked
-        for person, year, *paid in self._cur.execute(_LOCK, (persons, years)).fetchall():
-            locked[person, year] = _usage(year, paid)
-        if len(locked) != len(keys):
-            raise RetryTransaction(f"{self.where}: not every person-year could be locked")
+        self._lock_cur.execute(_LOCK, (persons, years))
+        self._lock_count, self._lock_pending = len(keys), True
+        if not self._piped:
+            self._held()
+
+    def _held(self) -> dict[tuple[str, int], Usage | None]:
+        """The locked person-years' usage. In pipeline mode the lock statement's answer is read only here, so
+        that the transaction's first read (the claims) travels with it: the server runs them in order."""
+        if self._lock_pending:
+            self._lock_pending = False
+            locked = self._locked
+            for person, year, *paid in self._lock_cur.fetchall():
+                locked[person, year] = _usage(year, paid)
+            if len(locked) != self._lock_count:
+                raise RetryTransaction(f"{self.where}: not every person-year could be locked")
+        return self._locked
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
@@ -537,7 +552,7 @@ class PostgresStore:
         found: dict[tuple[str, int], Usage] = {}
         wanted = keys
         if self._writing:
-            locked = self._locked
+            locked = self._held()
             wanted = [key for key in keys if key not in locked]
             for key in keys:
                 if locked.get(key) is not None:
@@ -577,7 +592,7 @@ class PostgresStore:
         return sorted(row[0] for row in rows)
 
     def usage(self, person_id: str, year: int) -> Usage | None:
-        if self._writing and (person_id, year) in self._locked:
+        if self._writing and (person_id, year) in self._held():
             return self._locked[person_id, year]
         return self.usages([(person_id, year)]).get((person_id, year))
 
@@ -589,7 +604,7 @@ class PostgresStore:
         for person, u in rows:
             for column, value in zip(columns, (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen)):
                 column.append(value)
-            if (person, u.year) in self._locked:
+            if (person, u.year) in self._held():
                 self._locked[person, u.year] = u
         self._cur.execute(_PUT_USAGE, columns)
         self._wrote = True
