@@ -356,3 +356,33 @@ def test_the_grants_in_the_docs_are_enough(pg_server, pg_admin, tmp_path: Path) 
     with connect(app_db) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("DROP TABLE usage")
     assert [] == usage_mismatches(owner)
+
+
+def test_one_person_year_waits_others_proceed(pg_db: str) -> None:
+    """While a writer holds person-year (pA, 2023), a settlement of pB completes at once and one of pA waits
+    until the holder commits, then sees what it wrote (on SQLite both would wait: one lock for the file)."""
+    from medaid.ledger.backends import open_store
+
+    day = make_claims(1, 1)[0].date.replace(year=2023)
+    holder = open_store(pg_db)
+    done: dict[str, float] = {}
+
+    def settle(claim_id: str, person: str) -> None:
+        with Ledger(pg_db) as ledger:
+            done[claim_id] = ledger.settle(Claim(day, "outpatient", 4_000_00, ("low_income",), False, claim_id, person)).assistance_fen
+
+    try:
+        with holder.write([("pA", 2023)]):
+            assert holder.usage("pA", 2023) is None
+            other, same = threading.Thread(target=settle, args=("b1", "pB")), threading.Thread(target=settle, args=("a1", "pA"))
+            other.start()
+            same.start()
+            other.join(30)
+            assert "b1" in done  # another person: not held up
+            time.sleep(0.3)
+            assert "a1" not in done and same.is_alive()  # the same person-year: waits for the holder
+        same.join(30)
+        assert {"b1": 2_000_00, "a1": 2_000_00} == done  # low income, outpatient: 50 %
+    finally:
+        holder.close()
+    assert [] == usage_mismatches(pg_db)
