@@ -11,7 +11,7 @@ from medaid.cli._common import choice, echo_json, lang_option, user_errors
 
 def explain(
     claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="The claim_id to explain."),
-    db: Optional[str] = typer.Option(None, "--db", help="The ledger file (SQLite) that settled the claim."),
+    db: Optional[str] = typer.Option(None, "--db", help="The ledger that settled the claim: a SQLite file or a postgresql:// URL."),
     claims: Optional[str] = typer.Option(None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."),
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
@@ -31,8 +31,9 @@ def explain(
             from pathlib import Path
 
             from medaid.ledger import Ledger
+            from medaid.ledger.backends import is_postgres
 
-            if not Path(db).is_file():
+            if not is_postgres(db) and not Path(db).is_file():
                 raise InputError("no such ledger file", where=db)
             with Ledger(db, registry=registry, create=False) as ledger:
                 explanation = from_ledger(ledger, claim_id, registry.medical_assistance, where=db)

@@ -10,22 +10,23 @@ import typer
 from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, SHEET, choice, echo_json, input_path, user_errors
 
 app = typer.Typer(
-    help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file).",
+    help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
     no_args_is_help=True,
 )
 
-_DB = typer.Option(..., "--db", help="The ledger file (SQLite).")
+_DB_HELP = "The ledger: a SQLite file, or a PostgreSQL URL postgresql://user[:password]@host[:port]/dbname."
+_DB = typer.Option(..., "--db", help=_DB_HELP)
 _SHOWN_REJECTS = 20
 
 
 @app.command("settle")
 def settle(
     claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims file (.csv or .xlsx): claim_id, person_id, district, date, category, kind, self_pay, resident_insurance (or the Chinese names, docs/claims.md)."),
-    db: str = typer.Option(..., "--db", help="The ledger file (SQLite); created if missing."),
+    db: str = typer.Option(..., "--db", help=_DB_HELP + " Created if missing."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
-    synchronous: str = typer.Option("NORMAL", "--synchronous", help="NORMAL (survives a crash of the process) or FULL (also power loss; slower)."),
+    synchronous: str = typer.Option("NORMAL", "--synchronous", help="SQLite: NORMAL (survives a crash of the process) or FULL (also power loss; slower). PostgreSQL: OFF sets synchronous_commit off (faster; a server crash can lose the last commits)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
     workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
@@ -42,9 +43,12 @@ def settle(
 
         # Outputs are checked before anything is committed to the ledger: a run that settles and then
         # cannot write its output would leave payments the user never saw.
-        check_output(output, inputs=[claims, db], option="--output")
-        check_output(rejects, inputs=[claims, db], outputs=[output], option="--rejects")
-        check_output(db, inputs=[claims], option="--db")
+        from medaid.ledger.backends import is_postgres
+
+        ledger_file = None if is_postgres(db) else db  # a server database is no file to check
+        check_output(output, inputs=[claims, ledger_file], option="--output")
+        check_output(rejects, inputs=[claims, ledger_file], outputs=[output], option="--rejects")
+        check_output(ledger_file, inputs=[claims], option="--db")
         out_encoding = excel_encoding(excel, excel_gbk) or "utf-8"
         cell = excel_cell if out_encoding != "utf-8" else (lambda value: value)
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
@@ -78,6 +82,39 @@ def settle(
             typer.echo("nothing new to pay: every readable claim was already in the ledger", err=True)
         if rejected:
             raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("init")
+def init(db: str = _DB) -> None:
+    """Create the ledger's tables (schema version of this medaid); an existing ledger is left as it is."""
+    with user_errors():
+        from medaid.ledger.backends import init_ledger
+
+        created, version = init_ledger(db)
+        where = _shown(db)
+        typer.echo(f"created a ledger (schema version {version}) at {where}" if created else f"{where} already holds a ledger (schema version {version})")
+
+
+@app.command("migrate")
+def migrate(db: str = _DB) -> None:
+    """Upgrade a ledger made by an older medaid to this medaid's schema version (back it up first)."""
+    with user_errors():
+        from medaid.ledger.backends import migrate_ledger
+
+        was, now = migrate_ledger(db)
+        where = _shown(db)
+        typer.echo(f"{where}: migrated from schema version {was} to {now}" if was != now else f"{where}: already at schema version {now}, nothing to do")
+
+
+def _shown(db: str) -> str:
+    """The ledger as it may be printed: a PostgreSQL URL without its password."""
+    from medaid.ledger.backends import is_postgres
+
+    if is_postgres(db):
+        from medaid.ledger.postgres import redact
+
+        return redact(db)
+    return db
 
 
 @app.command("show")

@@ -11,7 +11,7 @@ from medaid.cli._common import lang_option, user_errors
 
 
 def notice(
-    db: str = typer.Option(..., "--db", help="The ledger file (SQLite)."),
+    db: str = typer.Option(..., "--db", help="The ledger: a SQLite file or a postgresql:// URL."),
     person: str = typer.Option(..., "--person", help="The person_id."),
     year: int = typer.Option(..., "--year", help="The calendar year."),
     output: Path = typer.Option(..., "--output", "-o", help="The notice, HTML (printable on A4)."),
@@ -30,7 +30,9 @@ def notice(
         language = lang_option(lang)
         check_output(output)
         check_output(pdf, inputs=[output], option="--pdf")
-        if not Path(db).is_file():
+        from medaid.ledger.backends import is_postgres
+
+        if not is_postgres(db) and not Path(db).is_file():
             raise InputError("no such ledger file", where=db)
         if pdf is not None:
             from medaid.present.browser import find_chromium

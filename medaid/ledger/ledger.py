@@ -2,8 +2,9 @@
 
 Each settlement applies the reference rules (:func:`medaid.rules.assess_claim`) to the claim with the
 person's usage of the claim's calendar year as the ledger holds it, and records the settlement and the new
-usage in one transaction; writers serialise on the store's write lock, so two workers settling claims of
-the same person at once see each other's usage. ``claim_id`` is the idempotency key: the same claim again
+usage in one transaction; writers of one person-year serialise on the store's lock (SQLite: one lock for
+the whole file; PostgreSQL: a row lock per person-year), so two workers settling claims of the same
+person at once see each other's usage. ``claim_id`` is the idempotency key: the same claim again
 pays nothing more, the same id with different content is refused (:class:`ConflictError`).
 
 Reversal (冲正) gives a claim's amount back to the person's remaining cap; individual clearing (个人清算,
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
+import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import attrs
 
@@ -27,8 +30,7 @@ from medaid.ledger.model import (
     AlreadyReversedError, Clearing, ClearingLine, ConflictError, KindUsage, Reversal, Settlement,
     UnknownClaimError, YearUsage,
 )
-from medaid.ledger.sqlite import SQLiteStore
-from medaid.ledger.store import LedgerStore
+from medaid.ledger.store import DatabaseError, LedgerStore, RetryTransaction
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.assess import KINDS
@@ -45,7 +47,11 @@ BATCH_SIZE = 50_000
 #: a smaller batch (a single claim) is planned under the lock, in one transaction.
 PLAN_UNLOCKED_FROM = 1_000
 
+#: How many times a transaction the database asks to run again (a deadlock, a lost connection) is run.
+MAX_ATTEMPTS = 30
+
 OnInvalid = Callable[[int, Claim, InputError], None]
+T = TypeVar("T")
 
 
 def content(claim: Claim) -> tuple:
@@ -58,17 +64,21 @@ def _now() -> str:
 
 
 class Ledger:
-    """A durable year-to-date ledger of settled claims (default: one SQLite file in WAL mode).
+    """A durable year-to-date ledger of settled claims: one SQLite file in WAL mode, or a PostgreSQL database.
 
     Args:
-        path: the ledger file; created if missing (unless ``create=False``).
+        path: the ledger file; created if missing (unless ``create=False``). Or a PostgreSQL URL,
+            ``postgresql://user:password@host:port/dbname`` (also ``postgres://``; libpq's parameters such
+            as ``?sslmode=require`` or ``?options=-csearch_path%3Dmedaid`` pass through): the tables are
+            created in an empty database unless ``create=False`` (see ``medaid ledger init``).
         registry: the policy versions (default: the bundled ones); each claim is settled under the
             version in force on its date.
         synchronous: ``NORMAL`` (default; a commit survives a crash of the process, the last commits may be
-            lost on power loss) or ``FULL`` (survives power loss; an fsync per commit).
+            lost on power loss) or ``FULL`` (survives power loss; an fsync per commit). SQLite only: a
+            PostgreSQL commit is as durable as the server's ``synchronous_commit`` makes it.
         store: another :class:`~medaid.ledger.store.LedgerStore` instead of SQLite at ``path``.
 
-    Use one ``Ledger`` per thread or process; several may share one file. Close it, or use ``with``.
+    Use one ``Ledger`` per thread or process; several may share one file or database. Close it, or use ``with``.
 
     >>> import datetime as dt, tempfile, pathlib
     >>> from medaid.rules import Claim
@@ -86,7 +96,9 @@ class Ledger:
         if store is None:
             if path is None:
                 raise InputError("a ledger needs a path (or a store)")
-            store = SQLiteStore(path, synchronous=synchronous, create=create)
+            from medaid.ledger.backends import open_store
+
+            store = open_store(path, synchronous=synchronous, create=create)
         if registry is None:
             from medaid.policy.registry import default_registry
 
@@ -158,8 +170,7 @@ class Ledger:
             # Several transactions: refuse a conflict with the ledger before writing anything. (One
             # transaction rolls back whole on a conflict anyway; the check inside each write transaction
             # still catches a conflict a concurrent writer creates meanwhile.)
-            with self._store.read():
-                stored = self._store.settlements_by_id(list(seen))
+            stored = self._read(lambda store: store.settlements_by_id(list(seen)))
             for _index, claim, fp in valid:
                 if claim.claim_id in stored and stored[claim.claim_id].content != fp:
                     self._conflict(claim, stored[claim.claim_id])
@@ -169,9 +180,23 @@ class Ledger:
         return out
 
     def _settle_batch(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> list[Settlement]:
+        # Settling is idempotent by claim_id, so a transaction the database rolled back (or may have
+        # committed, when the connection was lost at COMMIT) is simply run again.
+        plan = self._retrying(lambda: self._settle_batch_once(batch, on_invalid), idempotent=True)
+        for index, claim, error in plan.refused:
+            on_invalid(index, claim, error)
+        out, new = [], plan.new
+        for item in plan.out:
+            if type(item) is int:
+                item = new[item] if item >= 0 else new[-1 - item]._with_status("duplicate")
+            out.append(item)
+        return out
+
+    def _settle_batch_once(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> "_Plan":
         store = self._store
         ids = [claim.claim_id for _index, claim, _fp in batch]
-        keys = {(claim.person_id, claim.date.year) for _index, claim, _fp in batch}
+        # Sorted: writers lock person-years in one order, so two batches never wait for each other in a circle.
+        keys = sorted({(claim.person_id, claim.date.year) for _index, claim, _fp in batch})
         plan = None
         if len(batch) >= PLAN_UNLOCKED_FROM:
             # Plan from a snapshot, without the write lock, so that other writers (e.g. the other worker of
@@ -181,26 +206,45 @@ class Ledger:
                 stored, usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
             plan = self._plan(batch, stored, usages, seq, on_invalid)
         if plan is None or plan.new:
-            with store.write():
+            numbers: Sequence[int] = ()
+            with store.write(keys):
                 now_stored, now_usages, seq = store.settlements_by_id(ids), store.usages(keys), store.next_seq()
                 # A plan stands only if what it read is what the ledger holds now, under the lock; if another
                 # writer settled one of these claims or changed one of these persons' usage meanwhile, plan again.
                 if plan is None or now_stored != stored or now_usages != usages:
                     plan = self._plan(batch, now_stored, now_usages, seq, on_invalid)  # a conflict raises: nothing is written
                 if plan.new:
-                    # Numbered from seq: the next numbers now, which another writer may have taken since the plan.
-                    store.add_settlements(plan.new, seq)
+                    # Numbered from seq: the next number now, which another writer may have taken since the plan.
+                    numbers = store.add_settlements(plan.new, seq)
                     store.put_usage((person, usage) for (person, _year), usage in plan.updated.items())
-            if plan.new and plan.new[0].seq != seq:
-                plan.new[:] = [s._with_seq(number) for number, s in enumerate(plan.new, seq)]
-        for index, claim, error in plan.refused:
-            on_invalid(index, claim, error)
-        out, new = [], plan.new
-        for item in plan.out:
-            if type(item) is int:
-                item = new[item] if item >= 0 else new[-1 - item]._with_status("duplicate")
-            out.append(item)
-        return out
+            if plan.new and (numbers[0] != plan.new[0].seq or numbers[-1] - numbers[0] != len(numbers) - 1):
+                plan.new[:] = [s._with_seq(number) for number, s in zip(numbers, plan.new)]
+        return plan
+
+    def _retrying(self, transaction: Callable[[], T], *, idempotent: bool) -> T:
+        """``transaction()``, run again (after a short random pause) each time the store asks to, up to
+        :data:`MAX_ATTEMPTS` times. A transaction that may have been committed is run again only if
+        ``idempotent``; otherwise the caller is told to look before trying again."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return transaction()
+            except RetryTransaction as retry:
+                if retry.committed_unknown and not idempotent:
+                    raise DatabaseError(f"{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again") from None
+                if attempt == MAX_ATTEMPTS:
+                    raise DatabaseError(f"gave up after {MAX_ATTEMPTS} attempts: {retry}") from None
+                time.sleep(random.uniform(0, min(0.2, 0.002 * 2 ** attempt)))
+        raise AssertionError("unreachable")
+
+    def _read(self, read: Callable[[LedgerStore], T]) -> T:
+        """``read(store)`` in one read transaction (run again if the store asks to: a read is idempotent)."""
+        store = self._store
+
+        def transaction() -> T:
+            with store.read():
+                return read(store)
+
+        return self._retrying(transaction, idempotent=True)
 
     def _plan(
         self, batch: list[tuple[int, Claim, tuple]], stored: dict[str, Settlement], usages: dict[tuple[str, int], Usage],
@@ -350,8 +394,16 @@ class Ledger:
             raise InputError(f"a reversal needs a reason, got {reason!r}")
         if not isinstance(claim_id, str) or not claim_id:
             raise InputError(f"claim_id must be a non-empty string, got {claim_id!r}")
+        found = self._read(lambda store: store.settlement(claim_id))
+        if found is None:
+            raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
+        # A claim's person and date never change: lock its person-year, then read it again under the lock.
+        key = (found.person_id, found.date.year)
+        return self._retrying(lambda: self._reverse_once(claim_id, reason, key), idempotent=False)
+
+    def _reverse_once(self, claim_id: str, reason: str, key: tuple[str, int]) -> Reversal:
         store = self._store
-        with store.write():
+        with store.write([key]):
             settlement = store.settlement(claim_id)
             if settlement is None:
                 raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
@@ -388,8 +440,11 @@ class Ledger:
             InputError: a bad person id or year. The ledger is unchanged.
         """
         self._person_year(person_id, year)
+        return self._retrying(lambda: self._clear_once(person_id, year, apply), idempotent=False)
+
+    def _clear_once(self, person_id: str, year: int, apply: bool) -> Clearing:
         store = self._store
-        with store.write() if apply else store.read():
+        with store.write([(person_id, year)]) if apply else store.read():
             settlements = [s for s in store.year_settlements(person_id, year) if s.status == "settled"]
             extra = store.adjustments(person_id, year)
             claims = [
@@ -435,10 +490,7 @@ class Ledger:
         category can change during a year, and the next claim's own category decides its cap.
         """
         self._person_year(person_id, year)
-        store = self._store
-        with store.read():
-            usage = store.usage(person_id, year) or Usage(year)
-            settlements = store.year_settlements(person_id, year)
+        usage, settlements = self._read(lambda store: (store.usage(person_id, year) or Usage(year), store.year_settlements(person_id, year)))
         active = [s for s in settlements if s.status == "settled"]
         kinds = {}
         for kind in KINDS:
@@ -461,26 +513,22 @@ class Ledger:
     def settlements(self, person_id: str, year: int) -> list[Settlement]:
         """Every settlement of the person-year (reversed ones too), in the order they were settled."""
         self._person_year(person_id, year)
-        with self._store.read():
-            return self._store.year_settlements(person_id, year)
+        return self._read(lambda store: store.year_settlements(person_id, year))
 
     def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int]]:
         """Per claim of the person-year, the clearing adjustments recorded so far: (assistance, subsidy) fen."""
         self._person_year(person_id, year)
-        with self._store.read():
-            found = self._store.adjustments(person_id, year)
+        found = self._read(lambda store: store.adjustments(person_id, year))
         return {claim_id: (assistance, subsidy) for claim_id, (assistance, subsidy, _offset) in found.items()}
 
     def years(self, person_id: str) -> list[int]:
         """The years in which the person has a settled claim."""
         self._person_year(person_id, 2000)
-        with self._store.read():
-            return self._store.person_years(person_id)
+        return self._read(lambda store: store.person_years(person_id))
 
     def settlement(self, claim_id: str) -> Settlement:
         """The stored settlement of ``claim_id``; :class:`UnknownClaimError` if there is none."""
-        with self._store.read():
-            found = self._store.settlement(claim_id)
+        found = self._read(lambda store: store.settlement(claim_id))
         if found is None:
             raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
         return found

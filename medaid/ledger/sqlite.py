@@ -19,12 +19,12 @@ from typing import Iterable, Iterator
 
 from medaid.errors import InputError
 from medaid.ledger.model import Reversal, Settlement
+from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment
 from medaid.rules import Usage
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
 
-SCHEMA_VERSION = 1
 _USAGE_CACHE_MAX = 500_000
 _ABSENT_MAX = 2_000_000
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
@@ -96,6 +96,7 @@ CREATE TABLE IF NOT EXISTS adjustment_lines (
     PRIMARY KEY (adjustment_id, claim_id)
 );
 CREATE INDEX IF NOT EXISTS adjustment_lines_claim ON adjustment_lines (claim_id);
+CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, medaid_version TEXT NOT NULL);
 """
 
 _COLUMNS = (
@@ -174,12 +175,18 @@ class SQLiteStore:
             ``FULL`` (durable against power loss too), or ``OFF``/``EXTRA``.
         busy_timeout_ms: how long a writer waits for another writer's transaction before giving up.
         create: refuse a missing file instead of creating it.
+        check_version: refuse a ledger of another schema version (:mod:`medaid.ledger.schema`); false only
+            to :meth:`migrate` it.
 
     Raises:
         InputError: the file is missing (``create=False``), is not a medaid ledger, or ``synchronous`` is unknown.
+        MigrationError: the ledger's schema version is not this medaid's.
     """
 
-    def __init__(self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True,
+        check_version: bool = True,
+    ) -> None:
         self.path = Path(path)
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._usage_cache: dict[tuple[str, int], Usage | None] = {}
@@ -211,7 +218,7 @@ class SQLiteStore:
             # Checkpoint the WAL into the main file every 40 MiB rather than 4 MiB: fewer, larger checkpoints
             # (a third faster when a file is settled); readers and crash safety are unaffected.
             self._conn.execute("PRAGMA wal_autocheckpoint = 10000")
-            self._init_schema()
+            self._init_schema(check_version)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise InputError(f"not a medaid ledger ({exc})", where=str(self.path)) from None
@@ -228,17 +235,49 @@ class SQLiteStore:
                     raise
                 time.sleep(0.01)
 
-    def _init_schema(self) -> None:
+    def _init_schema(self, check: bool) -> None:
+        from medaid._version import __version__
+
         version = self._schema_version()
         if version is None:
             with self.write():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
-                self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                if self._schema_version() is None:  # another process may have created it meanwhile
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self._conn.execute(statement)
+                    self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                    self._conn.execute("INSERT INTO schema_history VALUES (?, ?, ?)", (SCHEMA_VERSION, _now(), __version__))
+                    self.created = True
             version = self._schema_version()
-        if version != str(SCHEMA_VERSION):
-            raise InputError(f"ledger schema version {version}, this medaid reads version {SCHEMA_VERSION}", where=str(self.path))
+        if check:
+            check_version(version, str(self.path))
+
+    #: Whether this store created the ledger's tables.
+    created = False
+
+    def schema_version(self) -> int | None:
+        """The ledger's schema version (``None``: no medaid tables)."""
+        version = self._schema_version()
+        return int(version) if version is not None and version.isdigit() else None
+
+    def migrate(self) -> tuple[int, int]:
+        """Bring the ledger to :data:`SCHEMA_VERSION`, one version at a time, in one transaction; (from, to).
+
+        Raises:
+            MigrationError: the ledger is newer than this medaid.
+        """
+        from medaid._version import __version__
+
+        found = self.schema_version()
+        if found is None or found > SCHEMA_VERSION:
+            check_version(self._schema_version(), str(self.path))
+        with self.write():
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    self._conn.execute(statement)
+                self._conn.execute("INSERT INTO schema_history VALUES (?, ?, ?)", (version, _now(), __version__))
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        return found, SCHEMA_VERSION
 
     def _schema_version(self) -> str | None:
         exists = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
@@ -258,7 +297,8 @@ class SQLiteStore:
             self._cache_version = version
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
+    def write(self, keys: Iterable[tuple[str, int]] = ()) -> Iterator[None]:
+        # SQLite has one write lock for the whole file: every writer is serialised, whatever ``keys``.
         self._begin_immediate()
         self._check_caches()
         self._pending.clear()
@@ -340,10 +380,12 @@ class SQLiteStore:
             target.setdefault(key, found.get(key))
         return found
 
-    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> None:
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> range:
         # Before the insert: if the transaction rolls back, these ids are merely looked up again.
         self._absent.difference_update([s.claim_id for s in settlements])
-        self._conn.executemany(_INSERT, map(self._texts.row, settlements, range(first_seq, first_seq + len(settlements))))
+        numbers = range(first_seq, first_seq + len(settlements))
+        self._conn.executemany(_INSERT, map(self._texts.row, settlements, numbers))
+        return numbers
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         row = self._conn.execute(
@@ -420,3 +462,7 @@ def _create_private(path: Path) -> None:
         pass
     except OSError:  # a missing folder and the like: sqlite3.connect reports it
         pass
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")

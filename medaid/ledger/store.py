@@ -1,29 +1,51 @@
 """The storage a :class:`~medaid.ledger.Ledger` needs, as a small interface.
 
 The ledger holds the rules; a store only keeps rows and runs transactions. SQLite
-(:mod:`medaid.ledger.sqlite`) is the embedded default; a server database can be added by implementing
-this protocol, provided ``write()`` serialises writers (every read inside it sees the latest commit and
-no other writer commits before it ends) and commits all or nothing.
+(:mod:`medaid.ledger.sqlite`) is the embedded default, PostgreSQL (:mod:`medaid.ledger.postgres`) the
+server one. Every write transaction names the person-years it will read and change; the store
+serialises it against every other writer of those person-years (SQLite: against every writer), so every
+read inside it sees the latest commit of those person-years and no other writer changes them before it
+ends, and commits it all or nothing. Writers of other person-years may run beside it: a claim_id they
+insert meanwhile surfaces as :class:`RetryTransaction`, and the ledger runs the transaction again.
 """
 
 from __future__ import annotations
 
-from typing import ContextManager, Iterable, Protocol
+from typing import ContextManager, Iterable, Protocol, Sequence
 
+from medaid.errors import MedaidError
 from medaid.ledger.model import Reversal, Settlement
 from medaid.rules import Usage
 
-__all__ = ["LedgerStore", "Adjustment"]
+__all__ = ["LedgerStore", "Adjustment", "RetryTransaction", "DatabaseError"]
 
 #: One clearing adjustment line: (claim_id, assistance delta, subsidy delta, offset delta), fen.
 Adjustment = tuple[str, int, int, int]
 
 
+class DatabaseError(MedaidError):
+    """The ledger's database cannot be reached or refused an operation (the message names it, never a password)."""
+
+
+class RetryTransaction(Exception):
+    """Raised by :meth:`LedgerStore.write` after rolling back, when running the transaction again will do.
+
+    A deadlock, a serialisation failure, a claim_id another writer inserted meanwhile, or a lost connection
+    (the store reconnects on its next transaction). ``committed_unknown`` is true when the connection was lost
+    while committing: the transaction may have been committed, so only an idempotent one may run again.
+    """
+
+    def __init__(self, message: str, *, committed_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.committed_unknown = committed_unknown
+
+
 class LedgerStore(Protocol):
     """Rows and transactions; every method but :meth:`write`, :meth:`read` and :meth:`close` runs inside one of them."""
 
-    def write(self) -> ContextManager[None]:
-        """One write transaction: serialised against every other writer, committed whole or not at all."""
+    def write(self, keys: Iterable[tuple[str, int]] = ()) -> ContextManager[None]:
+        """One write transaction over the person-years ``keys`` (person_id, year): serialised against every
+        other writer of them, committed whole or not at all; may raise :class:`RetryTransaction`."""
 
     def read(self) -> ContextManager[None]:
         """One read transaction: a consistent snapshot."""
@@ -32,7 +54,8 @@ class LedgerStore(Protocol):
         """Release the connection."""
 
     def next_seq(self) -> int:
-        """The next settlement sequence number (arrival order); call inside :meth:`write`."""
+        """The number the next settlement gets (arrival order): exact inside :meth:`write` (where a server store
+        may reserve it), an estimate inside :meth:`read`."""
 
     def settlement(self, claim_id: str) -> Settlement | None:
         """The stored settlement of ``claim_id`` (with the claim's content), or ``None``."""
@@ -43,8 +66,12 @@ class LedgerStore(Protocol):
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
         """The usage of each (person_id, year) the store holds."""
 
-    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> None:
-        """Record new settlements, numbered ``first_seq``, ``first_seq + 1``, ... in the order given (whatever their ``seq``)."""
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> Sequence[int]:
+        """Record new settlements in the order given (whatever their ``seq``), the first numbered ``first_seq``
+        (from :meth:`next_seq` in this transaction), the others ascending; return the numbers given.
+
+        SQLite numbers them ``first_seq, first_seq + 1, ...``; a server store may leave gaps.
+        """
 
     def usage(self, person_id: str, year: int) -> Usage | None:
         """The person's year-to-date usage, or ``None`` if nothing was ever settled for that year."""

@@ -20,7 +20,7 @@ from tests.ledger.helpers import make_claims, settled_amounts, usage_mismatches,
 RUNNER = CliRunner()
 
 
-def _settle(claims: Path, db: Path, out: Path, *more: str):
+def _settle(claims: Path, db: Path | str, out: Path, *more: str):
     result = RUNNER.invoke(app, ["ledger", "settle", str(claims), "--db", str(db), "--output", str(out), *more])
     assert 0 == result.exit_code, result.stderr
     return result
@@ -33,7 +33,7 @@ def _rewritten(text: str) -> str:
     return buffer.getvalue()
 
 
-def test_fields_with_commas_quotes_and_line_breaks_are_quoted(tmp_path: Path) -> None:
+def test_fields_with_commas_quotes_and_line_breaks_are_quoted(tmp_path: Path, new_db) -> None:
     """A claim_id or person_id holding a comma, a quote or a line break comes back as written, quoted."""
     claims = tmp_path / "claims.csv"
     with claims.open("w", newline="", encoding="utf-8") as handle:
@@ -43,7 +43,7 @@ def test_fields_with_commas_quotes_and_line_breaks_are_quoted(tmp_path: Path) ->
         writer.writerow(("c2", "p\n2", "minhang", "2023-02-01", "dibao", "inpatient", "100.5", "false"))
         writer.writerow(("c3", "p3", "minhang", "2023-01-01", "dibao", "outpatient", "10", "false"))
     out = tmp_path / "out.csv"
-    _settle(claims, tmp_path / "ledger.db", out)
+    _settle(claims, new_db(), out)
     text = out.read_text(encoding="utf-8")
     assert _rewritten(text) == text
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -63,7 +63,7 @@ def test_output_is_what_csv_writer_writes(tmp_path: Path) -> None:
     assert _rewritten(text) == text
 
 
-def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
+def test_two_workers_write_what_one_writes(tmp_path: Path, new_db) -> None:
     """`--workers 2` (each a share of the persons) gives the output, rejects, counts and stored amounts of one
     process, on a first run and on a second run of the same file (every claim a duplicate)."""
     claims = make_claims(3_000, 200, seed=8, years=(2022, 2023, 2024))
@@ -72,10 +72,10 @@ def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
         handle.write("bad1,p0001,minhang,2023-13-01,dibao,outpatient,10,true\nbad2,p0002,minhang,2023-01-01,dibao,outpatient,-1,true\n")
     runs = {}
     for workers in (1, 2):
-        db = tmp_path / f"ledger-{workers}.db"
+        db = new_db(f"ledger_{workers}")
         for attempt in (1, 2):
             out, rejects = tmp_path / f"out-{workers}-{attempt}.csv", tmp_path / f"rejects-{workers}-{attempt}.csv"
-            result = RUNNER.invoke(app, ["ledger", "settle", str(path), "--db", str(db), "--output", str(out), "--rejects", str(rejects),
+            result = RUNNER.invoke(app, ["ledger", "settle", str(path), "--db", db, "--output", str(out), "--rejects", str(rejects),
                                          "--workers", str(workers), "--batch-size", "400"])
             assert 2 == result.exit_code, result.stderr
             runs[workers, attempt] = (out.read_text(encoding="utf-8"), rejects.read_text(encoding="utf-8"), result.stderr)

@@ -1,10 +1,13 @@
-"""The ledger against the reference rules: settle, duplicates, conflicts, reversal, clearing, usage."""
+"""The ledger against the reference rules: settle, duplicates, conflicts, reversal, clearing, usage.
+
+Every test taking ``new_db`` runs on both stores, SQLite and PostgreSQL (tests/ledger/conftest.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 import medaid
 from medaid.errors import InputError
 from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownClaimError
+from medaid.ledger.backends import open_store
 from medaid.ledger.sqlite import SQLiteStore
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_claim, assess_person, Usage
@@ -29,8 +33,8 @@ def claim(claim_id: str, day: tuple[int, int, int], kind: str, fen: int, cats=("
 
 
 @pytest.fixture
-def ledger(tmp_path: Path):
-    with Ledger(tmp_path / "ledger.db") as opened:
+def ledger(new_db):
+    with Ledger(new_db()) as opened:
         yield opened
 
 
@@ -156,9 +160,9 @@ def test_ledger_is_exported_lazily() -> None:
     assert Ledger is medaid.Ledger
 
 
-def test_reopening_keeps_everything(tmp_path: Path) -> None:
-    """A closed and reopened ledger still knows the claim (durable file)."""
-    path = tmp_path / "ledger.db"
+def test_reopening_keeps_everything(new_db) -> None:
+    """A closed and reopened ledger still knows the claim (durable file or database)."""
+    path = new_db()
     with Ledger(path) as first:
         first.settle(claim("c1", (2023, 5, 1), "inpatient", 10_000_00))
     with Ledger(path, synchronous="FULL") as second:
@@ -177,6 +181,9 @@ def test_not_a_ledger_file(tmp_path: Path) -> None:
         Ledger(tmp_path / "x.db", synchronous="SOMETIMES")
 
 
+_EXAMPLES = itertools.count()
+_SHARED: dict[int, tuple[str, str]] = {}
+
 claim_lists = st.lists(
     st.builds(
         lambda day, kind, fen, cats, resident: (day, kind, fen, cats, resident),
@@ -191,44 +198,47 @@ claim_lists = st.lists(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(claim_lists, st.randoms(use_true_random=False))
-def test_any_arrival_order_then_clear_equals_the_reference(rows, rng: random.Random) -> None:
+def test_any_arrival_order_then_clear_equals_the_reference(new_db, rows, rng: random.Random) -> None:
     """Claims settled in date order pay what assess_person pays; in any order, clear(apply) brings usage and totals to it.
 
     Clearing orders claims of one date as they arrived, so the reference for the shuffled ledger is
-    assess_person of the claims in arrival order (it sorts by date, stably).
+    assess_person of the claims in arrival order (it sorts by date, stably). The examples share two
+    ledgers, each example a person of its own (so each runs beside the earlier examples' rows).
     """
-    claims = [Claim(day, kind, fen, cats, resident, f"c{i}", "p") for i, (day, kind, fen, cats, resident) in enumerate(rows)]
+    example = next(_EXAMPLES)
+    person = f"p{example}"
+    claims = [Claim(day, kind, fen, cats, resident, f"e{example}c{i}", person) for i, (day, kind, fen, cats, resident) in enumerate(rows)]
     in_file_order = assess_person(claims, REGISTRY.medical_assistance)
     shuffled = claims[:]
     rng.shuffle(shuffled)
     reference = assess_person(shuffled, REGISTRY.medical_assistance)
     due = {r.claim.claim_id: (r.assistance_fen, r.deductible_subsidy_fen) for r in reference.claims}
     final_usage = {r.claim.date.year: r.usage for r in reference.claims}
-    with tempfile.TemporaryDirectory() as tmp:
-        with Ledger(Path(tmp) / "in-order.db") as in_order:
-            settled = in_order.settle_many(sorted(claims, key=lambda c: c.date))
-            assert [(r.assistance_fen, r.deductible_subsidy_fen) for r in in_file_order.claims] == [
-                (s.assistance_fen, s.deductible_subsidy_fen) for s in settled]
-        path = Path(tmp) / "shuffled.db"
-        with Ledger(path) as ledger:
-            ledger.settle_many(shuffled)
-            for year, usage in final_usage.items():
-                clearing = ledger.clear("p", year, apply=True)
-                assert {cid: amounts for cid, amounts in due.items() if int(cid[1:]) in {i for i, c in enumerate(claims) if c.date.year == year}} == {
-                    line.claim_id: (line.due_assistance_fen, line.due_subsidy_fen) for line in clearing.lines}
-                got = ledger.usage("p", year)
-                assert (usage.paid_inpatient_fen, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen) == (
-                    got.inpatient.paid_fen, got.outpatient.paid_fen, got.offset_used_fen, got.subsidy_paid_fen)
-                assert 0 == ledger.clear("p", year).adjustment_fen
-            victim = rng.choice(claims).claim_id
-            ledger.reverse(victim, "test")
-            for year in final_usage:
-                ledger.clear("p", year, apply=True)
-                assert 0 == ledger.clear("p", year).adjustment_fen
-        assert [] == usage_mismatches(path)
+    dbs = _SHARED.setdefault(id(new_db), (new_db("in_order"), new_db("shuffled")))
+    with Ledger(dbs[0]) as in_order:
+        settled = in_order.settle_many(sorted(claims, key=lambda c: c.date))
+        assert [(r.assistance_fen, r.deductible_subsidy_fen) for r in in_file_order.claims] == [
+            (s.assistance_fen, s.deductible_subsidy_fen) for s in settled]
+    path = dbs[1]
+    with Ledger(path) as ledger:
+        ledger.settle_many(shuffled)
+        for year, usage in final_usage.items():
+            clearing = ledger.clear(person, year, apply=True)
+            assert {cid: amounts for cid, amounts in due.items() if cid in {c.claim_id for c in claims if c.date.year == year}} == {
+                line.claim_id: (line.due_assistance_fen, line.due_subsidy_fen) for line in clearing.lines}
+            got = ledger.usage(person, year)
+            assert (usage.paid_inpatient_fen, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen) == (
+                got.inpatient.paid_fen, got.outpatient.paid_fen, got.offset_used_fen, got.subsidy_paid_fen)
+            assert 0 == ledger.clear(person, year).adjustment_fen
+        victim = rng.choice(claims).claim_id
+        ledger.reverse(victim, "test")
+        for year in final_usage:
+            ledger.clear(person, year, apply=True)
+            assert 0 == ledger.clear(person, year).adjustment_fen
+    assert [] == usage_mismatches(path)
 
 
-def test_file_settlement_equals_reference_per_person(tmp_path: Path) -> None:
+def test_file_settlement_equals_reference_per_person(new_db) -> None:
     """Settling claims in date order gives, claim by claim, assess_person per person (the batch engine's definition)."""
     claims = make_claims(3_000, 150, seed=7, years=(2022, 2023, 2024))
     by_person = defaultdict(list)
@@ -238,15 +248,16 @@ def test_file_settlement_equals_reference_per_person(tmp_path: Path) -> None:
     for person_claims in by_person.values():
         for r in assess_person(person_claims, REGISTRY.medical_assistance).claims:
             expected[r.claim.claim_id] = (r.assistance_fen, r.deductible_subsidy_fen, r.eligible_fen, r.policy_id)
-    with Ledger(tmp_path / "ledger.db") as ledger:
+    db = new_db()
+    with Ledger(db) as ledger:
         settled = ledger.settle_many(sorted(claims, key=lambda c: c.date), batch_size=500)
     assert expected == {s.claim_id: (s.assistance_fen, s.deductible_subsidy_fen, s.eligible_fen, s.policy_id) for s in settled}
-    assert [] == usage_mismatches(tmp_path / "ledger.db")
+    assert [] == usage_mismatches(db)
 
 
-def test_a_second_ledger_on_the_same_file_sees_every_commit(tmp_path: Path) -> None:
+def test_a_second_ledger_on_the_same_file_sees_every_commit(new_db) -> None:
     """Two Ledger objects on one file take turns settling claims of one person: the cap holds across them."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     with Ledger(path) as a, Ledger(path) as b:
         paid = [
             a.settle(claim("c1", (2023, 3, 1), "outpatient", 2_000_00)).assistance_fen,
@@ -259,9 +270,9 @@ def test_a_second_ledger_on_the_same_file_sees_every_commit(tmp_path: Path) -> N
     assert [] == usage_mismatches(path)
 
 
-def test_clearing_a_state_seen_before_is_recorded_again(tmp_path: Path) -> None:
+def test_clearing_a_state_seen_before_is_recorded_again(new_db) -> None:
     """A clearing whose due amounts repeat an earlier applied clearing (after a reversal) is still recorded."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     with Ledger(path) as ledger:
         ledger.settle(claim("b", (2023, 6, 1), "outpatient", 4_000_00))
         ledger.settle(claim("a", (2023, 5, 1), "outpatient", 2_000_00))
@@ -284,14 +295,14 @@ def test_settle_many_takes_any_iterable(ledger: Ledger) -> None:
     assert ["g0", "g1", "g2"] == [s.claim_id for s in settled]
 
 
-def test_a_claim_looked_up_as_missing_then_settled_elsewhere_is_not_settled_again(tmp_path: Path) -> None:
+def test_a_claim_looked_up_as_missing_then_settled_elsewhere_is_not_settled_again(new_db) -> None:
     """A ledger remembers claim_ids it found missing only until another connection commits.
 
     Here the first ledger looks c1 up (as a several-batch run does before its first transaction), a second
     ledger settles c1, and the first then settles it: a duplicate, or a conflict for other content; never
     a second payment.
     """
-    path = tmp_path / "ledger.db"
+    path = new_db()
     c1 = claim("c1", (2023, 3, 1), "outpatient", 2_000_00)
     with Ledger(path) as first, Ledger(path) as second:
         store = first._store
@@ -304,18 +315,21 @@ def test_a_claim_looked_up_as_missing_then_settled_elsewhere_is_not_settled_agai
     assert [] == usage_mismatches(path)
 
 
-class _StoreWithInterloper(SQLiteStore):
+class _StoreWithInterloper:
     """A store that lets another writer commit between a batch's plan (made without the lock) and its write."""
 
-    def __init__(self, path: Path, interloper) -> None:
-        super().__init__(path)
+    def __init__(self, path: str, interloper) -> None:
+        self._store = open_store(path)
         self.interloper = interloper
 
-    def write(self):
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def write(self, keys=()):
         interloper, self.interloper = self.interloper, None
         if interloper is not None:
             interloper()
-        return super().write()
+        return self._store.write(keys)
 
 
 @pytest.fixture
@@ -324,10 +338,10 @@ def plan_unlocked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("medaid.ledger.ledger.PLAN_UNLOCKED_FROM", 1)
 
 
-def test_a_plan_made_stale_by_another_writer_is_made_again_under_the_lock(tmp_path: Path, plan_unlocked: None) -> None:
+def test_a_plan_made_stale_by_another_writer_is_made_again_under_the_lock(new_db, plan_unlocked: None) -> None:
     """Between the plan (read without the write lock) and the write, another ledger pays the same person
     towards the cap: the batch is planned again under the lock, so the cap holds and usage adds up."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     with Ledger(path) as other:
         with Ledger(store=_StoreWithInterloper(path, lambda: other.settle(claim("first", (2023, 1, 5), "outpatient", 4_000_00)))) as ledger:
             late = ledger.settle(claim("late", (2023, 2, 1), "outpatient", 4_000_00))
@@ -338,9 +352,9 @@ def test_a_plan_made_stale_by_another_writer_is_made_again_under_the_lock(tmp_pa
     assert [] == usage_mismatches(path)
 
 
-def test_a_claim_settled_by_another_writer_after_the_plan_is_a_duplicate(tmp_path: Path, plan_unlocked: None) -> None:
+def test_a_claim_settled_by_another_writer_after_the_plan_is_a_duplicate(new_db, plan_unlocked: None) -> None:
     """Another ledger settles the very claim between this ledger's plan and its write: a duplicate, paid once."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     c1 = claim("c1", (2023, 3, 1), "inpatient", 10_000_00)
     with Ledger(path) as other:
         with Ledger(store=_StoreWithInterloper(path, lambda: other.settle(c1))) as ledger:
@@ -350,10 +364,10 @@ def test_a_claim_settled_by_another_writer_after_the_plan_is_a_duplicate(tmp_pat
     assert [] == usage_mismatches(path)
 
 
-def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlements(tmp_path: Path, plan_unlocked: None) -> None:
+def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlements(new_db, plan_unlocked: None) -> None:
     """Another ledger settles a claim of another person between the plan and the write: the plan stands
     (nothing it read changed) and its settlements take the next numbers (seq), as stored and as returned."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     with Ledger(path) as other:
         interloper = _StoreWithInterloper(path, lambda: other.settle(claim("p2 first", (2023, 1, 5), "outpatient", 1_000_00, person="p2")))
         with Ledger(store=interloper) as ledger:
@@ -403,3 +417,19 @@ def test_ledger_files_are_created_owner_only(tmp_path) -> None:
     finally:
         os.umask(old)
     assert {"l.db": 0o600, "l.db-wal": 0o600, "l.db-shm": 0o600} == modes
+
+
+def test_awkward_ids_come_back_as_settled(new_db) -> None:
+    """claim and person ids with tabs, line breaks, backslashes, quotes and Chinese come back exactly, from a
+    batch large enough to be sent with COPY on PostgreSQL and from a single settle."""
+    odd = ["a\tb", "line\nbreak", "back\\slash", "\\N", "cr\rlf", 'quote"d', "逗号,号", "  spaced  ", "end\\"]
+    claims = [claim(f"{odd[i % len(odd)]}#{i}", (2023, 1 + i % 12, 1 + i % 28), "outpatient", 1_000_00 + i, person=f"{odd[(i * 5) % len(odd)]}/{i % 4}")
+              for i in range(120)]
+    with Ledger(new_db()) as ledger:
+        settled = ledger.settle_many(claims)
+        one = ledger.settle(claim("\t\\\n", (2023, 5, 5), "inpatient", 500_00, person="\\t"))
+        assert [(c.claim_id, c.person_id) for c in claims] == [(s.claim_id, s.person_id) for s in settled]
+        assert settled == [ledger.settlement(c.claim_id) for c in claims]
+        assert one == ledger.settlement("\t\\\n")
+        assert ["duplicate"] * 120 == [s.status for s in ledger.settle_many(claims)]
+        assert 450_00 == ledger.usage("\\t", 2023).inpatient.paid_fen

@@ -1,4 +1,5 @@
-"""What must never happen, each against a real database file: double payment, a cap exceeded, half a settlement."""
+"""What must never happen, each against a real database (a SQLite file and a PostgreSQL server): double
+payment, a cap exceeded, half a settlement."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import multiprocessing
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +23,7 @@ from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownCl
 from medaid.ledger.claims_file import part_of
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_person
-from tests.ledger.helpers import dump, make_claims, settled_amounts, usage_mismatches, write_claims_csv
+from tests.ledger.helpers import dump, exists, make_claims, settled_amounts, settled_count, usage_mismatches, write_claims_csv
 
 REGISTRY = default_registry()
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def _totals(pairs) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 @pytest.mark.parametrize("batch", [1, 7])
-def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path, batch: int) -> None:
+def test_concurrent_workers_never_pay_twice_or_past_a_cap(new_db, batch: int) -> None:
     """Four processes settle the same claims of the same persons at once, each in its own order.
 
     Each claim is settled exactly once (the others see a duplicate), usage equals the sum of the
@@ -71,7 +71,8 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path, batch:
     per-claim rounding, totals of two orders could differ by a fen per claim without any fault.
     """
     claims = make_claims(400, 25, seed=3, whole_yuan=True, fixed_category=True)
-    path = tmp_path / "ledger.db"
+    path = new_db()
+    Ledger(path).close()  # created before the race (as `medaid ledger init` does)
     ctx = multiprocessing.get_context("spawn")
     workers = 4
     barrier, results = ctx.Barrier(workers), ctx.Queue()
@@ -108,7 +109,7 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(tmp_path: Path, batch:
 
 # -- crash ----------------------------------------------------------------------------------------
 
-def _settle_command(claims: Path, db: Path, out: Path, workers: int = 1) -> list[str]:
+def _settle_command(claims: Path, db: Path | str, out: Path, workers: int = 1) -> list[str]:
     return [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(claims), "--db", str(db),
             "--output", str(out), "--batch-size", "250", "--workers", str(workers)]
 
@@ -121,21 +122,17 @@ def _shares(claims: list[Claim], count: int) -> list[list[str]]:
     return shares
 
 
-def _wait_for_progress(db: Path, before: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+def _wait_for_progress(db: Path | str, before: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
     """Wait until the settling process has committed past ``before`` claims (or has ended), whatever the machine's speed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                if conn.execute("SELECT count(*) FROM settlements").fetchone()[0] > before:
-                    return
-        except sqlite3.Error:  # not created yet
-            pass
+        if settled_count(db) > before:
+            return
         time.sleep(0.02)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: Path, workers: int) -> None:
+def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: Path, new_db, workers: int) -> None:
     """A `medaid ledger settle` killed with SIGKILL at random moments (with its workers, as a crash would):
     after each kill each worker's settled claims are whole batches, a prefix of its share of the file in
     date order (with one worker, of the whole file), usage equals the settlements; re-running completes the
@@ -143,11 +140,11 @@ def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: P
     claims = make_claims(20_000, 2_000, seed=11)
     path = write_claims_csv(tmp_path / "claims.csv", claims)
     shares = _shares(claims, workers)
-    db = tmp_path / "ledger.db"
+    db = new_db()
     rng = random.Random(5)
     partial = []
     for _ in range(4):
-        before = len(settled_amounts(db)) if db.exists() else 0
+        before = settled_count(db)
         process = subprocess.Popen(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
         _wait_for_progress(db, before, process)
@@ -155,7 +152,7 @@ def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: P
         with contextlib.suppress(ProcessLookupError):  # unless it has finished already
             os.killpg(process.pid, signal.SIGKILL)  # the command and its workers
         process.wait()
-        if not db.exists():
+        if not exists(db):
             continue
         settled = set(settled_amounts(db))
         for share in shares:
@@ -168,7 +165,7 @@ def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: P
     done = subprocess.run(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, capture_output=True, text=True)
     assert 0 == done.returncode, done.stderr
     assert f"rows in {len(claims)} / settled {len(claims) - partial[-1]} / duplicate {partial[-1]} / rejected 0" in done.stderr
-    clean = tmp_path / "clean.db"
+    clean = new_db("clean")
     subprocess.run(_settle_command(path, clean, tmp_path / "clean.csv"), cwd=ROOT, check=True, capture_output=True)
     assert settled_amounts(clean) == settled_amounts(db)
     assert [] == usage_mismatches(db)
@@ -183,9 +180,9 @@ def _claim(claim_id="c1", day=(2023, 3, 1), kind="outpatient", fen=2_000_00, cat
 
 
 @pytest.fixture
-def populated(tmp_path: Path) -> Path:
+def populated(new_db) -> str:
     """A ledger with settled, reversed and cleared claims."""
-    path = tmp_path / "ledger.db"
+    path = new_db()
     with Ledger(path) as ledger:
         ledger.settle_many([_claim("c1"), _claim("c2", day=(2023, 4, 1)), _claim("c3", kind="inpatient", fen=50_000_00),
                             _claim("c4", person="p2", cats=("low_income",))])
@@ -225,7 +222,7 @@ BAD_CALLS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_CALLS))
-def test_bad_input_is_refused_and_changes_nothing(populated: Path, case: str) -> None:
+def test_bad_input_is_refused_and_changes_nothing(populated: str, case: str) -> None:
     """Each bad call raises a clear InputError and leaves every table as it was."""
     call, error, message = BAD_CALLS[case]
     before = dump(populated)
@@ -234,7 +231,7 @@ def test_bad_input_is_refused_and_changes_nothing(populated: Path, case: str) ->
     assert before == dump(populated)
 
 
-def test_clearing_twice_and_previews_change_nothing(populated: Path) -> None:
+def test_clearing_twice_and_previews_change_nothing(populated: str) -> None:
     """A clearing preview, and a second apply, leave every table as it was."""
     before = dump(populated)
     with Ledger(populated) as ledger:

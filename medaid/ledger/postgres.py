@@ -1,0 +1,692 @@
+"""The server ledger store: PostgreSQL through psycopg 3, for several application instances on one database.
+
+Locking (see ``docs/embedding.md``): a write transaction runs at READ COMMITTED and first locks the usage
+row of each person-year it will touch, in one statement and one sorted order, creating a zero row where
+there is none yet (``INSERT … ON CONFLICT DO UPDATE … RETURNING``: each row is inserted or locked, in
+order, and its current values come back). Writers of one person-year so queue
+on its row and each reads the usage and settlements its predecessor committed; writers of other persons
+run in parallel. ``claim_id`` is unique in the table, so a claim another writer inserts meanwhile under
+another person-year (a conflict) makes the insert fail and the ledger plan again. A deadlock, a
+serialisation failure or a lost connection rolls the transaction back and the ledger runs it again
+(:class:`~medaid.ledger.store.RetryTransaction`); settling is idempotent by claim_id, so this is safe even
+when the connection was lost while committing.
+
+Only psycopg is imported here, and only when a ``postgresql://`` ledger is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import time
+from typing import Iterable, Iterator, Sequence
+from urllib.parse import unquote
+
+from medaid.errors import InputError
+from medaid.ledger.model import Reversal, Settlement
+from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
+from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
+from medaid.rules import Usage
+
+__all__ = ["PostgresStore", "redact", "SCHEMA"]
+
+#: The tables of a new ledger (schema version :data:`~medaid.ledger.schema.SCHEMA_VERSION`), in the
+#: connection's current schema (the first of its ``search_path``). Fen are BIGINT, dates DATE, times
+#: ISO 8601 text in UTC (as the ledger writes them), category lists ``|``-joined text.
+SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE SEQUENCE settlement_seq",
+    """CREATE TABLE settlements (
+        seq BIGINT PRIMARY KEY,
+        claim_id TEXT NOT NULL UNIQUE,
+        person_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        date DATE NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
+        self_pay_fen BIGINT NOT NULL CHECK (self_pay_fen >= 0),
+        categories TEXT NOT NULL,
+        resident_insurance BOOLEAN NOT NULL,
+        category TEXT NOT NULL,
+        ratio_ppm INTEGER NOT NULL,
+        offset_fen BIGINT NOT NULL,
+        eligible_fen BIGINT NOT NULL,
+        before_cap_fen BIGINT NOT NULL,
+        assistance_fen BIGINT NOT NULL CHECK (assistance_fen >= 0),
+        deductible_subsidy_fen BIGINT NOT NULL CHECK (deductible_subsidy_fen >= 0),
+        cap_fen BIGINT,
+        cap_left_fen BIGINT,
+        cap_bound BOOLEAN NOT NULL,
+        policy_id TEXT NOT NULL,
+        policy_hash TEXT NOT NULL,
+        engine_version TEXT NOT NULL,
+        provisional TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('settled', 'reversed')),
+        settled_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX settlements_person_year ON settlements (person_id, year)",
+    """CREATE TABLE usage (
+        person_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        paid_inpatient_fen BIGINT NOT NULL,
+        paid_outpatient_fen BIGINT NOT NULL,
+        offset_used_fen BIGINT NOT NULL,
+        subsidy_paid_fen BIGINT NOT NULL,
+        PRIMARY KEY (person_id, year)
+    )""",
+    """CREATE TABLE reversals (
+        claim_id TEXT PRIMARY KEY REFERENCES settlements (claim_id),
+        person_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        assistance_fen BIGINT NOT NULL,
+        deductible_subsidy_fen BIGINT NOT NULL,
+        offset_fen BIGINT NOT NULL,
+        reversed_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE adjustments (
+        id BIGSERIAL PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        applied_at TEXT NOT NULL,
+        UNIQUE (person_id, year, fingerprint)
+    )""",
+    """CREATE TABLE adjustment_lines (
+        adjustment_id BIGINT NOT NULL REFERENCES adjustments (id),
+        claim_id TEXT NOT NULL REFERENCES settlements (claim_id),
+        assistance_fen BIGINT NOT NULL,
+        deductible_subsidy_fen BIGINT NOT NULL,
+        offset_fen BIGINT NOT NULL,
+        PRIMARY KEY (adjustment_id, claim_id)
+    )""",
+    "CREATE INDEX adjustment_lines_claim ON adjustment_lines (claim_id)",
+    MIGRATIONS[2][0],
+)
+
+_COLUMNS = (
+    "seq, claim_id, person_id, date, kind, self_pay_fen, categories, resident_insurance, category, ratio_ppm, "
+    "offset_fen, eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, "
+    "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
+)
+_INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join(["%s"] * 25) + ")"
+# COPY's columns: the text ones first, so that a row's text part is checked for characters needing an
+# escape in one pass (see _copy_text).
+_COPY = (
+    "COPY settlements (claim_id, person_id, kind, categories, category, policy_id, policy_hash, engine_version, "
+    "provisional, status, settled_at, seq, year, date, self_pay_fen, resident_insurance, ratio_ppm, offset_fen, "
+    "eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, cap_bound) FROM STDIN"
+)
+_TEXT_FIELDS = 11
+_NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
+_USAGE_COLUMNS = "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
+# One round trip, one order: each person-year's usage row is inserted (zeros) or, if there is one, locked
+# (waiting for its holder to commit), in (person_id, year) order, and its latest values returned. Every
+# writer takes its locks in that one order, in one statement, so writers never wait for each other in a
+# circle. A zero row means no usage (it is what the ledger would start from) and is never reported.
+_LOCK = f"""
+INSERT INTO usage AS u SELECT k.person_id, k.year, 0, 0, 0, 0 FROM {_KEYS} ORDER BY k.person_id, k.year
+ON CONFLICT (person_id, year) DO UPDATE SET year = excluded.year
+RETURNING {_USAGE_COLUMNS}
+"""
+_READ_USAGES = f"SELECT {_USAGE_COLUMNS} FROM usage u JOIN {_KEYS} ON u.person_id = k.person_id AND u.year = k.year"
+_PUT_USAGE = (
+    "INSERT INTO usage SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+    "ON CONFLICT (person_id, year) DO UPDATE SET paid_inpatient_fen = excluded.paid_inpatient_fen, "
+    "paid_outpatient_fen = excluded.paid_outpatient_fen, offset_used_fen = excluded.offset_used_fen, "
+    "subsidy_paid_fen = excluded.subsidy_paid_fen"
+)
+#: From this many new settlements a transaction sends them with COPY rather than INSERT (outside pipeline mode).
+_COPY_FROM = 50
+#: A write transaction over at most this many person-years runs in pipeline mode (and never uses COPY).
+_PIPELINE_KEYS = 16
+
+
+def redact(dsn: str) -> str:
+    """The connection URL without its password (in the user part or as a ``password=`` parameter).
+
+    >>> redact("postgresql://medaid:s3cret@db.example:5432/ledger?sslmode=require&password=x")
+    'postgresql://medaid@db.example:5432/ledger?sslmode=require'
+    >>> redact("postgres://db/ledger")
+    'postgres://db/ledger'
+    """
+    scheme, _sep, rest = dsn.partition("://")
+    head, sep, query = rest.partition("?")
+    at = head.rfind("@")
+    if at >= 0:
+        head = head[:at].split(":", 1)[0] + head[at:]
+    kept = [item for item in query.split("&") if item and not item.lower().startswith("password=")] if sep else []
+    return f"{scheme}://{head}" + ("?" + "&".join(kept) if kept else "")
+
+
+def _passwords(dsn: str) -> list[str]:
+    """The password(s) a URL holds, as written and decoded, to scrub from any message."""
+    found = []
+    head = dsn.partition("://")[2].partition("?")[0]
+    at = head.rfind("@")
+    if at >= 0 and ":" in head[:at]:
+        found.append(head[:at].split(":", 1)[1])
+    for item in dsn.partition("?")[2].split("&"):
+        if item.lower().startswith("password="):
+            found.append(item.split("=", 1)[1])
+    return [text for word in found if word for text in {word, unquote(word)}]
+
+
+def _cause(exc: BaseException) -> str:
+    """The reason in a psycopg/libpq message, on one line: 'connection refused', 'database "x" does not exist'."""
+    text = str(exc).strip()
+    line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
+    line = re.split(r" failed: ", line)[-1]
+    line = re.sub(r"^(FATAL|ERROR):\s+", "", line)
+    if line[:1].isupper() and line[1:2].islower():
+        line = line[0].lower() + line[1:]
+    return line
+
+
+class _Names:
+    """Category lists as stored (``|``-joined), both ways: a ledger has few distinct values."""
+
+    def __init__(self) -> None:
+        self.text: dict[tuple[str, ...], str] = {}
+        self.lists: dict[str, tuple[str, ...]] = {}
+
+    def of(self, names: tuple[str, ...]) -> str:
+        text = self.text.get(names)
+        if text is None:
+            text = self.text[names] = "|".join(names)
+        return text
+
+    def names(self, text: str) -> tuple[str, ...]:
+        names = self.lists.get(text)
+        if names is None:
+            names = self.lists[text] = tuple(text.split("|")) if text else ()
+        return names
+
+    def settlement(self, row: tuple) -> Settlement:
+        (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
+         before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
+         status, settled_at) = row
+        return Settlement(
+            claim_id, person_id, date, kind, self_pay, self.names(categories), resident, category, ratio, offset,
+            eligible, before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine,
+            self.names(provisional), seq, status, settled_at,
+        )
+
+    def row(self, s: Settlement, seq: int) -> tuple:
+        return (
+            seq, s.claim_id, s.person_id, s.date, s.kind, s.self_pay_fen, self.of(s.categories), s.resident_insurance,
+            s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen, s.assistance_fen,
+            s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, s.cap_bound, s.policy_id, s.policy_hash,
+            s.engine_version, self.of(s.provisional), s.status, s.settled_at, s.date.year,
+        )
+
+
+class PostgresStore:
+    """A ledger in a PostgreSQL database; one instance per thread or process (each holds one connection).
+
+    Args:
+        dsn: ``postgresql://user:password@host:port/dbname`` (or ``postgres://``, or any libpq URL).
+        synchronous: ``OFF`` sets ``synchronous_commit = off`` for this connection (the last commits may be
+            lost if the server crashes); the other values keep the server's setting.
+        create: create the tables in a database that has none (else refuse it).
+        check_version: refuse a ledger of another schema version; false only to :meth:`migrate` it.
+        reconnect_timeout: how long (seconds) to keep trying to reconnect after the connection is lost.
+        lock_timeout_ms: how long a writer waits for a person-year another writer holds before giving up.
+
+    Raises:
+        InputError: psycopg is not installed, or ``synchronous`` is unknown.
+        DatabaseError: the server cannot be reached, or refused the connection or the tables.
+        MigrationError: the ledger's schema version is not this medaid's.
+    """
+
+    def __init__(
+        self, dsn: str, *, synchronous: str = "NORMAL", create: bool = True, check_version: bool = True,
+        reconnect_timeout: float = 30.0, lock_timeout_ms: int = 60_000, connect_timeout: int = 10,
+    ) -> None:
+        from medaid.ledger.sqlite import SYNCHRONOUS
+
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise InputError("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'") from None
+        # psycopg logs a warning when it leaves pipeline mode on a lost connection; the ledger handles that
+        # loss (it reconnects and runs the transaction again), so the warning must not reach the user's
+        # terminal through logging's last-resort handler. An application that configures logging still sees it.
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
+        self.dsn = dsn
+        self.where = redact(dsn)
+        self._secrets = _passwords(dsn)
+        mode = str(synchronous).upper()
+        if mode not in SYNCHRONOUS:
+            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+        self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (["SET synchronous_commit = off"] if mode == "OFF" else [])
+        self._connect_timeout = int(connect_timeout)
+        self._reconnect_timeout = float(reconnect_timeout)
+        self._names = _Names()
+        self._writing = False
+        self._wrote = False
+        self._locked: dict[tuple[str, int], Usage | None] = {}
+        self._reserved: int | None = None
+        self._piped = False
+        self._seq_pending = False
+        self._lock_pending, self._lock_count = False, 0
+        self._conn = None
+        self._conn = self._connect()
+        self.created = False
+        try:
+            self._init_schema(create, check_version)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connection ---------------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _connect(self):
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=self._connect_timeout, application_name="medaid")
+        except psycopg.Error as exc:
+            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+        except Exception as exc:  # a malformed URL: psycopg raises ProgrammingError (a psycopg.Error) or ValueError
+            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+        try:
+            for statement in self._session:
+                conn.execute(statement)
+        except psycopg.Error as exc:
+            conn.close()
+            raise DatabaseError(self._scrub(f"cannot set up the connection to {self.where} ({_cause(exc)})")) from None
+        self._cur = conn.cursor()
+        self._seq_cur = conn.cursor()
+        self._lock_cur = conn.cursor()
+        self._pipelines = psycopg.Pipeline.is_supported()
+        return conn
+
+    def _ensure_connected(self) -> None:
+        """Reconnect a lost connection, trying for up to ``reconnect_timeout`` seconds."""
+        conn = self._conn
+        if conn is not None and not conn.closed and not conn.broken:
+            return
+        deadline = time.monotonic() + self._reconnect_timeout
+        while True:
+            try:
+                self._conn = self._connect()
+                return
+            except DatabaseError as exc:
+                if time.monotonic() >= deadline:
+                    raise DatabaseError(f"lost the connection and could not reconnect within {self._reconnect_timeout:g} s: {exc}") from None
+            time.sleep(0.2)
+
+    def _lost(self) -> bool:
+        conn = self._conn
+        return conn is None or conn.closed or conn.broken
+
+    def _translate(self, exc: BaseException, committing: bool) -> BaseException:
+        """A psycopg error as what the ledger does about it: run again, or tell the user (one line)."""
+        import psycopg
+        from psycopg import errors
+
+        if not isinstance(exc, psycopg.Error):
+            return exc
+        cause = self._scrub(_cause(exc))
+        if self._lost() or isinstance(exc, (errors.AdminShutdown, errors.CrashShutdown, errors.CannotConnectNow)):
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            return RetryTransaction(f"lost the connection to {self.where} ({cause})", committed_unknown=committing)
+        state = getattr(exc, "sqlstate", None) or ""
+        # Class 40: serialization failure, deadlock (psycopg's DeadlockDetected is no TransactionRollback);
+        # 23505: a claim_id another writer inserted meanwhile.
+        if state.startswith("40") or state == "23505":
+            return RetryTransaction(f"{self.where}: {cause}")
+        if state == "55P03":
+            return DatabaseError(f"a person-year stayed locked by another writer too long ({cause})", where=self.where)
+        return DatabaseError(cause, where=self.where)
+
+    def _rollback(self) -> None:
+        if not self._lost():
+            try:
+                self._cur.execute("ROLLBACK")
+            except Exception:  # the connection broke meanwhile: the server rolls back
+                with contextlib.suppress(Exception):
+                    self._conn.close()
+
+    # -- schema -------------------------------------------------------------------------------------
+
+    def _init_schema(self, create: bool, check: bool) -> None:
+        def create_tables() -> None:
+            from medaid._version import __version__
+
+            # One creator at a time: processes opening a new ledger at once wait here, then find it made.
+            self._cur.execute("SELECT pg_advisory_xact_lock(7235120981)")
+            if self._schema_version() is not None:
+                return
+            for statement in SCHEMA:
+                self._cur.execute(statement)
+            self._cur.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
+            self._cur.execute("INSERT INTO schema_history VALUES (%s, %s, %s)", (SCHEMA_VERSION, _now(), __version__))
+            self.created = True
+
+        version = self._ddl(self._schema_version)
+        if version is None:
+            if not create:
+                raise DatabaseError("no medaid ledger in this database (create it with `medaid ledger init --db …`)", where=self.where)
+            self._ddl(create_tables)
+            version = self._ddl(self._schema_version)
+        if check:
+            check_version(version, self.where)
+
+    def _ddl(self, body):
+        """``body()`` in one transaction of its own; any database error as one line."""
+        import psycopg
+
+        try:
+            self._cur.execute("BEGIN")
+            result = body()
+            self._cur.execute("COMMIT")
+            return result
+        except psycopg.Error as exc:
+            self._rollback()
+            raise DatabaseError(self._scrub(_cause(exc)), where=self.where) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _schema_version(self) -> str | None:
+        exists = self._cur.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'meta'"
+        ).fetchone()
+        if not exists:
+            return None
+        row = self._cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row[0] if row else None
+
+    def schema_version(self) -> int | None:
+        """The ledger's schema version (``None``: no medaid tables)."""
+        version = self._ddl(self._schema_version)
+        return int(version) if version is not None and version.isdigit() else None
+
+    def migrate(self) -> tuple[int, int]:
+        """Bring the ledger to :data:`SCHEMA_VERSION`, one version at a time, in one transaction; (from, to)."""
+        from medaid._version import __version__
+
+        found = self.schema_version()
+        if found is None or found > SCHEMA_VERSION:
+            check_version(None if found is None else str(found), self.where)
+
+        def steps() -> None:
+            self._cur.execute("LOCK TABLE meta IN EXCLUSIVE MODE")
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    self._cur.execute(statement)
+                self._cur.execute("INSERT INTO schema_history VALUES (%s, %s, %s)", (version, _now(), __version__))
+            self._cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+        if found < SCHEMA_VERSION:
+            self._ddl(steps)
+        return found, SCHEMA_VERSION
+
+    # -- transactions -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self, keys: Iterable[tuple[str, int]] = ()) -> Iterator[None]:
+        self._ensure_connected()
+        committing = False
+        self._wrote, self._reserved, self._seq_pending = False, None, False
+        self._locked, self._lock_pending = {}, False
+        keys = sorted(set(keys))
+        try:
+            # A small transaction (a claim, a reversal) runs in pipeline mode: statements are sent without
+            # waiting and answers read when needed, so a claim costs two round trips (BEGIN, the locks, a
+            # sequence number and the claim's look-up; then the inserts and COMMIT). A large one sends its
+            # settlements with COPY, which a pipeline cannot carry.
+            piped = len(keys) <= _PIPELINE_KEYS
+            with self._pipeline(piped):
+                self._cur.execute("BEGIN")
+                self._writing = True
+                if piped and self._pipelines:
+                    # Drawn now, it travels with the locks: one round trip fewer (an unused number is a gap).
+                    self._seq_cur.execute("SELECT nextval('settlement_seq')")
+                    self._seq_pending = True
+                if keys:
+                    self._lock(keys)
+                yield
+                self._held()
+                committing = True
+                # A transaction that wrote nothing (every claim a duplicate) is rolled back: its locks go, and
+                # any usage row it made to lock a person-year with it.
+                self._cur.execute("COMMIT" if self._wrote else "ROLLBACK")
+        except BaseException as exc:
+            self._writing = False
+            self._rollback()
+            raise self._translate(exc, committing) from None
+        finally:
+            self._writing = False
+
+    @contextlib.contextmanager
+    def _pipeline(self, wanted: bool) -> Iterator[None]:
+        if not (wanted and self._pipelines):
+            yield
+            return
+        self._piped = True
+        try:
+            with self._conn.pipeline():
+                yield
+        finally:
+            self._piped = False
+
+    def _lock(self, keys: list[tuple[str, int]]) -> None:
+        persons = [person for person, _year in keys]
+        years = [year for _person, year in keys]
+        self._lock_cur.execute(_LOCK, (persons, years))
+        self._lock_count, self._lock_pending = len(keys), True
+        if not self._piped:
+            self._held()
+
+    def _held(self) -> dict[tuple[str, int], Usage | None]:
+        """The locked person-years' usage. In pipeline mode the lock statement's answer is read only here, so
+        that the transaction's first read (the claims) travels with it: the server runs them in order."""
+        if self._lock_pending:
+            self._lock_pending = False
+            locked = self._locked
+            for person, year, *paid in self._lock_cur.fetchall():
+                locked[person, year] = _usage(year, paid)
+            if len(locked) != self._lock_count:
+                raise RetryTransaction(f"{self.where}: not every person-year could be locked")
+        return self._locked
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        self._ensure_connected()
+        try:
+            with self._pipeline(True):
+                self._cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield
+                self._cur.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            raise self._translate(exc, False) from None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    def next_seq(self) -> int:
+        if self._writing:
+            # Reserved for this transaction's first settlement (sequences are not rolled back: a gap at worst).
+            if self._seq_pending:
+                self._seq_pending = False
+                self._reserved = self._seq_cur.fetchone()[0]
+            else:
+                self._reserved = self._cur.execute("SELECT nextval('settlement_seq')").fetchone()[0]
+            return self._reserved
+        last, called = self._cur.execute("SELECT last_value, is_called FROM settlement_seq").fetchone()
+        return last + 1 if called else last
+
+    def settlement(self, claim_id: str) -> Settlement | None:
+        row = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_id,)).fetchone()
+        return None if row is None else self._names.settlement(row)
+
+    def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
+        if not claim_ids:
+            return {}
+        to_settlement = self._names.settlement
+        if len(claim_ids) == 1:
+            rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_ids[0],)).fetchall()
+        else:
+            rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ANY(%s::text[])", (claim_ids,)).fetchall()
+        return {row[1]: to_settlement(row) for row in rows}
+
+    def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
+        keys = list(keys)
+        found: dict[tuple[str, int], Usage] = {}
+        wanted = keys
+        if self._writing:
+            locked = self._held()
+            wanted = [key for key in keys if key not in locked]
+            for key in keys:
+                if locked.get(key) is not None:
+                    found[key] = locked[key]
+            wanted = [key for key in wanted if key not in found]
+        if wanted:
+            persons, years = [p for p, _y in wanted], [y for _p, y in wanted]
+            for person, year, *paid in self._cur.execute(_READ_USAGES, (persons, years)).fetchall():
+                usage = _usage(year, paid)
+                if usage is not None:
+                    found[person, year] = usage
+        return found
+
+    def add_settlements(self, settlements: list[Settlement], first_seq: int) -> Sequence[int]:
+        count = len(settlements)
+        if not count:
+            return ()
+        if first_seq == self._reserved:
+            numbers = [first_seq]
+            self._reserved = None
+            if count > 1:
+                numbers += self._nextvals(count - 1)
+        else:
+            numbers = self._nextvals(count)
+        row = self._names.row
+        if count < _COPY_FROM or self._piped:
+            self._cur.executemany(_INSERT, [row(s, n) for s, n in zip(settlements, numbers)])
+        else:
+            with self._cur.copy(_COPY) as copy:
+                for start in range(0, count, 10_000):
+                    copy.write(_copy_text(settlements[start:start + 10_000], numbers[start:start + 10_000], self._names))
+        self._wrote = True
+        return numbers
+
+    def _nextvals(self, count: int) -> list[int]:
+        rows = self._cur.execute("SELECT nextval('settlement_seq') FROM generate_series(1, %s)", (count,)).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def usage(self, person_id: str, year: int) -> Usage | None:
+        if self._writing and (person_id, year) in self._held():
+            return self._locked[person_id, year]
+        return self.usages([(person_id, year)]).get((person_id, year))
+
+    def put_usage(self, rows: Iterable[tuple[str, Usage]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        columns: list[list] = [[], [], [], [], [], []]
+        for person, u in rows:
+            for column, value in zip(columns, (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen)):
+                column.append(value)
+            if (person, u.year) in self._held():
+                self._locked[person, u.year] = u
+        self._cur.execute(_PUT_USAGE, columns)
+        self._wrote = True
+
+    def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
+        rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = %s AND year = %s ORDER BY seq", (person_id, year)).fetchall()
+        return [self._names.settlement(row) for row in rows]
+
+    def person_years(self, person_id: str) -> list[int]:
+        rows = self._cur.execute("SELECT DISTINCT year FROM settlements WHERE person_id = %s ORDER BY year", (person_id,)).fetchall()
+        return [row[0] for row in rows]
+
+    def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
+        rows = self._cur.execute(
+            "SELECT l.claim_id, sum(l.assistance_fen)::bigint, sum(l.deductible_subsidy_fen)::bigint, sum(l.offset_fen)::bigint "
+            "FROM adjustment_lines l JOIN adjustments a ON a.id = l.adjustment_id WHERE a.person_id = %s AND a.year = %s "
+            "GROUP BY l.claim_id",
+            (person_id, year),
+        ).fetchall()
+        return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
+
+    def add_adjustment(self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str) -> bool:
+        row = self._cur.execute(
+            "INSERT INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (person_id, year, fingerprint) DO NOTHING RETURNING id",
+            (person_id, year, fingerprint, applied_at),
+        ).fetchone()
+        if row is None:
+            return False
+        self._cur.executemany("INSERT INTO adjustment_lines VALUES (%s, %s, %s, %s, %s)", [(row[0], *line) for line in lines])
+        self._wrote = True
+        return True
+
+    def add_reversal(self, reversal: Reversal) -> None:
+        r = reversal
+        self._cur.execute(
+            "INSERT INTO reversals VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (r.claim_id, r.person_id, r.year, r.kind, r.reason, r.assistance_fen, r.deductible_subsidy_fen, r.offset_fen, r.reversed_at),
+        )
+        self._cur.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = %s", (r.claim_id,))
+        self._wrote = True
+
+    def reversal(self, claim_id: str) -> Reversal | None:
+        row = self._cur.execute(
+            "SELECT claim_id, person_id, year, kind, reason, assistance_fen, deductible_subsidy_fen, offset_fen, reversed_at "
+            "FROM reversals WHERE claim_id = %s",
+            (claim_id,),
+        ).fetchone()
+        return None if row is None else Reversal(*row)
+
+
+def _copy_text(settlements: list[Settlement], numbers: Sequence[int], names: _Names) -> str:
+    """The rows of ``settlements`` (numbered ``numbers``) in COPY's text format, in :data:`_COPY`'s column order.
+
+    Each row's text fields are joined, then checked at once: a row holding no tab, line break or backslash
+    (every row of an ordinary file) is used as it is; any other row has its text fields escaped one by one.
+    Several times faster than psycopg's ``write_row``, which adapts each value on its own.
+    """
+    lines = []
+    add = lines.append
+    of = names.of
+    text_tabs = _TEXT_FIELDS - 1
+    for s, seq in zip(settlements, numbers):
+        text = "\t".join((s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash,
+                          s.engine_version, of(s.provisional), s.status, s.settled_at))
+        if text.count("\t") != text_tabs or "\\" in text or "\n" in text or "\r" in text:
+            text = "\t".join(value.translate(_ESCAPES) for value in (
+                s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash, s.engine_version,
+                of(s.provisional), s.status, s.settled_at))
+        cap, left = s.cap_fen, s.cap_left_fen
+        add(f"{text}\t{seq}\t{s.date.year}\t{s.date.isoformat()}\t{s.self_pay_fen}\t{'t' if s.resident_insurance else 'f'}\t"
+            f"{s.ratio_ppm}\t{s.offset_fen}\t{s.eligible_fen}\t{s.before_cap_fen}\t{s.assistance_fen}\t{s.deductible_subsidy_fen}\t"
+            f"{_NULL if cap is None else cap}\t{_NULL if left is None else left}\t{'t' if s.cap_bound else 'f'}\n")
+    return "".join(lines)
+
+
+def _usage(year: int, paid: list) -> Usage | None:
+    """The usage a row holds; ``None`` for a zero row (made to lock a person-year, or all reversed: the same to the ledger)."""
+    return Usage(year, *paid) if any(paid) else None
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
