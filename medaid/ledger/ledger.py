@@ -22,6 +22,7 @@ import attrs
 
 from medaid._version import __version__
 from medaid.errors import InputError
+from medaid.money import MAX_FEN
 from medaid.ledger.model import (
     AlreadyReversedError, Clearing, ClearingLine, ConflictError, KindUsage, Reversal, Settlement,
     UnknownClaimError, YearUsage,
@@ -259,7 +260,7 @@ class Ledger:
         if not (
             isinstance(claim, Claim) and type(claim.claim_id) is str and type(claim.person_id) is str
             and type(claim.date) is dt.date and claim.kind in KINDS and type(claim.self_pay_fen) is int
-            and claim.self_pay_fen >= 0 and type(claim.resident_insurance) is bool and type(claim.categories) is tuple
+            and 0 <= claim.self_pay_fen < MAX_FEN and type(claim.resident_insurance) is bool and type(claim.categories) is tuple
             and claim.categories and claim.claim_id.strip() and claim.person_id.strip()
         ):
             self._explain(claim)
@@ -290,6 +291,8 @@ class Ledger:
         amount = claim.self_pay_fen
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise InputError(f"self_pay_fen must be a non-negative whole number of fen, got {amount!r}")
+        if amount >= MAX_FEN:
+            raise InputError(f"self_pay_fen must be below {MAX_FEN} fen ({MAX_FEN // 100} yuan), got {amount}")
         if not isinstance(claim.resident_insurance, bool):
             raise InputError(f"resident_insurance must be True or False, got {claim.resident_insurance!r}")
         if not isinstance(claim.categories, tuple) or not claim.categories:
