@@ -10,14 +10,16 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, echo_json, lang_option, report_options, user_errors
+from medaid.cli._common import ENCODING, SHEET, choice, echo_json, lang_option, report_options, user_errors
 from medaid.i18n.district import text
 
 def transfer(
-    input_csv: Path = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元)."),
+    input_csv: Path = typer.Argument(..., help="CSV or .xlsx with district, clearing, pre_allocation, audit_overpayment (万元), or 区, 清算数, 预分配数, 审计发现多支付资金."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     policy_id: str = typer.Option("medical-assistance-2023", "--policy", help="Medical-assistance policy id or reform file giving the city's share of the audit."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -31,7 +33,7 @@ def transfer(
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
-        result = compute_transfer(read_transfer_csv(input_csv), policy)
+        result = compute_transfer(read_transfer_csv(input_csv, encoding=encoding, sheet=sheet), policy)
         {"table": _transfer_table, "csv": _transfer_csv, "json": _transfer_json}[output_format](result, lang)
 
 
@@ -115,9 +117,11 @@ def mutual_aid(
     district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
     town_participants: Optional[str] = typer.Option(None, "--town-participants", help="Participants registered in towns (镇)."),
     street_participants: Optional[str] = typer.Option(None, "--street-participants", help="Participants registered in streets (街道)."),
-    participants_csv: Optional[Path] = typer.Option(None, "--participants", help="CSV with unit, type (town|street), participants."),
+    participants_csv: Optional[Path] = typer.Option(None, "--participants", help="CSV or .xlsx with unit, type (town|street|镇|街道), participants (or 单位, 类型, 参加人数)."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -136,7 +140,7 @@ def mutual_aid(
         if participants_csv is not None and counts:
             raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
         if participants_csv is not None:
-            units = read_participants_csv(participants_csv)
+            units = read_participants_csv(participants_csv, encoding=encoding, sheet=sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:

@@ -70,7 +70,9 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
         found[canonical] = index
     missing = [name for name in required if name not in found]
     if missing:
-        zh = {english: zh for zh, english in chinese.items()}
+        zh: dict[str, str] = {}
+        for chinese_name, english in chinese.items():
+            zh.setdefault(english, chinese_name)  # the first Chinese name declared
         wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
         raise InputError(
             f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
