@@ -217,6 +217,8 @@ def district_report(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     policy_id: Optional[str] = typer.Option(None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."),
     reform: Optional[str] = typer.Option(None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -236,7 +238,7 @@ def district_report(
 
             registry, frame = resettled(settled_claims, reform, registry)
         else:
-            frame = read_settled(settled_claims)
+            frame = read_settled(settled_claims, encoding=encoding, sheet=sheet)
         report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
             from medaid.district.xlsx import write_xlsx

@@ -55,3 +55,25 @@ def test_participants_as_gbk_and_xlsx(tmp_path: Path) -> None:
     assert ok.exit_code == 0 and '"total": 2000' in ok.output.replace(" ", "").replace('"total":2000', '"total": 2000')
     wrong = run("mutual-aid", "--year", "2023", "--district", "闵行", "--participants", gbk, "--encoding", "utf-8")
     assert wrong.exit_code == 2 and "not valid utf-8 text" in wrong.output and "Traceback" not in wrong.output
+
+
+def test_settled_file_as_gbk_and_xlsx_gives_the_same_district_report(tmp_path: Path) -> None:
+    """`medaid district` on the settled example re-saved as GBK (Chinese labels 住院/闵行区) and as .xlsx: the same report."""
+    import csv
+
+    source = ROOT / "examples" / "settled-small.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header, body = table[0], table[1:]
+    kind, district = header.index("kind"), header.index("district")
+    relabelled = [[*row[:kind], {"inpatient": "住院", "outpatient": "门急诊"}[row[kind]], *row[kind + 1:]] for row in body]
+    relabelled = [[*row[:district], "闵行区" if row[district] == "minhang" else row[district], *row[district + 1:]] for row in relabelled]
+    gbk = tmp_path / "settled-gbk.csv"
+    gbk.write_bytes(("\r\n".join(",".join(row) for row in [header, *relabelled]) + "\r\n").encode("gbk"))
+    book = Workbook()
+    for row in [header, *body]:
+        book.active.append(row)
+    book.save(tmp_path / "settled.xlsx")
+    reports = [run("district", path, "--format", "json") for path in (source, gbk, tmp_path / "settled.xlsx")]
+    assert [r.exit_code for r in reports] == [0, 0, 0], reports[1].output
+    assert reports[0].output == reports[1].output == reports[2].output
