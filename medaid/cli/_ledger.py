@@ -48,7 +48,8 @@ def settle(
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
         handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
         try:
-            handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(lines))
+            handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS))
+            handle.writelines(lines)  # streamed: merged from the workers' sorted runs as written
         finally:
             if output:
                 handle.close()

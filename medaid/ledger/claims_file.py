@@ -51,7 +51,8 @@ class ClaimsFileReader:
     ``part=(k, n)`` keeps only part k of n: the readable rows whose person_id falls in part k by a hash of
     it (so a person's rows are all in one part); part 0 also gets every rejected row. Every part checks
     every row, so the duplicate rule (a later copy of a valid row's claim_id is refused) is the whole
-    file's in each part. ``blank_rows`` counts the blank rows skipped (after iterating).
+    file's in each part. ``blank_rows`` counts the blank rows skipped (after iterating). The file is read
+    twice, one row at a time; nothing per row is held but 16 bytes in the first pass.
     """
 
     def __init__(self, path: Path | str, part: tuple[int, int] = (0, 1), *, encoding: str | None = None, sheet: str | None = None,
@@ -65,6 +66,47 @@ class ClaimsFileReader:
         self.blank_rows = 0
 
     def __iter__(self) -> Iterator[ClaimRow | RejectedRow]:
+        # Two passes, so memory stays flat: the first finds the lines whose claim_id hash repeats among
+        # valid rows (16 bytes a row); the second reads again and keeps exact ids only for those lines.
+        candidates = self._repeated_lines()
+        self.blank_rows = 0
+        yield from self._read(candidates)
+
+    def _repeated_lines(self) -> set[int]:
+        """Lines of valid rows whose claim_id's hash is shared with another valid row (the only possible duplicates)."""
+        from array import array
+
+        import numpy as np
+
+        hashes, lines = array("q"), array("q")
+        for line, values in self._checked():
+            if values is not None:
+                hashes.append(hash(values.claim_id))
+                lines.append(line)
+        key = np.frombuffer(hashes, np.int64) if len(hashes) else np.zeros(0, np.int64)
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        same = np.zeros(len(key), bool)
+        if len(key) > 1:
+            repeat = ordered[1:] == ordered[:-1]
+            same[order[1:][repeat]] = True
+            same[order[:-1][repeat]] = True
+        return set(np.frombuffer(lines, np.int64)[same].tolist()) if len(lines) else set()
+
+    def _checked(self):
+        """(line, ClaimValues or None) for each non-blank row after the header, by the contract."""
+        for item in self._rows(None):
+            if isinstance(item, tuple):
+                yield item
+
+    def _read(self, candidates: set[int]) -> Iterator[ClaimRow | RejectedRow]:
+        for item in self._rows(candidates):
+            if not isinstance(item, tuple):
+                yield item
+
+    def _rows(self, candidates: set[int] | None):
+        """With ``candidates`` None (the first pass): ``(line, values or None)`` per row. Otherwise the rows
+        read or rejected, a later copy of a valid row's claim_id (only on candidate lines) a duplicate."""
         where = str(self.path)
         if not self.path.is_file():
             raise InputError(f"cannot read the claims file: no such file", where=where)
@@ -92,12 +134,17 @@ class ClaimsFileReader:
                 self.blank_rows += 1
                 continue
             if len(cells) > width and any(text_of(c) for c in cells[width:]):
-                if mine == 0:
+                if candidates is None:
+                    yield line, None
+                elif mine == 0:
                     yield RejectedRow(line, f"expected {width} fields, got {len(cells)}", tuple(text_of(c) for c in cells))
                 continue
             picked = [cells[p] if p < len(cells) else None for p in positions]
             values, reason = contract.row(picked)
-            if values is not None:
+            if candidates is None:
+                yield line, values
+                continue
+            if values is not None and line in candidates:
                 seen = first.setdefault(values.claim_id, line)
                 if seen != line:
                     values, reason = None, duplicate_reason(values.claim_id, seen)
