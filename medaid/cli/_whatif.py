@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from medaid.cli._common import choice, report_options, user_errors
+from medaid.cli._common import ALLOW_FUTURE, ENCODING, SHEET, choice, report_options, user_errors
 
 _TEXT = {
     "en": {
@@ -39,6 +39,9 @@ def compare(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the difference per group (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -53,7 +56,8 @@ def compare(
         if reformed.extends is None:
             raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
         baseline = registry.resolve(base) if base else None
-        result = compare_caseload(claims, reformed, registry=registry, base=baseline, by=by)
+        result = compare_caseload(claims, reformed, registry=registry, base=baseline, by=by,
+                                  read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
@@ -75,6 +79,9 @@ def sweep(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -82,7 +89,8 @@ def sweep(
         from medaid.whatif.caseload import sweep as run_sweep
 
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        result = run_sweep(claims, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
+        result = run_sweep(claims, param, [v for v in values.split(",") if v.strip()], registry=default_registry(),
+                           read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         _emit(render(result, lang, unit), output)
         if chart is not None:

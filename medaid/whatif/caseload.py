@@ -29,7 +29,7 @@ def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
     return PolicyRegistry(policy if p.id == policy.extends else p for p in registry)
 
 
-def settle_fen(table: Any, registry: PolicyRegistry):
+def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = False):
     """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects).
 
     The settled table holds the columns a comparison groups on (``person_id``, ``policy_id`` and those of
@@ -39,7 +39,7 @@ def settle_fen(table: Any, registry: PolicyRegistry):
 
     from medaid.batch.settle import settle_claims
 
-    result = settle_claims(table, registry=registry)
+    result = settle_claims(table, registry=registry, allow_future=allow_future)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
     settled = result.lazy().select("person_id", "policy_id", *keys, total).collect()
@@ -110,8 +110,13 @@ class CaseloadComparison:
         return None
 
 
-def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district") -> CaseloadComparison:
-    """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare."""
+def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district",
+                     read: dict | None = None) -> CaseloadComparison:
+    """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare.
+
+    ``read``: the claims reader's options (``encoding``, ``sheet``, ``allow_future``)."""
+    read = dict(read or {})
+    future = read.pop("allow_future", False)
     import polars as pl
 
     from medaid.batch.io import read_claims
@@ -120,9 +125,9 @@ def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry
         raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
     if reform.extends is None:
         raise InputError(f"{reform.id} is not a reform (it has no extends)")
-    table, _name = read_claims(source)
-    settled, baseline, rejects = settle_fen(table, _baseline_registry(registry, reform, base))
-    reform_table, reformed, _ = settle_fen(table, substitute(registry, reform))
+    table, _name = read_claims(source, **read)
+    settled, baseline, rejects = settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future)
+    reform_table, reformed, _ = settle_fen(table, substitute(registry, reform), allow_future=future)
     keys = list(GROUPINGS[by])
     frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
     groups = _grouped(frame, keys)
@@ -190,16 +195,18 @@ class Sweep:
     points: tuple[SweepPoint, ...]
 
 
-def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry) -> Sweep:
+def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
-    version the claims touch, and settle the caseload once per value."""
+    version the claims touch, and settle the caseload once per value (``read``: the reader's options)."""
+    read = dict(read or {})
+    future = read.pop("allow_future", False)
 
     from medaid.batch.io import read_claims
 
     if not values:
         raise InputError("--values needs at least one value")
-    table, _name = read_claims(source)
-    settled, baseline, _ = settle_fen(table, registry)
+    table, _name = read_claims(source, **read)
+    settled, baseline, _ = settle_fen(table, registry, allow_future=future)
     districts = settled["district_id"]
     used = set(settled["policy_id"].unique().to_list())
     points = []
@@ -207,7 +214,7 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
         variant = registry
         for policy in [p for p in registry if isinstance(p, Policy) and p.id in used]:
             variant = substitute(variant, _with_value(policy, key, value))
-        _, totals, _ = settle_fen(table, variant)
+        _, totals, _ = settle_fen(table, variant, allow_future=future)
         points.append(_point(value, totals, districts))
     return Sweep(key=key, baseline=_point("baseline", baseline, districts), points=tuple(points))
 
