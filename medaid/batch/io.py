@@ -200,8 +200,8 @@ def _breaks_inside_values(table: pl.DataFrame) -> bool:
     """Whether a value holds a line break (a quoted multi-line field): then row index + 2 is not the line."""
     checks = []
     for column, dtype in table.schema.items():
-        if dtype == pl.String:
-            checks.append(pl.col(column).str.contains(r"[\r\n]").any())
+        if dtype == pl.String:  # literal searches (memchr), faster than a character class
+            checks.append((pl.col(column).str.contains("\n", literal=True) | pl.col(column).str.contains("\r", literal=True)).any())
         elif isinstance(dtype, pl.Categorical):
             checks.append(pl.col(column).unique().cast(pl.String).str.contains(r"[\r\n]").any())
     return bool(checks) and any(table.select(checks).row(0))
