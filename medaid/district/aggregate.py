@@ -86,7 +86,8 @@ def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what
         # The line number (the header is line 1; a Parquet file's data row N is N + 1), as in every reader.
         lines = frame[_LINE] if _LINE in frame.columns else None
         row = int(lines[index]) if lines is not None else index + 2
-        raise InputError(f"{path}: line {row}: column {column} {what}, got {value!r}"
+        shown = repr(value) if len(repr(value)) <= 42 else repr(value)[:41] + "…"  # a huge value is not echoed whole
+        raise InputError(f"{path}: line {row}: column {column} {what}, got {shown}"
                          + (f" ({len(hits)} rows)" if len(hits) > 1 else ""))
 
 
