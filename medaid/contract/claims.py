@@ -160,9 +160,9 @@ class ClaimsContract:
     def row(self, cells: Sequence[object]) -> tuple[ClaimValues | None, str | None]:
         """The values of one row (``cells`` in :data:`COLUMNS` order), or the first failed check's reason."""
         parsed = []
-        text_of = v.text_of
+        text_of, spaces = v.text_of, v.SPACES
         for (rule, cache), cell in zip(self._plan, cells):
-            text = text_of(cell)
+            text = cell.strip(spaces) if type(cell) is str else text_of(cell)
             if cache is None:
                 value, reason = rule(text)
             else:
