@@ -24,10 +24,13 @@ def claims_file(path: Path) -> Path:
 def test_spilled_runs_give_the_same_output(tmp_path: Path, monkeypatch, workers: int) -> None:
     """With runs of 7 rows (dozens of spill files, merged twice) the lines, counts and payments equal one run's."""
     source = claims_file(tmp_path / "claims.csv")
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))  # the spill folder goes here, so the test sees only its own
     whole = file_run.settle_file(str(source), str(tmp_path / "a.db"), workers=workers)
     expected = (list(whole.lines), whole.counts, whole.paid_fen, whole.rows_in, whole.rejected)
     monkeypatch.setattr(file_run, "RUN_ROWS", 7)
     spilled = file_run.settle_file(str(source), str(tmp_path / "b.db"), workers=workers, batch_size=11)
     assert (list(spilled.lines), spilled.counts, spilled.paid_fen, spilled.rows_in, spilled.rejected) == expected
     assert expected[1]["settled"] == 300 and [r.line for r in expected[4]] == [51]
-    assert not list(Path(tempfile.gettempdir()).glob("medaid-ledger-*/*.run"))  # the runs are removed
+    assert len(list(spill.iterdir())) == 0  # the runs and their folders are removed
