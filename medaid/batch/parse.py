@@ -82,7 +82,7 @@ def parse_columns(
     person_frame = lazy.select(hash=raw_person.hash(), blank=person.str.len_bytes() == 0,
                                spaced=(person.str.len_bytes() != raw_person.str.len_bytes()).any()).collect()
     person_ids = _as_text(table, "person_id")
-    if person_frame.height and person_frame["spaced"][0]:  # "P1" and "P1 " are one person: codes of the trimmed ids
+    if person_frame["spaced"].any():  # "P1" and "P1 " are one person: codes of the trimmed ids
         person_ids = person_ids.str.strip_chars(SPACES)
         person_hash = person_ids.hash().to_numpy()
     else:
@@ -97,9 +97,10 @@ def parse_columns(
     queries = [
         lazy.select(fen=fen_ok),
         lazy.select(blank=claim.str.len_bytes() == 0, spaced=(claim.str.len_bytes() != _text(schema, "claim_id").str.len_bytes()).any()),
+        lazy.select(hash=_text(schema, "claim_id").hash().sort()),  # sorted on polars' threads with the rest
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
-    fen_frame, claim_frame, *coded = pl.collect_all(queries)
+    fen_frame, claim_frame, claim_hash, *coded = pl.collect_all(queries)
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
 
@@ -137,9 +138,11 @@ def parse_columns(
     if refused:
         failed[list(refused)] = True
     claim_ids = _as_text(table, "claim_id")
-    if claim_frame.height and claim_frame["spaced"][0]:
+    if claim_frame["spaced"].any():
         claim_ids = claim_ids.str.strip_chars(SPACES)
-    duplicate, first_of = _duplicates(claim_ids, failed)
+    sorted_hash = None if claim_frame["spaced"].any() or failed.any() else claim_hash.to_series().to_numpy()
+    del claim_hash
+    duplicate, first_of = _duplicates(claim_ids, failed, sorted_hash)
     bad = np.flatnonzero(failed | duplicate)
     reasons = _reasons(table, bad, checks, per_row, contract, refused or {}, duplicate, first_of, claim_ids, lines)
     for values in (day, kind, resident, district, category):
@@ -186,7 +189,9 @@ def _fen(schema: pl.Schema) -> pl.Expr:
     column = pl.col("self_pay")
     in_range = (column >= 0) & (column < MAX_YUAN)
     if isinstance(given, pl.Decimal) and (given.scale or 0) <= 2:
-        return pl.when(in_range).then((column.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64, strict=False))
+        # Below the maximum, × 100 fits any decimal of 14 digits or more; a narrower one is widened first.
+        wide = column if (given.precision or 38) >= 14 else column.cast(pl.Decimal(38, 2))
+        return pl.when(in_range).then((wide * 100).cast(pl.Int64, strict=False))
     if given.is_integer():
         return pl.when(in_range).then(column.cast(pl.Int64) * 100)
     text = _amount_text(schema)
@@ -245,7 +250,7 @@ def _typed_days(dates: pl.Series, contract: ClaimsContract) -> np.ndarray:
     return days.fill_null(0).to_numpy().copy() if ok.all() else np.where(ok.fill_null(False).to_numpy(), days.fill_null(0).to_numpy(), _REFUSED_DAY).astype(np.int32)
 
 
-def _duplicates(claim_ids: pl.Series, failed: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+def _duplicates(claim_ids: pl.Series, failed: np.ndarray, sorted_hash: np.ndarray | None = None) -> tuple[np.ndarray, dict[int, int]]:
     """Later copies of a claim_id that a valid row has (True), and for each the index of that first valid row.
 
     Only rows that passed every other check take part, so a bad first copy does not block a later good one.
@@ -253,6 +258,8 @@ def _duplicates(claim_ids: pl.Series, failed: np.ndarray) -> tuple[np.ndarray, d
     """
     n = len(claim_ids)
     duplicate = np.zeros(n, bool)
+    if sorted_hash is not None and not np.any(sorted_hash[1:] == sorted_hash[:-1]):
+        return duplicate, {}  # the usual case: every row valid so far and no hash repeats
     valid = np.flatnonzero(~failed)
     ids = claim_ids if len(valid) == n else claim_ids.gather(valid)
     hashes = ids.hash().to_numpy()

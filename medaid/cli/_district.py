@@ -11,18 +11,20 @@ from typing import Optional
 import typer
 
 from medaid.cli._common import (
-    EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, echo_json, emit, excel_option, excel_rows, input_path, lang_option,
+    ENCODING, EXCEL_GBK_HELP, SHEET, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, echo_json, emit, excel_option, excel_rows, input_path, lang_option,
     report_options, report_rows, user_errors,
 )
 from medaid.i18n.district import text
 
 def transfer(
-    input_csv: str = typer.Argument(..., help="CSV with district, clearing, pre_allocation, audit_overpayment (万元); - reads standard input."),
+    input_csv: str = typer.Argument(..., help="CSV or .xlsx with district, clearing, pre_allocation, audit_overpayment (万元), or 区, 清算数, 预分配数, 审计发现多支付资金; - reads standard input."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     policy_id: str = typer.Option("medical-assistance-2023", "--policy", help="Medical-assistance policy id or reform file giving the city's share of the audit."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -32,15 +34,15 @@ def transfer(
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("table", "csv", "json"), "--format")
-        encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel, excel_gbk, output_format)
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
         with input_path(input_csv) as path:
-            result = compute_transfer(read_transfer_csv(Path(path)), policy)
+            result = compute_transfer(read_transfer_csv(Path(path), encoding=encoding, sheet=sheet), policy)
         if output_format == "csv":
-            emit(_transfer_csv(result, encoding), None, encoding)
+            emit(_transfer_csv(result, out_encoding), None, out_encoding)
         else:
             {"table": _transfer_table, "json": _transfer_json}[output_format](result, lang)
 
@@ -130,9 +132,11 @@ def mutual_aid(
     district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
     town_participants: Optional[str] = typer.Option(None, "--town-participants", help="Participants registered in towns (镇)."),
     street_participants: Optional[str] = typer.Option(None, "--street-participants", help="Participants registered in streets (街道)."),
-    participants_csv: Optional[Path] = typer.Option(None, "--participants", help="CSV with unit, type (town|street), participants."),
+    participants_csv: Optional[Path] = typer.Option(None, "--participants", help="CSV or .xlsx with unit, type (town|street|镇|街道), participants (or 单位, 类型, 参加人数)."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -151,7 +155,7 @@ def mutual_aid(
         if participants_csv is not None and counts:
             raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
         if participants_csv is not None:
-            units = read_participants_csv(participants_csv)
+            units = read_participants_csv(participants_csv, encoding=encoding, sheet=sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:
@@ -231,6 +235,8 @@ def district_report(
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="With --reform: write the rows the re-settlement rejected here (CSV)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -241,7 +247,7 @@ def district_report(
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
-        encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel, excel_gbk, output_format)
         if rejects is not None and not reform:
             raise InputError("--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)")
         check_outputs(settled_claims, output=output, chart=chart, rejects=rejects)
@@ -256,15 +262,15 @@ def district_report(
 
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
-                frame = read_settled(path)
+                frame = read_settled(path, encoding=encoding, sheet=sheet)
             report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
             from medaid.district.xlsx import write_xlsx
 
             write_xlsx(report, output, lang)
         else:
-            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit, encoding)
-            emit(rendered, output, encoding)
+            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](report, lang, unit, out_encoding)
+            emit(rendered, output, out_encoding)
         if chart is not None:
             from medaid.district.chart import write_chart
 
@@ -272,7 +278,7 @@ def district_report(
             if warning:
                 typer.echo(f"medaid: warning: {warning}", err=True)
         if reform:
-            report_rows(settled_claims, summary.rows_in, summary.settled, rejected_rows, rejects, encoding)
+            report_rows(settled_claims, summary.rows_in, summary.settled, rejected_rows, rejects, out_encoding)
         # Without --reform every row of the settled file is totalled (the report says how many), or the
         # run stops at the first bad row, naming its line: no row is dropped either way.
     if rejected_rows is not None and rejected_rows.height:

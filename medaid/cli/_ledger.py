@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
@@ -39,7 +38,7 @@ def settle(
         import csv
         import gc
 
-        from medaid.outputs import atomic_open, check_output, excel_cell, excel_encoding, is_stdio
+        from medaid.outputs import atomic_open, check_output, excel_cell, excel_encoding
 
         # Outputs are checked before anything is committed to the ledger: a run that settles and then
         # cannot write its output would leave payments the user never saw.
@@ -63,9 +62,10 @@ def settle(
                               encoding=encoding, sheet=sheet, allow_future=allow_future)
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
         if out_encoding != "utf-8":  # for people: each line re-read and its cells neutralised (slower; plain output is not)
-            lines = [csv_line(tuple(cell(value) for value in row)) for row in csv.reader(lines)]
+            lines = (csv_line(tuple(cell(value) for value in row)) for row in csv.reader(lines))
         with atomic_open(output or "-", encoding=out_encoding, errors="strict") as handle:
-            handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS) + "".join(lines))
+            handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS))
+            handle.writelines(lines)  # streamed: merged from the workers' sorted runs as written
         if rejects:
             with atomic_open(rejects, encoding=out_encoding) as out:
                 reject_writer = csv.writer(out, lineterminator="\n")

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from medaid.cli._common import (
-    EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, emit, excel_option, excel_rows, input_path, report_options, report_rows,
+    ALLOW_FUTURE, ENCODING, SHEET, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, emit, excel_option, excel_rows, input_path, report_options, report_rows,
     user_errors,
 )
 
@@ -42,9 +42,12 @@ def compare(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the difference per group (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: row, reason, the fields)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -54,7 +57,7 @@ def compare(
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
-        encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel, excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         reformed = registry.resolve(reform)
@@ -62,18 +65,19 @@ def compare(
             raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
         baseline = registry.resolve(base) if base else None
         with input_path(claims) as path:
-            result = compare_caseload(path, reformed, registry=registry, base=baseline, by=by)
+            result = compare_caseload(path, reformed, registry=registry, base=baseline, by=by,
+                                      read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
         else:
             render = {"table": _compare_table, "csv": _compare_csv, "json": _compare_json}[output_format]
-            emit(render(result, names, lang, unit, encoding), output, encoding)
+            emit(render(result, names, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
             from medaid.whatif.chart import comparison_chart
 
             _warn(comparison_chart(result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang))
-        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, encoding)
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
     if result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -87,9 +91,12 @@ def sweep(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: row, reason, the fields)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    encoding: Optional[str] = ENCODING,
+    sheet: Optional[str] = SHEET,
+    allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -97,17 +104,18 @@ def sweep(
         from medaid.whatif.caseload import sweep as run_sweep
 
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel, excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         with input_path(claims) as path:
-            result = run_sweep(path, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
+            result = run_sweep(path, param, [v for v in values.split(",") if v.strip()], registry=default_registry(),
+                               read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
-        emit(render(result, lang, unit, encoding), output, encoding)
+        emit(render(result, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
             from medaid.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
-        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, encoding)
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
     if result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 

@@ -70,7 +70,9 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
         found[canonical] = index
     missing = [name for name in required if name not in found]
     if missing:
-        zh = {english: zh for zh, english in chinese.items()}
+        zh: dict[str, str] = {}
+        for chinese_name, english in chinese.items():
+            zh.setdefault(english, chinese_name)  # the first Chinese name declared
         wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
         raise InputError(
             f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
@@ -127,10 +129,7 @@ class ClaimsContract:
         self.window = v.DateWindow(versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future)
         self.categories = v.CategoryNames.from_policies(versions)
         self._cache: dict[str, dict[str, tuple]] = {c.name: {} for c in CLAIMS if c.per_distinct}
-
-    def rule(self, column: str):
-        """The scalar rule of ``column``: trimmed text → (normalised value, None) or (None, reason)."""
-        return {
+        self._rules = {
             "claim_id": lambda text: v.identifier(text, "claim_id"),
             "person_id": lambda text: v.identifier(text, "person_id"),
             "district": v.district,
@@ -139,24 +138,38 @@ class ClaimsContract:
             "kind": v.kind,
             "self_pay": v.amount,
             "resident_insurance": v.boolean,
-        }[column]
+        }
+        # Per column, in order: its rule and its cache of results by text (None: parsed every time).
+        self._plan = [(self._rules[c.name], self._cache.get(c.name)) for c in CLAIMS]
+
+    def rule(self, column: str):
+        """The scalar rule of ``column``: trimmed text → (normalised value, None) or (None, reason)."""
+        return self._rules[column]
 
     def value(self, column: str, cell: object) -> tuple[object, str | None]:
         """One cell (text, or a native value: date, number, bool, None) checked by its column's rule."""
         text = v.text_of(cell)
         cache = self._cache.get(column)
         if cache is None:
-            return self.rule(column)(text)
+            return self._rules[column](text)
         found = cache.get(text)
         if found is None:
-            found = cache[text] = self.rule(column)(text)
+            found = cache[text] = self._rules[column](text)
         return found
 
     def row(self, cells: Sequence[object]) -> tuple[ClaimValues | None, str | None]:
         """The values of one row (``cells`` in :data:`COLUMNS` order), or the first failed check's reason."""
         parsed = []
-        for column, cell in zip(COLUMNS, cells):
-            value, reason = self.value(column, cell)
+        text_of, spaces = v.text_of, v.SPACES
+        for (rule, cache), cell in zip(self._plan, cells):
+            text = cell.strip(spaces) if type(cell) is str else text_of(cell)
+            if cache is None:
+                value, reason = rule(text)
+            else:
+                found = cache.get(text)
+                if found is None:
+                    found = cache[text] = rule(text)
+                value, reason = found
             if reason is not None:
                 return None, reason
             parsed.append(value)

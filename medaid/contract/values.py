@@ -50,6 +50,8 @@ def text_of(value: object) -> str:
     Spreadsheet numbers arrive as floats: a whole one is written without ``.0`` and any other in the
     shortest form that reads back as the same float (what was typed, for a typed amount like 1234.56).
     """
+    if type(value) is str:  # the common case first: a CSV cell
+        return value.strip(SPACES)
     if value is None:
         return ""
     if isinstance(value, str):

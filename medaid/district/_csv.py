@@ -1,48 +1,50 @@
-"""Small CSV inputs (transfer table, mutual-aid participants): header check, comment lines, row numbers."""
+"""Small input tables (transfer table, mutual-aid participants): read by their declared contract
+(:mod:`medaid.contract.tables`) through the claims' file reader, so GBK/GB18030 CSV and ``.xlsx`` work alike."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Iterator
 
+from medaid.contract.claims import header_map
+from medaid.contract.files import is_blank, rows
+from medaid.contract.tables import TableContract
+from medaid.contract.values import text_of
 from medaid.errors import InputError
 
 
-def read_rows(path: Path | str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 CSV (BOM allowed) as ``(line number, {column: text})``.
+def read_rows(path: Path | str, contract: TableContract | tuple[str, ...], *, encoding: str | None = None,
+              sheet: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a table as ``(line number, {column: text})``; ``contract`` names the required columns (English,
+    or the Chinese headers it declares). Values are trimmed text (a spreadsheet's numbers as typed).
 
-    Lines starting with ``#`` before the header are comments (e.g. the source document's title).
-    A missing required column is an error naming the file and the columns found.
+    Lines starting with ``#`` before the header are comments (e.g. the source document's title); blank lines
+    are skipped. A missing required column is an error naming the file and the columns found.
     """
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
-        lines = enumerate(handle, start=1)
-        header_line = 0
-        for header_line, text in lines:
-            if text.strip() and not text.lstrip().startswith("#"):
-                break
-        else:
-            raise InputError(f"{path}: the file is empty; expected columns {', '.join(required)}")
-        try:
-            header = [name.strip() for name in next(csv.reader([text]))]
-        except csv.Error as exc:
-            raise InputError(f"{path}:{header_line}: unreadable header ({exc})") from None
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise InputError(f"{path}: missing column {', '.join(missing)}; found {', '.join(header)}")
-        for number, text in lines:
-            if not text.strip():
-                continue
-            try:
-                values = next(csv.reader([text]))
-            except csv.Error as exc:
-                raise InputError(f"{path}:{number}: unreadable row ({exc})") from None
-            if len(values) > len(header):
-                raise InputError(f"{path}:{number}: {len(values)} values but {len(header)} columns")
-            values += [""] * (len(header) - len(values))
-            yield number, {name: value.strip() for name, value in zip(header, values)}
+    if not isinstance(contract, TableContract):
+        contract = TableContract("table", tuple(contract), {})
+    found = None
+    reader = rows(path, encoding=encoding, sheet=sheet)
+    for number, cells in reader:
+        texts = [text_of(cell) for cell in cells]
+        if is_blank(texts) or texts[0].startswith("#"):
+            continue
+        found = (number, texts)
+        break
+    if found is None:
+        raise InputError(f"{path}: the file is empty; expected columns {', '.join(contract.columns)}")
+    header_line, header = found
+    while header and header[-1] == "":
+        header.pop()
+    at = header_map(header, contract.columns, contract.headers_zh, f"{path}:{header_line}")
+    names = list(header)
+    for column, index in at.items():
+        names[index] = column
+    for number, cells in reader:
+        values = [text_of(cell) for cell in cells]
+        if is_blank(values):
+            continue
+        if len(values) > len(names) and any(values[len(names):]):
+            raise InputError(f"{path}:{number}: {len(values)} values but {len(names)} columns")
+        values += [""] * (len(names) - len(values))
+        yield number, dict(zip(names, values))

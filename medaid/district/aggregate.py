@@ -83,33 +83,53 @@ def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what
     if len(hits):
         index = hits[0]
         value = frame[column][index]
-        # A CSV's line number (the header is line 1); a Parquet file's row number.
-        row = index + (1 if path.endswith((".parquet", ".pq")) else 2)
-        raise InputError(f"{path}: row {row}: column {column} {what}, got {value!r}"
+        # The line number (the header is line 1; a Parquet file's data row N is N + 1), as in every reader.
+        lines = frame[_LINE] if _LINE in frame.columns else None
+        row = int(lines[index]) if lines is not None else index + 2
+        shown = repr(value) if len(repr(value)) <= 42 else repr(value)[:41] + "…"  # a huge value is not echoed whole
+        raise InputError(f"{path}: line {row}: column {column} {what}, got {shown}"
                          + (f" ({len(hits)} rows)" if len(hits) > 1 else ""))
 
 
-def read_settled(path: Path | str) -> "pl.DataFrame":
-    """Read settled claims (CSV or Parquet) into a frame of the columns :func:`aggregate` needs, amounts in fen.
+def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> "pl.DataFrame":
+    """Read settled claims (CSV, ``.xlsx`` or Parquet) into a frame of the columns :func:`aggregate` needs, amounts in fen.
 
-    Errors name the file, the row (line of a CSV) and the bad value; a missing column lists what was found.
+    The settled file's contract is the claims contract's (:mod:`medaid.contract`) for the columns they share:
+    the same encodings (UTF-8 fast; GBK, ``encoding`` or a workbook read row by row), Chinese header names and
+    labels (住院, 闵行, 2023/5/1). Errors name the file, the line (the header is line 1) and the bad value; a
+    missing column lists what was found.
     """
     import polars as pl
+
+    from medaid.contract.files import is_spreadsheet
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"cannot read {path}: no such file")
     parquet = path.suffix.lower() in (".parquet", ".pq")
-    try:
-        lazy = pl.scan_parquet(path) if parquet else pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", comment_prefix="#")
-        names = lazy.collect_schema().names()
-    except Exception as exc:  # polars raises many kinds; the file is what is wrong
-        raise InputError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
+    frame = None
+    if not parquet and (encoding is not None or sheet is not None or is_spreadsheet(path)):
+        frame = _read_rows(path, encoding, sheet)
+    elif not parquet:
+        try:
+            lazy = pl.scan_csv(path, infer_schema=False, encoding="utf8", comment_prefix="#")
+            names = lazy.collect_schema().names()
+            frame = lazy.select([pl.col(n).alias(_english(n)) for n in names]).collect()
+        except Exception:  # not UTF-8, a ragged row, a bad quote: the row reader says which line
+            frame = _read_rows(path, encoding, sheet)
+    if frame is None:
+        try:
+            lazy = pl.scan_parquet(path)
+            lazy = lazy.rename({n: _english(n) for n in lazy.collect_schema().names() if _english(n) != n})
+            frame = lazy.collect()
+        except Exception as exc:  # polars raises many kinds; the file is what is wrong
+            raise InputError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
+    names = frame.columns
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        raise InputError(f"{path}: missing column {', '.join(missing)}; found {', '.join(names)}")
-    columns = [*REQUIRED, *(name for name in OPTIONAL if name in names)]
-    frame = lazy.select(columns).collect()
+        raise InputError(f"{path}: missing column {', '.join(missing)}; found {', '.join(n for n in names if n != _LINE)}")
+    columns = [*REQUIRED, *(name for name in OPTIONAL if name in names), *([_LINE] if _LINE in names else [])]
+    frame = frame.select(columns)
     for name in AMOUNTS:
         dtype = frame.schema[name]
         if dtype.is_float():
@@ -118,8 +138,54 @@ def read_settled(path: Path | str) -> "pl.DataFrame":
             raise InputError(f"{path}: column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}")
     # Amounts and dates keep their type (Parquet decimals are converted directly); names become text.
     frame = frame.with_columns(pl.col(c).cast(pl.String) for c, dtype in frame.schema.items()
-                               if dtype != pl.String and c not in (*AMOUNTS, "date"))
+                               if dtype != pl.String and c not in (*AMOUNTS, "date", _LINE))
     return _normalise(frame, str(path))
+
+
+#: The line of each row, where it is not row index + 2 (a file read row by row, with blank lines skipped).
+_LINE = "__medaid_line"
+
+
+def _english(name: str) -> str:
+    """A column's English name: a Chinese header of the claims contract (结算单号 …) or a trimmed name."""
+    from medaid.contract.claims import HEADERS_ZH
+    from medaid.contract.values import trim
+
+    return HEADERS_ZH.get(trim(name), trim(name))
+
+
+def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> "pl.DataFrame":
+    """The file read row by row (any encoding, or a workbook's sheet) as text columns with their lines."""
+    import polars as pl
+
+    from medaid.contract.files import is_blank, rows
+    from medaid.contract.values import text_of
+
+    reader = rows(path, encoding=encoding, sheet=sheet)
+    header = None
+    for _line, cells in reader:
+        texts = [text_of(c) for c in cells]
+        if not is_blank(texts) and not texts[0].startswith("#"):
+            header = [_english(t) for t in texts]
+            break
+    if header is None:
+        raise InputError(f"{path}: the file is empty; expected columns {', '.join(REQUIRED)}")
+    while header and header[-1] == "":
+        header.pop()
+    columns: list[list[str]] = [[] for _ in header]
+    lines: list[int] = []
+    for line, cells in reader:
+        texts = [text_of(c) for c in cells]
+        if is_blank(texts):
+            continue
+        if len(texts) > len(header) and any(texts[len(header):]):
+            raise InputError(f"{path}: line {line}: {len(texts)} values but {len(header)} columns")
+        texts += [""] * (len(header) - len(texts))
+        for column, text in zip(columns, texts):
+            column.append(text)
+        lines.append(line)
+    data = {name or f"column_{i + 1}": pl.Series(values, dtype=pl.String) for i, (name, values) in enumerate(zip(header, columns))}
+    return pl.DataFrame({**data, _LINE: pl.Series(lines, dtype=pl.Int64)})
 
 
 def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
@@ -134,6 +200,9 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
     frame = frame.with_columns(pl.col(name).str.strip_chars() for name, has in zip(checked, spaced) if has)
     # All checks in one parallel pass; only a failing one is looked at row by row.
     empty = [(pl.col(name).is_null() | (pl.col(name) == "")).any().alias(name) for name in ("person_id", "district", "kind")]
+    kinds = {value: _kind_id(value) for value in frame["kind"].drop_nulls().unique().to_list()}
+    if any(kinds[value] != value for value in kinds if kinds[value]):  # Chinese or other-case labels: ids
+        frame = frame.with_columns(pl.col("kind").replace({k: v for k, v in kinds.items() if v}))
     checks = frame.select(
         *empty, (~pl.col("kind").is_in(KINDS)).any().alias("bad_kind"),
         *((~pl.col(name).fill_null("").str.contains(_YUAN)).any().alias(f"bad_{name}") for name in texts),
@@ -162,6 +231,12 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
         pl.col("district").replace_strict(names, return_dtype=_district_enum()),
         *((pl.col(name).cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64).alias(name) for name in AMOUNTS),
     )
+
+
+def _kind_id(value: str) -> str | None:
+    from medaid.contract.values import kind
+
+    return kind(value)[0]
 
 
 def frame_from_results(rows: Iterable[tuple[str, object]]) -> "pl.DataFrame":
@@ -200,7 +275,11 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
                     elif isinstance(value, dt.date):
                         day = value
                     else:
-                        day = dt.date.fromisoformat(str(value or "").strip())
+                        from medaid.contract.values import parse_day, trim
+
+                        day = parse_day(trim(str(value or "")))
+                        if day is None:
+                            raise ValueError(value)
                     ids[value] = registry.medical_assistance(day).id
                 except ValueError:
                     _fail(path, frame, where, "date", "must be a date like 2023-05-01")

@@ -151,10 +151,13 @@ def parse_count(text: str, *, what: str = "participants") -> int:
     return int(cleaned)
 
 
-def read_participants_csv(path: Path | str) -> list[Participants]:
-    """Participants per town or street from a CSV with columns ``unit, type, participants`` (type town|street|镇|街道)."""
+def read_participants_csv(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> list[Participants]:
+    """Participants per town or street from a CSV (UTF-8, GBK …) or an ``.xlsx`` sheet with columns ``unit, type,
+    participants`` (or 单位, 类型, 参加人数; type town|street|镇|街道)."""
+    from medaid.contract.tables import PARTICIPANTS
+
     units = []
-    for number, row in read_rows(path, ("unit", "type", "participants")):
+    for number, row in read_rows(path, PARTICIPANTS, encoding=encoding, sheet=sheet):
         where = f"{path}:{number}"
         kind = _TYPE_NAMES.get(row["type"].lower())
         if kind is None:

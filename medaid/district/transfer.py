@@ -144,14 +144,17 @@ def compute_transfer(inputs: Iterable[TransferInput], policy: Policy) -> Transfe
     return Transfer(tuple(rows), policy.id, share)
 
 
-def read_transfer_csv(path: Path | str) -> list[TransferInput]:
-    """Read table 1 (columns ``district, clearing, pre_allocation, audit_overpayment``, 万元) from a CSV.
+def read_transfer_csv(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> list[TransferInput]:
+    """Read table 1 (columns ``district, clearing, pre_allocation, audit_overpayment``, 万元, or their Chinese
+    headers 区, 清算数, 预分配数, 审计发现多支付资金) from a CSV (UTF-8, GBK …) or an ``.xlsx`` sheet.
 
     Districts may be ids or Chinese or English names; each at most once. Errors name the file, line and column.
     """
+    from medaid.contract.tables import TRANSFER
+
     inputs: list[TransferInput] = []
     seen: dict[str, int] = {}
-    for number, row in read_rows(path, COLUMNS):
+    for number, row in read_rows(path, TRANSFER, encoding=encoding, sheet=sheet):
         where = f"{path}:{number}"
         if row["district"].lower() in ("合计", "总计", "total"):
             raise InputError(f"{where}: a total row ({row['district']}) is not an input; medaid adds up the districts itself, remove the row")

@@ -48,10 +48,11 @@ class RejectedRow:
 class ClaimsFileReader:
     """The rows of a claims file, read or rejected, in file order (iterate it once).
 
-    ``part=(k, n)`` keeps only part k of n: the readable rows whose person_id falls in part k by a hash of
-    it (so a person's rows are all in one part); part 0 also gets every rejected row. Every part checks
-    every row, so the duplicate rule (a later copy of a valid row's claim_id is refused) is the whole
-    file's in each part. ``blank_rows`` counts the blank rows skipped (after iterating).
+    ``part=(k, n)`` keeps only part k of n: the rows (read or rejected) whose trimmed person_id falls in
+    part k by a hash of it (so a person's rows are all in one part). The duplicate rule (a later copy of a
+    valid row's claim_id is refused) is the whole file's in each part: the rows whose claim_id repeats are
+    checked by every part. ``blank_rows`` counts the blank rows skipped (after iterating). The file is read
+    twice, one row at a time; nothing per row is held but 16 bytes in the first pass.
     """
 
     def __init__(self, path: Path | str, part: tuple[int, int] = (0, 1), *, encoding: str | None = None, sheet: str | None = None,
@@ -65,6 +66,48 @@ class ClaimsFileReader:
         self.blank_rows = 0
 
     def __iter__(self) -> Iterator[ClaimRow | RejectedRow]:
+        # Two passes, so memory stays flat: the first finds the lines whose claim_id hash repeats among
+        # valid rows (16 bytes a row); the second reads again and keeps exact ids only for those lines.
+        candidates = self._repeated_lines()
+        self.blank_rows = 0
+        yield from self._read(candidates)
+
+    def _repeated_lines(self) -> set[int]:
+        """Lines of valid rows whose claim_id's hash is shared with another valid row (the only possible duplicates)."""
+        from array import array
+
+        import numpy as np
+
+        hashes, lines = array("q"), array("q")
+        for line, claim_id in self._checked():
+            hashes.append(hash(claim_id))
+            lines.append(line)
+        key = np.frombuffer(hashes, np.int64) if len(hashes) else np.zeros(0, np.int64)
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        same = np.zeros(len(key), bool)
+        if len(key) > 1:
+            repeat = ordered[1:] == ordered[:-1]
+            same[order[1:][repeat]] = True
+            same[order[:-1][repeat]] = True
+        return set(np.frombuffer(lines, np.int64)[same].tolist()) if len(lines) else set()
+
+    def _checked(self):
+        """(line, trimmed claim_id text) for each non-blank row after the header (nothing else is parsed)."""
+        for item in self._rows(None):
+            if isinstance(item, tuple):
+                yield item
+
+    def _read(self, candidates: set[int]) -> Iterator[ClaimRow | RejectedRow]:
+        for item in self._rows(candidates):
+            if not isinstance(item, tuple):
+                yield item
+
+    def _rows(self, candidates: set[int] | None):
+        """With ``candidates`` None (the first pass): ``(line, claim_id text)`` per row. Otherwise the rows of
+        this part read or rejected (a row is in the part of its trimmed person_id text), a later copy of a
+        valid row's claim_id a duplicate: only lines in ``candidates`` can be, and those are checked in every
+        part, so each part knows which copy came first."""
         where = str(self.path)
         if not self.path.is_file():
             raise InputError(f"cannot read the claims file: no such file", where=where)
@@ -82,6 +125,7 @@ class ClaimsFileReader:
             names.pop()  # a sheet's trailing empty header cells
         at = header_map(names, COLUMNS, HEADERS_ZH, f"{where}: line {header_line}")
         positions = [at[column] for column in COLUMNS]
+        claim_at, person_at = at["claim_id"], at["person_id"]
         width = len(names)
         mine, parts = self.part
         contract = self.contract
@@ -91,21 +135,27 @@ class ClaimsFileReader:
             if is_blank(cells):
                 self.blank_rows += 1
                 continue
+            if candidates is None:
+                yield line, text_of(cells[claim_at]) if claim_at < len(cells) else ""
+                continue
+            candidate = line in candidates
+            ours = parts == 1 or part_of(text_of(cells[person_at]) if person_at < len(cells) else "", parts) == mine
+            if not (ours or candidate):
+                continue
             if len(cells) > width and any(text_of(c) for c in cells[width:]):
-                if mine == 0:
+                if ours:
                     yield RejectedRow(line, f"expected {width} fields, got {len(cells)}", tuple(text_of(c) for c in cells))
                 continue
             picked = [cells[p] if p < len(cells) else None for p in positions]
             values, reason = contract.row(picked)
-            if values is not None:
+            if values is not None and candidate:
                 seen = first.setdefault(values.claim_id, line)
                 if seen != line:
                     values, reason = None, duplicate_reason(values.claim_id, seen)
-            if values is None:
-                if mine == 0:
-                    yield RejectedRow(line, reason or "refused", tuple(text_of(c) for c in cells))
+            if not ours:
                 continue
-            if parts > 1 and part_of(values.person_id, parts) != mine:
+            if values is None:
+                yield RejectedRow(line, reason or "refused", tuple(text_of(c) for c in cells))
                 continue
             yield ClaimRow(index, line, tuple(text_of(c) for c in picked), values.claim(), values.district)
             index += 1

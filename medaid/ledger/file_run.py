@@ -9,6 +9,7 @@ and the output lines are merged back in file order. Workers are forked (where ``
 from __future__ import annotations
 
 import sys
+from typing import Iterator
 
 import attrs
 
@@ -30,9 +31,10 @@ PARALLEL_FROM = 20_000
 @attrs.frozen
 class FileRun:
     """What settling a file did: one output line per settled row (CSV, in file order, with its line
-    break), the count of each status, what this run paid (fen), the rows read and the rejected rows."""
+    break; an iterator, to be consumed once: the lines are merged from sorted runs on disk as they are
+    written), the count of each status, what this run paid (fen), the rows read and the rejected rows."""
 
-    lines: list[str]
+    lines: Iterator[str]
     counts: dict[str, int]
     paid_fen: int
     rows_in: int
@@ -61,10 +63,18 @@ def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size
     if is_spreadsheet(claims):
         parts = 1  # a workbook is parsed whole by each reader: one process
     options = dict(encoding=encoding, sheet=sheet, allow_future=allow_future)
+    import tempfile
+
+    spill = tempfile.TemporaryDirectory(prefix="medaid-ledger-")
     settle_part = functools.partial(
-        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(), options=options,
+        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
+        options=options, spill=spill.name,
     )
-    return FileRun(*_merged(in_processes(settle_part, list(range(parts)))))
+    try:
+        return FileRun(*_merged(in_processes(settle_part, list(range(parts))), spill))
+    except BaseException:
+        spill.cleanup()
+        raise
 
 
 def worker_count(requested: int, claims: str) -> int:
@@ -88,64 +98,139 @@ def worker_count(requested: int, claims: str) -> int:
     return 2 if lines >= PARALLEL_FROM else 1
 
 
-def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int, options: dict) -> tuple:
-    """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
-    :func:`medaid.ledger.claims_file.read_claims`) in date order; return the file line numbers of its
-    settled rows, their output lines, the count of each status, what it paid (fen), its rejected rows
-    as (line, reason, fields) and how many rows it took.
+#: Rows sorted in memory at a time; more are spilled to sorted runs on disk and merged (an external sort),
+#: so a file of any size settles in bounded memory.
+RUN_ROWS = 100_000
 
-    Persons are independent and each person's rows are in one part, in date order, so the parts settle
-    as the whole file would. ``command`` is the pid of the command's process: a worker forked from it
-    whose command was killed stops after its current transaction rather than settle on alone.
+
+def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int,
+                 options: dict, spill: str) -> tuple:
+    """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
+    :class:`medaid.ledger.claims_file.ClaimsFileReader`) in date order; return its output lines as sorted
+    runs ((line, text) pairs: files under ``spill`` and a last run in memory), the count of each status,
+    what it paid (fen), its rejected rows as (line, reason, fields) and how many rows it took.
+
+    Rows stream through: they are sorted by (date, line) in runs of :data:`RUN_ROWS`, spilled to ``spill``
+    and merged, and settled :data:`batch_size` at a time. Persons are independent and each person's rows
+    are in one part, in date order, so the parts settle as the whole file would. ``command`` is the pid of
+    the command's process: a worker forked from it whose command was killed stops after its current
+    transaction rather than settle on alone.
     """
+    import datetime as dt
+    import heapq
+    import itertools
     import os
 
     from medaid.ledger import Ledger
-    from medaid.ledger.claims_file import read_claims
+    from medaid.ledger.claims_file import ClaimRow, ClaimsFileReader
+    from medaid.rules import Claim
 
-    rows, rejected = read_claims(claims, (part, parts), **options)
-    # Date order (stable), as the batch engine and the reference assess a person's claims.
-    ordered = sorted(rows, key=lambda row: row.claim.date)
-    invalid: dict[int, str] = {}
-    settled: list = []
+    runs: list[str] = []
+    buffer: list[tuple] = []
+    refused: list[tuple] = []
+    taken = 0
+    for item in ClaimsFileReader(claims, (part, parts), **options):
+        taken += 1
+        if isinstance(item, ClaimRow):
+            c = item.claim
+            # Date order, ties in file order (as the batch engine and the reference assess a person's claims).
+            buffer.append((c.date.toordinal(), item.line, item.values, item.district_id, c.kind, c.self_pay_fen, c.categories, c.resident_insurance))
+            if len(buffer) >= RUN_ROWS:
+                runs.append(_spilled(sorted(buffer), spill))
+                buffer = []
+        else:
+            refused.append((item.line, item.reason, item.fields))
+    buffer.sort()
+    ordered = heapq.merge(*(_unspilled(run) for run in runs), buffer) if runs else iter(buffer)
+    out_runs: list[str] = []
+    out: list[tuple[int, str]] = []
+    counts = {"settled": 0, "duplicate": 0, "reversed": 0}
+    paid = 0
     with Ledger(db, synchronous=synchronous) as ledger:
-        for start in range(0, len(ordered), batch_size):
+        while batch := list(itertools.islice(ordered, batch_size)):
             if os.getpid() != command and os.getppid() != command:
                 os._exit(1)
-            settled.extend(ledger.settle_many(
-                [row.claim for row in ordered[start:start + batch_size]], batch_size=batch_size,
-                on_invalid=lambda index, _claim, error, start=start: invalid.__setitem__(start + index, str(error)),
-            ))
-    results = iter(settled)
-    pairs = []
-    refused = [(r.line, r.reason, r.fields) for r in rejected]
-    for position, row in enumerate(ordered):
-        if position in invalid:
-            refused.append((row.line, invalid[position], row.values))
-        else:
-            pairs.append((row, next(results)))
-    lines, counts, paid = _output_lines(pairs)
-    return [row.line for row, _s in pairs], lines, counts, paid, refused, len(rows) + len(rejected)
+            claims_ = [Claim(dt.date.fromordinal(r[0]), r[4], r[5], r[6], r[7], r[2][0], r[2][1]) for r in batch]
+            invalid: dict[int, str] = {}
+            settled = iter(ledger.settle_many(claims_, batch_size=batch_size,
+                                              on_invalid=lambda index, _claim, error: invalid.__setitem__(index, str(error))))
+            pairs = []
+            for position, row in enumerate(batch):
+                if position in invalid:
+                    refused.append((row[1], invalid[position], row[2]))
+                else:
+                    pairs.append((row, next(settled)))
+            lines, batch_counts, batch_paid = _output_lines(pairs)
+            for status, count in batch_counts.items():
+                counts[status] += count
+            paid += batch_paid
+            out.extend(zip((row[1] for row, _s in pairs), lines))
+            if len(out) >= RUN_ROWS:
+                out.sort()
+                out_runs.append(_spilled(out, spill))
+                out = []
+    out.sort()
+    for run in runs:
+        os.unlink(run)
+    return out_runs, out, counts, paid, refused, taken
 
 
-def _merged(results: list[tuple]) -> tuple[list[str], dict[str, int], int, int, list]:
-    """The parts' results as one file's: output lines in file order, status counts, paid (fen), rows in,
+def _spilled(rows: list[tuple], folder: str) -> str:
+    """Write sorted ``rows`` to a new file under ``folder`` (pickled in chunks); its path."""
+    import os
+    import pickle
+    import tempfile
+
+    handle, path = tempfile.mkstemp(dir=folder, suffix=".run")
+    with os.fdopen(handle, "wb") as out:
+        for start in range(0, len(rows), 10_000):
+            pickle.dump(rows[start:start + 10_000], out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspilled(path: str):
+    """The rows of a run file, in order, a chunk at a time."""
+    import pickle
+
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                chunk = pickle.load(handle)
+            except EOFError:
+                return
+            yield from chunk
+
+
+def _merged(results: list[tuple], spill) -> tuple:
+    """The parts' results as one file's: output lines in file order (a generator merging the parts' sorted
+    runs; ``spill``, the folder of the runs, is removed when it ends), status counts, paid (fen), rows in,
     and the rejected rows in file order."""
+    import heapq
+
     from medaid.ledger.claims_file import RejectedRow
 
-    by_line: dict[int, str] = {}
     counts = {"settled": 0, "duplicate": 0, "reversed": 0}
     paid = total = 0
     rejected: list[RejectedRow] = []
-    for line_numbers, part_lines, part_counts, part_paid, part_rejected, part_total in results:
-        by_line.update(zip(line_numbers, part_lines))
+    sources = []
+    for out_runs, out, part_counts, part_paid, part_rejected, part_total in results:
+        sources.extend(_unspilled(run) for run in out_runs)
+        sources.append(iter(out))
         for status, count in part_counts.items():
             counts[status] += count
         paid += part_paid
         total += part_total
         rejected.extend(RejectedRow(*reject) for reject in part_rejected)
     rejected.sort(key=lambda reject: reject.line)
-    return [by_line[number] for number in sorted(by_line)], counts, paid, total, rejected
+
+    def lines():
+        try:
+            for _line, text in heapq.merge(*sources):
+                yield text
+        finally:
+            spill.cleanup()
+
+    return lines(), counts, paid, total, rejected
 
 
 def in_processes(work, shares: list[list]) -> list:
@@ -210,7 +295,8 @@ def csv_line(fields: tuple) -> str:
 
 
 def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
-    """The output line of each (row, settlement), the count of each status and what the settled ones paid (fen).
+    """The output line of each (row, settlement), the count of each status and what the settled ones paid (fen);
+    ``row`` as :func:`_settle_part` holds it (``row[2]`` the values as written, ``row[3]`` the district id).
 
     Each row is joined by hand, then checked: a row whose fields hold no comma, quote or line break is
     exactly what ``csv.writer`` writes, at a third of the cost; any other row goes through ``csv.writer``.
@@ -237,8 +323,8 @@ def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
         if provisional is None:
             provisional = marks[s.provisional] = ";".join(s.provisional)
         offset, subsidy, cap, left = s.offset_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen
-        fields = row.values + (
-            row.district_id, s.category, s.policy_id, few.get(offset) or few.setdefault(offset, yuan(offset)),
+        fields = row[2] + (  # the row's values as written, then its district id (see _settle_part)
+            row[3], s.category, s.policy_id, few.get(offset) or few.setdefault(offset, yuan(offset)),
             yuan(s.eligible_fen), ratio, yuan(s.before_cap_fen), yuan(s.assistance_fen),
             few.get(subsidy) or few.setdefault(subsidy, yuan(subsidy)),
             "" if cap is None else few.get(cap) or few.setdefault(cap, yuan(cap)), "" if left is None else yuan(left),

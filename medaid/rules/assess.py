@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from medaid._version import __version__
 from medaid.errors import InputError
+from medaid.money import MAX_FEN
 from medaid.policy.model import KINDS, Policy
 from medaid.rules.caps import cap_bound, cap_left, cap_payment, cap_used, limit_value
 from medaid.rules.model import Assessment, Claim, ClaimResult, TraceEntry, Usage
@@ -32,7 +33,9 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     usage after this claim.
     """
     kind = claim.kind
-    if kind not in KINDS or claim.self_pay_fen < 0:
+    fen = claim.self_pay_fen
+    if not (kind in KINDS and type(fen) is int and 0 <= fen < MAX_FEN and type(claim.date) is dt.date
+            and type(claim.categories) is tuple and claim.categories):
         _refuse(claim)
     category = select_category(policy, claim.categories, kind)
     rule = category.rule(kind)
@@ -86,9 +89,36 @@ def _result(
 
 
 def _refuse(claim: Claim) -> None:
+    """Name the value a library caller got wrong (the checks of the claims contract, on a Claim)."""
     if claim.kind not in KINDS:
         raise InputError(f"kind must be inpatient or outpatient, got {claim.kind!r}")
-    raise InputError(f"self-pay must not be negative, got {claim.self_pay_fen} fen")
+    check_amount(claim.self_pay_fen, "self_pay_fen")
+    if not isinstance(claim.date, dt.date) or isinstance(claim.date, dt.datetime):
+        raise InputError(f"date must be a datetime.date, got {type(claim.date).__name__} {claim.date!r}")
+    check_categories(claim.categories)
+    if type(claim.categories) is not tuple:
+        raise InputError(f"categories must be a tuple of category ids, got {claim.categories!r}")
+
+
+def check_amount(fen: object, what: str) -> None:
+    """An amount of fen from a library caller: a whole number (not a float, not a bool), 0 ≤ fen < the maximum."""
+    if type(fen) is not int:
+        raise InputError(f"{what} must be a whole number of fen (int), got {type(fen).__name__} {fen!r}")
+    if fen < 0:
+        raise InputError(f"{what} must not be negative, got {fen} fen")
+    if fen >= MAX_FEN:
+        raise InputError(f"{what} must be below {MAX_FEN} fen ({MAX_FEN // 100} yuan), got {fen}")
+
+
+def check_categories(categories: object) -> None:
+    """Category ids from a library caller: a list or tuple of strings, not empty, not a bare string."""
+    if isinstance(categories, str):
+        raise InputError(f"categories must be a list of category ids like ['dibao'], got the string {categories!r}")
+    if not isinstance(categories, (list, tuple)) or not categories:
+        raise InputError(f"categories must be a non-empty list of category ids like ['dibao'], got {categories!r}")
+    for category in categories:
+        if not isinstance(category, str):
+            raise InputError(f"categories must be category ids (text), got {category!r}")
 
 
 def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
@@ -124,8 +154,20 @@ def assess_person_year(
     outpatient_fen: int = 0,
     resident_insurance: bool = False,
 ) -> Assessment:
-    """A person-year given as totals: one inpatient and one outpatient claim on ``date``."""
+    """A person-year given as totals: one inpatient and one outpatient claim on ``date``.
+
+    Raises:
+        InputError: a category given as a bare string or an empty list, a date that is not a
+            ``datetime.date``, an amount that is not whole fen (a float) or is beyond the maximum.
+    """
+    check_categories(categories)
     categories = tuple(categories)
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise InputError(f"date must be a datetime.date, got {type(date).__name__} {date!r}")
+    check_amount(inpatient_fen, "inpatient_fen")
+    check_amount(outpatient_fen, "outpatient_fen")
+    if not isinstance(resident_insurance, bool):
+        raise InputError(f"resident_insurance must be True or False, got {resident_insurance!r}")
     claims = [
         Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),
         Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),

@@ -34,7 +34,7 @@ def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
 POSITION = "__medaid_position"
 
 
-def settle_fen(table: Any, registry: PolicyRegistry):
+def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = False):
     """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects).
 
     The settled table holds the columns a comparison groups on (``person_id``, ``policy_id`` and those of
@@ -44,7 +44,7 @@ def settle_fen(table: Any, registry: PolicyRegistry):
 
     from medaid.batch.settle import settle_claims
 
-    result = settle_claims(table, registry=registry)
+    result = settle_claims(table, registry=registry, allow_future=allow_future)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
     extra = [POSITION] if POSITION in table.columns else []
@@ -143,7 +143,7 @@ class CaseloadComparison:
     rows_in: int
     rejected: int
     in_reform_dates: int
-    #: The rejected rows (``row``, ``reason``, the input columns), as ``medaid claims`` writes them.
+    #: The rejected rows (``line``, ``reason``, the input columns), as ``medaid claims`` writes them.
     rejects: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -159,8 +159,13 @@ class CaseloadComparison:
         return None
 
 
-def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district") -> CaseloadComparison:
-    """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare."""
+def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district",
+                     read: dict | None = None) -> CaseloadComparison:
+    """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare.
+
+    ``read``: the claims reader's options (``encoding``, ``sheet``, ``allow_future``)."""
+    read = dict(read or {})
+    future = read.pop("allow_future", False)
     import polars as pl
 
     from medaid.batch.io import read_claims
@@ -172,9 +177,9 @@ def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry
     require_medical_assistance(reform, reform.id)
     if base is not None:
         require_medical_assistance(base, base.id, "--base")
-    table, _name = read_claims(source)
+    table, _name = read_claims(source, **read)
     table = numbered(table)
-    runs = [settle_fen(table, _baseline_registry(registry, reform, base)), settle_fen(table, substitute(registry, reform))]
+    runs = [settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future), settle_fen(table, substitute(registry, reform), allow_future=future)]
     ((settled, baseline), (reform_table, reformed)), rejects = aligned(runs)
     keys = list(GROUPINGS[by])
     frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
@@ -248,7 +253,7 @@ class Sweep:
     baseline: SweepPoint
     points: tuple[SweepPoint, ...]
     rows_in: int = 0
-    #: The rejected rows (``row``, ``reason``, the input columns); rows in = settled + rejected.
+    #: The rejected rows (``line``, ``reason``, the input columns); rows in = settled + rejected.
     rejects: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -261,23 +266,25 @@ class Sweep:
         return self.rows_in - self.rejected
 
 
-def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry) -> Sweep:
+def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
-    version the claims touch, and settle the caseload once per value."""
+    version the claims touch, and settle the caseload once per value (``read``: the reader's options)."""
+    read = dict(read or {})
+    future = read.pop("allow_future", False)
 
     from medaid.batch.io import read_claims
 
     if not values:
         raise InputError("--values needs at least one value")
-    table, _name = read_claims(source)
+    table, _name = read_claims(source, **read)
     table = numbered(table)
-    runs = [settle_fen(table, registry)]
+    runs = [settle_fen(table, registry, allow_future=future)]
     used = set(runs[0][0]["policy_id"].unique().to_list())
     for value in values:
         variant = registry
         for policy in [p for p in registry if isinstance(p, Policy) and p.id in used]:
             variant = substitute(variant, _with_value(policy, key, value))
-        runs.append(settle_fen(table, variant))
+        runs.append(settle_fen(table, variant, allow_future=future))
     lined_up, rejects = aligned(runs)
     districts = lined_up[0][0]["district_id"]
     points = tuple(_point(value, totals, districts) for value, (_settled, totals) in zip(values, lined_up[1:]))

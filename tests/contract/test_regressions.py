@@ -143,3 +143,18 @@ def test_future_dates_are_refused_unless_allowed(tmp_path: Path) -> None:
     typed_date = typed(date=[dt.date(2203, 5, 1), dt.date(2017, 1, 1)])
     assert settle_claims(typed_date, today=today).rejects["reason"].to_list() == [
         expected, "no medical-assistance policy in force on 2017-01-01; versions cover 2018-01-01 to now"]
+
+
+def test_a_clean_utf8_csv_takes_the_fast_reader(tmp_path: Path, monkeypatch) -> None:
+    """A well-formed UTF-8 CSV is read by polars in one go (the row-by-row reader is for messy files only)."""
+    from medaid.batch import io
+
+    source = tmp_path / "claims.csv"
+    source.write_text(HEADER + GOOD + GOOD.replace("g1", "g2"), encoding="utf-8")
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the row-by-row reader was used")
+
+    monkeypatch.setattr(io, "_from_rows", refuse)
+    read = io.read_claims_input(source)
+    assert read.lines is None and (read.table.height, read.table.schema["district"]) == (2, pl.Categorical)

@@ -93,13 +93,13 @@ def test_policy_by_date_and_default(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    ("a,minhang,dental,1,1,0,2023-01-01", "row 2: column kind must be inpatient or outpatient, got 'dental'"),
-    ("a,minhang,inpatient,1,-1,0,2023-01-01", "row 2: column assistance must be yuan with at most two decimals (e.g. 1234.50), got '-1'"),
+    ("a,minhang,dental,1,1,0,2023-01-01", "line 2: column kind must be inpatient or outpatient, got 'dental'"),
+    ("a,minhang,inpatient,1,-1,0,2023-01-01", "line 2: column assistance must be yuan with at most two decimals (e.g. 1234.50), got '-1'"),
     ("a,minhang,inpatient,1,1.234,0,2023-01-01", "column assistance must be yuan with at most two decimals (e.g. 1234.50), got '1.234'"),
-    ("a,atlantis,inpatient,1,1,0,2023-01-01", "row 2: column district is not a Shanghai district (an id like minhang or a name like 闵行区), got 'atlantis'"),
-    (",minhang,inpatient,1,1,0,2023-01-01", "row 2: column person_id is empty"),
-    ("a,minhang,inpatient,1,1,0,2017-01-01", "row 2: column date is outside every policy version"),
-    ("a,minhang,inpatient,1,1,0,01/02/2023", "row 2: column date must be a date like 2023-05-01, got '01/02/2023'"),
+    ("a,atlantis,inpatient,1,1,0,2023-01-01", "line 2: column district is not a Shanghai district (an id like minhang or a name like 闵行区), got 'atlantis'"),
+    (",minhang,inpatient,1,1,0,2023-01-01", "line 2: column person_id is empty"),
+    ("a,minhang,inpatient,1,1,0,2017-01-01", "line 2: column date is outside every policy version"),
+    ("a,minhang,inpatient,1,1,0,01/02/2023", "line 2: column date must be a date like 2023-05-01, got '01/02/2023'"),
 ])
 def test_bad_rows_name_row_column_and_value(tmp_path, row, message) -> None:
     """A bad row is an error naming its line, column and value — never a silent drop."""
@@ -134,7 +134,7 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
         read_settled(path)
     frame.with_columns(pl.col("assistance") * -1).write_parquet(path)
-    with pytest.raises(InputError, match=r"s.parquet: row 1: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"):
+    with pytest.raises(InputError, match=r"s.parquet: line 2: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"):
         read_settled(path)
 
 

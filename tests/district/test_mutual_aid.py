@@ -72,7 +72,7 @@ def test_participants_csv(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("unit,type\na,town\n", "missing column participants"),
+    ("unit,type\na,town\n", "lacks required column participants (参加人数)"),
     ("unit,type,participants\na,village,3\n", ":2: column type must be town or street"),
     ("unit,type,participants\na,town,-3\n", ":2: column participants must not be negative, got '-3'"),
     ("unit,type,participants\na,town,3.5\n", ":2: column participants must be a whole number"),

@@ -78,7 +78,7 @@ def test_rows_round_to_nearest_and_total_is_their_sum(values, share) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("district,clearing,pre_allocation\nminhang,1,2\n", "missing column audit_overpayment"),
+    ("district,clearing,pre_allocation\nminhang,1,2\n", "lacks required column audit_overpayment (审计发现多支付资金)"),
     ("district,clearing,pre_allocation,audit_overpayment\nnowhere,1,2,3\n", ":2: column district: unknown district 'nowhere'"),
     ("district,clearing,pre_allocation,audit_overpayment\nminhang,1.2.3,2,3\n", ":2: column clearing must be 万元"),
     ("district,clearing,pre_allocation,audit_overpayment\nminhang,1,,3\n", ":2: column pre_allocation must be 万元"),
