@@ -39,7 +39,7 @@ from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
 __all__ = ["SEQ", "ROW_IN_FILE", "FILE", "GHOST", "RESERVED", "MONEY", "RESULT_SCHEMA", "PartitionResult",
-           "settle_partition", "settled_schema", "rejects_schema", "merge_summaries"]
+           "settle_partition", "settled_schema", "rejects_schema", "merge_summaries", "plain_type"]
 
 SEQ, ROW_IN_FILE, FILE, GHOST = "_seq", "_row", "_file", "_ghost"
 #: Columns a runner carries beside the claim; never part of the settled rows.
@@ -77,7 +77,7 @@ def settled_schema(input_schema: pa.Schema) -> pa.Schema:
     >>> settled_schema(pa.schema([("claim_id", pa.large_string()), ("date", pa.date32())])).field("claim_id").type
     DataType(string)
     """
-    given = [pa.field(f.name, _plain(f.type)) for f in input_schema if f.name not in RESERVED and f.name not in RESULT_COLUMNS]
+    given = [pa.field(f.name, plain_type(f.type)) for f in input_schema if f.name not in RESERVED and f.name not in RESULT_COLUMNS]
     return pa.schema([*given, *RESULT_SCHEMA])
 
 
@@ -87,7 +87,7 @@ def rejects_schema(input_schema: pa.Schema) -> pa.Schema:
     head = [pa.field("row", pa.int64()), pa.field("reason", pa.string())]
     if FILE in input_schema.names:
         head.append(pa.field("file", pa.string()))
-    return pa.schema([*head, *(pa.field(f.name, _plain(f.type)) for f in input_schema if f.name not in RESERVED)])
+    return pa.schema([*head, *(pa.field(f.name, plain_type(f.type)) for f in input_schema if f.name not in RESERVED)])
 
 
 def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None) -> PartitionResult:
@@ -175,10 +175,14 @@ def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     return moved
 
 
-def _plain(dtype: pa.DataType) -> pa.DataType:
-    """Text of any Arrow flavour (large, view, dictionary) as plain ``string``; dates as ``date32``."""
+def plain_type(dtype: pa.DataType) -> pa.DataType:
+    """Text of any Arrow flavour (large, view, dictionary) as plain ``string``; dates as ``date32``;
+    decimals of at most 18 digits and 2 decimals (yuan) widened exactly to :data:`MONEY`, so every
+    partition declares the same type whatever precision its file was written with."""
+    if pa.types.is_decimal(dtype) and dtype.scale <= 2 and dtype.precision - dtype.scale <= 16:
+        return MONEY
     if pa.types.is_dictionary(dtype):
-        return _plain(dtype.value_type)
+        return plain_type(dtype.value_type)
     if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype) or pa.types.is_string(dtype):
         return pa.string()
     if pa.types.is_date(dtype):

@@ -90,18 +90,21 @@ def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what
 
 
 def read_settled(path: Path | str) -> "pl.DataFrame":
-    """Read settled claims (CSV or Parquet) into a frame of the columns :func:`aggregate` needs, amounts in fen.
+    """Read settled claims (CSV, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`aggregate` needs, amounts in fen.
 
     Errors name the file, the row (line of a CSV) and the bad value; a missing column lists what was found.
     """
     import polars as pl
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    parquet = path.suffix.lower() in (".parquet", ".pq")
+    # A folder is a settled dataset from `medaid claims --cluster` (medaid.dist): its part-*.parquet files.
+    dataset = path.is_dir() and any(path.glob("part-*.parquet"))
+    if not (path.is_file() or dataset):
+        raise InputError(f"cannot read {path}: no such file" + (" (a folder must hold part-*.parquet)" if path.is_dir() else ""))
+    parquet = dataset or path.suffix.lower() in (".parquet", ".pq")
     try:
-        lazy = pl.scan_parquet(path) if parquet else pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", comment_prefix="#")
+        source = path / "part-*.parquet" if dataset else path
+        lazy = pl.scan_parquet(source) if parquet else pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", comment_prefix="#")
         names = lazy.collect_schema().names()
     except Exception as exc:  # polars raises many kinds; the file is what is wrong
         raise InputError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
