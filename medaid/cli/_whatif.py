@@ -30,7 +30,7 @@ _KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {"inpa
 
 
 def compare(
-    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`."),
+    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet) or dataset folder, the input of `medaid claims`."),
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
     base: Optional[str] = typer.Option(None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
@@ -39,6 +39,7 @@ def compare(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the difference per group (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md)."),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -53,7 +54,13 @@ def compare(
         if reformed.extends is None:
             raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
         baseline = registry.resolve(base) if base else None
-        result = compare_caseload(claims, reformed, registry=registry, base=baseline, by=by)
+        if cluster:
+            from medaid.dist.caseload import compare_partition, merge_comparisons
+
+            parts = _on_cluster(cluster, claims, compare_partition, (registry, reformed, baseline, by))
+            result = merge_comparisons(parts, reformed, baseline, by)
+        else:
+            result = compare_caseload(_source(claims), reformed, registry=registry, base=baseline, by=by)
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
@@ -67,7 +74,7 @@ def compare(
 
 
 def sweep(
-    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`."),
+    claims: Path = typer.Argument(..., help="Claims file (CSV or Parquet) or dataset folder, the input of `medaid claims`."),
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
@@ -75,6 +82,7 @@ def sweep(
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md)."),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -82,13 +90,42 @@ def sweep(
         from medaid.whatif.caseload import sweep as run_sweep
 
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        result = run_sweep(claims, param, [v for v in values.split(",") if v.strip()], registry=default_registry())
+        points = [v for v in values.split(",") if v.strip()]
+        if cluster:
+            from medaid.dist.caseload import merge_sweeps, sweep_partition
+            from medaid.errors import InputError
+
+            if not points:
+                raise InputError("--values needs at least one value")
+            result = merge_sweeps(_on_cluster(cluster, claims, sweep_partition, (param, points, default_registry())), param, points)
+        else:
+            result = run_sweep(_source(claims), param, points, registry=default_registry())
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         _emit(render(result, lang, unit), output)
         if chart is not None:
             from medaid.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
+
+
+def _source(claims: Path):
+    """The claims as given, or a dataset folder (from ``medaid claims --cluster``) read as one table."""
+    from medaid.dist.dataset import is_dataset, read_dataset
+
+    return read_dataset(claims) if is_dataset(claims) else claims
+
+
+def _on_cluster(cluster: str, claims: Path, function, args: tuple) -> list:
+    """``function`` over the claims shuffled by person on a Dask cluster; progress on stderr."""
+    from medaid.dist.dask import cluster_client, map_persons, needs_dask
+
+    needs_dask()
+    connected = cluster_client(cluster)
+    try:
+        return map_persons(claims, connected.client, function, args,
+                           progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions done", err=True))
+    finally:
+        connected.close()
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
