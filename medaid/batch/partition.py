@@ -192,7 +192,7 @@ def plain_type(dtype: pa.DataType) -> pa.DataType:
 
 def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     """``frame`` as an Arrow table cast to ``schema`` (the names must agree, in order)."""
-    table = frame.to_arrow()
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string: the cheapest cast to string
     if table.schema.names != schema.names:
         raise AssertionError(f"columns {table.schema.names} differ from the declared {schema.names}")
     return table.cast(schema) if table.schema != schema else table

@@ -45,7 +45,7 @@ def ordered(table: pa.Table) -> pl.DataFrame:
     return frame.sort(frame.columns)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(claim_rows(), st.integers(1, 5), st.integers(0, 2**16))
 def test_any_split_equals_one_process(frame: pl.DataFrame, partitions: int, seed: int) -> None:
     """Settled rows, rejects (row numbers and reasons) and the summary equal medaid claims on the whole file."""
