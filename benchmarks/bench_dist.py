@@ -82,13 +82,30 @@ def main() -> None:
         count = args.partitions or runner.partition_count(args.claims, args.workers)
         print(f"  {len(pieces)} pieces in, {count} partitions out", flush=True)
         import dask.dataframe as dd
+        from dask import delayed
 
+        def cpu_seconds() -> float:
+            """CPU seconds (user + system) of every worker process and of this one: the work done, whatever the load."""
+            import resource
+
+            def mine() -> float:
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                return usage.ru_utime + usage.ru_stime
+
+            return sum(client.run(mine).values()) + mine()
+
+        def split_only() -> int:
+            splits = [delayed(runner._split, nout=2 * count)(p, count) for p in pieces]
+            return sum(client.gather(client.compute([delayed(lambda *t: sum(x.num_rows for x in t))(*split[:count]) for split in splits])))
+
+        _, split = clock("read + split by person into Arrow tables (the shuffle's first half)", split_only)
         claims = dd.from_map(runner._read_pandas, pieces, meta=runner._meta(pieces[0]), enforce_metadata=False)
-        _, read = clock("read the pieces (Parquet -> Arrow -> pandas)", lambda: claims.map_partitions(len).compute())
-        _, dups = clock("duplicate claim ids (claim_id column, value_counts)", runner._candidates, claims, pieces)
-        _, shuffle = clock("read + shuffle by person (dask.dataframe, p2p)", lambda: claims.shuffle(PKEY, npartitions=count).map_partitions(len).compute())
+        _, p2p = clock("for comparison: read + dask.dataframe P2P shuffle (pandas)", lambda: claims.shuffle(PKEY, npartitions=count).map_partitions(len).compute())
         out = work / "out"
-        run, whole = clock("whole run: read, duplicates, shuffle, settle, write", runner.settle_on_dask, source, out, client, partitions=count)
+        before = cpu_seconds()
+        run, whole = clock("whole run: read, split, duplicates, gather, settle, write", runner.settle_on_dask, source, out, client, partitions=count)
+        dask_cpu = cpu_seconds() - before
+        print(f"  {'CPU of the whole run, all workers and the client':<58} {dask_cpu:7.2f} s", flush=True)
         client.close()
         cluster.close()
 
@@ -97,10 +114,11 @@ def main() -> None:
         keyed = runner.keyed(part, seq=0, row=0, name="piece")
         pandas_part, to_pandas = clock(f"Arrow -> pandas, {keyed.height:,} rows", runner._pandas, keyed)
         arrow_part, to_arrow = clock("pandas -> Arrow (+ ghosts check)", lambda: with_ghosts(pl.from_arrow(pa.Table.from_pandas(pandas_part, preserve_index=False)), None).to_arrow())
+        _, gather = clock("Arrow pieces -> one partition (+ ghosts check): the Arrow path", lambda: with_ghosts(pl.from_arrow(pa.concat_tables([keyed.to_arrow()])), None).to_arrow())
         result, settle = clock("settle_partition", settle_partition, arrow_part)
         _, write = clock("write the part (Parquet, lz4)", write_part, result.settled, work, "probe.parquet")
         rate = keyed.height / settle
-        print(f"  settle_partition: {rate:,.0f} claims/s per core; with conversions and write {keyed.height / (settle + write + to_pandas + to_arrow):,.0f}", flush=True)
+        print(f"  settle_partition: {rate:,.0f} claims/s per core; with gather and write {keyed.height / (settle + write + gather):,.0f}", flush=True)
 
         one = pl.read_parquet(work / "one.parquet").select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
         mine = pl.read_parquet(out / "part-*.parquet").select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
@@ -108,8 +126,9 @@ def main() -> None:
         assert run.summary.settled == args.claims
         print(f"dataset equals the one-process output, claim for claim ({args.claims:,} claims, "
               f"{int(one['assistance'].sum() * 100):,} fen of assistance)", flush=True)
-        print(f"RESULT: one process {wall:.2f} s; Dask LocalCluster({args.workers}) {whole:.2f} s = {whole / wall:.1f}x "
-              f"(read {read:.1f} s, duplicate pass {dups:.1f} s, read + shuffle {shuffle:.1f} s, settle + write the rest); "
+        print(f"RESULT: one process {wall:.2f} s wall, {cpu:.2f} s CPU; Dask LocalCluster({args.workers}) {whole:.2f} s wall = {whole / wall:.1f}x, "
+              f"{dask_cpu:.2f} s CPU = {dask_cpu / cpu:.1f}x (read + split {split:.1f} s of it; the P2P shuffle alone would take {p2p:.1f} s); "
+              f"per partition of {keyed.height:,}: settle {settle:.2f} s, write {write:.2f} s, gather {gather:.2f} s; "
               f"settle_partition {rate:,.0f} claims/s per core", flush=True)
         shutil.rmtree(out, ignore_errors=True)
 
