@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=10_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=None)
+    parser.add_argument("--workdir", default=None, help="Keep the synthetic file here (reused when it exists) instead of a temporary folder.")
     args = parser.parse_args()
 
     import dask
@@ -65,11 +66,13 @@ def main() -> None:
     print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
           f"Python {sys.version.split()[0]}, polars {pl.__version__}, dask {dask.__version__}, pyarrow {pa.__version__}", flush=True)
     with tempfile.TemporaryDirectory(prefix="medaid-bench-dist-") as folder:
-        work = Path(folder)
-        source = work / "claims.parquet"
-        table, _ = clock(f"synthesise {args.claims:,} claims", synth_claims, args.claims, 2023, seed=2023)
-        table.write_parquet(source, row_group_size=1_000_000)
-        del table
+        work = Path(args.workdir or folder)
+        work.mkdir(parents=True, exist_ok=True)
+        source = work / f"claims-{args.claims}.parquet"
+        if not source.exists():
+            table, _ = clock(f"synthesise {args.claims:,} claims", synth_claims, args.claims, 2023, seed=2023)
+            table.write_parquet(source, row_group_size=1_000_000)
+            del table
         print(f"one process: medaid claims {source.name} -o one.parquet", flush=True)
         wall, rss, cpu = run_once(["claims", str(source), "--output", str(work / "one.parquet")])
         print(f"  {'wall':<58} {wall:7.2f} s   CPU {cpu:.2f} s, peak RSS {rss / 2**30:.2f} GiB", flush=True)
@@ -96,7 +99,7 @@ def main() -> None:
 
         def split_only() -> int:
             splits = [delayed(runner._split, nout=2 * count)(p, count) for p in pieces]
-            return sum(client.gather(client.compute([delayed(lambda *t: sum(x.num_rows for x in t))(*split[:count]) for split in splits])))
+            return sum(client.gather(client.compute([delayed(lambda *t: sum(x.num_rows for x in t))(*(split[i] for i in range(count))) for split in splits])))
 
         _, split = clock("read + split by person into Arrow tables (the shuffle's first half)", split_only)
         claims = dd.from_map(runner._read_pandas, pieces, meta=runner._meta(pieces[0]), enforce_metadata=False)
