@@ -18,8 +18,8 @@ _SHOWN_REJECTS = 20
 
 
 def claims(
-    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md); - reads standard input."),
-    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr)."),
+    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md); - reads standard input; with --cluster also a Parquet folder or glob."),
+    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr); with --cluster a dataset folder."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go, always written (default: OUTPUT's name + .rejects.csv, written only if any, else an earlier run's is removed)."),
     output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
@@ -29,8 +29,12 @@ def claims(
     encoding: Optional[str] = ENCODING,
     sheet: Optional[str] = SHEET,
     allow_future: bool = ALLOW_FUTURE,
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Settle on Dask: local:N (N worker processes) or tcp://host:8786; writes a Parquet dataset folder (docs/scale-out.md)."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="With --cluster: partitions after the shuffle by person (default: 1 per million claims, at least 2 per worker)."),
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
+    if cluster is not None:
+        return _claims_on_cluster(source, output, cluster, partitions, reform, rejects, output_format, strict)
     with user_errors():
         from medaid.batch.io import table_format
         from medaid.errors import InputError
@@ -54,6 +58,12 @@ def claims(
         registry = _reform_registry(reform) if reform else None
         from medaid.batch import settle_claims
 
+        from medaid.dist.dataset import is_dataset
+
+        if is_dataset(source):  # a settled dataset folder (from --cluster) settled again in one process
+            from medaid.dist.dataset import read_dataset
+
+            source = read_dataset(source)
         progress = _Progress()
         with input_path(source) as path:
             try:
@@ -83,6 +93,38 @@ def claims(
         echo(_summary_table(summary))
     if summary.rejected:
         # The good rows are settled and written; the exit code still tells a script that some input was bad.
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _claims_on_cluster(source: str, output: str, cluster: str, partitions: Optional[int], reform: Optional[str],
+                       rejects: Optional[str], output_format: Optional[str], strict: bool) -> None:
+    """``--cluster``: the Dask runner (medaid.dist.dask); the same summary and exit code as one process."""
+    with user_errors():
+        from medaid.errors import InputError
+
+        for given, option in ((rejects, "--rejects"), (output_format, "--format"), (strict or None, "--strict")):
+            if given is not None:
+                raise InputError(f"{option} does not apply with --cluster: OUTPUT is a Parquet dataset folder, its rejects go to OUTPUT/rejects/")
+        from medaid.dist.dask import needs_dask
+
+        needs_dask()
+        from medaid.dist.dask import cluster_client, settle_on_dask
+
+        registry = _reform_registry(reform) if reform else None
+        client = cluster_client(cluster)
+        try:
+            result = settle_on_dask(source, output, client.client, partitions=partitions, registry=registry,
+                                    progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions settled", err=True))
+        finally:
+            client.close()
+        summary = result.summary
+        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
+        typer.echo(f"dataset written to {output} ({result.partitions} partitions)")
+        if result.first_reject is not None:
+            row, reason, file = result.first_reject
+            typer.echo(f"rejects written to {Path(output) / 'rejects'} (first: {file + ': ' if file else ''}row {row}: {reason})")
+        typer.echo(_summary_table(summary))
+    if summary.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -223,7 +223,7 @@ def _mutual_aid_table(result, lang: str) -> None:
 
 
 def district_report(
-    settled_claims: str = typer.Argument(..., help="Settled claims from `medaid claims` (CSV or Parquet); - reads standard input."),
+    settled_claims: str = typer.Argument(..., help="Settled claims from `medaid claims` (CSV, .xlsx or Parquet, or the dataset folder of `medaid claims --cluster`); - reads standard input."),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),

@@ -33,7 +33,7 @@ _KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {"inpa
 
 
 def compare(
-    claims: str = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`; - reads standard input."),
+    claims: str = typer.Argument(..., help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input."),
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
     base: Optional[str] = typer.Option(None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
@@ -48,6 +48,7 @@ def compare(
     encoding: Optional[str] = ENCODING,
     sheet: Optional[str] = SHEET,
     allow_future: bool = ALLOW_FUTURE,
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input."),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -64,9 +65,15 @@ def compare(
         if reformed.extends is None:
             raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
         baseline = registry.resolve(base) if base else None
-        with input_path(claims) as path:
-            result = compare_caseload(path, reformed, registry=registry, base=baseline, by=by,
-                                      read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
+        if cluster:
+            from medaid.dist.caseload import compare_partition, merge_comparisons
+
+            parts = _on_cluster(cluster, Path(claims), compare_partition, (registry, reformed, baseline, by))
+            result = merge_comparisons(parts, reformed, baseline, by)
+        else:
+            with input_path(claims) as path:
+                result = compare_caseload(_source(Path(path)), reformed, registry=registry, base=baseline, by=by,
+                                          read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
@@ -77,13 +84,14 @@ def compare(
             from medaid.whatif.chart import comparison_chart
 
             _warn(comparison_chart(result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang))
-        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
-    if result.rejected:
+        if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
+            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
+    if not cluster and result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def sweep(
-    claims: str = typer.Argument(..., help="Claims file (CSV or Parquet), the input of `medaid claims`; - reads standard input."),
+    claims: str = typer.Argument(..., help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input."),
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
@@ -97,6 +105,7 @@ def sweep(
     encoding: Optional[str] = ENCODING,
     sheet: Optional[str] = SHEET,
     allow_future: bool = ALLOW_FUTURE,
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input."),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -106,18 +115,49 @@ def sweep(
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
         out_encoding = excel_option(excel, excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
-        with input_path(claims) as path:
-            result = run_sweep(path, param, [v for v in values.split(",") if v.strip()], registry=default_registry(),
-                               read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
+        points = [v for v in values.split(",") if v.strip()]
+        if cluster:
+            from medaid.dist.caseload import merge_sweeps, sweep_partition
+            from medaid.errors import InputError
+
+            if not points:
+                raise InputError("--values needs at least one value")
+            result = merge_sweeps(_on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points)
+        else:
+            with input_path(claims) as path:
+                result = run_sweep(_source(Path(path)), param, points, registry=default_registry(),
+                                   read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         emit(render(result, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
             from medaid.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
-        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
-    if result.rejected:
+        if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
+            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
+    if not cluster and result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _source(claims: Path):
+    """The claims as given, or a dataset folder (from ``medaid claims --cluster``) read as one table."""
+    from medaid.dist.dataset import is_dataset, read_dataset
+
+    return read_dataset(claims) if is_dataset(claims) else claims
+
+
+def _on_cluster(cluster: str, claims: Path, function, args: tuple) -> list:
+    """``function`` over the claims shuffled by person on a Dask cluster; progress on stderr."""
+    from medaid.dist.dask import cluster_client, map_persons, needs_dask
+
+    needs_dask()
+    connected = cluster_client(cluster)
+    try:
+        return map_persons(claims, connected.client, function, args,
+                           progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions done", err=True))
+    finally:
+        connected.close()
+
 
 
 def _warn(warning: Optional[str]) -> None:

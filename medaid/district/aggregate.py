@@ -92,7 +92,7 @@ def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what
 
 
 def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> "pl.DataFrame":
-    """Read settled claims (CSV, ``.xlsx`` or Parquet) into a frame of the columns :func:`aggregate` needs, amounts in fen.
+    """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`aggregate` needs, amounts in fen.
 
     The settled file's contract is the claims contract's (:mod:`medaid.contract`) for the columns they share:
     the same encodings (UTF-8 fast; GBK, ``encoding`` or a workbook read row by row), Chinese header names and
@@ -104,9 +104,11 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
     from medaid.contract.files import is_spreadsheet
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    parquet = path.suffix.lower() in (".parquet", ".pq")
+    # A folder is a settled dataset from `medaid claims --cluster` (medaid.dist): its part-*.parquet files.
+    dataset = path.is_dir() and any(path.glob("part-*.parquet"))
+    if not (path.is_file() or dataset):
+        raise InputError(f"cannot read {path}: no such file" + (" (a folder must hold part-*.parquet)" if path.is_dir() else ""))
+    parquet = dataset or path.suffix.lower() in (".parquet", ".pq")
     frame = None
     if not parquet and (encoding is not None or sheet is not None or is_spreadsheet(path)):
         frame = _read_rows(path, encoding, sheet)
@@ -119,7 +121,7 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
             frame = _read_rows(path, encoding, sheet)
     if frame is None:
         try:
-            lazy = pl.scan_parquet(path)
+            lazy = pl.scan_parquet(path / "part-*.parquet" if dataset else path)
             lazy = lazy.rename({n: _english(n) for n in lazy.collect_schema().names() if _english(n) != n})
             frame = lazy.collect()
         except Exception as exc:  # polars raises many kinds; the file is what is wrong
