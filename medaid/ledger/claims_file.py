@@ -110,7 +110,7 @@ class ClaimsFileReader:
         part, so each part knows which copy came first."""
         where = str(self.path)
         if not self.path.is_file():
-            raise InputError(f"cannot read the claims file: no such file", where=where)
+            raise InputError("cannot read the claims file: no such file", where=where)
         rows = file_rows(self.path, encoding=self.encoding, sheet=self.sheet)
         header = None
         for line, cells in rows:

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
