@@ -23,7 +23,7 @@ from typing import IO, Iterable, Iterator
 
 from medaid.errors import InputError
 
-__all__ = ["STDIO", "EXCEL_ENCODINGS", "excel_encoding", "excel_cell", "excel_frame", "check_output", "atomic_path", "atomic_open", "write_text", "write_bytes", "remove_stale", "is_stdio"]
+__all__ = ["STDIO", "EXCEL_ENCODINGS", "excel_encoding", "excel_cell", "excel_frame", "check_output", "atomic_path", "atomic_open", "write_text", "write_bytes", "remove_stale", "remove_pending", "is_stdio"]
 
 #: The path that means standard input or output.
 STDIO = "-"
@@ -137,6 +137,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     os.close(handle)
     temp = Path(name)
+    _PENDING.add(temp)
     try:
         try:
             yield temp
@@ -148,8 +149,25 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise
+        raise  # the path stays in _PENDING: a writer's thread may still create it (remove_pending)
+    _PENDING.discard(temp)
     _fsync_folder(target.parent)
+
+
+#: Temporary files of this process not (yet) renamed into place.
+_PENDING: set[Path] = set()
+
+
+def remove_pending() -> None:
+    """Remove every temporary output this process made and did not rename, once more, as it exits.
+
+    A writer interrupted by Ctrl-C or SIGTERM has its temporary file removed as the exception unwinds, but a
+    native writer (polars' ``sink_parquet``) may still have a thread flushing into that path and create it
+    again; removing it right before the process exits (which stops those threads) leaves nothing behind.
+    """
+    for temp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 @contextlib.contextmanager

@@ -87,6 +87,9 @@ def main() -> None:
     try:
         app()
     except Stopped as stop:
+        from medaid.outputs import remove_pending
+
+        remove_pending()
         interrupted = stop.signum == signal.SIGINT
         sys.stderr.write(f"\nmedaid: {'interrupted' if interrupted else 'terminated'}; no output file was left half-written\n")
         sys.exit(EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
