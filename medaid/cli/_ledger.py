@@ -177,17 +177,9 @@ def clear(
         with Ledger(db, create=False) as ledger:
             c = ledger.clear(person, year, apply=apply)
         if output_format == "json":
-            echo_json({
-                "person_id": c.person_id, "year": c.year, "paid": yuan(c.paid_fen), "due": yuan(c.due_fen),
-                "adjustment": yuan(c.adjustment_fen), "applied": c.applied, "policy_ids": list(c.policy_ids),
-                "engine_version": c.engine_version,
-                "claims": [{
-                    "claim_id": line.claim_id, "date": line.date.isoformat(), "kind": line.kind,
-                    "paid_assistance": yuan(line.paid_assistance_fen), "paid_subsidy": yuan(line.paid_subsidy_fen),
-                    "due_assistance": yuan(line.due_assistance_fen), "due_subsidy": yuan(line.due_subsidy_fen),
-                    "adjustment": yuan(line.adjustment_fen),
-                } for line in c.lines],
-            })
+            from medaid.present.clearing import clearing_dict
+
+            echo_json({**clearing_dict(c), "engine_version": c.engine_version})
             return
         typer.echo(f"{c.person_id} {c.year}: {len(c.lines)} claims recomputed in date order")
         typer.echo(f"{'claim_id':<16} {'date':<10} {'kind':<10} {'paid':>12} {'due':>12} {'adjustment':>12}")

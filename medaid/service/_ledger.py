@@ -194,17 +194,9 @@ async def clear(request: Request) -> Response:
         c = await state.in_ledger(lambda ledger: ledger.clear(person_id, year, apply=req.apply))
     except MedaidError as exc:
         raise _path_problem(exc, "person_id", person_id) from None
-    return respond({
-        "person_id": c.person_id, "year": c.year, "paid": yuan(c.paid_fen), "due": yuan(c.due_fen),
-        "adjustment": yuan(c.adjustment_fen), "applied": c.applied, "policy_ids": list(c.policy_ids),
-        "claims": [{
-            "claim_id": line.claim_id, "date": line.date.isoformat(), "kind": line.kind,
-            "paid_assistance": yuan(line.paid_assistance_fen), "paid_subsidy": yuan(line.paid_subsidy_fen),
-            "due_assistance": yuan(line.due_assistance_fen), "due_subsidy": yuan(line.due_subsidy_fen),
-            "adjustment": yuan(line.adjustment_fen),
-        } for line in c.lines],
-        **state.stamp,
-    })
+    from medaid.present.clearing import clearing_dict
+
+    return respond({**clearing_dict(c), **state.stamp})
 
 
 async def usage(request: Request) -> Response:
