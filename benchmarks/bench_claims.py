@@ -52,7 +52,12 @@ def run_once(args: list[str]) -> tuple[float, int, float]:
     if TIME:
         with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
             start = time.perf_counter()
-            subprocess.run([TIME, "-f", "%M %U %S", "-o", rss.name, *medaid, *args], check=True, stdout=subprocess.DEVNULL, env=SHELL_ENV)
+            subprocess.run(
+                [TIME, "-f", "%M %U %S", "-o", rss.name, *medaid, *args],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env=SHELL_ENV,
+            )
             wall = time.perf_counter() - start
             peak, user, system = rss.read().strip().splitlines()[-1].split()
             return wall, int(peak) * 1024, float(user) + float(system)
@@ -80,10 +85,23 @@ def bench_files(sizes: list[int], formats: list[str], repeat: int, workdir: Path
             wall = statistics.median(r[0] for r in runs)
             rss = max(r[1] for r in runs)
             cpu = statistics.median(r[2] for r in runs)
-            rows.append(dict(size=size, fmt=fmt, wall=wall, walls=[r[0] for r in runs], rss=rss, rate=size / wall, cpu=cpu))
-            print(f"{size:>10,} {fmt:8} median {wall:6.2f} s (runs {', '.join(f'{r[0]:.2f}' for r in runs)})"
-                  f"  CPU {cpu:6.2f} s  peak RSS {rss / 2**30:5.2f} GiB  {size / wall:12,.0f} claims/s"
-                  f"  load {os.getloadavg()[0]:.1f}", flush=True)
+            rows.append(
+                {
+                    "size": size,
+                    "fmt": fmt,
+                    "wall": wall,
+                    "walls": [r[0] for r in runs],
+                    "rss": rss,
+                    "rate": size / wall,
+                    "cpu": cpu,
+                }
+            )
+            print(
+                f"{size:>10,} {fmt:8} median {wall:6.2f} s (runs {', '.join(f'{r[0]:.2f}' for r in runs)})"
+                f"  CPU {cpu:6.2f} s  peak RSS {rss / 2**30:5.2f} GiB  {size / wall:12,.0f} claims/s"
+                f"  load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             source.unlink()
             target.unlink()
         del table
@@ -100,10 +118,17 @@ def bench_reference(count: int) -> tuple[float, float]:
     build_start = time.perf_counter()
     by_person: dict[str, list[Claim]] = {}
     for row in table.iter_rows(named=True):  # typed columns: Date, Decimal yuan, Boolean
-        by_person.setdefault(row["person_id"], []).append(Claim(
-            row["date"], row["kind"], int(row["self_pay"] * 100), tuple(row["category"].split("|")),
-            row["resident_insurance"], row["claim_id"], row["person_id"],
-        ))
+        by_person.setdefault(row["person_id"], []).append(
+            Claim(
+                row["date"],
+                row["kind"],
+                int(row["self_pay"] * 100),
+                tuple(row["category"].split("|")),
+                row["resident_insurance"],
+                row["claim_id"],
+                row["person_id"],
+            )
+        )
     build_seconds = time.perf_counter() - build_start
     start = time.perf_counter()
     results = {}
@@ -112,13 +137,18 @@ def bench_reference(count: int) -> tuple[float, float]:
             results[result.claim.claim_id] = (result.assistance_fen, result.deductible_subsidy_fen, result.eligible_fen)
     reference_seconds = time.perf_counter() - start
     settled = batch.table
-    mine = np.column_stack([(settled[c] * 100).cast(pl.Int64).to_numpy() for c in ("assistance", "deductible_subsidy", "eligible")])
+    mine = np.column_stack(
+        [(settled[c] * 100).cast(pl.Int64).to_numpy() for c in ("assistance", "deductible_subsidy", "eligible")]
+    )
     theirs = np.array([results[claim_id] for claim_id in settled["claim_id"]], np.int64)
     assert mine.shape == theirs.shape and (mine == theirs).all(), "batch and reference differ"
-    print(f"{count:,} claims: batch (parse, validate, settle) {batch_seconds:.2f} s; reference loop {reference_seconds:.2f} s "
-          f"(+ {build_seconds:.2f} s building Claim objects from the rows); speed-up {reference_seconds / batch_seconds:.1f}x "
-          f"({(reference_seconds + build_seconds) / batch_seconds:.1f}x with the building); every claim equal, totals "
-          f"({theirs[:, 0].sum() / 100:,.2f} yuan assistance, {theirs[:, 1].sum() / 100:,.2f} subsidy)", flush=True)
+    print(
+        f"{count:,} claims: batch (parse, validate, settle) {batch_seconds:.2f} s; reference loop {reference_seconds:.2f} s "
+        f"(+ {build_seconds:.2f} s building Claim objects from the rows); speed-up {reference_seconds / batch_seconds:.1f}x "
+        f"({(reference_seconds + build_seconds) / batch_seconds:.1f}x with the building); every claim equal, totals "
+        f"({theirs[:, 0].sum() / 100:,.2f} yuan assistance, {theirs[:, 1].sum() / 100:,.2f} subsidy)",
+        flush=True,
+    )
     return batch_seconds, reference_seconds
 
 
@@ -129,9 +159,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference-claims", type=int, default=200_000)
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip()
-    print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-          f"Python {sys.version.split()[0]}, polars {pl.__version__}, numpy {np.__version__}", flush=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
+    ).stdout.strip()
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+        f"Python {sys.version.split()[0]}, polars {pl.__version__}, numpy {np.__version__}",
+        flush=True,
+    )
     bench_reference(args.reference_claims)
     with tempfile.TemporaryDirectory(prefix="medaid-bench-") as workdir:
         bench_files([int(s) for s in args.sizes.split(",")], args.formats.split(","), args.repeat, Path(workdir))

@@ -16,7 +16,20 @@ import sys
 import time
 import timeit
 
-COMMAND = ["calc", "--category", "dibao", "--inpatient", "160000", "--outpatient", "5500", "--resident-insurance", "--date", "2023-05-01", "--format", "json"]
+COMMAND = [
+    "calc",
+    "--category",
+    "dibao",
+    "--inpatient",
+    "160000",
+    "--outpatient",
+    "5500",
+    "--resident-insurance",
+    "--date",
+    "2023-05-01",
+    "--format",
+    "json",
+]
 
 
 def cold_start(runs: int) -> list[float]:
@@ -38,7 +51,9 @@ def person_year(repeat: int = 7, number: int = 20_000) -> list[float]:
     day = dt.date(2023, 5, 1)
 
     def one():
-        return assess_person_year(("dibao",), day, policy_for, inpatient_fen=16_000_000, outpatient_fen=550_000, resident_insurance=True)
+        return assess_person_year(
+            ("dibao",), day, policy_for, inpatient_fen=16_000_000, outpatient_fen=550_000, resident_insurance=True
+        )
 
     assert 13_310_000 == one().total_fen
     return [t / number for t in timeit.repeat(one, number=number, repeat=repeat)]
@@ -49,9 +64,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     starts = cold_start(args.runs)
-    print(f"medaid calc cold start: median {statistics.median(starts) * 1000:.0f} ms, min {min(starts) * 1000:.0f} ms over {args.runs} runs (target < 300 ms)")
+    print(
+        f"medaid calc cold start: median {statistics.median(starts) * 1000:.0f} ms, min {min(starts) * 1000:.0f} ms over {args.runs} runs (target < 300 ms)"
+    )
     calls = person_year()
-    print(f"library person-year: median {statistics.median(calls) * 1e6:.1f} µs, min {min(calls) * 1e6:.1f} µs (target < 20 µs)")
+    print(
+        f"library person-year: median {statistics.median(calls) * 1e6:.1f} µs, min {min(calls) * 1e6:.1f} µs (target < 20 µs)"
+    )
 
 
 if __name__ == "__main__":

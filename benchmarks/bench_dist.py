@@ -51,8 +51,14 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=10_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=None)
-    parser.add_argument("--no-p2p", action="store_true", help="Skip the P2P shuffle comparison (minutes at 10 M on a loaded machine).")
-    parser.add_argument("--workdir", default=None, help="Keep the synthetic file here (reused when it exists) instead of a temporary folder.")
+    parser.add_argument(
+        "--no-p2p", action="store_true", help="Skip the P2P shuffle comparison (minutes at 10 M on a loaded machine)."
+    )
+    parser.add_argument(
+        "--workdir",
+        default=None,
+        help="Keep the synthetic file here (reused when it exists) instead of a temporary folder.",
+    )
     args = parser.parse_args()
 
     import dask
@@ -63,9 +69,14 @@ def main() -> None:
     from medaid.dist import dask as runner
     from medaid.dist.dataset import PKEY, input_files, parquet_pieces, with_ghosts, write_part
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip()
-    print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-          f"Python {sys.version.split()[0]}, polars {pl.__version__}, dask {dask.__version__}, pyarrow {pa.__version__}", flush=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
+    ).stdout.strip()
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+        f"Python {sys.version.split()[0]}, polars {pl.__version__}, dask {dask.__version__}, pyarrow {pa.__version__}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="medaid-bench-dist-") as folder:
         work = Path(args.workdir or folder)
         work.mkdir(parents=True, exist_ok=True)
@@ -79,8 +90,15 @@ def main() -> None:
         print(f"  {'wall':<58} {wall:7.2f} s   CPU {cpu:.2f} s, peak RSS {rss / 2**30:.2f} GiB", flush=True)
 
         print(f"Dask: LocalCluster({args.workers}) of worker processes, one thread each", flush=True)
-        cluster, _ = clock("start the cluster", distributed.LocalCluster, n_workers=args.workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+        cluster, _ = clock(
+            "start the cluster",
+            distributed.LocalCluster,
+            n_workers=args.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         client = distributed.Client(cluster)
         pieces = parquet_pieces(input_files(source))
         count = args.partitions or runner.partition_count(args.claims, args.workers)
@@ -100,16 +118,35 @@ def main() -> None:
 
         def split_only() -> int:
             splits = [delayed(runner._split, nout=2 * count)(p, count) for p in pieces]
-            return sum(client.gather(client.compute([delayed(lambda *t: sum(x.num_rows for x in t))(*(split[i] for i in range(count))) for split in splits])))
+            return sum(
+                client.gather(
+                    client.compute(
+                        [
+                            delayed(lambda *t: sum(x.num_rows for x in t))(*(split[i] for i in range(count)))
+                            for split in splits
+                        ]
+                    )
+                )
+            )
 
         _, split = clock("read + split by person into Arrow tables (the shuffle's first half)", split_only)
         claims = dd.from_map(runner._read_pandas, pieces, meta=runner._meta(pieces[0]), enforce_metadata=False)
         p2p = float("nan")
         if not args.no_p2p:
-            _, p2p = clock("for comparison: read + dask.dataframe P2P shuffle (pandas)", lambda: claims.shuffle(PKEY, npartitions=count).map_partitions(len).compute())
+            _, p2p = clock(
+                "for comparison: read + dask.dataframe P2P shuffle (pandas)",
+                lambda: claims.shuffle(PKEY, npartitions=count).map_partitions(len).compute(),
+            )
         out = work / "out"
         before = cpu_seconds()
-        run, whole = clock("whole run: read, split, duplicates, gather, settle, write", runner.settle_on_dask, source, out, client, partitions=count)
+        run, whole = clock(
+            "whole run: read, split, duplicates, gather, settle, write",
+            runner.settle_on_dask,
+            source,
+            out,
+            client,
+            partitions=count,
+        )
         dask_cpu = cpu_seconds() - before
         print(f"  {'CPU of the whole run, all workers and the client':<58} {dask_cpu:7.2f} s", flush=True)
         client.close()
@@ -119,23 +156,48 @@ def main() -> None:
         part = pl.read_parquet(source).head(args.claims // count)
         keyed = runner.keyed(part, seq=0, row=0, name="piece")
         pandas_part, to_pandas = clock(f"Arrow -> pandas, {keyed.height:,} rows", runner._pandas, keyed)
-        arrow_part, to_arrow = clock("pandas -> Arrow (+ ghosts check)", lambda: with_ghosts(pl.from_arrow(pa.Table.from_pandas(pandas_part, preserve_index=False)), None).to_arrow())
-        _, gather = clock("Arrow pieces -> one partition (+ ghosts check): the Arrow path", lambda: with_ghosts(pl.from_arrow(pa.concat_tables([keyed.to_arrow()])), None).to_arrow())
+        arrow_part, to_arrow = clock(
+            "pandas -> Arrow (+ ghosts check)",
+            lambda: with_ghosts(
+                pl.from_arrow(pa.Table.from_pandas(pandas_part, preserve_index=False)), None
+            ).to_arrow(),
+        )
+        _, gather = clock(
+            "Arrow pieces -> one partition (+ ghosts check): the Arrow path",
+            lambda: with_ghosts(pl.from_arrow(pa.concat_tables([keyed.to_arrow()])), None).to_arrow(),
+        )
         result, settle = clock("settle_partition", settle_partition, arrow_part)
         _, write = clock("write the part (Parquet, lz4)", write_part, result.settled, work, "probe.parquet")
         rate = keyed.height / settle
-        print(f"  settle_partition: {rate:,.0f} claims/s per core; with gather and write {keyed.height / (settle + write + gather):,.0f}", flush=True)
+        print(
+            f"  settle_partition: {rate:,.0f} claims/s per core; with gather and write {keyed.height / (settle + write + gather):,.0f}",
+            flush=True,
+        )
 
-        one = pl.read_parquet(work / "one.parquet").select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
-        mine = pl.read_parquet(out / "part-*.parquet").select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
+        one = (
+            pl.read_parquet(work / "one.parquet")
+            .select("claim_id", "assistance", "deductible_subsidy", "cap_left")
+            .sort("claim_id")
+        )
+        mine = (
+            pl.read_parquet(out / "part-*.parquet")
+            .select("claim_id", "assistance", "deductible_subsidy", "cap_left")
+            .sort("claim_id")
+        )
         assert one.equals(mine), "the dataset differs from the one-process output"
         assert run.summary.settled == args.claims
-        print(f"dataset equals the one-process output, claim for claim ({args.claims:,} claims, "
-              f"{int(one['assistance'].sum() * 100):,} fen of assistance)", flush=True)
-        print(f"RESULT: one process {wall:.2f} s wall, {cpu:.2f} s CPU; Dask LocalCluster({args.workers}) {whole:.2f} s wall = {whole / wall:.1f}x, "
-              f"{dask_cpu:.2f} s CPU = {dask_cpu / cpu:.1f}x (read + split {split:.1f} s of it; the P2P shuffle alone would take {p2p:.1f} s); "
-              f"per partition of {keyed.height:,}: settle {settle:.2f} s, write {write:.2f} s, gather {gather:.2f} s; "
-              f"settle_partition {rate:,.0f} claims/s per core", flush=True)
+        print(
+            f"dataset equals the one-process output, claim for claim ({args.claims:,} claims, "
+            f"{int(one['assistance'].sum() * 100):,} fen of assistance)",
+            flush=True,
+        )
+        print(
+            f"RESULT: one process {wall:.2f} s wall, {cpu:.2f} s CPU; Dask LocalCluster({args.workers}) {whole:.2f} s wall = {whole / wall:.1f}x, "
+            f"{dask_cpu:.2f} s CPU = {dask_cpu / cpu:.1f}x (read + split {split:.1f} s of it; the P2P shuffle alone would take {p2p:.1f} s); "
+            f"per partition of {keyed.height:,}: settle {settle:.2f} s, write {write:.2f} s, gather {gather:.2f} s; "
+            f"settle_partition {rate:,.0f} claims/s per core",
+            flush=True,
+        )
         shutil.rmtree(out, ignore_errors=True)
 
 

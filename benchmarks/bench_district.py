@@ -33,13 +33,19 @@ def make(rows: int, path: Path) -> dict[str, int]:
     def yuan(fen: np.ndarray) -> pl.Series:
         return pl.Series(fen).cast(pl.Decimal(20, 2)) / 100
 
-    frame = pl.DataFrame({
-        "claim_id": np.arange(rows), "person_id": rng.integers(0, rows // 5 + 1, rows),
-        "district": pl.Series([d.id for d in DISTRICTS]).gather(district), "date": pl.Series(day + 19358).cast(pl.Int32).cast(pl.Date),  # 2023-01-01 is day 19 358 of the epoch
-        "kind": pl.Series(["inpatient", "outpatient"]).gather(rng.integers(0, 2, rows)),
-        "self_pay": yuan(self_pay), "assistance": yuan(assistance), "deductible_subsidy": yuan(subsidy),
-        "policy_id": pl.Series(["medical-assistance-2023"]).gather(np.zeros(rows, dtype=np.int64)),
-    })
+    frame = pl.DataFrame(
+        {
+            "claim_id": np.arange(rows),
+            "person_id": rng.integers(0, rows // 5 + 1, rows),
+            "district": pl.Series([d.id for d in DISTRICTS]).gather(district),
+            "date": pl.Series(day + 19358).cast(pl.Int32).cast(pl.Date),  # 2023-01-01 is day 19 358 of the epoch
+            "kind": pl.Series(["inpatient", "outpatient"]).gather(rng.integers(0, 2, rows)),
+            "self_pay": yuan(self_pay),
+            "assistance": yuan(assistance),
+            "deductible_subsidy": yuan(subsidy),
+            "policy_id": pl.Series(["medical-assistance-2023"]).gather(np.zeros(rows, dtype=np.int64)),
+        }
+    )
     if path.suffix == ".parquet":
         frame.write_parquet(path)
     else:
@@ -55,7 +61,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3_600_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--parquet", action="store_true", help="Parquet with Decimal amounts (as `medaid claims` writes) instead of CSV.")
+    parser.add_argument(
+        "--parquet",
+        action="store_true",
+        help="Parquet with Decimal amounts (as `medaid claims` writes) instead of CSV.",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("settled.parquet" if args.parquet else "settled.csv")
@@ -71,9 +81,11 @@ def main() -> None:
         assert expected == got, "district totals differ from the independent sums"
         assert sum(expected.values()) == report.total.total_fen
         assert all(g.city_fen + g.district_share_fen == g.total_fen for g in report.rows)
-    print(f"{args.rows:,} settled claims ({size / 2**20:.0f} MiB {path.suffix[1:]}), 16 districts: "
-          f"read + aggregate median {statistics.median(times):.2f} s wall over {args.runs} runs (min {min(times):.2f} s), "
-          f"CPU {statistics.median(cpu):.2f} s (all threads); totals checked")
+    print(
+        f"{args.rows:,} settled claims ({size / 2**20:.0f} MiB {path.suffix[1:]}), 16 districts: "
+        f"read + aggregate median {statistics.median(times):.2f} s wall over {args.runs} runs (min {min(times):.2f} s), "
+        f"CPU {statistics.median(cpu):.2f} s (all threads); totals checked"
+    )
 
 
 if __name__ == "__main__":

@@ -45,14 +45,26 @@ def write_claims(path: Path, n: int, persons: int, seed: int = 1) -> None:
     start = dt.date(2023, 1, 1)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance"))
+        writer.writerow(
+            ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
+        )
         for i in range(n):
             p = rng.randrange(persons)
             kind = "outpatient" if rng.random() < 0.6 else "inpatient"
             fen = rng.randrange(0, 2_500_00 if kind == "outpatient" else 60_000_00)
             day = start + dt.timedelta(days=rng.randrange(365))
-            writer.writerow((f"c{i:07d}", f"p{p:06d}", DISTRICTS[p % 4], day.isoformat(), category[p], kind,
-                             f"{fen // 100}.{fen % 100:02d}", "true" if resident[p] else "false"))
+            writer.writerow(
+                (
+                    f"c{i:07d}",
+                    f"p{p:06d}",
+                    DISTRICTS[p % 4],
+                    day.isoformat(),
+                    category[p],
+                    kind,
+                    f"{fen // 100}.{fen % 100:02d}",
+                    "true" if resident[p] else "false",
+                )
+            )
 
 
 class Databases:
@@ -82,8 +94,15 @@ def bench_single(dbs: Databases, n: int = 5_000, synchronous: str = "NORMAL") ->
     with Ledger(dbs.new(f"single-{synchronous}"), synchronous=synchronous) as ledger:
         times = []
         for i in range(n):
-            claim = Claim(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)), rng.choice(("inpatient", "outpatient")),
-                          rng.randrange(0, 3_000_00), (rng.choice(CATEGORIES[:4]),), rng.random() < 0.5, f"s{i}", f"p{rng.randrange(500)}")
+            claim = Claim(
+                dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)),
+                rng.choice(("inpatient", "outpatient")),
+                rng.randrange(0, 3_000_00),
+                (rng.choice(CATEGORIES[:4]),),
+                rng.random() < 0.5,
+                f"s{i}",
+                f"p{rng.randrange(500)}",
+            )
             start = time.perf_counter()
             settlement = ledger.settle(claim)
             times.append(time.perf_counter() - start)
@@ -105,9 +124,18 @@ def _settle_disjoint(db: str, worker: int, n: int, barrier, results, synchronous
 
     rng = random.Random(worker)
     with Ledger(db, synchronous=synchronous) as ledger:
-        claims = [Claim(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)), rng.choice(("inpatient", "outpatient")),
-                        rng.randrange(0, 3_000_00), (rng.choice(CATEGORIES[:4]),), rng.random() < 0.5, f"w{worker}-{i}",
-                        f"w{worker}-p{rng.randrange(500)}") for i in range(n)]
+        claims = [
+            Claim(
+                dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)),
+                rng.choice(("inpatient", "outpatient")),
+                rng.randrange(0, 3_000_00),
+                (rng.choice(CATEGORIES[:4]),),
+                rng.random() < 0.5,
+                f"w{worker}-{i}",
+                f"w{worker}-p{rng.randrange(500)}",
+            )
+            for i in range(n)
+        ]
         barrier.wait()
         start = time.perf_counter()
         for claim in claims:
@@ -125,7 +153,10 @@ def bench_concurrent(dbs: Databases, settlers: int, n: int, synchronous: str = "
     Ledger(db).close()
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(settlers), ctx.Queue()
-    processes = [ctx.Process(target=_settle_disjoint, args=(db, worker, n, barrier, results, synchronous)) for worker in range(settlers)]
+    processes = [
+        ctx.Process(target=_settle_disjoint, args=(db, worker, n, barrier, results, synchronous))
+        for worker in range(settlers)
+    ]
     for process in processes:
         process.start()
     walls = [results.get(timeout=600) for _ in processes]
@@ -135,7 +166,9 @@ def bench_concurrent(dbs: Databases, settlers: int, n: int, synchronous: str = "
     return settlers * n / max(walls)
 
 
-def bench_file(dbs: Databases, tmp: Path, claims: int, runs: int, workers: int | None = None) -> tuple[list[float], list[float], float]:
+def bench_file(
+    dbs: Databases, tmp: Path, claims: int, runs: int, workers: int | None = None
+) -> tuple[list[float], list[float], float]:
     """Wall and CPU seconds of ``medaid ledger settle`` on a fresh ledger (``runs`` times), and wall of a second run."""
     path = tmp / "claims.csv"
     write_claims(path, claims, max(1, claims // 10))
@@ -165,9 +198,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="passed to medaid ledger settle (default: its own)")
     parser.add_argument("--db", default=None, help="a PostgreSQL URL to measure on (default: SQLite files)")
-    parser.add_argument("--postgresql", action="store_true", help="start a throwaway PostgreSQL server (fsync on) and measure on it")
-    parser.add_argument("--concurrent", type=int, default=2_000, help="single claims per settler in the concurrency figure (PostgreSQL)")
-    parser.add_argument("--synchronous", default="NORMAL", help="for the single-claim and concurrency figures: NORMAL, or (PostgreSQL) OFF for synchronous_commit off")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="start a throwaway PostgreSQL server (fsync on) and measure on it"
+    )
+    parser.add_argument(
+        "--concurrent", type=int, default=2_000, help="single claims per settler in the concurrency figure (PostgreSQL)"
+    )
+    parser.add_argument(
+        "--synchronous",
+        default="NORMAL",
+        help="for the single-claim and concurrency figures: NORMAL, or (PostgreSQL) OFF for synchronous_commit off",
+    )
     parser.add_argument("--skip-file", action="store_true", help="only the single-claim (and concurrency) figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name, contextlib.ExitStack() as stack:
@@ -178,26 +219,36 @@ def main() -> None:
 
             server = stack.enter_context(PgServer(durable=True))
             url = server.dsn()
-            print(f"throwaway PostgreSQL server {server.psql('SHOW server_version').strip()}, fsync on, synchronous_commit on, loopback TCP")
+            print(
+                f"throwaway PostgreSQL server {server.psql('SHOW server_version').strip()}, fsync on, synchronous_commit on, loopback TCP"
+            )
         dbs = Databases(tmp, url)
         median, p99 = bench_single(dbs, synchronous=args.synchronous)
-        print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous={args.synchronous})")
+        print(
+            f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (5 000 claims, synchronous={args.synchronous})"
+        )
         if url is None:
             median, p99 = bench_single(dbs, 500, "FULL")
             print(f"single-claim settle: median {median:.3f} ms, p99 {p99:.3f} ms (500 claims, synchronous=FULL)")
         else:
             one = bench_concurrent(dbs, 1, args.concurrent, args.synchronous)
             four = bench_concurrent(dbs, 4, args.concurrent, args.synchronous)
-            print(f"single-claim settlers on disjoint persons: 1 process {one:,.0f} claims/s, 4 processes {four:,.0f} claims/s "
-                  f"({four / one:.2f}x; CPU count {os.cpu_count()}, synchronous={args.synchronous})")
+            print(
+                f"single-claim settlers on disjoint persons: 1 process {one:,.0f} claims/s, 4 processes {four:,.0f} claims/s "
+                f"({four / one:.2f}x; CPU count {os.cpu_count()}, synchronous={args.synchronous})"
+            )
         if args.skip_file:
             return
         walls, cpus, second = bench_file(dbs, tmp, args.claims, args.runs, args.workers)
         best, med, cpu = min(walls), statistics.median(walls), statistics.median(cpus)
         workers = "default workers" if args.workers is None else f"--workers {args.workers}"
-        print(f"medaid ledger settle ({workers}), {args.claims} claims: median {med:.2f} s wall = {args.claims / med:,.0f} claims/s "
-              f"(best {args.claims / best:,.0f}/s, {args.runs} runs, CPU count {os.cpu_count()}, load {os.getloadavg()[0]:.1f})")
-        print(f"  CPU time (user + sys, all processes) median {cpu:.2f} s = {args.claims / cpu:,.0f} claims per CPU-second")
+        print(
+            f"medaid ledger settle ({workers}), {args.claims} claims: median {med:.2f} s wall = {args.claims / med:,.0f} claims/s "
+            f"(best {args.claims / best:,.0f}/s, {args.runs} runs, CPU count {os.cpu_count()}, load {os.getloadavg()[0]:.1f})"
+        )
+        print(
+            f"  CPU time (user + sys, all processes) median {cpu:.2f} s = {args.claims / cpu:,.0f} claims per CPU-second"
+        )
         print(f"same file again (all duplicates): {second:.2f} s = {args.claims / second:,.0f} claims/s")
 
 

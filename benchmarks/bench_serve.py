@@ -30,7 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ASSESS = {"categories": ["dibao"], "inpatient": "160000", "outpatient": "5500", "resident_insurance": True, "date": "2023-05-01"}
+ASSESS = {
+    "categories": ["dibao"],
+    "inpatient": "160000",
+    "outpatient": "5500",
+    "resident_insurance": True,
+    "date": "2023-05-01",
+}
 LEDGER_LUA = r"""
 local counter = 0
 local threads = 0
@@ -77,7 +83,8 @@ class Server:
         self.log = log.open("wb")
         self.process = subprocess.Popen(
             ["medaid", "serve", "--port", str(self.port), "--db", str(db), "--workers", str(workers)],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         import urllib.request
 
@@ -103,8 +110,12 @@ def wrk(url: str, path: str, script: str, connections: int, seconds: int) -> dic
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", handle.name, url + path],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", handle.name, url + path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     os.unlink(handle.name)
 
@@ -115,7 +126,8 @@ def wrk(url: str, path: str, script: str, connections: int, seconds: int) -> dic
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50_ms": ms("50"), "p99_ms": ms("99"),
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
         "requests": int(re.search(r"(\d+) requests in", out)[1]),
         "non2xx": int(non2xx[1]) if non2xx else 0,
         "wrk_cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
@@ -131,9 +143,12 @@ def load(server: Server, label: str, path: str, script: str, args) -> dict:
     cpu = cpu_seconds(server.process.pid)
     result = wrk(server.url, path, script, args.connections, args.seconds)
     result["server_cpu_s"] = cpu_seconds(server.process.pid) - cpu
-    print(f"{label}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-          f"{result['requests']} requests, non-2xx {result['non2xx']}; CPU s over {args.seconds} s: server "
-          f"{result['server_cpu_s']:.1f}, wrk {result['wrk_cpu_s']:.1f}", flush=True)
+    print(
+        f"{label}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"{result['requests']} requests, non-2xx {result['non2xx']}; CPU s over {args.seconds} s: server "
+        f"{result['server_cpu_s']:.1f}, wrk {result['wrk_cpu_s']:.1f}",
+        flush=True,
+    )
     return result
 
 
@@ -141,7 +156,11 @@ def settle_vs_cli(server: Server, claims: int, runs: int, tmp: Path) -> None:
     import httpx
 
     path = tmp / "claims.csv"
-    subprocess.run(["medaid", "synth", "claims", "--claims", str(claims), "--seed", "3", "--output", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        ["medaid", "synth", "claims", "--claims", str(claims), "--seed", "3", "--output", str(path)],
+        check=True,
+        capture_output=True,
+    )
     body = path.read_bytes()
     cli, csv_body, json_body = [], [], []
     import csv
@@ -153,7 +172,9 @@ def settle_vs_cli(server: Server, claims: int, runs: int, tmp: Path) -> None:
     with httpx.Client(base_url=server.url, timeout=600) as client:
         for _ in range(runs):
             start = time.perf_counter()
-            done = subprocess.run(["medaid", "claims", str(path), "--output", str(tmp / "out.csv")], capture_output=True, text=True)
+            done = subprocess.run(
+                ["medaid", "claims", str(path), "--output", str(tmp / "out.csv")], capture_output=True, text=True
+            )
             cli.append(time.perf_counter() - start)
             assert done.returncode == 0, done.stderr
             cli_total = re.search(r"^total\s+\d+\s+\d+\s+([\d.]+)$", done.stdout, re.M)[1]
@@ -166,9 +187,12 @@ def settle_vs_cli(server: Server, claims: int, runs: int, tmp: Path) -> None:
             json_body.append(time.perf_counter() - start)
             assert answer.status_code == 200 and answer.json()["summary"]["total"] == cli_total
     c, v, j = statistics.median(cli), statistics.median(csv_body), statistics.median(json_body)
-    print(f"settle {claims} claims: medaid claims {c:.2f} s (process start, CSV written); POST /v1/settle CSV body "
-          f"{v:.2f} s ({v / c:.2f}x), JSON body {j:.2f} s ({j / c:.2f}x) (medians of {runs}; request, settle and the "
-          f"whole JSON answer, {len(answer.content) / 1e6:.0f} MB); total {cli_total} yuan both ways", flush=True)
+    print(
+        f"settle {claims} claims: medaid claims {c:.2f} s (process start, CSV written); POST /v1/settle CSV body "
+        f"{v:.2f} s ({v / c:.2f}x), JSON body {j:.2f} s ({j / c:.2f}x) (medians of {runs}; request, settle and the "
+        f"whole JSON answer, {len(answer.content) / 1e6:.0f} MB); total {cli_total} yuan both ways",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -181,18 +205,35 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
-    print(f"{os.cpu_count()} CPUs, load average before: {os.getloadavg()[0]:.1f}; {args.workers} server workers, "
-          f"{args.connections} connections, {args.seconds} s each", flush=True)
+    print(
+        f"{os.cpu_count()} CPUs, load average before: {os.getloadavg()[0]:.1f}; {args.workers} server workers, "
+        f"{args.connections} connections, {args.seconds} s each",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db = tmp / "ledger.db"
         server = Server(args.workers, db, tmp / "serve.log")
         try:
-            assessed = load(server, "POST /v1/assess (with the explanation text)", "/v1/assess", post_script("/v1/assess", ASSESS), args)
+            assessed = load(
+                server,
+                "POST /v1/assess (with the explanation text)",
+                "/v1/assess",
+                post_script("/v1/assess", ASSESS),
+                args,
+            )
             assert assessed["non2xx"] == 0
-            bare = load(server, "POST /v1/assess?explain=false", "/v1/assess?explain=false", post_script("/v1/assess", ASSESS), args)
+            bare = load(
+                server,
+                "POST /v1/assess?explain=false",
+                "/v1/assess?explain=false",
+                post_script("/v1/assess", ASSESS),
+                args,
+            )
             assert bare["non2xx"] == 0
-            ledger = load(server, "POST /v1/ledger/claims (one claim per request, SQLite)", "/v1/ledger/claims", LEDGER_LUA, args)
+            ledger = load(
+                server, "POST /v1/ledger/claims (one claim per request, SQLite)", "/v1/ledger/claims", LEDGER_LUA, args
+            )
             assert ledger["non2xx"] == 0
             import sqlite3
 

@@ -19,7 +19,9 @@ with medaid.Ledger(path) as ledger:
 
     for claim in (outpatient("c1", 2, 3_100_00), outpatient("c2", 3, 2_000_00), outpatient("c3", 5, 3_000_00)):
         s = ledger.settle(claim)
-        print(f"{s.claim_id}: {s.status}, assistance {yuan(s.assistance_fen)}, subsidy {yuan(s.deductible_subsidy_fen)}")
+        print(
+            f"{s.claim_id}: {s.status}, assistance {yuan(s.assistance_fen)}, subsidy {yuan(s.deductible_subsidy_fen)}"
+        )
 
     # A retry after a timeout: the stored settlement comes back, nothing more is paid.
     again = ledger.settle(outpatient("c2", 3, 2_000_00))
@@ -41,9 +43,13 @@ with medaid.Ledger(path) as ledger:
     # Individual clearing (个人清算): recompute the year in date order, then record the difference once.
     clearing = ledger.clear("p-001", 2023)
     for line in clearing.lines:
-        print(f"  {line.claim_id}: paid {yuan(line.paid_assistance_fen + line.paid_subsidy_fen)}, "
-              f"due {yuan(line.due_assistance_fen + line.due_subsidy_fen)}")
+        print(
+            f"  {line.claim_id}: paid {yuan(line.paid_assistance_fen + line.paid_subsidy_fen)}, "
+            f"due {yuan(line.due_assistance_fen + line.due_subsidy_fen)}"
+        )
     print(f"net adjustment {yuan(clearing.adjustment_fen)} (positive: 补发, pay the person)")
-    print(f"applied: {ledger.clear('p-001', 2023, apply=True).applied}, "
-          f"again: {ledger.clear('p-001', 2023, apply=True).applied}")
+    print(
+        f"applied: {ledger.clear('p-001', 2023, apply=True).applied}, "
+        f"again: {ledger.clear('p-001', 2023, apply=True).applied}"
+    )
     print(f"outpatient paid {yuan(ledger.usage('p-001', 2023).outpatient.paid_fen)}")

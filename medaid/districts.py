@@ -50,7 +50,13 @@ DISTRICTS: tuple[District, ...] = tuple(
 
 _LOOKUP: dict[str, District] = {}
 for _d in DISTRICTS:
-    for _name in (_d.id, _d.name_zh, _d.name_zh.rstrip("区").removesuffix("新"), _d.name_en.lower(), _d.name_en.lower().replace("'", "")):
+    for _name in (
+        _d.id,
+        _d.name_zh,
+        _d.name_zh.rstrip("区").removesuffix("新"),
+        _d.name_en.lower(),
+        _d.name_en.lower().replace("'", ""),
+    ):
         _LOOKUP[_name] = _d
 
 
@@ -69,7 +75,9 @@ def district(name: str) -> District:
         raise InputError(f"district must be a name like minhang or 闵行区, got {name!r}")
     found = lookup_district(name)
     if found is None:
-        raise InputError(f"unknown district {name!r}; valid: {', '.join(d.id for d in DISTRICTS)} (or their Chinese names)")
+        raise InputError(
+            f"unknown district {name!r}; valid: {', '.join(d.id for d in DISTRICTS)} (or their Chinese names)"
+        )
     return found
 
 

@@ -38,7 +38,9 @@ class PolicyError(MedaidError):
     ``problems`` lists every (file, key path, message) found, so a validator can show them all.
     """
 
-    def __init__(self, message: str, *, where: str | None = None, problems: tuple[tuple[str, str, str], ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, where: str | None = None, problems: tuple[tuple[str, str, str], ...] = ()
+    ) -> None:
         super().__init__(message, where=where)
         self.problems: tuple[tuple[str, str, str], ...] = problems or ((where or "", "", message),)
 

@@ -18,12 +18,27 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from medaid.errors import InputError
 
-__all__ = ["STDIO", "EXCEL_ENCODINGS", "excel_encoding", "excel_cell", "excel_frame", "check_output", "atomic_path", "atomic_open", "write_text", "write_bytes", "remove_stale", "remove_pending", "is_stdio"]
+__all__ = [
+    "STDIO",
+    "EXCEL_ENCODINGS",
+    "excel_encoding",
+    "excel_cell",
+    "excel_frame",
+    "check_output",
+    "atomic_path",
+    "atomic_open",
+    "write_text",
+    "write_bytes",
+    "remove_stale",
+    "remove_pending",
+    "is_stdio",
+]
 
 #: The path that means standard input or output.
 STDIO = "-"
@@ -69,7 +84,10 @@ def excel_frame(frame):
         if dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum)):
             text = pl.col(name).cast(pl.String)
             columns.append(
-                pl.when(text.str.contains(_FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)).then(pl.lit("'") + text).otherwise(text).alias(name)
+                pl.when(text.str.contains(_FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER))
+                .then(pl.lit("'") + text)
+                .otherwise(text)
+                .alias(name)
             )
     return frame.with_columns(columns) if columns else frame
 
@@ -80,7 +98,11 @@ def is_stdio(path: Path | str | None) -> bool:
 
 
 def check_output(
-    path: Path | str | None, *, inputs: Iterable[Path | str | None] = (), outputs: Iterable[Path | str | None] = (), option: str = "--output",
+    path: Path | str | None,
+    *,
+    inputs: Iterable[Path | str | None] = (),
+    outputs: Iterable[Path | str | None] = (),
+    option: str = "--output",
 ) -> None:
     """Refuse, before any work, an output that cannot be written or that is one of ``inputs``.
 
@@ -105,10 +127,14 @@ def check_output(
         if source is None or is_stdio(source):
             continue
         if _same_file(target, Path(source)):
-            raise InputError(f"{option} {str(path)!r} is the input {str(source)!r}; write to another file (the input would be lost)")
+            raise InputError(
+                f"{option} {str(path)!r} is the input {str(source)!r}; write to another file (the input would be lost)"
+            )
     for other in outputs:
         if other is not None and not is_stdio(other) and _same_file(target, Path(other)):
-            raise InputError(f"{option} {str(path)!r} is also another output of this run ({str(other)!r}); give each its own file")
+            raise InputError(
+                f"{option} {str(path)!r} is also another output of this run ({str(other)!r}); give each its own file"
+            )
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -132,7 +158,9 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     target = Path(path)
     try:
         # Hidden, marked as medaid's, and ending in the target's extension (writers that check it are content).
-        handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".medaid-tmp{target.suffix}", dir=target.parent)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.stem}.", suffix=f".medaid-tmp{target.suffix}", dir=target.parent
+        )
     except OSError as exc:
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     os.close(handle)
@@ -171,7 +199,14 @@ def remove_pending() -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = "", errors: str | None = None) -> Iterator[IO]:
+def atomic_open(
+    path: Path | str,
+    mode: str = "w",
+    *,
+    encoding: str | None = "utf-8",
+    newline: str | None = "",
+    errors: str | None = None,
+) -> Iterator[IO]:
     """An open file (text by default) that replaces ``path`` only when the block completes; ``-`` is stdout."""
     import sys
 
@@ -184,7 +219,9 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "ut
         import io
 
         sys.stdout.flush()  # another encoding (--excel): a wrapper over the same stream, left open
-        wrapper = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline=newline, errors=errors or "strict", write_through=True)
+        wrapper = io.TextIOWrapper(
+            sys.stdout.buffer, encoding=encoding, newline=newline, errors=errors or "strict", write_through=True
+        )
         try:
             yield wrapper
             wrapper.flush()
@@ -193,7 +230,9 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "ut
         return
     binary = "b" in mode
     with atomic_path(path) as temp:
-        with open(temp, mode, **({} if binary else {"encoding": encoding, "newline": newline, "errors": errors})) as handle:
+        with open(
+            temp, mode, **({} if binary else {"encoding": encoding, "newline": newline, "errors": errors})
+        ) as handle:
             yield handle
 
 

@@ -50,7 +50,13 @@ def _kind_dict(results: list[ClaimResult]) -> dict[str, Any]:
 
 def step_dict(step: Step) -> dict[str, Any]:
     """One explanation step; fen values become yuan strings and ppm ratios decimal strings."""
-    out: dict[str, Any] = {"code": step.code, "kind": step.kind, "key": step.key, "source": step.source, "provisional": step.provisional}
+    out: dict[str, Any] = {
+        "code": step.code,
+        "kind": step.kind,
+        "key": step.key,
+        "source": step.source,
+        "provisional": step.provisional,
+    }
     for name, value in step.values.items():
         if name.endswith("_ppm"):
             out[name[: -len("_ppm")]] = ppm_to_str(int(value))  # type: ignore[arg-type]

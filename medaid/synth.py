@@ -72,22 +72,26 @@ def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
     day_of_year = rng.integers(0, days_in_year, n)
     outpatient = rng.random(n) < OUTPATIENT_SHARE
     out_fen = np.exp(rng.normal(np.log(130_00), 1.0, n))
-    in_fen = np.exp(rng.normal(np.log(9_000_00), 1.1, n)) + np.where(rng.random(n) < 0.03, (rng.pareto(1.6, n) + 1) * 40_000_00, 0)
+    in_fen = np.exp(rng.normal(np.log(9_000_00), 1.1, n)) + np.where(
+        rng.random(n) < 0.03, (rng.pareto(1.6, n) + 1) * 40_000_00, 0
+    )
     fen = np.minimum(np.where(outpatient, out_fen, in_fen), 5_000_000_00).astype(np.int64)
     fen[rng.random(n) < 0.01] = 0  # a few zero self-pay claims
     category = np.where(changes[who] & (day_of_year >= change_day[who]), later_category[who], person_category[who])
     order = np.argsort(day_of_year, kind="stable")
     district_ids = np.array([d.id for d in DISTRICTS])
-    table = pl.DataFrame({
-        "n": np.arange(1, n + 1),
-        "person": who[order],
-        "district": district_ids[person_district[who[order]]],
-        "date": (start + day_of_year[order]).astype("datetime64[D]"),
-        "category": texts[category[order]],
-        "kind": np.where(outpatient[order], "outpatient", "inpatient"),
-        "fen": fen[order],
-        "resident": person_resident[who[order]],
-    })
+    table = pl.DataFrame(
+        {
+            "n": np.arange(1, n + 1),
+            "person": who[order],
+            "district": district_ids[person_district[who[order]]],
+            "date": (start + day_of_year[order]).astype("datetime64[D]"),
+            "category": texts[category[order]],
+            "kind": np.where(outpatient[order], "outpatient", "inpatient"),
+            "fen": fen[order],
+            "resident": person_resident[who[order]],
+        }
+    )
     return table.select(
         claim_id=pl.format("C{}{}", pl.lit(year), pl.col("n").cast(pl.String).str.zfill(9)),
         person_id=pl.format("P{}", pl.col("person").cast(pl.String).str.zfill(7)),

@@ -39,7 +39,9 @@ def main() -> None:
                     arg = str(ROOT / "docs" / arg)
                 args.append(arg)
             # A fresh process, as in tests/whatif/test_docs.py (and as a user runs it).
-            output = subprocess.run([sys.executable, "-m", "medaid", *args], capture_output=True, text=True, encoding="utf-8").stdout
+            output = subprocess.run(
+                [sys.executable, "-m", "medaid", *args], capture_output=True, text=True, encoding="utf-8"
+            ).stdout
             chunks[i] = f"{command}\n{output}```{rest}"
     DOC.write_text("```text\n".join(chunks), encoding="utf-8")
     print(f"refreshed {DOC}")

@@ -35,5 +35,10 @@ def test_every_named_function_exists() -> None:
 def test_the_five_clauses_point_at_registered_functions() -> None:
     """The clause functions of the table are the ones in the clause metadata (so docs/policy.md agrees)."""
     registered = {c.qualname for c in CLAUSES}
-    for name in ("medaid.rules.caps.cap_payment", "medaid.rules.outpatient.offset", "medaid.rules.ratio.select_category", "medaid.rules.outpatient.subsidy"):
+    for name in (
+        "medaid.rules.caps.cap_payment",
+        "medaid.rules.outpatient.offset",
+        "medaid.rules.ratio.select_category",
+        "medaid.rules.outpatient.subsidy",
+    ):
         assert f"`{name}`" in DOC and name in registered

@@ -18,7 +18,12 @@ def test_example_case_file_passes() -> None:
 
 def test_example_property_test_runs() -> None:
     """examples/test_my_policy.py (shown in docs/testing.md) passes under pytest."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "examples" / "test_my_policy.py")], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "examples" / "test_my_policy.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert 0 == done.returncode, done.stdout + done.stderr
 
 

@@ -10,13 +10,27 @@ from medaid.errors import InputError
 from medaid.money import apply_ratio, fen_to_yuan_str, parse_yuan, ratio_to_ppm, round_half_up
 
 
-@pytest.mark.parametrize("text, fen", [("0", 0), ("5500", 550000), ("5500.5", 550050), ("5500.05", 550005), (" 1000 ", 100000), ("+007", 700), ("999999999.99", 99999999999)])
+@pytest.mark.parametrize(
+    "text, fen",
+    [
+        ("0", 0),
+        ("5500", 550000),
+        ("5500.5", 550050),
+        ("5500.05", 550005),
+        (" 1000 ", 100000),
+        ("+007", 700),
+        ("999999999.99", 99999999999),
+    ],
+)
 def test_parse_yuan(text: str, fen: int) -> None:
     """Yuan text becomes exact fen."""
     assert fen == parse_yuan(text)
 
 
-@pytest.mark.parametrize("text", ["-1", "1.005", "abc", "", "1e3", "NaN", "inf", "1,000", "1_000", "５０", "1000000000", "10000000000", "1.", ".5"])
+@pytest.mark.parametrize(
+    "text",
+    ["-1", "1.005", "abc", "", "1e3", "NaN", "inf", "1,000", "1_000", "５０", "1000000000", "10000000000", "1.", ".5"],
+)
 def test_parse_yuan_refuses(text: str) -> None:
     """Negative, sub-fen, non-numeric, float-style, `_`-separated, full-width and too large text is refused."""
     with pytest.raises(InputError):
@@ -34,7 +48,9 @@ def test_round_half_up_matches_decimal(numerator: int, denominator: int) -> None
     """The integer rule equals Decimal ROUND_HALF_UP."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    assert int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) == round_half_up(numerator, denominator)
+    assert int(
+        (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    ) == round_half_up(numerator, denominator)
 
 
 def test_half_fen_rounds_up() -> None:

@@ -53,11 +53,14 @@ def test_a_complete_write_replaces_the_file_with_the_usual_mode(tmp_path: Path) 
     assert 0o644 == stat.S_IMODE(target.stat().st_mode) and [] == _leftovers(tmp_path)
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("nodir/x.csv", "no folder 'nodir"),
-    (".", "is a folder"),
-    ("", "empty path"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nodir/x.csv", "no folder 'nodir"),
+        (".", "is a folder"),
+        ("", "empty path"),
+    ],
+)
 def test_an_unwritable_output_is_refused_before_any_work(tmp_path: Path, monkeypatch, name: str, message: str) -> None:
     """A missing folder, a folder or an empty name: one InputError naming the option and the path."""
     monkeypatch.chdir(tmp_path)
@@ -86,18 +89,21 @@ def test_remove_stale_says_whether_there_was_a_file(tmp_path: Path) -> None:
     assert remove_stale(stale) and not stale.exists() and not remove_stale(stale)
 
 
-@pytest.mark.parametrize(("cell", "safe"), [
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-    ("+1+1", "'+1+1"),
-    ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
-    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-    ("\t=1", "'\t=1"),
-    ("-12.00", "-12.00"),  # a negative amount stays a number Excel can sum
-    ("+300", "+300"),
-    ("-0.5", "-0.5"),
-    ("P-001", "P-001"),
-    ("闵行区", "闵行区"),
-])
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1", "'+1+1"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1", "'\t=1"),
+        ("-12.00", "-12.00"),  # a negative amount stays a number Excel can sum
+        ("+300", "+300"),
+        ("-0.5", "-0.5"),
+        ("P-001", "P-001"),
+        ("闵行区", "闵行区"),
+    ],
+)
 def test_excel_cell_neutralises_formulas_but_not_numbers(cell: str, safe: str) -> None:
     """Cells starting with = + - @ tab get a leading quote; plain signed numbers are left as numbers."""
     assert safe == excel_cell(cell)
@@ -115,11 +121,17 @@ def big_claims(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("output", ["settled.csv", "settled.parquet"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_run_killed_mid_write_leaves_no_file_under_the_final_name(big_claims: Path, tmp_path: Path, output: str, signum: int) -> None:
+def test_a_run_killed_mid_write_leaves_no_file_under_the_final_name(
+    big_claims: Path, tmp_path: Path, output: str, signum: int
+) -> None:
     """`medaid claims` gets SIGINT/SIGTERM once its output is being written: no output, no temporary file, exit 130/143."""
     target = tmp_path / output
-    process = subprocess.Popen([sys.executable, "-m", "medaid", "claims", str(big_claims), "-o", str(target)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "medaid", "claims", str(big_claims), "-o", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 240
     while not _leftovers(tmp_path) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
@@ -138,7 +150,22 @@ def test_ledger_settle_terminated_mid_run_writes_no_output_and_a_rerun_completes
     source = tmp_path / "claims.csv"
     synth_claims(40_000, 2023, seed=2).write_csv(source)
     out, db = tmp_path / "settled.csv", tmp_path / "ledger.db"
-    command = [sys.executable, "-m", "medaid", "ledger", "settle", str(source), "--db", str(db), "-o", str(out), "--workers", "1", "--batch-size", "2000"]
+    command = [
+        sys.executable,
+        "-m",
+        "medaid",
+        "ledger",
+        "settle",
+        str(source),
+        "--db",
+        str(db),
+        "-o",
+        str(out),
+        "--workers",
+        "1",
+        "--batch-size",
+        "2000",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
     while not (tmp_path / "ledger.db-wal").exists() and process.poll() is None and time.monotonic() < deadline:

@@ -24,5 +24,7 @@ def test_readme_example_output_is_current() -> None:
 def test_readme_quick_start_commands_are_the_ci_commands() -> None:
     """.ci/run runs exactly the README's test command."""
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
-    test_command = "python3 -m venv .venv && . .venv/bin/activate && python -m pip install '.[test]' && python -m pytest"
+    test_command = (
+        "python3 -m venv .venv && . .venv/bin/activate && python -m pip install '.[test]' && python -m pytest"
+    )
     assert test_command in README and test_command in ci

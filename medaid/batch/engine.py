@@ -101,7 +101,11 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
                     group[i] = 0 if cap_group(policy.caps.scope, kind) == "all" else k
                     try:
                         chosen = select_category(policy, cats, kind)
-                        probe = assess_claim(policy, Claim(policy.effective_from, kind, 0, cats, bool(r)), Usage(policy.effective_from.year))
+                        probe = assess_claim(
+                            policy,
+                            Claim(policy.effective_from, kind, 0, cats, bool(r)),
+                            Usage(policy.effective_from.year),
+                        )
                     except MedaidError as exc:
                         errors[i] = f"category {text!r}: {exc.message} (policy {policy.id})"
                         continue
@@ -120,8 +124,23 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
                     provisional[i] = prov_names.setdefault(";".join(probe.provisional), len(prov_names))
                     ratio_text[i] = ratio_names.setdefault(ppm_to_str(int(ratio[i])), len(ratio_names))
     return Lookup(
-        valid, covered, ratio, cap, has_cap, offset, takes, subsidy, version, group,
-        applied, tuple(applied_names), provisional, tuple(prov_names), ratio_text, tuple(ratio_names), errors,
+        valid,
+        covered,
+        ratio,
+        cap,
+        has_cap,
+        offset,
+        takes,
+        subsidy,
+        version,
+        group,
+        applied,
+        tuple(applied_names),
+        provisional,
+        tuple(prov_names),
+        ratio_text,
+        tuple(ratio_names),
+        errors,
     )
 
 
@@ -131,7 +150,8 @@ def _refuse_mixed_scopes(versions: Sequence[Policy]) -> None:
         if a.caps.scope != b.caps.scope and a.effective_to is not None and a.effective_to.year == b.effective_from.year:
             raise PolicyError(
                 f"caps.scope changes inside {b.effective_from.year} ({a.id}: {a.caps.scope}, {b.id}: {b.caps.scope}); "
-                "the batch engine needs one scope per calendar year", where=b.id,
+                "the batch engine needs one scope per calendar year",
+                where=b.id,
             )
 
 
@@ -202,7 +222,9 @@ def _used_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> np.nd
     in_run = within - before_run[run_id]
     group_of_run = (np.cumsum(starts) - 1)[run_first]
     first_run_of_group = np.flatnonzero(np.r_[True, group_of_run[1:] != group_of_run[:-1]])
-    level = np.arange(len(run_first)) - np.repeat(first_run_of_group, np.diff(np.r_[first_run_of_group, len(run_first)]))
+    level = np.arange(len(run_first)) - np.repeat(
+        first_run_of_group, np.diff(np.r_[first_run_of_group, len(run_first)])
+    )
     run_cap = cap[run_first]
     run_total = in_run[np.r_[run_first[1:], n] - 1]
     p0 = np.zeros(len(run_first), np.int64)
@@ -210,7 +232,7 @@ def _used_runs(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> np.nd
     by_level = np.argsort(level, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(level))]
     for k in range(len(bounds) - 1):
-        idx = by_level[bounds[k]:bounds[k + 1]]
+        idx = by_level[bounds[k] : bounds[k + 1]]
         if k:
             p0[idx] = p_end[idx - 1]
         p_end[idx] = np.maximum(p0[idx], np.minimum(p0[idx] + run_total[idx], run_cap[idx]))
@@ -265,7 +287,9 @@ def settle_arrays(person: np.ndarray, day: np.ndarray, fen: np.ndarray, index: n
     return Settled(offset, assistance, cap_left)
 
 
-def _settle_sorted(starts: np.ndarray, fen: np.ndarray, index: np.ndarray, lookup: Lookup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _settle_sorted(
+    starts: np.ndarray, fen: np.ndarray, index: np.ndarray, lookup: Lookup
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Offset, assistance and cap left of rows in settlement order (the first row starts a group).
 
     The clauses are those of the reference (:mod:`medaid.rules.clauses`) on int64 arrays; only the two

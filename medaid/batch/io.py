@@ -21,7 +21,18 @@ import polars as pl
 from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map
 from medaid.errors import InputError
 
-__all__ = ["REQUIRED", "ROW", "REASON", "ClaimsInput", "read_claims", "read_claims_input", "write_table", "write_lazy", "plain_csv", "table_format"]
+__all__ = [
+    "REQUIRED",
+    "ROW",
+    "REASON",
+    "ClaimsInput",
+    "read_claims",
+    "read_claims_input",
+    "write_table",
+    "write_lazy",
+    "plain_csv",
+    "table_format",
+]
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 REQUIRED = COLUMNS
@@ -47,7 +58,9 @@ def table_format(path: Path | str, given: str | None = None) -> str:
         return "parquet"
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
-    raise InputError(f"cannot tell the format of {str(path)!r} from its extension; use .csv, .xlsx or .parquet (or --format)")
+    raise InputError(
+        f"cannot tell the format of {str(path)!r} from its extension; use .csv, .xlsx or .parquet (or --format)"
+    )
 
 
 @attrs.frozen
@@ -125,7 +138,9 @@ def read_claims_input(source: Any, *, encoding: str | None = None, sheet: str | 
         table = pl.from_arrow(source)
         assert isinstance(table, pl.DataFrame)
         return _from_table(table, "<arrow table>")
-    raise InputError(f"cannot read claims from a {type(source).__name__}; give a path, a polars DataFrame or a list of dicts")
+    raise InputError(
+        f"cannot read claims from a {type(source).__name__}; give a path, a polars DataFrame or a list of dicts"
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -148,7 +163,10 @@ def _from_table(table: pl.DataFrame, name: str) -> ClaimsInput:
         lines = table[LINE_COLUMN].to_numpy().astype(np.int64)
         table = table.drop(LINE_COLUMN)
     if REFUSED_COLUMN in table.columns:
-        refused = {int(i): r for i, r in zip(table[REFUSED_COLUMN].is_not_null().arg_true(), table[REFUSED_COLUMN].drop_nulls())}
+        refused = {
+            int(i): r
+            for i, r in zip(table[REFUSED_COLUMN].is_not_null().arg_true(), table[REFUSED_COLUMN].drop_nulls())
+        }
         table = table.drop(REFUSED_COLUMN)
     return ClaimsInput(_renamed(table, name), name, lines, refused or {})
 
@@ -201,7 +219,11 @@ def _breaks_inside_values(table: pl.DataFrame) -> bool:
     checks = []
     for column, dtype in table.schema.items():
         if dtype == pl.String:  # literal searches (memchr), faster than a character class
-            checks.append((pl.col(column).str.contains("\n", literal=True) | pl.col(column).str.contains("\r", literal=True)).any())
+            checks.append(
+                (
+                    pl.col(column).str.contains("\n", literal=True) | pl.col(column).str.contains("\r", literal=True)
+                ).any()
+            )
         elif isinstance(dtype, pl.Categorical):
             checks.append(pl.col(column).unique().cast(pl.String).str.contains(r"[\r\n]").any())
     return bool(checks) and any(table.select(checks).row(0))
@@ -216,7 +238,9 @@ def _without_blank_rows(read: ClaimsInput) -> ClaimsInput:
     maybe = table.select((claim.str.strip_chars(SPACES) == "").any()).item()
     if not maybe:
         return read
-    blank = table.select(pl.all_horizontal(pl.all().cast(pl.String).fill_null("").str.strip_chars(SPACES) == "")).to_series()
+    blank = table.select(
+        pl.all_horizontal(pl.all().cast(pl.String).fill_null("").str.strip_chars(SPACES) == "")
+    ).to_series()
     count = int(blank.sum())
     if not count:
         return read
@@ -271,7 +295,9 @@ def _from_rows(path: Path, name: str, *, encoding: str | None, sheet: str | None
     return ClaimsInput(table, name, np.array(lines, np.int64), refused, blank)
 
 
-def write_lazy(frame: pl.LazyFrame, path: Path | str, fmt: str | None = None, *, plain: bool = False, excel: str | None = None) -> None:
+def write_lazy(
+    frame: pl.LazyFrame, path: Path | str, fmt: str | None = None, *, plain: bool = False, excel: str | None = None
+) -> None:
     """Write a LazyFrame as CSV (UTF-8, header, ``true``/``false``) or Parquet (lz4) with polars' streaming
     writer (computed slice by slice), by ``fmt`` or the extension.
 
@@ -308,13 +334,18 @@ def _sink(frame: pl.LazyFrame, path: Path, fmt: str, plain: bool, excel: str | N
             utf8 = path.with_name(path.name + ".utf8")
             try:
                 frame.sink_csv(utf8, quote_style="necessary")
-                with open(utf8, encoding="utf-8", newline="") as source, open(path, "w", encoding=excel, newline="") as target:
+                with (
+                    open(utf8, encoding="utf-8", newline="") as source,
+                    open(path, "w", encoding=excel, newline="") as target,
+                ):
                     while chunk := source.read(1 << 20):
                         target.write(chunk)
             finally:
                 utf8.unlink(missing_ok=True)
     except pl.exceptions.ComputeError as exc:
-        raise InputError(f"{path}: cannot write: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
+        raise InputError(
+            f"{path}: cannot write: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+        ) from None
 
 
 def _write_stdout(frame: pl.LazyFrame, fmt: str, plain: bool, excel: str | None) -> None:

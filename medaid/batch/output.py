@@ -30,8 +30,19 @@ __all__ = ["RESULT_COLUMNS", "Claims", "settled_frame", "summary_totals"]
 
 #: Columns added after the input columns, in this order. Amounts are yuan with two decimals.
 RESULT_COLUMNS = (
-    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
-    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional",
+    "district_id",
+    "category_applied",
+    "policy_id",
+    "offset",
+    "eligible",
+    "ratio",
+    "before_cap",
+    "assistance",
+    "deductible_subsidy",
+    "cap",
+    "cap_left",
+    "cap_bound",
+    "provisional",
 )
 
 
@@ -62,15 +73,26 @@ def settled_frame(rows: pl.DataFrame, claims: Claims) -> pl.LazyFrame:
 def summary_totals(claims: Claims) -> pl.DataFrame:
     """Per kind (0 inpatient, 1 outpatient): claims, assistance, subsidy, claims and persons the cap bound (fen)."""
     names = _working_names(["person"])
-    frame = pl.DataFrame({names[name]: values for name, values in _working_values(claims).items()}).with_columns(person=claims.person)
+    frame = pl.DataFrame({names[name]: values for name, values in _working_values(claims).items()}).with_columns(
+        person=claims.person
+    )
     terms = _Terms(names, claims.lookup)
     return (
         frame.lazy()
-        .select(kind=pl.col(names["index"]) // 2 % 2, paid=pl.col(names["paid"]), subsidy=terms.subsidy, bound=terms.cap_bound, person="person")
+        .select(
+            kind=pl.col(names["index"]) // 2 % 2,
+            paid=pl.col(names["paid"]),
+            subsidy=terms.subsidy,
+            bound=terms.cap_bound,
+            person="person",
+        )
         .group_by("kind")
         .agg(
-            claims=pl.len(), assistance=pl.col("paid").sum(), subsidy=pl.col("subsidy").sum(),
-            bound_claims=pl.col("bound").sum(), bound_persons=pl.col("person").filter("bound").n_unique(),
+            claims=pl.len(),
+            assistance=pl.col("paid").sum(),
+            subsidy=pl.col("subsidy").sum(),
+            bound_claims=pl.col("bound").sum(),
+            bound_persons=pl.col("person").filter("bound").n_unique(),
         )
         .collect()
     )
@@ -115,8 +137,12 @@ class _Terms:
 def _working_values(claims: Claims) -> dict[str, np.ndarray]:
     settled = claims.settled
     return {
-        "fen": claims.fen, "index": claims.index, "offset": settled.offset, "paid": settled.assistance,
-        "left": settled.cap_left, "district": claims.district,
+        "fen": claims.fen,
+        "index": claims.index,
+        "offset": settled.offset,
+        "paid": settled.assistance,
+        "left": settled.cap_left,
+        "district": claims.district,
     }
 
 

@@ -64,7 +64,10 @@ class Parsed:
 
 
 def parse_columns(
-    table: pl.DataFrame, contract: ClaimsContract | None = None, *, lines: np.ndarray | None = None,
+    table: pl.DataFrame,
+    contract: ClaimsContract | None = None,
+    *,
+    lines: np.ndarray | None = None,
     refused: dict[int, str] | None = None,
 ) -> Parsed:
     """Parse and check each row of ``table`` (the columns of the claims contract) by ``contract``.
@@ -79,8 +82,11 @@ def parse_columns(
     lazy = table.lazy()
     claim, person = _trimmed_text(schema, "claim_id"), _trimmed_text(schema, "person_id")
     raw_person = _text(schema, "person_id")
-    person_frame = lazy.select(hash=raw_person.hash(), blank=person.str.len_bytes() == 0,
-                               spaced=(person.str.len_bytes() != raw_person.str.len_bytes()).any()).collect()
+    person_frame = lazy.select(
+        hash=raw_person.hash(),
+        blank=person.str.len_bytes() == 0,
+        spaced=(person.str.len_bytes() != raw_person.str.len_bytes()).any(),
+    ).collect()
     person_ids = _as_text(table, "person_id")
     if person_frame["spaced"].any():  # "P1" and "P1 " are one person: codes of the trimmed ids
         person_ids = person_ids.str.strip_chars(SPACES)
@@ -92,11 +98,20 @@ def parse_columns(
     pool.shutdown(wait=False)
     text_date = not _is_date(schema["date"])
     typed_resident = schema["resident_insurance"] == pl.Boolean
-    labels = [c.name for c in CLAIMS if c.per_distinct and not (c.name == "date" and not text_date) and not (c.name == "resident_insurance" and typed_resident)]
+    labels = [
+        c.name
+        for c in CLAIMS
+        if c.per_distinct
+        and not (c.name == "date" and not text_date)
+        and not (c.name == "resident_insurance" and typed_resident)
+    ]
     fen_ok = _fen(schema)
     queries = [
         lazy.select(fen=fen_ok),
-        lazy.select(blank=claim.str.len_bytes() == 0, spaced=(claim.str.len_bytes() != _text(schema, "claim_id").str.len_bytes()).any()),
+        lazy.select(
+            blank=claim.str.len_bytes() == 0,
+            spaced=(claim.str.len_bytes() != _text(schema, "claim_id").str.len_bytes()).any(),
+        ),
         lazy.select(hash=_text(schema, "claim_id").hash().sort()),  # sorted on polars' threads with the rest
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
@@ -148,8 +163,16 @@ def parse_columns(
     for values in (day, kind, resident, district, category):
         np.maximum(values, 0, out=values)  # refused rows get placeholders
     return Parsed(
-        fen=np.maximum(fen, 0), day=day, kind=kind, resident=resident, district=district,
-        category=category, categories=categories, person=codes.result(), bad=bad.astype(np.int64), reasons=reasons,
+        fen=np.maximum(fen, 0),
+        day=day,
+        kind=kind,
+        resident=resident,
+        district=district,
+        category=category,
+        categories=categories,
+        person=codes.result(),
+        bad=bad.astype(np.int64),
+        reasons=reasons,
     )
 
 
@@ -195,7 +218,9 @@ def _fen(schema: pl.Schema) -> pl.Expr:
     if given.is_integer():
         return pl.when(in_range).then(column.cast(pl.Int64) * 100)
     text = _amount_text(schema)
-    return pl.when(text.str.contains(WITHIN_MAX_PATTERN)).then((text.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False))
+    return pl.when(text.str.contains(WITHIN_MAX_PATTERN)).then(
+        (text.cast(pl.Decimal(20, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+    )
 
 
 def _amount_text(schema: pl.Schema) -> pl.Expr:
@@ -236,7 +261,9 @@ def _category_codes(coded: tuple[np.ndarray, list]) -> tuple[np.ndarray, list[st
     """Codes into the distinct *normalised* category strings (低保 and dibao are one), −1 where refused."""
     codes, results = coded
     names: dict[str, int] = {}
-    mapping = np.array([-1 if value is None else names.setdefault(value, len(names)) for value, _reason in results], np.int32)
+    mapping = np.array(
+        [-1 if value is None else names.setdefault(value, len(names)) for value, _reason in results], np.int32
+    )
     return np.take(mapping, codes), list(names)
 
 
@@ -245,12 +272,21 @@ def _typed_days(dates: pl.Series, contract: ClaimsContract) -> np.ndarray:
     days = dates.cast(pl.Date).cast(pl.Int32)
     window = contract.window
     low = (window.first - _EPOCH).days
-    high = min((window.last - _EPOCH).days if window.last else 10**8, 10**8 if window.allow_future else (window.today - _EPOCH).days)
+    high = min(
+        (window.last - _EPOCH).days if window.last else 10**8,
+        10**8 if window.allow_future else (window.today - _EPOCH).days,
+    )
     ok = days.is_not_null() & (days >= low) & (days <= high)
-    return days.fill_null(0).to_numpy().copy() if ok.all() else np.where(ok.fill_null(False).to_numpy(), days.fill_null(0).to_numpy(), _REFUSED_DAY).astype(np.int32)
+    return (
+        days.fill_null(0).to_numpy().copy()
+        if ok.all()
+        else np.where(ok.fill_null(False).to_numpy(), days.fill_null(0).to_numpy(), _REFUSED_DAY).astype(np.int32)
+    )
 
 
-def _duplicates(claim_ids: pl.Series, failed: np.ndarray, sorted_hash: np.ndarray | None = None) -> tuple[np.ndarray, dict[int, int]]:
+def _duplicates(
+    claim_ids: pl.Series, failed: np.ndarray, sorted_hash: np.ndarray | None = None
+) -> tuple[np.ndarray, dict[int, int]]:
     """Later copies of a claim_id that a valid row has (True), and for each the index of that first valid row.
 
     Only rows that passed every other check take part, so a bad first copy does not block a later good one.
@@ -276,8 +312,16 @@ def _duplicates(claim_ids: pl.Series, failed: np.ndarray, sorted_hash: np.ndarra
 
 
 def _reasons(
-    table: pl.DataFrame, bad: np.ndarray, checks: dict[str, pl.Series], per_row: dict, contract: ClaimsContract,
-    refused: dict[int, str], duplicate: np.ndarray, first_of: dict[int, int], claim_ids: pl.Series, lines: np.ndarray | None,
+    table: pl.DataFrame,
+    bad: np.ndarray,
+    checks: dict[str, pl.Series],
+    per_row: dict,
+    contract: ClaimsContract,
+    refused: dict[int, str],
+    duplicate: np.ndarray,
+    first_of: dict[int, int],
+    claim_ids: pl.Series,
+    lines: np.ndarray | None,
 ) -> list[str]:
     """The reason of each refused row: the file reader's, else the first failed check in column order
     (asked of the contract's scalar rule on the row's value), else a duplicate."""

@@ -27,7 +27,7 @@ fen as yuan).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 import polars as pl
@@ -38,8 +38,21 @@ from medaid.batch.settle import Summary, settle_claims
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
-__all__ = ["SEQ", "ROW_IN_FILE", "FILE", "GHOST", "RESERVED", "MONEY", "RESULT_SCHEMA", "PartitionResult",
-           "settle_partition", "settled_schema", "rejects_schema", "merge_summaries", "plain_type"]
+__all__ = [
+    "SEQ",
+    "ROW_IN_FILE",
+    "FILE",
+    "GHOST",
+    "RESERVED",
+    "MONEY",
+    "RESULT_SCHEMA",
+    "PartitionResult",
+    "settle_partition",
+    "settled_schema",
+    "rejects_schema",
+    "merge_summaries",
+    "plain_type",
+]
 
 SEQ, ROW_IN_FILE, FILE, GHOST = "_seq", "_row", "_file", "_ghost"
 #: Columns a runner carries beside the claim; never part of the settled rows.
@@ -48,11 +61,23 @@ _POS = "_pos"
 #: Yuan with two decimals, exact; 18 digits hold every amount medaid accepts, in one int64.
 MONEY = pa.decimal128(18, 2)
 #: The declared types of the columns :func:`settle_partition` adds, in :data:`RESULT_COLUMNS` order.
-RESULT_SCHEMA = pa.schema([
-    ("district_id", pa.string()), ("category_applied", pa.string()), ("policy_id", pa.string()),
-    ("offset", MONEY), ("eligible", MONEY), ("ratio", pa.string()), ("before_cap", MONEY), ("assistance", MONEY),
-    ("deductible_subsidy", MONEY), ("cap", MONEY), ("cap_left", MONEY), ("cap_bound", pa.bool_()), ("provisional", pa.string()),
-])
+RESULT_SCHEMA = pa.schema(
+    [
+        ("district_id", pa.string()),
+        ("category_applied", pa.string()),
+        ("policy_id", pa.string()),
+        ("offset", MONEY),
+        ("eligible", MONEY),
+        ("ratio", pa.string()),
+        ("before_cap", MONEY),
+        ("assistance", MONEY),
+        ("deductible_subsidy", MONEY),
+        ("cap", MONEY),
+        ("cap_left", MONEY),
+        ("cap_bound", pa.bool_()),
+        ("provisional", pa.string()),
+    ]
+)
 assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
 _ROW_REFERENCE = re.compile(r"\b(row|line) (\d+)")
 
@@ -77,7 +102,11 @@ def settled_schema(input_schema: pa.Schema) -> pa.Schema:
     >>> settled_schema(pa.schema([("claim_id", pa.large_string()), ("date", pa.date32())])).field("claim_id").type
     DataType(string)
     """
-    given = [pa.field(f.name, plain_type(f.type)) for f in input_schema if f.name not in RESERVED and f.name not in RESULT_COLUMNS]
+    given = [
+        pa.field(f.name, plain_type(f.type))
+        for f in input_schema
+        if f.name not in RESERVED and f.name not in RESULT_COLUMNS
+    ]
     return pa.schema([*given, *RESULT_SCHEMA])
 
 
@@ -130,7 +159,9 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
         summary = attrs.evolve(result.summary, rows_in=own, rejected=rejects.height)
     else:
         result, summary = first, first.summary
-    settled = _arrow(result.lazy().drop(_POS, SEQ, ROW_IN_FILE, GHOST, FILE, strict=False).collect(), settled_schema(schema))
+    settled = _arrow(
+        result.lazy().drop(_POS, SEQ, ROW_IN_FILE, GHOST, FILE, strict=False).collect(), settled_schema(schema)
+    )
     return PartitionResult(settled, _arrow(_renumber(rejects, frame), rejects_schema(schema)), summary)
 
 
@@ -139,7 +170,10 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
     persons included, because no person spans two partitions); policy ids in version order."""
     parts = list(summaries)
     registry = registry or default_registry()
-    order = {p.id: i for i, p in enumerate(sorted((p for p in registry if isinstance(p, Policy)), key=lambda p: p.effective_from))}
+    order = {
+        p.id: i
+        for i, p in enumerate(sorted((p for p in registry if isinstance(p, Policy)), key=lambda p: p.effective_from))
+    }
     kinds = ("inpatient", "outpatient")
 
     def total(field: str) -> int:
@@ -150,9 +184,16 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
 
     ids = sorted({i for s in parts for i in s.policy_ids}, key=lambda i: (order.get(i, len(order)), i))
     return Summary(
-        rows_in=total("rows_in"), settled=total("settled"), rejected=total("rejected"), persons=total("persons"),
-        claims=per_kind("claims"), assistance_fen=per_kind("assistance_fen"), deductible_subsidy_fen=total("deductible_subsidy_fen"),
-        cap_bound_claims=per_kind("cap_bound_claims"), cap_bound_persons=per_kind("cap_bound_persons"), policy_ids=tuple(ids),
+        rows_in=total("rows_in"),
+        settled=total("settled"),
+        rejected=total("rejected"),
+        persons=total("persons"),
+        claims=per_kind("claims"),
+        assistance_fen=per_kind("assistance_fen"),
+        deductible_subsidy_fen=total("deductible_subsidy_fen"),
+        cap_bound_claims=per_kind("cap_bound_claims"),
+        cap_bound_persons=per_kind("cap_bound_persons"),
+        policy_ids=tuple(ids),
     )
 
 
@@ -167,8 +208,13 @@ def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
         position = int(match.group(2)) - base
         return f"{match.group(1)} {in_file[position] + base}" if 0 <= position < len(in_file) else match.group(0)
 
-    reasons = [_ROW_REFERENCE.sub(move, reason) if "row" in reason or "line" in reason else reason for reason in rejects["reason"].to_list()]
-    moved = rejects.with_columns(line=(pl.col(ROW_IN_FILE) + base).cast(pl.Int64), reason=pl.Series(reasons, dtype=pl.String))
+    reasons = [
+        _ROW_REFERENCE.sub(move, reason) if "row" in reason or "line" in reason else reason
+        for reason in rejects["reason"].to_list()
+    ]
+    moved = rejects.with_columns(
+        line=(pl.col(ROW_IN_FILE) + base).cast(pl.Int64), reason=pl.Series(reasons, dtype=pl.String)
+    )
     moved = moved.drop(_POS, SEQ, ROW_IN_FILE, GHOST)
     if FILE in moved.columns:
         moved = moved.select("line", "reason", pl.col(FILE).alias("file"), pl.exclude("line", "reason", FILE))

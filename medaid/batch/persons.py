@@ -38,7 +38,7 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     new_run[0] = True
     for start in range(1, n, _SLICE):  # by slices: no whole-length temporary (80 MB at 10 M claims)
         stop = min(start + _SLICE, n)
-        np.not_equal(key[start:stop] >> row_bits, key[start - 1:stop - 1] >> row_bits, out=new_run[start:stop])
+        np.not_equal(key[start:stop] >> row_bits, key[start - 1 : stop - 1] >> row_bits, out=new_run[start:stop])
     key &= (1 << row_bits) - 1
     rows = key  # the permutation, in place
     clash = ~new_run & ~_same_as_previous(ids, rows)
@@ -59,11 +59,13 @@ def _same_as_previous(ids: pl.Series, rows: np.ndarray, slice_rows: int = _SLICE
     same = np.zeros(len(rows), bool)
     for start in range(0, len(rows), slice_rows):
         first = max(start - 1, 0)
-        ordered = frame.select(pl.col("id").gather(pl.Series(rows[first:start + slice_rows])))
+        ordered = frame.select(pl.col("id").gather(pl.Series(rows[first : start + slice_rows])))
         equal = ordered.select(pl.col("id").eq_missing(pl.col("id").shift(1))).collect().to_series()
-        same[start:start + slice_rows] = equal.slice(start - first).fill_null(False).to_numpy()
+        same[start : start + slice_rows] = equal.slice(start - first).fill_null(False).to_numpy()
     if len(same):
-        same[0] = False  # the first row has no row before it (eq_missing would call a null id equal to the shift's null)
+        same[0] = (
+            False  # the first row has no row before it (eq_missing would call a null id equal to the shift's null)
+        )
     return same
 
 

@@ -8,8 +8,9 @@ person-year, and each claim is governed by the policy version in force on its da
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -150,7 +151,9 @@ def settle_claims(
     rows_in = table.height
     if len(bad):
         good = np.flatnonzero(ok)
-        person, fen, district, day, index = (np.take(a, good) for a in (parsed.person, parsed.fen, parsed.district, parsed.day, index))
+        person, fen, district, day, index = (
+            np.take(a, good) for a in (parsed.person, parsed.fen, parsed.district, parsed.day, index)
+        )
         rows = table.filter(pl.Series(ok))
     else:
         person, fen, district, day, rows = parsed.person, parsed.fen, parsed.district, parsed.day, table
@@ -179,7 +182,9 @@ def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.nd
     return index
 
 
-def _refuse_unsettleable(ok: np.ndarray, index: np.ndarray, lookup: Lookup, parsed: Parsed) -> tuple[np.ndarray, list[str]]:
+def _refuse_unsettleable(
+    ok: np.ndarray, index: np.ndarray, lookup: Lookup, parsed: Parsed
+) -> tuple[np.ndarray, list[str]]:
     """All refused rows (ascending) with reasons: the contract's, then a category the version in force
     does not know (the contract has already refused dates no version covers). Updates ``ok`` in place."""
     # No valid category at all (a file whose every category is refused): every row is refused already.
@@ -213,10 +218,14 @@ def _summary(rows_in: int, claims: Claims, rejected: int, versions: Sequence[Pol
         return {name: int(totals[k][field]) if k in totals else 0 for k, name in enumerate(names)}
 
     return Summary(
-        rows_in=rows_in, settled=len(claims.fen), rejected=rejected,
+        rows_in=rows_in,
+        settled=len(claims.fen),
+        rejected=rejected,
         persons=int(np.count_nonzero(np.bincount(claims.person, minlength=1))) if len(claims.person) else 0,
-        claims=per_kind("claims"), assistance_fen=per_kind("assistance"),
+        claims=per_kind("claims"),
+        assistance_fen=per_kind("assistance"),
         deductible_subsidy_fen=sum(int(row["subsidy"]) for row in totals.values()),
-        cap_bound_claims=per_kind("bound_claims"), cap_bound_persons=per_kind("bound_persons"),
+        cap_bound_claims=per_kind("bound_claims"),
+        cap_bound_persons=per_kind("bound_persons"),
         policy_ids=tuple(versions[int(v)].id for v in used),
     )

@@ -36,7 +36,12 @@ app.command("serve")(_serve.serve)
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", is_eager=True, help="Print the engine version and the hash of the shipped policy files, and exit."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        help="Print the engine version and the hash of the shipped policy files, and exit.",
+    ),
 ) -> None:
     if version:
         from medaid.cli._about import version_text
@@ -91,7 +96,9 @@ def main() -> None:
 
         remove_pending()
         interrupted = stop.signum == signal.SIGINT
-        sys.stderr.write(f"\nmedaid: {'interrupted' if interrupted else 'terminated'}; no output file was left half-written\n")
+        sys.stderr.write(
+            f"\nmedaid: {'interrupted' if interrupted else 'terminated'}; no output file was left half-written\n"
+        )
         sys.exit(EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
     except Exception as exc:  # the last safety net: every known failure is a MedaidError with exit 2
         if os.environ.get("MEDAID_DEBUG", "") not in ("", "0"):

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
 
 
 def calc(
-    category: List[str] = typer.Option(..., "--category", "-c", help="Recipient category; repeat (or join with |) for several: the highest ratio applies (就高)."),
+    category: list[str] = typer.Option(
+        ...,
+        "--category",
+        "-c",
+        help="Recipient category; repeat (or join with |) for several: the highest ratio applies (就高).",
+    ),
     inpatient: str = typer.Option("0", "--inpatient", help="Inpatient (住院) eligible self-pay this year, yuan."),
     outpatient: str = typer.Option("0", "--outpatient", help="Outpatient (门急诊) eligible self-pay this year, yuan."),
-    resident_insurance: bool = typer.Option(False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."),
+    resident_insurance: bool = typer.Option(
+        False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."
+    ),
     date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
-    reform: Optional[str] = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    reform: str | None = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
 ) -> None:
     """Calculate one person's medical assistance for a year of self-pay, with the rule and source of each step."""
     with user_errors():
@@ -57,7 +62,7 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
 
     reform = registry.resolve(reform_path)
     if reform.extends is None:
-        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_path}")
+        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_path}')
     from medaid.whatif.caseload import require_medical_assistance
 
     require_medical_assistance(reform, reform_path)
@@ -66,12 +71,17 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
     if output_format == "json":
         from medaid.report import assessment_dict
 
-        echo_json({
-            "baseline": assessment_dict(comparison.baseline),
-            "reform": assessment_dict(comparison.reform),
-            "difference": {name: fen_to_yuan_str(comparison.difference(name)) for name, _ in LINES},
-            "changed_parameters": [{"key": c.key, "baseline": c.old.value if c.old else None, "reform": c.new.value if c.new else None} for c in changes],
-        })
+        echo_json(
+            {
+                "baseline": assessment_dict(comparison.baseline),
+                "reform": assessment_dict(comparison.reform),
+                "difference": {name: fen_to_yuan_str(comparison.difference(name)) for name, _ in LINES},
+                "changed_parameters": [
+                    {"key": c.key, "baseline": c.old.value if c.old else None, "reform": c.new.value if c.new else None}
+                    for c in changes
+                ],
+            }
+        )
         return
     from medaid.i18n.compare import side_by_side
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, SHEET, input_path, user_errors
+from medaid.cli._common import (
+    ALLOW_FUTURE,
+    ENCODING,
+    EXCEL_GBK_HELP,
+    EXCEL_HELP,
+    EXIT_BAD_INPUT,
+    SHEET,
+    input_path,
+    user_errors,
+)
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -18,19 +26,47 @@ _SHOWN_REJECTS = 20
 
 
 def claims(
-    source: str = typer.Argument(..., metavar="INPUT", help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md); - reads standard input; with --cluster also a Parquet folder or glob."),
-    output: str = typer.Option(..., "--output", "-o", help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr); with --cluster a dataset folder."),
-    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where bad rows go, always written (default: OUTPUT's name + .rejects.csv, written only if any, else an earlier run's is removed)."),
-    output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."),
-    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."),
-    reform: Optional[str] = typer.Option(None, "--reform", help="Settle under a reform file instead of the version it extends."),
+    source: str = typer.Argument(
+        ...,
+        metavar="INPUT",
+        help="Claims file, .csv, .xlsx or .parquet (columns: see docs/claims.md); - reads standard input; with --cluster also a Parquet folder or glob.",
+    ),
+    output: str = typer.Option(
+        ...,
+        "--output",
+        "-o",
+        help="Settled claims file, .csv or .parquet; - writes CSV to standard output (the summary then goes to stderr); with --cluster a dataset folder.",
+    ),
+    rejects: str | None = typer.Option(
+        None,
+        "--rejects",
+        help="Where bad rows go, always written (default: OUTPUT's name + .rejects.csv, written only if any, else an earlier run's is removed).",
+    ),
+    output_format: str | None = typer.Option(
+        None, "--format", help="csv or parquet for OUTPUT (default: from its extension)."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Stop at the first bad row with exit 2 instead of rejecting it."
+    ),
+    reform: str | None = typer.Option(
+        None, "--reform", help="Settle under a reform file instead of the version it extends."
+    ),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: Optional[str] = ENCODING,
-    sheet: Optional[str] = SHEET,
+    encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
     allow_future: bool = ALLOW_FUTURE,
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Settle on Dask: local:N (N worker processes) or tcp://host:8786; writes a Parquet dataset folder (docs/scale-out.md)."),
-    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="With --cluster: partitions after the shuffle by person (default: 1 per million claims, at least 2 per worker)."),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        help="Settle on Dask: local:N (N worker processes) or tcp://host:8786; writes a Parquet dataset folder (docs/scale-out.md).",
+    ),
+    partitions: int | None = typer.Option(
+        None,
+        "--partitions",
+        min=1,
+        help="With --cluster: partitions after the shuffle by person (default: 1 per million claims, at least 2 per worker).",
+    ),
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
     if cluster is not None:
@@ -57,7 +93,6 @@ def claims(
         check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
         from medaid.batch import settle_claims
-
         from medaid.dist.dataset import is_dataset
 
         if is_dataset(source):  # a settled dataset folder (from --cluster) settled again in one process
@@ -67,8 +102,18 @@ def claims(
         progress = _Progress()
         with input_path(source) as path:
             try:
-                result = settle_claims(path, output=output, registry=registry, strict=strict, output_format=fmt, progress=progress,
-                                       excel=out_encoding, encoding=encoding, sheet=sheet, allow_future=allow_future)
+                result = settle_claims(
+                    path,
+                    output=output,
+                    registry=registry,
+                    strict=strict,
+                    output_format=fmt,
+                    progress=progress,
+                    excel=out_encoding,
+                    encoding=encoding,
+                    sheet=sheet,
+                    allow_future=allow_future,
+                )
             finally:
                 progress.close()
         summary = result.summary
@@ -79,8 +124,10 @@ def claims(
             write_table(result.rejects, target, "csv", excel=out_encoding)
         elif target is not None and remove_stale(target):
             echo(f"removed {target} (an earlier run's rejects; this run has none)")
-        echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}"
-             + (f" ({summary.blank_rows} blank rows skipped)" if summary.blank_rows else ""))
+        echo(
+            f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}"
+            + (f" ({summary.blank_rows} blank rows skipped)" if summary.blank_rows else "")
+        )
         if summary.rejected:
             first = result.rejects.row(0, named=True)
             if target is not None:
@@ -89,22 +136,34 @@ def claims(
                 for row in result.rejects.head(_SHOWN_REJECTS).iter_rows(named=True):
                     echo(f"medaid: line {row['line']}: {row['reason']}")
                 if summary.rejected > _SHOWN_REJECTS:
-                    echo(f"medaid: ... and {summary.rejected - _SHOWN_REJECTS} more (write them all with --rejects FILE)")
+                    echo(
+                        f"medaid: ... and {summary.rejected - _SHOWN_REJECTS} more (write them all with --rejects FILE)"
+                    )
         echo(_summary_table(summary))
     if summary.rejected:
         # The good rows are settled and written; the exit code still tells a script that some input was bad.
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _claims_on_cluster(source: str, output: str, cluster: str, partitions: Optional[int], reform: Optional[str],
-                       rejects: Optional[str], output_format: Optional[str], strict: bool) -> None:
+def _claims_on_cluster(
+    source: str,
+    output: str,
+    cluster: str,
+    partitions: int | None,
+    reform: str | None,
+    rejects: str | None,
+    output_format: str | None,
+    strict: bool,
+) -> None:
     """``--cluster``: the Dask runner (medaid.dist.dask); the same summary and exit code as one process."""
     with user_errors():
         from medaid.errors import InputError
 
         for given, option in ((rejects, "--rejects"), (output_format, "--format"), (strict or None, "--strict")):
             if given is not None:
-                raise InputError(f"{option} does not apply with --cluster: OUTPUT is a Parquet dataset folder, its rejects go to OUTPUT/rejects/")
+                raise InputError(
+                    f"{option} does not apply with --cluster: OUTPUT is a Parquet dataset folder, its rejects go to OUTPUT/rejects/"
+                )
         from medaid.dist.dask import needs_dask
 
         needs_dask()
@@ -113,8 +172,14 @@ def _claims_on_cluster(source: str, output: str, cluster: str, partitions: Optio
         registry = _reform_registry(reform) if reform else None
         client = cluster_client(cluster)
         try:
-            result = settle_on_dask(source, output, client.client, partitions=partitions, registry=registry,
-                                    progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions settled", err=True))
+            result = settle_on_dask(
+                source,
+                output,
+                client.client,
+                partitions=partitions,
+                registry=registry,
+                progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions settled", err=True),
+            )
         finally:
             client.close()
         summary = result.summary
@@ -122,7 +187,9 @@ def _claims_on_cluster(source: str, output: str, cluster: str, partitions: Optio
         typer.echo(f"dataset written to {output} ({result.partitions} partitions)")
         if result.first_reject is not None:
             row, reason, file = result.first_reject
-            typer.echo(f"rejects written to {Path(output) / 'rejects'} (first: {file + ': ' if file else ''}row {row}: {reason})")
+            typer.echo(
+                f"rejects written to {Path(output) / 'rejects'} (first: {file + ': ' if file else ''}row {row}: {reason})"
+            )
         typer.echo(_summary_table(summary))
     if summary.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -138,12 +205,23 @@ def _summary_table(summary) -> str:
 
     rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
     for kind in ("inpatient", "outpatient"):
-        rows.append((kind, str(summary.claims[kind]), "", fen_to_yuan_str(summary.assistance_fen[kind]),
-                     str(summary.cap_bound_claims[kind]), str(summary.cap_bound_persons[kind])))
+        rows.append(
+            (
+                kind,
+                str(summary.claims[kind]),
+                "",
+                fen_to_yuan_str(summary.assistance_fen[kind]),
+                str(summary.cap_bound_claims[kind]),
+                str(summary.cap_bound_persons[kind]),
+            )
+        )
     rows.append(("deductible subsidy", "", "", fen_to_yuan_str(summary.deductible_subsidy_fen), "", ""))
     rows.append(("total", str(summary.settled), str(summary.persons), fen_to_yuan_str(summary.total_fen), "", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        for row in rows
+    ]
     lines.append(f"policy versions: {', '.join(summary.policy_ids) or '-'}")
     return "\n".join(lines)
 
@@ -162,7 +240,13 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._task = self._bar.add_task(f"{rows:,} claims: {stage}", total=len(self.STAGES) - 1)
             self._bar.start()
             self._bar.update(self._task, completed=self.STAGES.index(stage))
@@ -172,7 +256,6 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
-
 
 
 def _reform_registry(reform: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import typer
 
@@ -13,9 +13,15 @@ from medaid.errors import InputError, MedaidError
 
 EXIT_BAD_INPUT = 2
 #: The input options of every command that reads a claims, settled, transfer or participants file.
-ENCODING = typer.Option(None, "--encoding", help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).")
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).",
+)
 SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx input, by name or number from 1 (default: the first).")
-ALLOW_FUTURE = typer.Option(False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo).")
+ALLOW_FUTURE = typer.Option(
+    False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo)."
+)
 
 
 @contextlib.contextmanager
@@ -56,7 +62,9 @@ def echo_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def report_options(output_format: str, formats: tuple[str, ...], unit: str, lang: str | None, output, chart) -> tuple[str, str, str]:
+def report_options(
+    output_format: str, formats: tuple[str, ...], unit: str, lang: str | None, output, chart
+) -> tuple[str, str, str]:
     """Check the options the report commands share (--format, --unit, --lang, --output, --chart)."""
     output_format = choice(output_format, formats, "--format")
     unit = choice(unit, ("wan", "yuan"), "--unit")
@@ -116,7 +124,9 @@ def excel_option(excel: bool, gbk: bool, output_format: str = "csv") -> str | No
 
     encoding = excel_encoding(excel, gbk)
     if encoding is not None and output_format != "csv":
-        raise InputError(f"--excel applies to --format csv, got --format {output_format} (xlsx opens in Excel as it is)")
+        raise InputError(
+            f"--excel applies to --format csv, got --format {output_format} (xlsx opens in Excel as it is)"
+        )
     return encoding
 
 
@@ -150,7 +160,11 @@ def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, enco
         for row in rejected_rows.head(SHOWN_REJECTS).iter_rows(named=True):
             typer.echo(f"medaid: {source}: line {row['line']}: {row['reason']}", err=True)
         if rejected > SHOWN_REJECTS:
-            typer.echo(f"medaid: ... and {rejected - SHOWN_REJECTS} more rejected rows" + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+            typer.echo(
+                f"medaid: ... and {rejected - SHOWN_REJECTS} more rejected rows"
+                + ("" if rejects else " (write them all with --rejects FILE)"),
+                err=True,
+            )
     typer.echo(f"rows in {rows_in} / settled {settled} / rejected {rejected}", err=True)
 
 

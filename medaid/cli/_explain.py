@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, user_errors
@@ -11,10 +9,14 @@ from medaid.cli._common import choice, echo_json, lang_option, user_errors
 
 def explain(
     claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="The claim_id to explain."),
-    db: Optional[str] = typer.Option(None, "--db", help="The ledger that settled the claim: a SQLite file or a postgresql:// URL."),
-    claims: Optional[str] = typer.Option(None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."),
+    db: str | None = typer.Option(
+        None, "--db", help="The ledger that settled the claim: a SQLite file or a postgresql:// URL."
+    ),
+    claims: str | None = typer.Option(
+        None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."
+    ),
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Explain one settled claim: self-pay, offset, category (就高), ratio and rounding, cap before and left, subsidy, sources."""
     with user_errors():

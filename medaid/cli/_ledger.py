@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
-from medaid.cli._common import ALLOW_FUTURE, ENCODING, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, SHEET, choice, echo_json, input_path, user_errors
+from medaid.cli._common import (
+    ALLOW_FUTURE,
+    ENCODING,
+    EXCEL_GBK_HELP,
+    EXCEL_HELP,
+    EXIT_BAD_INPUT,
+    SHEET,
+    choice,
+    echo_json,
+    input_path,
+    user_errors,
+)
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
@@ -20,17 +29,35 @@ _SHOWN_REJECTS = 20
 
 @app.command("settle")
 def settle(
-    claims: str = typer.Argument(..., metavar="CLAIMS", help="Claims file (.csv or .xlsx): claim_id, person_id, district, date, category, kind, self_pay, resident_insurance (or the Chinese names, docs/claims.md)."),
+    claims: str = typer.Argument(
+        ...,
+        metavar="CLAIMS",
+        help="Claims file (.csv or .xlsx): claim_id, person_id, district, date, category, kind, self_pay, resident_insurance (or the Chinese names, docs/claims.md).",
+    ),
     db: str = typer.Option(..., "--db", help=_DB_HELP + " Created if missing."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."),
-    rejects: Optional[str] = typer.Option(None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."),
-    batch_size: int = typer.Option(50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."),
-    synchronous: str = typer.Option("NORMAL", "--synchronous", help="SQLite: NORMAL (survives a crash of the process) or FULL (also power loss; slower). PostgreSQL: OFF sets synchronous_commit off (faster; a server crash can lose the last commits)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."
+    ),
+    rejects: str | None = typer.Option(
+        None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."
+    ),
+    batch_size: int = typer.Option(
+        50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."
+    ),
+    synchronous: str = typer.Option(
+        "NORMAL",
+        "--synchronous",
+        help="SQLite: NORMAL (survives a crash of the process) or FULL (also power loss; slower). PostgreSQL: OFF sets synchronous_commit off (faster; a server crash can lose the last commits).",
+    ),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    workers: int = typer.Option(0, "--workers", help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1)."),
-    encoding: Optional[str] = ENCODING,
-    sheet: Optional[str] = SHEET,
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1).",
+    ),
+    encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
     allow_future: bool = ALLOW_FUTURE,
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
@@ -38,11 +65,10 @@ def settle(
         import csv
         import gc
 
-        from medaid.outputs import atomic_open, check_output, excel_cell, excel_encoding
-
         # Outputs are checked before anything is committed to the ledger: a run that settles and then
         # cannot write its output would leave payments the user never saw.
         from medaid.ledger.backends import is_postgres
+        from medaid.outputs import atomic_open, check_output, excel_cell, excel_encoding
 
         ledger_file = None if is_postgres(db) else db  # a server database is no file to check
         check_output(output, inputs=[claims, ledger_file], option="--output")
@@ -58,10 +84,20 @@ def settle(
         from medaid.money import fen_to_yuan_str
 
         with input_path(claims) as path:
-            run = settle_file(path, db, synchronous=synchronous, batch_size=batch_size, workers=workers,
-                              encoding=encoding, sheet=sheet, allow_future=allow_future)
+            run = settle_file(
+                path,
+                db,
+                synchronous=synchronous,
+                batch_size=batch_size,
+                workers=workers,
+                encoding=encoding,
+                sheet=sheet,
+                allow_future=allow_future,
+            )
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
-        if out_encoding != "utf-8":  # for people: each line re-read and its cells neutralised (slower; plain output is not)
+        if (
+            out_encoding != "utf-8"
+        ):  # for people: each line re-read and its cells neutralised (slower; plain output is not)
             lines = (csv_line(tuple(cell(value) for value in row)) for row in csv.reader(lines))
         with atomic_open(output or "-", encoding=out_encoding, errors="strict") as handle:
             handle.write(csv_line(COLUMNS + OUTPUT_COLUMNS))
@@ -74,9 +110,16 @@ def settle(
         for reject in rejected[:_SHOWN_REJECTS]:
             typer.echo(f"medaid: {claims}: line {reject.line}: {reject.reason}", err=True)
         if len(rejected) > _SHOWN_REJECTS:
-            typer.echo(f"medaid: ... and {len(rejected) - _SHOWN_REJECTS} more rejected rows" + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+            typer.echo(
+                f"medaid: ... and {len(rejected) - _SHOWN_REJECTS} more rejected rows"
+                + ("" if rejects else " (write them all with --rejects FILE)"),
+                err=True,
+            )
         duplicates = counts["duplicate"] + counts["reversed"]
-        typer.echo(f"rows in {total} / settled {counts['settled']} / duplicate {duplicates} / rejected {len(rejected)}", err=True)
+        typer.echo(
+            f"rows in {total} / settled {counts['settled']} / duplicate {duplicates} / rejected {len(rejected)}",
+            err=True,
+        )
         typer.echo(f"paid by this run: {fen_to_yuan_str(paid)} yuan (assistance and deductible subsidy)", err=True)
         if duplicates and not counts["settled"]:
             typer.echo("nothing new to pay: every readable claim was already in the ledger", err=True)
@@ -92,7 +135,11 @@ def init(db: str = _DB) -> None:
 
         created, version = init_ledger(db)
         where = _shown(db)
-        typer.echo(f"created a ledger (schema version {version}) at {where}" if created else f"{where} already holds a ledger (schema version {version})")
+        typer.echo(
+            f"created a ledger (schema version {version}) at {where}"
+            if created
+            else f"{where} already holds a ledger (schema version {version})"
+        )
 
 
 @app.command("migrate")
@@ -103,7 +150,11 @@ def migrate(db: str = _DB) -> None:
 
         was, now = migrate_ledger(db)
         where = _shown(db)
-        typer.echo(f"{where}: migrated from schema version {was} to {now}" if was != now else f"{where}: already at schema version {now}, nothing to do")
+        typer.echo(
+            f"{where}: migrated from schema version {was} to {now}"
+            if was != now
+            else f"{where}: already at schema version {now}, nothing to do"
+        )
 
 
 def _shown(db: str) -> str:
@@ -121,7 +172,7 @@ def _shown(db: str) -> str:
 def show(
     person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     db: str = _DB,
-    year: Optional[int] = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
+    year: int | None = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """A person's year-to-date usage (paid and remaining per kind) and settled claims."""
@@ -131,7 +182,9 @@ def show(
         output_format = choice(output_format, ("text", "json"), "--format")
         with Ledger(db, create=False) as ledger:
             years = [year] if year is not None else ledger.years(person)
-            shown = [(ledger.usage(person, y), ledger.settlements(person, y), ledger.adjustments(person, y)) for y in years]
+            shown = [
+                (ledger.usage(person, y), ledger.settlements(person, y), ledger.adjustments(person, y)) for y in years
+            ]
         if output_format == "json":
             echo_json({"person_id": person, "years": [_usage_dict(*year_shown) for year_shown in shown]})
             return
@@ -165,7 +218,9 @@ def clear(
     person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     year: int = typer.Option(..., "--year", help="The calendar year to recompute."),
     db: str = _DB,
-    apply: bool = typer.Option(False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."
+    ),
     output_format: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Individual clearing (个人清算): recompute a person-year in date order; paid vs due per claim, net 补发/追回."""
@@ -193,7 +248,11 @@ def clear(
         label = "补发 pay the person" if net > 0 else "追回 recover from the person" if net < 0 else "nothing to adjust"
         typer.echo(f"paid {yuan(c.paid_fen)}, due {yuan(c.due_fen)}, net adjustment {yuan(net)} ({label})")
         if apply:
-            typer.echo("adjustment recorded; usage set to the recomputed year" if c.applied else "nothing recorded: the ledger already pays what is due")
+            typer.echo(
+                "adjustment recorded; usage set to the recomputed year"
+                if c.applied
+                else "nothing recorded: the ledger already pays what is due"
+            )
         elif net or any(line.adjustment_fen for line in c.lines):
             typer.echo("not recorded: run again with --apply to record it")
 
@@ -206,8 +265,12 @@ def _usage_text(usage, claims, adjustments) -> list[str]:
         k = usage.kind(kind)
         cap = "no cap" if k.category and k.cap_fen is None else "-" if k.cap_fen is None else yuan(k.cap_fen)
         remaining = "-" if k.remaining_fen is None else yuan(k.remaining_fen)
-        lines.append(f"  {kind:<10} paid {yuan(k.paid_fen):>12}  cap {cap:>12} ({k.category or 'no claim'})  remaining {remaining:>12}")
-    lines.append(f"  300 offset used {yuan(usage.offset_used_fen)}, deductible subsidy paid {yuan(usage.subsidy_paid_fen)}")
+        lines.append(
+            f"  {kind:<10} paid {yuan(k.paid_fen):>12}  cap {cap:>12} ({k.category or 'no claim'})  remaining {remaining:>12}"
+        )
+    lines.append(
+        f"  300 offset used {yuan(usage.offset_used_fen)}, deductible subsidy paid {yuan(usage.subsidy_paid_fen)}"
+    )
     for s in claims:
         more = adjustments.get(s.claim_id)
         cleared = f" (clearing {yuan(more[0] + more[1])})" if more and any(more) else ""
@@ -223,19 +286,32 @@ def _usage_dict(usage, claims, adjustments) -> dict:
 
     def kind(k):
         return {
-            "paid": yuan(k.paid_fen), "category": k.category,
+            "paid": yuan(k.paid_fen),
+            "category": k.category,
             "cap": None if k.cap_fen is None else yuan(k.cap_fen),
             "remaining": None if k.remaining_fen is None else yuan(k.remaining_fen),
         }
 
     return {
-        "year": usage.year, "inpatient": kind(usage.inpatient), "outpatient": kind(usage.outpatient),
-        "offset_used": yuan(usage.offset_used_fen), "deductible_subsidy_paid": yuan(usage.subsidy_paid_fen),
-        "claims": [{
-            "claim_id": s.claim_id, "date": s.date.isoformat(), "kind": s.kind, "self_pay": yuan(s.self_pay_fen),
-            "category": s.category, "assistance": yuan(s.assistance_fen),
-            "deductible_subsidy": yuan(s.deductible_subsidy_fen), "policy_id": s.policy_id, "status": s.status,
-            "clearing_assistance": yuan(adjustments.get(s.claim_id, (0, 0))[0]),
-            "clearing_subsidy": yuan(adjustments.get(s.claim_id, (0, 0))[1]),
-        } for s in claims],
+        "year": usage.year,
+        "inpatient": kind(usage.inpatient),
+        "outpatient": kind(usage.outpatient),
+        "offset_used": yuan(usage.offset_used_fen),
+        "deductible_subsidy_paid": yuan(usage.subsidy_paid_fen),
+        "claims": [
+            {
+                "claim_id": s.claim_id,
+                "date": s.date.isoformat(),
+                "kind": s.kind,
+                "self_pay": yuan(s.self_pay_fen),
+                "category": s.category,
+                "assistance": yuan(s.assistance_fen),
+                "deductible_subsidy": yuan(s.deductible_subsidy_fen),
+                "policy_id": s.policy_id,
+                "status": s.status,
+                "clearing_assistance": yuan(adjustments.get(s.claim_id, (0, 0))[0]),
+                "clearing_subsidy": yuan(adjustments.get(s.claim_id, (0, 0))[1]),
+            }
+            for s in claims
+        ],
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,16 +14,20 @@ def notice(
     person: str = typer.Option(..., "--person", help="The person_id."),
     year: int = typer.Option(..., "--year", help="The calendar year."),
     output: Path = typer.Option(..., "--output", "-o", help="The notice, HTML (printable on A4)."),
-    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Also print it to this PDF with headless Chromium."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
-    template: Optional[Path] = typer.Option(None, "--template", help="A folder with notice.html.j2 (and notice.toml: the issuing office, the appeal wording)."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Also print it to this PDF with headless Chromium."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    template: Path | None = typer.Option(
+        None,
+        "--template",
+        help="A folder with notice.html.j2 (and notice.toml: the issuing office, the appeal wording).",
+    ),
 ) -> None:
     """Write the person-year's decision notice: every claim, totals, caps used and left, legal basis, provisional readings."""
     with user_errors():
         from medaid.errors import InputError
         from medaid.ledger import Ledger
-        from medaid.policy.registry import default_registry
         from medaid.outputs import check_output, write_text
+        from medaid.policy.registry import default_registry
         from medaid.present.notice import notice_context, render_notice
 
         language = lang_option(lang)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -15,7 +14,7 @@ app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_
 @app.command("list")
 def list_(
     output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """List the bundled policy versions with their effective dates."""
     with user_errors():
@@ -25,15 +24,21 @@ def list_(
         output_format = choice(output_format, ("text", "json"), "--format")
         language = lang_option(lang)
         if output_format == "json":
-            echo_json([
-                {
-                    "id": policy.id, "scheme": policy.scheme, "region": policy.region,
-                    "effective_from": policy.effective_from.isoformat(),
-                    "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
-                    "title_zh": policy.title_zh, "title_en": policy.title_en, "policy_hash": policy.content_hash,
-                }
-                for policy in default_registry()
-            ])
+            echo_json(
+                [
+                    {
+                        "id": policy.id,
+                        "scheme": policy.scheme,
+                        "region": policy.region,
+                        "effective_from": policy.effective_from.isoformat(),
+                        "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
+                        "title_zh": policy.title_zh,
+                        "title_en": policy.title_en,
+                        "policy_hash": policy.content_hash,
+                    }
+                    for policy in default_registry()
+                ]
+            )
             return
         for policy in default_registry():
             end = policy.effective_to.isoformat() if policy.effective_to else _("open", language)
@@ -45,7 +50,7 @@ def list_(
 def show(
     policy_id: str = typer.Argument(..., help="Policy id (see `medaid policy list`) or a reform file."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Every parameter of one version: value, source and provisional mark."""
     with user_errors():
@@ -57,14 +62,23 @@ def show(
         policy = _resolve(policy_id)
         params = parameters(policy)
         if output_format == "json":
-            echo_json({"id": policy.id, "policy_hash": policy.content_hash, "parameters": [
-                {"key": p.key, "value": p.value, "source": p.source, "provisional": p.provisional} for p in params
-            ]})
+            echo_json(
+                {
+                    "id": policy.id,
+                    "policy_hash": policy.content_hash,
+                    "parameters": [
+                        {"key": p.key, "value": p.value, "source": p.source, "provisional": p.provisional}
+                        for p in params
+                    ],
+                }
+            )
             return
         typer.echo(f"{policy.id}: {policy.title_en} / {policy.title_zh}")
         typer.echo(_("policy hash {hash}", language).format(hash=policy.content_hash))
         for p in params:
-            mark = "  " + _("[provisional {decision}]", language).format(decision=p.provisional) if p.provisional else ""
+            mark = (
+                "  " + _("[provisional {decision}]", language).format(decision=p.provisional) if p.provisional else ""
+            )
             typer.echo(f"  {p.key:40} {p.value:>12}  {p.source}{mark}")
 
 
@@ -73,7 +87,7 @@ def diff(
     old: str = typer.Argument(..., help="Policy id or reform file."),
     new: str = typer.Argument(..., help="Policy id or reform file."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """The parameters that differ between two versions."""
     with user_errors():
@@ -85,21 +99,28 @@ def diff(
         before, after = _resolve(old), _resolve(new)
         changes = diff_policies(before, after)
         if output_format == "json":
-            echo_json({
-                "old": before.id, "new": after.id, "old_hash": before.content_hash, "new_hash": after.content_hash,
-                "changes": [
-                    {
-                        "key": change.key,
-                        "old": change.old.value if change.old else None,
-                        "new": change.new.value if change.new else None,
-                        "source": change.new.source if change.new else None,
-                        "provisional": change.new.provisional if change.new else None,
-                    }
-                    for change in changes
-                ],
-            })
+            echo_json(
+                {
+                    "old": before.id,
+                    "new": after.id,
+                    "old_hash": before.content_hash,
+                    "new_hash": after.content_hash,
+                    "changes": [
+                        {
+                            "key": change.key,
+                            "old": change.old.value if change.old else None,
+                            "new": change.new.value if change.new else None,
+                            "source": change.new.source if change.new else None,
+                            "provisional": change.new.provisional if change.new else None,
+                        }
+                        for change in changes
+                    ],
+                }
+            )
             return
-        counted = ngettext("{old} → {new}: {n} parameter differs", "{old} → {new}: {n} parameters differ", len(changes), language)
+        counted = ngettext(
+            "{old} → {new}: {n} parameter differs", "{old} → {new}: {n} parameters differ", len(changes), language
+        )
         typer.echo(counted.format(old=before.id, new=after.id, n=len(changes)))
         for change in changes:
             was = change.old.value if change.old else _("(absent)", language)
@@ -110,8 +131,8 @@ def diff(
 
 @app.command("validate")
 def validate(
-    files: Optional[List[Path]] = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    files: list[Path] | None = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Validate policy files (and their dates together); every problem with its file and key path."""
     from medaid.errors import MedaidError
@@ -124,7 +145,9 @@ def validate(
     try:
         if not files:
             registry = PolicyRegistry.from_directory(default_policy_dir())
-            typer.echo(_("ok: {n} bundled policy versions, dates without gap or overlap", language).format(n=len(registry)))
+            typer.echo(
+                _("ok: {n} bundled policy versions, dates without gap or overlap", language).format(n=len(registry))
+            )
             return
         loaded = []
         for path in files:
@@ -133,7 +156,10 @@ def validate(
                 loaded.append(policy)
                 typer.echo(_("ok: {path} ({policy})", language).format(path=path, policy=policy.id))
             except MedaidError as exc:
-                problems += [f"{file}: {key}: {message}" if key else f"{file}: {message}" for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]]
+                problems += [
+                    f"{file}: {key}: {message}" if key else f"{file}: {message}"
+                    for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]
+                ]
         PolicyRegistry(p for p in loaded if p.extends is None)
     except MedaidError as exc:
         problems.append(str(exc))
@@ -145,17 +171,20 @@ def validate(
 
 @app.command("docs")
 def docs(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."
+    ),
 ) -> None:
     """Generate the policy reference (every parameter, its value per version, source, provisional marks)."""
     with user_errors():
         from medaid.i18n.catalog import _
+        from medaid.outputs import check_output, is_stdio, write_text
         from medaid.policy.docs import render
         from medaid.policy.registry import default_registry
         from medaid.rules.clauses import markdown
-
-        from medaid.outputs import check_output, is_stdio, write_text
 
         language = lang_option(lang)
         check_output(output)

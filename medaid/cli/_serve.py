@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from medaid.cli._common import user_errors
@@ -12,8 +10,12 @@ from medaid.cli._common import user_errors
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; anything but loopback needs --token-file."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
-    db: Optional[str] = typer.Option(None, "--db", help="The ledger (as for `medaid ledger --db`); without it the ledger endpoints are off."),
-    token_file: Optional[str] = typer.Option(None, "--token-file", help="File holding the bearer token that requests must carry (Authorization: Bearer)."),
+    db: str | None = typer.Option(
+        None, "--db", help="The ledger (as for `medaid ledger --db`); without it the ledger endpoints are off."
+    ),
+    token_file: str | None = typer.Option(
+        None, "--token-file", help="File holding the bearer token that requests must carry (Authorization: Bearer)."
+    ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (each with its own connection to the ledger)."),
 ) -> None:
     """Serve medaid over HTTP: assess, settle, policies and the casework ledger (RFC 9457 errors, money as yuan strings)."""

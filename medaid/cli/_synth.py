@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from medaid.cli._common import user_errors
@@ -17,18 +15,21 @@ app = typer.Typer(help="Synthetic data: claims files calibrated roughly to Shang
 @app.command("claims")
 def claims(
     count: int = typer.Option(..., "--claims", "-n", help="Number of claims to generate.", min=1),
-    year: int = typer.Option(2023, "--year", help="Calendar year of the claims (2018 onwards; extreme_poverty appears from 2024)."),
+    year: int = typer.Option(
+        2023, "--year", help="Calendar year of the claims (2018 onwards; extreme_poverty appears from 2024)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same file."),
-    output: str = typer.Option(..., "--output", "-o", help="File to write, .csv or .parquet; - writes CSV to standard output."),
-    output_format: Optional[str] = typer.Option(None, "--format", help="csv or parquet (default: from the extension)."),
+    output: str = typer.Option(
+        ..., "--output", "-o", help="File to write, .csv or .parquet; - writes CSV to standard output."
+    ),
+    output_format: str | None = typer.Option(None, "--format", help="csv or parquet (default: from the extension)."),
 ) -> None:
     """Write a realistic synthetic claims file: 16 districts, the category mix, ~92 % outpatient, heavy-tailed inpatient."""
     with user_errors():
         from medaid.batch.io import table_format, write_table
         from medaid.errors import InputError
-        from medaid.synth import synth_claims
-
         from medaid.outputs import check_output, is_stdio
+        from medaid.synth import synth_claims
 
         fmt = table_format("out.csv" if is_stdio(output) and output_format is None else output, output_format)
         if not 2018 <= year <= 2100:

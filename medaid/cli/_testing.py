@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -11,9 +10,11 @@ from medaid.cli._common import lang_option, user_errors
 
 
 def test(
-    paths: List[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
+    paths: list[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
     coverage: bool = typer.Option(False, "--coverage", help="Report which policy branches the cases exercised."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the explanation shown with a failure (zh or en)."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of the explanation shown with a failure (zh or en)."
+    ),
 ) -> None:
     """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
     with user_errors():
@@ -34,18 +35,32 @@ def test(
             failed += 1
             typer.echo(_("FAIL {name} ({path})", language).format(name=outcome.case.name, path=outcome.case.path))
             for m in outcome.mismatches:
-                typer.echo("  " + _("{field}: expected {expected}, got {got}", language).format(field=m.field, expected=repr(m.expected), got=repr(m.got)))
-            by_id = {r.policy_id: r.policy for r in outcome.assessment.claims}
-            for line in explain(outcome.assessment, lambda i: by_id.get(i) or registry.get(i), language):
+                typer.echo(
+                    "  "
+                    + _("{field}: expected {expected}, got {got}", language).format(
+                        field=m.field, expected=repr(m.expected), got=repr(m.got)
+                    )
+                )
+            for line in explain(outcome.assessment, _policy_lookup(outcome.assessment, registry), language):
                 typer.echo(f"    | {line}")
-        typer.echo(_("{n} cases: {passed} passed, {failed} failed", language).format(n=len(outcomes), passed=len(outcomes) - failed, failed=failed))
+        typer.echo(
+            _("{n} cases: {passed} passed, {failed} failed", language).format(
+                n=len(outcomes), passed=len(outcomes) - failed, failed=failed
+            )
+        )
         if coverage:
             _print_coverage(outcomes, registry, language)
     if failed:
         raise typer.Exit(1)
 
 
-def _case_files(paths: List[Path]) -> list[Path]:
+def _policy_lookup(assessment, registry):
+    """The policy each claim of ``assessment`` was settled under, falling back to the registry."""
+    by_id = {r.policy_id: r.policy for r in assessment.claims}
+    return lambda policy_id: by_id.get(policy_id) or registry.get(policy_id)
+
+
+def _case_files(paths: list[Path]) -> list[Path]:
     from medaid.errors import InputError
 
     files: list[Path] = []
@@ -67,8 +82,11 @@ def _print_coverage(outcomes, registry, language: str) -> None:
 
     policies = [p for p in registry if p.scheme == "medical_assistance"]
     report = measure(policies, [r for o in outcomes for r in o.assessment.claims])
-    typer.echo(_("coverage: {covered} of {total} policy branches exercised; {keys} policy keys read", language).format(
-        covered=len(report.covered), total=report.total, keys=len(report.keys)))
+    typer.echo(
+        _("coverage: {covered} of {total} policy branches exercised; {keys} policy keys read", language).format(
+            covered=len(report.covered), total=report.total, keys=len(report.keys)
+        )
+    )
     for branch in report.missed:
         typer.echo("  " + _("never exercised: {branch}", language).format(branch=branch.describe()))
 
@@ -77,7 +95,7 @@ def check(
     policy: str = typer.Argument(..., help="A policy id, a policy file or a reform file."),
     examples: int = typer.Option(200, "--examples", help="Hypothesis examples per invariant."),
     seed: int = typer.Option(0, "--seed", help="Random seed, for a reproducible run."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
     """Run the invariant suite against a policy version or reform; exit 1 if any invariant is broken."""
     with user_errors():
@@ -96,11 +114,17 @@ def check(
         registry = default_registry()
         target = registry.resolve(policy)
         if target.scheme != "medical_assistance":
-            raise InputError(f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms")
+            raise InputError(
+                f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms"
+            )
         base = registry.get(target.extends) if target.extends else None
         language = lang_option(lang)
         results = _without_hypothesis_folder(lambda: check_policy(target, base, examples=examples, seed=seed))
-        typer.echo(_("{policy}: {n} invariants, {examples} examples each, seed {seed}", language).format(policy=target.id, n=len(results), examples=examples, seed=seed))
+        typer.echo(
+            _("{policy}: {n} invariants, {examples} examples each, seed {seed}", language).format(
+                policy=target.id, n=len(results), examples=examples, seed=seed
+            )
+        )
         for r in results:
             status = invariant_status(r.status, language)
             typer.echo(f"  {status}{' ' * max(0, 15 - _width(status))} {r.name}: {invariant_description(r, language)}")

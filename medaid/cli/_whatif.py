@@ -4,18 +4,40 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE, ENCODING, SHEET, EXCEL_GBK_HELP, EXCEL_HELP, EXIT_BAD_INPUT, check_outputs, choice, emit, excel_option, excel_rows, input_path, report_options, report_rows,
+    ALLOW_FUTURE,
+    ENCODING,
+    EXCEL_GBK_HELP,
+    EXCEL_HELP,
+    EXIT_BAD_INPUT,
+    SHEET,
+    check_outputs,
+    choice,
+    emit,
+    excel_option,
+    excel_rows,
+    input_path,
+    report_options,
+    report_rows,
     user_errors,
 )
 
 _TEXT = {
     "en": {
-        "head": ("Group", "Claims", "Persons", "Baseline", "Reform", "Difference", "Better off", "Worse off", "Unchanged"),
+        "head": (
+            "Group",
+            "Claims",
+            "Persons",
+            "Baseline",
+            "Reform",
+            "Difference",
+            "Better off",
+            "Worse off",
+            "Unchanged",
+        ),
         "title": "Reform {reform} vs {base} ({unit}); {rows} claims read, {rejected} rejected",
         "total": "Total",
         "sweep_head": ("Value", "Total", "Difference"),
@@ -29,26 +51,42 @@ _TEXT = {
         "sweep_title": "参数 {key} 取值测算（单位：{unit}）；现行政策 {baseline}",
     },
 }
-_KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {"inpatient": "inpatient", "outpatient": "outpatient"}}
+_KINDS = {
+    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
+    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
+}
 
 
 def compare(
-    claims: str = typer.Argument(..., help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input."),
+    claims: str = typer.Argument(
+        ...,
+        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
+    ),
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
-    base: Optional[str] = typer.Option(None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."),
+    base: str | None = typer.Option(
+        None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."
+    ),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
-    chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a bar chart of the difference per group (PNG)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    chart: Path | None = typer.Option(
+        None, "--chart", help="Also write a bar chart of the difference per group (PNG)."
+    ),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."),
+    rejects: Path | None = typer.Option(
+        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
+    ),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: Optional[str] = ENCODING,
-    sheet: Optional[str] = SHEET,
+    encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
     allow_future: bool = ALLOW_FUTURE,
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input."),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
+    ),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -57,13 +95,15 @@ def compare(
         from medaid.whatif.caseload import GROUPINGS, compare_caseload
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
-        output_format, unit, lang = report_options(output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart)
+        output_format, unit, lang = report_options(
+            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+        )
         out_encoding = excel_option(excel, excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
-            raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform}")
+            raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform}')
         baseline = registry.resolve(base) if base else None
         if cluster:
             from medaid.dist.caseload import compare_partition, merge_comparisons
@@ -72,8 +112,14 @@ def compare(
             result = merge_comparisons(parts, reformed, baseline, by)
         else:
             with input_path(claims) as path:
-                result = compare_caseload(_source(Path(path)), reformed, registry=registry, base=baseline, by=by,
-                                          read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
+                result = compare_caseload(
+                    _source(Path(path)),
+                    reformed,
+                    registry=registry,
+                    base=baseline,
+                    by=by,
+                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                )
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
             _write_xlsx(result, names, output, lang)
@@ -83,7 +129,11 @@ def compare(
         if chart is not None:
             from medaid.whatif.chart import comparison_chart
 
-            _warn(comparison_chart(result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang))
+            _warn(
+                comparison_chart(
+                    result, lambda language: [_group_name(g.key, by, language) for g in result.groups], chart, lang
+                )
+            )
         if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
             report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
     if not cluster and result.rejected:
@@ -91,21 +141,30 @@ def compare(
 
 
 def sweep(
-    claims: str = typer.Argument(..., help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input."),
+    claims: str = typer.Argument(
+        ...,
+        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
+    ),
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
-    chart: Optional[Path] = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    chart: Path | None = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
     unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."),
+    rejects: Path | None = typer.Option(
+        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
+    ),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: Optional[str] = ENCODING,
-    sheet: Optional[str] = SHEET,
+    encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
     allow_future: bool = ALLOW_FUTURE,
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input."),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
+    ),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -122,11 +181,18 @@ def sweep(
 
             if not points:
                 raise InputError("--values needs at least one value")
-            result = merge_sweeps(_on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points)
+            result = merge_sweeps(
+                _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points
+            )
         else:
             with input_path(claims) as path:
-                result = run_sweep(_source(Path(path)), param, points, registry=default_registry(),
-                                   read=dict(encoding=encoding, sheet=sheet, allow_future=allow_future))
+                result = run_sweep(
+                    _source(Path(path)),
+                    param,
+                    points,
+                    registry=default_registry(),
+                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                )
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         emit(render(result, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
@@ -153,14 +219,18 @@ def _on_cluster(cluster: str, claims: Path, function, args: tuple) -> list:
     needs_dask()
     connected = cluster_client(cluster)
     try:
-        return map_persons(claims, connected.client, function, args,
-                           progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions done", err=True))
+        return map_persons(
+            claims,
+            connected.client,
+            function,
+            args,
+            progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions done", err=True),
+        )
     finally:
         connected.close()
 
 
-
-def _warn(warning: Optional[str]) -> None:
+def _warn(warning: str | None) -> None:
     if warning:
         typer.echo(f"medaid: warning: {warning}", err=True)
 
@@ -184,11 +254,19 @@ def _records(result, names: list[str]) -> list[dict]:
 
     rows = []
     for name, g in [*zip(names, result.groups), ("total", result.total)]:
-        rows.append({
-            "group": name, "claims": g.claims, "persons": g.persons, "baseline": fen_to_yuan_str(g.baseline_fen),
-            "reform": fen_to_yuan_str(g.reform_fen), "difference": fen_to_yuan_str(g.difference_fen),
-            "better_off": g.better_off, "worse_off": g.worse_off, "unchanged": g.unchanged,
-        })
+        rows.append(
+            {
+                "group": name,
+                "claims": g.claims,
+                "persons": g.persons,
+                "baseline": fen_to_yuan_str(g.baseline_fen),
+                "reform": fen_to_yuan_str(g.reform_fen),
+                "difference": fen_to_yuan_str(g.difference_fen),
+                "better_off": g.better_off,
+                "worse_off": g.worse_off,
+                "unchanged": g.unchanged,
+            }
+        )
     return rows
 
 
@@ -201,11 +279,26 @@ def _compare_table(result, names: list[str], lang: str, unit: str, excel: str | 
     rows = [list(text["head"])]
     for name, g in [*zip(names, result.groups), (text["total"], result.total)]:
         sign = "+" if g.difference_fen > 0 else ""
-        rows.append([name, format_count(g.claims, lang), format_count(g.persons, lang), format_amount(g.baseline_fen, lang, unit),
-                     format_amount(g.reform_fen, lang, unit), sign + format_amount(g.difference_fen, lang, unit),
-                     format_count(g.better_off, lang), format_count(g.worse_off, lang), format_count(g.unchanged, lang)])
-    title = text["title"].format(reform=result.reform_id, base=result.baseline_id, unit=unit_label(unit, lang),
-                                 rows=format_count(result.rows_in, lang), rejected=format_count(result.rejected, lang))
+        rows.append(
+            [
+                name,
+                format_count(g.claims, lang),
+                format_count(g.persons, lang),
+                format_amount(g.baseline_fen, lang, unit),
+                format_amount(g.reform_fen, lang, unit),
+                sign + format_amount(g.difference_fen, lang, unit),
+                format_count(g.better_off, lang),
+                format_count(g.worse_off, lang),
+                format_count(g.unchanged, lang),
+            ]
+        )
+    title = text["title"].format(
+        reform=result.reform_id,
+        base=result.baseline_id,
+        unit=unit_label(unit, lang),
+        rows=format_count(result.rows_in, lang),
+        rejected=format_count(result.rejected, lang),
+    )
     note = [f"medaid: note: {result.note}"] if result.note else []
     return "\n".join([title, *render_table(rows), *note]) + "\n"
 
@@ -224,8 +317,16 @@ def _compare_csv(result, names: list[str], lang: str, unit: str, excel: str | No
 
 def _compare_json(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     records = _records(result, names)
-    data = {"baseline_id": result.baseline_id, "reform_id": result.reform_id, "by": result.by, "rows_in": result.rows_in,
-            "settled": result.settled, "rejected": result.rejected, "groups": records[:-1], "total": records[-1]}
+    data = {
+        "baseline_id": result.baseline_id,
+        "reform_id": result.reform_id,
+        "by": result.by,
+        "rows_in": result.rows_in,
+        "settled": result.settled,
+        "rejected": result.rejected,
+        "groups": records[:-1],
+        "total": records[-1],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -237,16 +338,36 @@ def _write_xlsx(result, names: list[str], path: Path, lang: str) -> None:
 
     book = Workbook()
     sheet = book.active
-    sheet.append([_TEXT[lang]["title"].format(reform=result.reform_id, base=result.baseline_id, unit="元" if lang == "zh" else "yuan",
-                                              rows=result.rows_in, rejected=result.rejected)])
+    sheet.append(
+        [
+            _TEXT[lang]["title"].format(
+                reform=result.reform_id,
+                base=result.baseline_id,
+                unit="元" if lang == "zh" else "yuan",
+                rows=result.rows_in,
+                rejected=result.rejected,
+            )
+        ]
+    )
     sheet.append(list(_TEXT[lang]["head"]))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for record in _records(result, names):
         if record["group"] == "total":
             record["group"] = _TEXT[lang]["total"]
-        sheet.append([record["group"], record["claims"], record["persons"], Decimal(record["baseline"]), Decimal(record["reform"]),
-                      Decimal(record["difference"]), record["better_off"], record["worse_off"], record["unchanged"]])
+        sheet.append(
+            [
+                record["group"],
+                record["claims"],
+                record["persons"],
+                Decimal(record["baseline"]),
+                Decimal(record["reform"]),
+                Decimal(record["difference"]),
+                record["better_off"],
+                record["worse_off"],
+                record["unchanged"],
+            ]
+        )
         for cell in sheet[sheet.max_row][3:6]:
             cell.number_format = "#,##0.00"
     from medaid.outputs import atomic_path
@@ -263,24 +384,38 @@ def _sweep_table(result, lang: str, unit: str, excel: str | None = None) -> str:
     rows = [list(text["sweep_head"])]
     for point in result.points:
         difference = point.total_fen - result.baseline.total_fen
-        rows.append([point.value, format_amount(point.total_fen, lang, unit), ("+" if difference > 0 else "") + format_amount(difference, lang, unit)])
-    title = text["sweep_title"].format(key=result.key, unit=unit_label(unit, lang), baseline=format_amount(result.baseline.total_fen, lang, unit))
+        rows.append(
+            [
+                point.value,
+                format_amount(point.total_fen, lang, unit),
+                ("+" if difference > 0 else "") + format_amount(difference, lang, unit),
+            ]
+        )
+    title = text["sweep_title"].format(
+        key=result.key, unit=unit_label(unit, lang), baseline=format_amount(result.baseline.total_fen, lang, unit)
+    )
     return "\n".join([title, *render_table(rows)]) + "\n"
 
 
 def _sweep_rows(result) -> list[dict]:
     from medaid.money import fen_to_yuan_str
 
-    return [{"value": p.value, "total": fen_to_yuan_str(p.total_fen), "difference": fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
-             "by_district": {d: fen_to_yuan_str(f) for d, f in p.by_district}} for p in result.points]
+    return [
+        {
+            "value": p.value,
+            "total": fen_to_yuan_str(p.total_fen),
+            "difference": fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
+            "by_district": {d: fen_to_yuan_str(f) for d, f in p.by_district},
+        }
+        for p in result.points
+    ]
 
 
 def _sweep_csv(result, lang: str, unit: str, excel: str | None = None) -> str:
-    from medaid.money import fen_to_yuan_str
-
     import csv
     import io
 
+    from medaid.money import fen_to_yuan_str
     from medaid.outputs import excel_cell
 
     cell = excel_cell if excel else (lambda value: value)
@@ -290,13 +425,26 @@ def _sweep_csv(result, lang: str, unit: str, excel: str | None = None) -> str:
     writer.writerow(["value", "total", "difference", *districts])
     for p in result.points:
         per = dict(p.by_district)
-        writer.writerow([cell(p.value), fen_to_yuan_str(p.total_fen), fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
-                         *(fen_to_yuan_str(per.get(d, 0)) for d in districts)])
+        writer.writerow(
+            [
+                cell(p.value),
+                fen_to_yuan_str(p.total_fen),
+                fen_to_yuan_str(p.total_fen - result.baseline.total_fen),
+                *(fen_to_yuan_str(per.get(d, 0)) for d in districts),
+            ]
+        )
     return buffer.getvalue()
 
 
 def _sweep_json(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.money import fen_to_yuan_str
 
-    data = {"param": result.key, "rows_in": result.rows_in, "settled": result.settled, "rejected": result.rejected, "baseline": {"total": fen_to_yuan_str(result.baseline.total_fen)}, "points": _sweep_rows(result)}
+    data = {
+        "param": result.key,
+        "rows_in": result.rows_in,
+        "settled": result.settled,
+        "rejected": result.rejected,
+        "baseline": {"total": fen_to_yuan_str(result.baseline.total_fen)},
+        "points": _sweep_rows(result),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -10,6 +10,15 @@ from medaid.contract.claims import CLAIMS, COLUMNS, HEADERS_ZH, ClaimsContract, 
 from medaid.contract.values import BOOLEAN_LABELS, KIND_LABELS, CategoryNames, DateWindow
 
 __all__ = [
-    "CLAIMS", "COLUMNS", "HEADERS_ZH", "ClaimsContract", "ClaimValues", "Column", "header_map",
-    "BOOLEAN_LABELS", "KIND_LABELS", "CategoryNames", "DateWindow",
+    "CLAIMS",
+    "COLUMNS",
+    "HEADERS_ZH",
+    "ClaimsContract",
+    "ClaimValues",
+    "Column",
+    "header_map",
+    "BOOLEAN_LABELS",
+    "KIND_LABELS",
+    "CategoryNames",
+    "DateWindow",
 ]

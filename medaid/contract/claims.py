@@ -15,14 +15,23 @@ then a later copy of a claim_id already taken by a valid row is a duplicate. Rul
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from medaid.contract import values as v
 from medaid.errors import InputError
 
-__all__ = ["Column", "CLAIMS", "COLUMNS", "HEADERS_ZH", "ClaimValues", "ClaimsContract", "header_map", "duplicate_reason"]
+__all__ = [
+    "Column",
+    "CLAIMS",
+    "COLUMNS",
+    "HEADERS_ZH",
+    "ClaimValues",
+    "ClaimsContract",
+    "header_map",
+    "duplicate_reason",
+]
 
 
 @attrs.frozen
@@ -39,14 +48,26 @@ class Column:
 
 
 CLAIMS: tuple[Column, ...] = (
-    Column("claim_id", "结算单号", "identifier", False, "the claim's id; a later copy of a valid claim's id is a duplicate"),
+    Column(
+        "claim_id", "结算单号", "identifier", False, "the claim's id; a later copy of a valid claim's id is a duplicate"
+    ),
     Column("person_id", "人员编号", "identifier", False, "the person; caps, offset and subsidy run per person"),
     Column("district", "区", "district", True, "district id, Chinese or English name (minhang, 闵行区, 闵行, Minhang)"),
-    Column("date", "结算日期", "date", True, "date of service: 2023-05-01, 2023/5/1, 2023年5月1日 or a spreadsheet date"),
+    Column(
+        "date", "结算日期", "date", True, "date of service: 2023-05-01, 2023/5/1, 2023年5月1日 or a spreadsheet date"
+    ),
     Column("category", "救助类别", "category", True, "recipient category: id, name_zh or alias; several joined with |"),
     Column("kind", "就诊类型", "kind", True, "inpatient (住院) or outpatient (门急诊, 门诊)"),
-    Column("self_pay", "自负金额", "amount", False, "eligible self-pay in yuan, at most two decimals, below 1 000 000 000"),
-    Column("resident_insurance", "城乡居民医保", "boolean", True, "resident insurance member: true/false, yes/no, 1/0, 是/否"),
+    Column(
+        "self_pay", "自负金额", "amount", False, "eligible self-pay in yuan, at most two decimals, below 1 000 000 000"
+    ),
+    Column(
+        "resident_insurance",
+        "城乡居民医保",
+        "boolean",
+        True,
+        "resident insurance member: true/false, yes/no, 1/0, 是/否",
+    ),
 )
 COLUMNS: tuple[str, ...] = tuple(c.name for c in CLAIMS)
 HEADERS_ZH: dict[str, str] = {c.header_zh: c.name for c in CLAIMS}
@@ -66,7 +87,9 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
         if canonical is None:
             continue
         if canonical in found:
-            raise InputError(f"column {canonical} is given twice (columns {found[canonical] + 1} and {index + 1})", where=where)
+            raise InputError(
+                f"column {canonical} is given twice (columns {found[canonical] + 1} and {index + 1})", where=where
+            )
         found[canonical] = index
     missing = [name for name in required if name not in found]
     if missing:
@@ -76,7 +99,8 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
         wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
         raise InputError(
             f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
-            where=where)
+            where=where,
+        )
     return found
 
 
@@ -105,7 +129,15 @@ class ClaimValues:
         """The :class:`medaid.rules.Claim` of these values."""
         from medaid.rules import Claim
 
-        return Claim(self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance, self.claim_id, self.person_id)
+        return Claim(
+            self.date,
+            self.kind,
+            self.self_pay_fen,
+            self.categories,
+            self.resident_insurance,
+            self.claim_id,
+            self.person_id,
+        )
 
 
 class ClaimsContract:
@@ -126,7 +158,9 @@ class ClaimsContract:
         versions = self.versions = medical_assistance_versions(registry)
         if not versions:
             raise InputError("the policy registry has no Shanghai medical-assistance version")
-        self.window = v.DateWindow(versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future)
+        self.window = v.DateWindow(
+            versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future
+        )
         self.categories = v.CategoryNames.from_policies(versions)
         self._cache: dict[str, dict[str, tuple]] = {c.name: {} for c in CLAIMS if c.per_distinct}
         self._rules = {
@@ -193,4 +227,6 @@ def medical_assistance_versions(registry) -> list:
     """The registry's Shanghai medical-assistance versions, by start date (what a claim's date picks from)."""
     from medaid.policy.model import Policy
 
-    return sorted((p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from)
+    return sorted(
+        (p for p in registry if isinstance(p, Policy) and p.region == "shanghai"), key=lambda p: p.effective_from
+    )

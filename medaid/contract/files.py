@@ -11,8 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from medaid.contract.values import text_of
 from medaid.errors import InputError
@@ -70,13 +70,15 @@ def decoded_text(path: Path | str, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _decode_error(path, encoding, data[:exc.start].count(b"\n") + 1) from None
+        raise _decode_error(path, encoding, data[: exc.start].count(b"\n") + 1) from None
 
 
 def _decode_error(path, encoding: str, line: int | None) -> InputError:
     where = f"{path}: line {line}" if line else str(path)
     name = encoding.removesuffix("-sig")
-    return InputError(f"not valid {name} text; give the file's encoding with --encoding (utf-8, gbk, gb18030)", where=where)
+    return InputError(
+        f"not valid {name} text; give the file's encoding with --encoding (utf-8, gbk, gb18030)", where=where
+    )
 
 
 def _first_bad_line(path, encoding: str) -> int | None:

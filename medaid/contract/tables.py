@@ -20,11 +20,26 @@ class TableContract:
 
 
 #: 市对区专项转移支付 table 1, amounts in 万元 (FACTS §4, D10).
-TRANSFER = TableContract("transfer table", ("district", "clearing", "pre_allocation", "audit_overpayment"), {
-    "区": "district", "区县": "district", "清算数": "clearing", "预分配数": "pre_allocation",
-    "审计发现多支付资金": "audit_overpayment",
-})
+TRANSFER = TableContract(
+    "transfer table",
+    ("district", "clearing", "pre_allocation", "audit_overpayment"),
+    {
+        "区": "district",
+        "区县": "district",
+        "清算数": "clearing",
+        "预分配数": "pre_allocation",
+        "审计发现多支付资金": "audit_overpayment",
+    },
+)
 #: 互助帮困 participants per town (镇) or street (街道).
-PARTICIPANTS = TableContract("participants table", ("unit", "type", "participants"), {
-    "单位": "unit", "街镇": "unit", "类型": "type", "参加人数": "participants", "人数": "participants",
-})
+PARTICIPANTS = TableContract(
+    "participants table",
+    ("unit", "type", "participants"),
+    {
+        "单位": "unit",
+        "街镇": "unit",
+        "类型": "type",
+        "参加人数": "participants",
+        "人数": "participants",
+    },
+)

@@ -13,25 +13,46 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from medaid.districts import DISTRICTS, lookup_district
 from medaid.money import SPACES, amount_problem, fen_of, quoted
 
 __all__ = [
-    "SPACES", "KIND_LABELS", "BOOLEAN_LABELS", "trim", "text_of", "identifier", "amount", "date_value", "kind",
-    "boolean", "district", "CategoryNames", "DateWindow",
+    "SPACES",
+    "KIND_LABELS",
+    "BOOLEAN_LABELS",
+    "trim",
+    "text_of",
+    "identifier",
+    "amount",
+    "date_value",
+    "kind",
+    "boolean",
+    "district",
+    "CategoryNames",
+    "DateWindow",
 ]
 
 #: 就诊类型: the English ids (any case) and the Chinese labels of bureau exports.
 KIND_LABELS: Mapping[str, str] = {
-    "inpatient": "inpatient", "住院": "inpatient",
-    "outpatient": "outpatient", "门急诊": "outpatient", "门诊": "outpatient", "急诊": "outpatient",
+    "inpatient": "inpatient",
+    "住院": "inpatient",
+    "outpatient": "outpatient",
+    "门急诊": "outpatient",
+    "门诊": "outpatient",
+    "急诊": "outpatient",
 }
 #: 城乡居民医保 membership: yes/no in the spellings exports use (ASCII any case).
 BOOLEAN_LABELS: Mapping[str, bool] = {
-    "true": True, "yes": True, "1": True, "是": True,
-    "false": False, "no": False, "0": False, "否": False,
+    "true": True,
+    "yes": True,
+    "1": True,
+    "是": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "否": False,
 }
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _SLASH = re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$")
@@ -83,7 +104,9 @@ def kind(text: str) -> tuple[str | None, str | None]:
     if not text:
         return None, "kind is empty"
     found = KIND_LABELS.get(text) or KIND_LABELS.get(text.lower())
-    return (found, None) if found else (None, f"kind must be inpatient or outpatient (住院, 门急诊), got {quoted(text)}")
+    return (
+        (found, None) if found else (None, f"kind must be inpatient or outpatient (住院, 门急诊), got {quoted(text)}")
+    )
 
 
 def boolean(text: str, column: str = "resident_insurance") -> tuple[bool | None, str | None]:
@@ -174,7 +197,7 @@ class CategoryNames:
         self.names = dict(names)
 
     @classmethod
-    def from_policies(cls, policies) -> "CategoryNames":
+    def from_policies(cls, policies) -> CategoryNames:
         """Every id, ``name_zh`` and alias of the categories of ``policies`` (medical-assistance versions)."""
         from medaid.errors import PolicyError
 
@@ -184,8 +207,10 @@ class CategoryNames:
                 for name in (category.id, category.name_zh, *category.aliases):
                     key = name.lower() if name.isascii() else name
                     if names.setdefault(key, category.id) != category.id:
-                        raise PolicyError(f"category name {name!r} is used for both {names[key]} and {category.id}",
-                                          where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}")
+                        raise PolicyError(
+                            f"category name {name!r} is used for both {names[key]} and {category.id}",
+                            where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}",
+                        )
         return cls(names)
 
     def parse(self, text: str) -> tuple[str | None, str | None]:
@@ -199,7 +224,10 @@ class CategoryNames:
                 return None, f"category {quoted(text)} has an empty part between |"
             found = self.names.get(part.lower() if part.isascii() else part)
             if found is None:
-                return None, f"unknown category {quoted(part)}; give an id (dibao), a Chinese name (低保) or one of the aliases in docs/claims.md"
+                return (
+                    None,
+                    f"unknown category {quoted(part)}; give an id (dibao), a Chinese name (低保) or one of the aliases in docs/claims.md",
+                )
             if found not in ids:
                 ids.append(found)
         return "|".join(ids), None

@@ -10,12 +10,34 @@ from __future__ import annotations
 
 from medaid.district.aggregate import DistrictReport, GroupTotals, aggregate, frame_from_results, read_settled
 from medaid.district.funding import Split, split, split_city_district
-from medaid.district.mutual_aid import Levels, MutualAidFunding, Participants, mutual_aid_funding, mutual_aid_policy, read_participants_csv
+from medaid.district.mutual_aid import (
+    Levels,
+    MutualAidFunding,
+    Participants,
+    mutual_aid_funding,
+    mutual_aid_policy,
+    read_participants_csv,
+)
 from medaid.district.transfer import Transfer, TransferInput, TransferRow, compute_transfer, read_transfer_csv
 
 __all__ = [
-    "DistrictReport", "GroupTotals", "aggregate", "frame_from_results", "read_settled",
-    "Split", "split", "split_city_district",
-    "Levels", "MutualAidFunding", "Participants", "mutual_aid_funding", "mutual_aid_policy", "read_participants_csv",
-    "Transfer", "TransferInput", "TransferRow", "compute_transfer", "read_transfer_csv",
+    "DistrictReport",
+    "GroupTotals",
+    "aggregate",
+    "frame_from_results",
+    "read_settled",
+    "Split",
+    "split",
+    "split_city_district",
+    "Levels",
+    "MutualAidFunding",
+    "Participants",
+    "mutual_aid_funding",
+    "mutual_aid_policy",
+    "read_participants_csv",
+    "Transfer",
+    "TransferInput",
+    "TransferRow",
+    "compute_transfer",
+    "read_transfer_csv",
 ]

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from medaid.contract.claims import header_map
 from medaid.contract.files import is_blank, rows
@@ -13,8 +13,13 @@ from medaid.contract.values import text_of
 from medaid.errors import InputError
 
 
-def read_rows(path: Path | str, contract: TableContract | tuple[str, ...], *, encoding: str | None = None,
-              sheet: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(
+    path: Path | str,
+    contract: TableContract | tuple[str, ...],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a table as ``(line number, {column: text})``; ``contract`` names the required columns (English,
     or the Chinese headers it declares). Values are trimmed text (a spreadsheet's numbers as typed).
 
@@ -44,7 +49,7 @@ def read_rows(path: Path | str, contract: TableContract | tuple[str, ...], *, en
         values = [text_of(cell) for cell in cells]
         if is_blank(values):
             continue
-        if len(values) > len(names) and any(values[len(names):]):
+        if len(values) > len(names) and any(values[len(names) :]):
             raise InputError(f"{path}:{number}: {len(values)} values but {len(names)} columns")
         values += [""] * (len(names) - len(values))
         yield number, dict(zip(names, values))

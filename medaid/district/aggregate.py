@@ -20,8 +20,9 @@ The grand total adds up the rows (its persons are counted distinct over the whol
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -75,7 +76,7 @@ class DistrictReport:
     rows_read: int
 
 
-def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what: str) -> None:
+def _fail(path: str, frame: pl.DataFrame, mask: pl.Series, column: str, what: str) -> None:
     """Raise for the first row where ``mask`` holds, naming its line (header is line 1) and value."""
     import polars as pl
 
@@ -87,11 +88,13 @@ def _fail(path: str, frame: "pl.DataFrame", mask: "pl.Series", column: str, what
         lines = frame[_LINE] if _LINE in frame.columns else None
         row = int(lines[index]) if lines is not None else index + 2
         shown = repr(value) if len(repr(value)) <= 42 else repr(value)[:41] + "…"  # a huge value is not echoed whole
-        raise InputError(f"{path}: line {row}: column {column} {what}, got {shown}"
-                         + (f" ({len(hits)} rows)" if len(hits) > 1 else ""))
+        raise InputError(
+            f"{path}: line {row}: column {column} {what}, got {shown}"
+            + (f" ({len(hits)} rows)" if len(hits) > 1 else "")
+        )
 
 
-def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> "pl.DataFrame":
+def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> pl.DataFrame:
     """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`aggregate` needs, amounts in fen.
 
     The settled file's contract is the claims contract's (:mod:`medaid.contract`) for the columns they share:
@@ -107,7 +110,9 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
     # A folder is a settled dataset from `medaid claims --cluster` (medaid.dist): its part-*.parquet files.
     dataset = path.is_dir() and any(path.glob("part-*.parquet"))
     if not (path.is_file() or dataset):
-        raise InputError(f"cannot read {path}: no such file" + (" (a folder must hold part-*.parquet)" if path.is_dir() else ""))
+        raise InputError(
+            f"cannot read {path}: no such file" + (" (a folder must hold part-*.parquet)" if path.is_dir() else "")
+        )
     parquet = dataset or path.suffix.lower() in (".parquet", ".pq")
     frame = None
     if not parquet and (encoding is not None or sheet is not None or is_spreadsheet(path)):
@@ -129,18 +134,29 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
     names = frame.columns
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        raise InputError(f"{path}: missing column {', '.join(missing)}; found {', '.join(n for n in names if n != _LINE)}")
+        raise InputError(
+            f"{path}: missing column {', '.join(missing)}; found {', '.join(n for n in names if n != _LINE)}"
+        )
     columns = [*REQUIRED, *(name for name in OPTIONAL if name in names), *([_LINE] if _LINE in names else [])]
     frame = frame.select(columns)
     for name in AMOUNTS:
         dtype = frame.schema[name]
         if dtype.is_float():
-            raise InputError(f"{path}: column {name} holds floating-point numbers; give amounts as yuan strings or decimals")
-        if not (dtype == pl.String or dtype.is_integer() or (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= 2)):
-            raise InputError(f"{path}: column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}")
+            raise InputError(
+                f"{path}: column {name} holds floating-point numbers; give amounts as yuan strings or decimals"
+            )
+        if not (
+            dtype == pl.String or dtype.is_integer() or (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= 2)
+        ):
+            raise InputError(
+                f"{path}: column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}"
+            )
     # Amounts and dates keep their type (Parquet decimals are converted directly); names become text.
-    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, dtype in frame.schema.items()
-                               if dtype != pl.String and c not in (*AMOUNTS, "date", _LINE))
+    frame = frame.with_columns(
+        pl.col(c).cast(pl.String)
+        for c, dtype in frame.schema.items()
+        if dtype != pl.String and c not in (*AMOUNTS, "date", _LINE)
+    )
     return _normalise(frame, str(path))
 
 
@@ -156,7 +172,7 @@ def _english(name: str) -> str:
     return HEADERS_ZH.get(trim(name), trim(name))
 
 
-def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> "pl.DataFrame":
+def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> pl.DataFrame:
     """The file read row by row (any encoding, or a workbook's sheet) as text columns with their lines."""
     import polars as pl
 
@@ -180,17 +196,20 @@ def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> "pl.DataF
         texts = [text_of(c) for c in cells]
         if is_blank(texts):
             continue
-        if len(texts) > len(header) and any(texts[len(header):]):
+        if len(texts) > len(header) and any(texts[len(header) :]):
             raise InputError(f"{path}: line {line}: {len(texts)} values but {len(header)} columns")
         texts += [""] * (len(header) - len(texts))
         for column, text in zip(columns, texts):
             column.append(text)
         lines.append(line)
-    data = {name or f"column_{i + 1}": pl.Series(values, dtype=pl.String) for i, (name, values) in enumerate(zip(header, columns))}
+    data = {
+        name or f"column_{i + 1}": pl.Series(values, dtype=pl.String)
+        for i, (name, values) in enumerate(zip(header, columns))
+    }
     return pl.DataFrame({**data, _LINE: pl.Series(lines, dtype=pl.Int64)})
 
 
-def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
+def _normalise(frame: pl.DataFrame, path: str) -> pl.DataFrame:
     """Check the columns and convert: district names to ids, amounts to fen. Surrounding spaces are
     stripped only from a column that has them (stripping every column of a big file costs seconds)."""
     import polars as pl
@@ -201,14 +220,20 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
     spaced = frame.select(pl.col(name).str.contains(r"^\s|\s$").any() for name in checked).row(0)
     frame = frame.with_columns(pl.col(name).str.strip_chars() for name, has in zip(checked, spaced) if has)
     # All checks in one parallel pass; only a failing one is looked at row by row.
-    empty = [(pl.col(name).is_null() | (pl.col(name) == "")).any().alias(name) for name in ("person_id", "district", "kind")]
+    empty = [
+        (pl.col(name).is_null() | (pl.col(name) == "")).any().alias(name) for name in ("person_id", "district", "kind")
+    ]
     kinds = {value: _kind_id(value) for value in frame["kind"].drop_nulls().unique().to_list()}
     if any(kinds[value] != value for value in kinds if kinds[value]):  # Chinese or other-case labels: ids
         frame = frame.with_columns(pl.col("kind").replace({k: v for k, v in kinds.items() if v}))
     checks = frame.select(
-        *empty, (~pl.col("kind").is_in(KINDS)).any().alias("bad_kind"),
+        *empty,
+        (~pl.col("kind").is_in(KINDS)).any().alias("bad_kind"),
         *((~pl.col(name).fill_null("").str.contains(_YUAN)).any().alias(f"bad_{name}") for name in texts),
-        *((pl.col(name).is_null() | (pl.col(name) < 0) | (pl.col(name) >= 10**15)).any().alias(f"bad_{name}") for name in numbers),
+        *(
+            (pl.col(name).is_null() | (pl.col(name) < 0) | (pl.col(name) >= 10**15)).any().alias(f"bad_{name}")
+            for name in numbers
+        ),
     ).row(0, named=True)
     for name in ("person_id", "district", "kind"):
         if checks[name]:
@@ -217,16 +242,34 @@ def _normalise(frame: "pl.DataFrame", path: str) -> "pl.DataFrame":
         _fail(path, frame, ~frame["kind"].is_in(KINDS), "kind", f"must be {' or '.join(KINDS)}")
     for name in texts:
         if checks[f"bad_{name}"]:
-            _fail(path, frame, ~frame[name].fill_null("").str.contains(_YUAN), name, "must be yuan with at most two decimals (e.g. 1234.50)")
+            _fail(
+                path,
+                frame,
+                ~frame[name].fill_null("").str.contains(_YUAN),
+                name,
+                "must be yuan with at most two decimals (e.g. 1234.50)",
+            )
     for name in numbers:
         if checks[f"bad_{name}"]:
-            _fail(path, frame, frame[name].is_null() | (frame[name] < 0) | (frame[name] >= 10**15), name, "must be yuan ≥ 0")
+            _fail(
+                path,
+                frame,
+                frame[name].is_null() | (frame[name] < 0) | (frame[name] >= 10**15),
+                name,
+                "must be yuan ≥ 0",
+            )
     names = {}
     for value in frame["district"].unique().to_list():
         try:
             names[value] = district(value).id
         except InputError:
-            _fail(path, frame, frame["district"] == value, "district", "is not a Shanghai district (an id like minhang or a name like 闵行区)")
+            _fail(
+                path,
+                frame,
+                frame["district"] == value,
+                "district",
+                "is not a Shanghai district (an id like minhang or a name like 闵行区)",
+            )
     # Every text amount has passed the pattern (digits, at most two decimals), and a decimal column has at
     # most two decimals, so the conversion to fen is exact.
     return frame.with_columns(
@@ -241,22 +284,41 @@ def _kind_id(value: str) -> str | None:
     return kind(value)[0]
 
 
-def frame_from_results(rows: Iterable[tuple[str, object]]) -> "pl.DataFrame":
+def frame_from_results(rows: Iterable[tuple[str, object]]) -> pl.DataFrame:
     """A settled-claims frame from ``(district, ClaimResult)`` pairs, for callers that assess in Python."""
     import polars as pl
 
-    records = [{
-        "person_id": result.claim.person_id, "district": district(name).id, "kind": result.claim.kind,
-        "self_pay": result.claim.self_pay_fen, "assistance": result.assistance_fen,
-        "deductible_subsidy": result.deductible_subsidy_fen, "policy_id": result.policy_id,
-        "category_applied": result.category, "date": result.claim.date.isoformat(),
-    } for name, result in rows]
-    schema = {"person_id": pl.String, "district": pl.String, "kind": pl.String, "self_pay": pl.Int64, "assistance": pl.Int64,
-              "deductible_subsidy": pl.Int64, "policy_id": pl.String, "category_applied": pl.String, "date": pl.String}
+    records = [
+        {
+            "person_id": result.claim.person_id,
+            "district": district(name).id,
+            "kind": result.claim.kind,
+            "self_pay": result.claim.self_pay_fen,
+            "assistance": result.assistance_fen,
+            "deductible_subsidy": result.deductible_subsidy_fen,
+            "policy_id": result.policy_id,
+            "category_applied": result.category,
+            "date": result.claim.date.isoformat(),
+        }
+        for name, result in rows
+    ]
+    schema = {
+        "person_id": pl.String,
+        "district": pl.String,
+        "kind": pl.String,
+        "self_pay": pl.Int64,
+        "assistance": pl.Int64,
+        "deductible_subsidy": pl.Int64,
+        "policy_id": pl.String,
+        "category_applied": pl.String,
+        "date": pl.String,
+    }
     return pl.DataFrame(records, schema=schema)
 
 
-def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, path: str) -> tuple["pl.DataFrame", dict[str, Policy]]:
+def _policy_ids(
+    frame: pl.DataFrame, registry, default_policy: Policy | None, path: str
+) -> tuple[pl.DataFrame, dict[str, Policy]]:
     import polars as pl
 
     if "policy_id" in frame.columns:
@@ -288,11 +350,19 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
                 except MedaidError as exc:
                     _fail(path, frame, where, "date", f"is outside every policy version ({exc})")
             frame = frame.with_columns(
-                pl.when(missing).then(pl.col("date").replace_strict(ids, default="", return_dtype=pl.String)).otherwise(pl.col("policy_id")).alias("policy_id"))
+                pl.when(missing)
+                .then(pl.col("date").replace_strict(ids, default="", return_dtype=pl.String))
+                .otherwise(pl.col("policy_id"))
+                .alias("policy_id")
+            )
         elif default_policy is not None:
-            frame = frame.with_columns(pl.when(missing).then(pl.lit(default_policy.id)).otherwise(pl.col("policy_id")).alias("policy_id"))
+            frame = frame.with_columns(
+                pl.when(missing).then(pl.lit(default_policy.id)).otherwise(pl.col("policy_id")).alias("policy_id")
+            )
         else:
-            raise InputError(f"{path}: no policy_id or date column to choose the funding rule; give the policy (--policy)")
+            raise InputError(
+                f"{path}: no policy_id or date column to choose the funding rule; give the policy (--policy)"
+            )
     policies = {}
     for policy_id in frame["policy_id"].unique().to_list():
         if default_policy is not None and policy_id == default_policy.id:
@@ -301,7 +371,13 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
         try:
             policy = registry.get(policy_id)
         except MedaidError:
-            _fail(path, frame, frame["policy_id"] == policy_id, "policy_id", "is not a known policy id (see medaid policy list)")
+            _fail(
+                path,
+                frame,
+                frame["policy_id"] == policy_id,
+                "policy_id",
+                "is not a known policy id (see medaid policy list)",
+            )
             raise
         if not isinstance(policy, Policy):
             _fail(path, frame, frame["policy_id"] == policy_id, "policy_id", "is not a medical-assistance policy")
@@ -309,8 +385,14 @@ def _policy_ids(frame: "pl.DataFrame", registry, default_policy: Policy | None, 
     return frame, policies
 
 
-def aggregate(frame: "pl.DataFrame", *, by: str = "district", registry=None, default_policy: Policy | None = None,
-              path: str = "claims") -> DistrictReport:
+def aggregate(
+    frame: pl.DataFrame,
+    *,
+    by: str = "district",
+    registry=None,
+    default_policy: Policy | None = None,
+    path: str = "claims",
+) -> DistrictReport:
     """Totals per group of settled claims (see the module docstring), with the funding split of each policy version.
 
     ``frame`` is what :func:`read_settled` or :func:`frame_from_results` returns; ``by`` is a key of
@@ -325,7 +407,13 @@ def aggregate(frame: "pl.DataFrame", *, by: str = "district", registry=None, def
     if by not in GROUPINGS:
         raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
     if by == "district,category":
-        source = "category_applied" if "category_applied" in frame.columns else "category" if "category" in frame.columns else None
+        source = (
+            "category_applied"
+            if "category_applied" in frame.columns
+            else "category"
+            if "category" in frame.columns
+            else None
+        )
         if source is None:
             raise InputError(f"{path}: missing column category (needed for --by district,category)")
         frame = frame.with_columns(detail=pl.col(source).fill_null("-"))
@@ -343,22 +431,36 @@ def aggregate(frame: "pl.DataFrame", *, by: str = "district", registry=None, def
         pl.len().alias("claims"),
         *((pl.col("paid") & (pl.col("kind") == kind)).sum().alias(f"times_{kind}") for kind in KINDS),
         pl.col("self_pay").sum(),
-        *(pl.when(pl.col("kind") == kind).then(pl.col("assistance")).otherwise(0).sum().alias(f"assistance_{kind}") for kind in KINDS),
+        *(
+            pl.when(pl.col("kind") == kind).then(pl.col("assistance")).otherwise(0).sum().alias(f"assistance_{kind}")
+            for kind in KINDS
+        ),
         pl.col("deductible_subsidy").sum(),
     ]
     # One pass groups by policy version too (few rows), so each version's total is split by its own rule.
     by_policy = frame.group_by([*keys, "policy_id"]).agg(sums)
-    persons = {(r["district"], r["detail"]): r["persons"] for r in
-               frame.filter(pl.col("paid")).group_by(keys).agg(pl.col("person_id").n_unique().alias("persons")).iter_rows(named=True)}
+    persons = {
+        (r["district"], r["detail"]): r["persons"]
+        for r in frame.filter(pl.col("paid"))
+        .group_by(keys)
+        .agg(pl.col("person_id").n_unique().alias("persons"))
+        .iter_rows(named=True)
+    }
     sum_columns = [c for c in by_policy.columns if c not in (*keys, "policy_id")]
     groups: dict[tuple, dict] = {}
     shares: dict[tuple, list[int]] = {}
     for row in by_policy.iter_rows(named=True):
         key = (row["district"], row["detail"])
-        acc = groups.setdefault(key, {"district": row["district"], "detail": row["detail"], **{c: 0 for c in sum_columns}})
+        acc = groups.setdefault(
+            key, {"district": row["district"], "detail": row["detail"], **dict.fromkeys(sum_columns, 0)}
+        )
         for column in sum_columns:
             acc[column] += int(row[column] or 0)
-        total = int(row["assistance_inpatient"] or 0) + int(row["assistance_outpatient"] or 0) + int(row["deductible_subsidy"] or 0)
+        total = (
+            int(row["assistance_inpatient"] or 0)
+            + int(row["assistance_outpatient"] or 0)
+            + int(row["deductible_subsidy"] or 0)
+        )
         split = split_city_district(total, policies[row["policy_id"]].funding)
         part = shares.setdefault(key, [0, 0])
         part[0] += split.city_fen
@@ -368,22 +470,37 @@ def aggregate(frame: "pl.DataFrame", *, by: str = "district", registry=None, def
     for row in sorted(groups.values(), key=lambda r: (order[r["district"]], r["detail"] or "")):
         key = (row["district"], row["detail"])
         city, district_share = shares[key]
-        rows.append(GroupTotals(
-            district(row["district"]), row["detail"], persons.get(key, 0), row["claims"],
-            {kind: int(row[f"times_{kind}"] or 0) for kind in KINDS}, int(row["self_pay"] or 0),
-            {kind: int(row[f"assistance_{kind}"] or 0) for kind in KINDS}, int(row["deductible_subsidy"] or 0), city, district_share,
-        ))
+        rows.append(
+            GroupTotals(
+                district(row["district"]),
+                row["detail"],
+                persons.get(key, 0),
+                row["claims"],
+                {kind: int(row[f"times_{kind}"] or 0) for kind in KINDS},
+                int(row["self_pay"] or 0),
+                {kind: int(row[f"assistance_{kind}"] or 0) for kind in KINDS},
+                int(row["deductible_subsidy"] or 0),
+                city,
+                district_share,
+            )
+        )
     total = GroupTotals(
-        None, None, frame.filter(pl.col("paid"))["person_id"].n_unique(), sum(r.claims for r in rows),
-        {kind: sum(r.person_times[kind] for r in rows) for kind in KINDS}, sum(r.self_pay_fen for r in rows),
-        {kind: sum(r.assistance_fen[kind] for r in rows) for kind in KINDS}, sum(r.deductible_subsidy_fen for r in rows),
-        sum(r.city_fen for r in rows), sum(r.district_share_fen for r in rows),
+        None,
+        None,
+        frame.filter(pl.col("paid"))["person_id"].n_unique(),
+        sum(r.claims for r in rows),
+        {kind: sum(r.person_times[kind] for r in rows) for kind in KINDS},
+        sum(r.self_pay_fen for r in rows),
+        {kind: sum(r.assistance_fen[kind] for r in rows) for kind in KINDS},
+        sum(r.deductible_subsidy_fen for r in rows),
+        sum(r.city_fen for r in rows),
+        sum(r.district_share_fen for r in rows),
     )
     used = tuple(policies[p] for p in sorted(policies, key=lambda p: policies[p].effective_from))
     return DistrictReport(by, tuple(rows), total, used, frame.height)
 
 
-def _district_enum() -> "pl.Enum":
+def _district_enum() -> pl.Enum:
     """District ids as a polars Enum: grouping on it is much faster than on strings."""
     import polars as pl
 

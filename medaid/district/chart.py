@@ -9,22 +9,53 @@ in English and a one-line warning says so.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from medaid.district.aggregate import DistrictReport
 from medaid.errors import InputError
 
 __all__ = ["cjk_font", "font_family", "write_chart", "draw_chart"]
 
-_PREFERRED = ("noto sans cjk", "notosanscjk", "noto sans sc", "source han sans", "sourcehansans", "wenquanyi", "wqy", "microsoft yahei",
-              "msyh", "simhei", "pingfang", "heiti", "ar pl", "droid sans fallback", "droidsansfallback", "noto serif cjk")
+_PREFERRED = (
+    "noto sans cjk",
+    "notosanscjk",
+    "noto sans sc",
+    "source han sans",
+    "sourcehansans",
+    "wenquanyi",
+    "wqy",
+    "microsoft yahei",
+    "msyh",
+    "simhei",
+    "pingfang",
+    "heiti",
+    "ar pl",
+    "droid sans fallback",
+    "droidsansfallback",
+    "noto serif cjk",
+)
 _TEXT = {
-    "en": {"title": "Medical assistance by district: city and district shares", "y": "10k yuan", "city": "City share",
-           "district": "District share", "total": "Total", "unit": "(10k yuan)",
-           "title_category": "Medical assistance by district and recipient category", "title_kind": "Medical assistance by district and kind of care"},
-    "zh": {"title": "各区医疗救助支出及市、区分担", "y": "万元", "city": "市级承担", "district": "区级承担", "total": "合计", "unit": "万元",
-           "title_category": "各区医疗救助支出（按救助对象类别）", "title_kind": "各区医疗救助支出（按住院、门急诊）"},
+    "en": {
+        "title": "Medical assistance by district: city and district shares",
+        "y": "10k yuan",
+        "city": "City share",
+        "district": "District share",
+        "total": "Total",
+        "unit": "(10k yuan)",
+        "title_category": "Medical assistance by district and recipient category",
+        "title_kind": "Medical assistance by district and kind of care",
+    },
+    "zh": {
+        "title": "各区医疗救助支出及市、区分担",
+        "y": "万元",
+        "city": "市级承担",
+        "district": "区级承担",
+        "total": "合计",
+        "unit": "万元",
+        "title_category": "各区医疗救助支出（按救助对象类别）",
+        "title_kind": "各区医疗救助支出（按住院、门急诊）",
+    },
 }
 
 
@@ -76,7 +107,11 @@ def font_family(lang: str, text: str, font: str | None = None) -> tuple[list[str
         return ["DejaVu Sans"], lang, None
     font = font or cjk_font(text)
     if font is None:
-        return ["DejaVu Sans"], "en", "no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English"
+        return (
+            ["DejaVu Sans"],
+            "en",
+            "no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English",
+        )
     font_manager.fontManager.addfont(font)
     return [font_manager.FontProperties(fname=font).get_name(), "DejaVu Sans"], "zh", None
 
@@ -112,7 +147,9 @@ def draw_chart(report: DistrictReport, lang: str, *, font: str | None = None):
             weight[group.detail] = weight.get(group.detail, 0) + group.total_fen
     details = sorted(weight, key=lambda detail: (-weight[detail], detail))
     every_label = "".join(
-        [group.district.name("zh") for group in report.rows] + [_detail_name(report, d, "zh") for d in details] + list(_TEXT["zh"].values())
+        [group.district.name("zh") for group in report.rows]
+        + [_detail_name(report, d, "zh") for d in details]
+        + list(_TEXT["zh"].values())
     )
     family, lang, warning = font_family(lang, every_label + "0123456789.,", font)
     labels = _TEXT[lang]
@@ -155,11 +192,19 @@ def _stack_by_detail(axes, report: DistrictReport, districts: list, details: lis
         for group in report.rows:
             if group.detail == detail:
                 heights[at[group.district.id]] = group.total_fen / _WAN
-        axes.bar(range(len(districts)), heights, bottom=bottoms, color=colours[index % len(colours)], label=_detail_name(report, detail, lang))
+        axes.bar(
+            range(len(districts)),
+            heights,
+            bottom=bottoms,
+            color=colours[index % len(colours)],
+            label=_detail_name(report, detail, lang),
+        )
         bottoms = [b + h for b, h in zip(bottoms, heights)]
 
 
-def _finish(axes, report: DistrictReport, names: list[str], labels: dict, heading: str, lang: str, *, legend_outside: bool) -> None:
+def _finish(
+    axes, report: DistrictReport, names: list[str], labels: dict, heading: str, lang: str, *, legend_outside: bool
+) -> None:
     import matplotlib.ticker
 
     from medaid.i18n.amounts import format_amount
@@ -171,8 +216,15 @@ def _finish(axes, report: DistrictReport, names: list[str], labels: dict, headin
             order.append(group.district.id)
         totals[group.district.id] = totals.get(group.district.id, 0) + group.total_fen
     for x, district_id in enumerate(order):
-        axes.annotate(format_amount(totals[district_id], lang, "wan"), (x, totals[district_id] / _WAN),
-                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+        axes.annotate(
+            format_amount(totals[district_id], lang, "wan"),
+            (x, totals[district_id] / _WAN),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
     positions = list(range(len(names)))
     axes.set_xticks(positions, names, rotation=30 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center")
     axes.set_ylabel(labels["y"])

@@ -8,7 +8,7 @@ last payer with a non-zero share takes the remainder, so the parts always add up
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import attrs
 

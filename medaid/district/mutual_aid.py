@@ -15,8 +15,8 @@ sums over units.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import attrs
 
@@ -26,8 +26,17 @@ from medaid.districts import District
 from medaid.errors import InputError
 from medaid.policy.model import MutualAidPolicy, MutualAidShares
 
-__all__ = ["PARTICIPANT_TYPES", "Levels", "Participants", "UnitFunding", "MutualAidFunding", "mutual_aid_funding",
-           "mutual_aid_policy", "read_participants_csv", "parse_count"]
+__all__ = [
+    "PARTICIPANT_TYPES",
+    "Levels",
+    "Participants",
+    "UnitFunding",
+    "MutualAidFunding",
+    "mutual_aid_funding",
+    "mutual_aid_policy",
+    "read_participants_csv",
+    "parse_count",
+]
 
 #: Where a participant is registered: a town (镇, incl. 工业区) or a street (街道).
 PARTICIPANT_TYPES = ("town", "street")
@@ -48,7 +57,7 @@ class Levels:
         """Everything raised: the individual contributions plus the three government levels."""
         return self.individual_fen + self.city_fen + self.district_fen + self.town_fen
 
-    def __add__(self, other: "Levels") -> "Levels":
+    def __add__(self, other: Levels) -> Levels:
         return Levels(*(a + b for a, b in zip(attrs.astuple(self), attrs.astuple(other))))
 
 
@@ -120,7 +129,9 @@ def _levels(policy: MutualAidPolicy, shares: MutualAidShares, count: int) -> Lev
     return Levels(count * standard.individual_fen, city, district, town)
 
 
-def mutual_aid_funding(policy: MutualAidPolicy, district: District, participants: Iterable[Participants], *, year: int | None = None) -> MutualAidFunding:
+def mutual_aid_funding(
+    policy: MutualAidPolicy, district: District, participants: Iterable[Participants], *, year: int | None = None
+) -> MutualAidFunding:
     """Each level's funding of ``district``'s participants under ``policy`` (policy keys ``standard`` and ``shares``; decision D9).
 
     Raises :class:`~medaid.errors.InputError` for a negative count or an unknown participant type.
@@ -128,13 +139,17 @@ def mutual_aid_funding(policy: MutualAidPolicy, district: District, participants
     units = []
     for unit in participants:
         if unit.type not in PARTICIPANT_TYPES:
-            raise InputError(f"participant type must be one of {', '.join(PARTICIPANT_TYPES)}, got {unit.type!r} ({unit.unit})")
+            raise InputError(
+                f"participant type must be one of {', '.join(PARTICIPANT_TYPES)}, got {unit.type!r} ({unit.unit})"
+            )
         if unit.count < 0:
             raise InputError(f"participants must not be negative, got {unit.count} ({unit.unit})")
         shares = policy.shares_for(district.id, unit.type)
         units.append(UnitFunding(unit, _levels(policy, shares, unit.count), shares))
     per_person = {kind: _levels(policy, policy.shares_for(district.id, kind), 1) for kind in PARTICIPANT_TYPES}
-    return MutualAidFunding(policy, year if year is not None else policy.effective_from.year, district, per_person, tuple(units))
+    return MutualAidFunding(
+        policy, year if year is not None else policy.effective_from.year, district, per_person, tuple(units)
+    )
 
 
 def parse_count(text: str, *, what: str = "participants") -> int:
@@ -151,7 +166,9 @@ def parse_count(text: str, *, what: str = "participants") -> int:
     return int(cleaned)
 
 
-def read_participants_csv(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> list[Participants]:
+def read_participants_csv(
+    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+) -> list[Participants]:
     """Participants per town or street from a CSV (UTF-8, GBK …) or an ``.xlsx`` sheet with columns ``unit, type,
     participants`` (or 单位, 类型, 参加人数; type town|street|镇|街道)."""
     from medaid.contract.tables import PARTICIPANTS
@@ -162,7 +179,13 @@ def read_participants_csv(path: Path | str, *, encoding: str | None = None, shee
         kind = _TYPE_NAMES.get(row["type"].lower())
         if kind is None:
             raise InputError(f"{where}: column type must be town or street (镇 or 街道), got {row['type']!r}")
-        units.append(Participants(row["unit"] or f"line {number}", kind, parse_count(row["participants"], what=f"{where}: column participants")))
+        units.append(
+            Participants(
+                row["unit"] or f"line {number}",
+                kind,
+                parse_count(row["participants"], what=f"{where}: column participants"),
+            )
+        )
     if not units:
         raise InputError(f"{path}: no participant rows")
     return units

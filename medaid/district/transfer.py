@@ -15,9 +15,9 @@ row is kept as an integer in millionths of a fen, so nothing is rounded before t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
 import attrs
 
@@ -28,7 +28,17 @@ from medaid.errors import InputError
 from medaid.money import PPM
 from medaid.policy.model import Policy
 
-__all__ = ["FEN_PER_WAN", "TransferInput", "TransferRow", "Transfer", "parse_wan", "wan_str", "exact_wan_str", "read_transfer_csv", "compute_transfer"]
+__all__ = [
+    "FEN_PER_WAN",
+    "TransferInput",
+    "TransferRow",
+    "Transfer",
+    "parse_wan",
+    "wan_str",
+    "exact_wan_str",
+    "read_transfer_csv",
+    "compute_transfer",
+]
 
 #: One 万元 is 10 000 yuan, one million fen.
 FEN_PER_WAN = 1_000_000
@@ -144,7 +154,9 @@ def compute_transfer(inputs: Iterable[TransferInput], policy: Policy) -> Transfe
     return Transfer(tuple(rows), policy.id, share)
 
 
-def read_transfer_csv(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> list[TransferInput]:
+def read_transfer_csv(
+    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+) -> list[TransferInput]:
     """Read table 1 (columns ``district, clearing, pre_allocation, audit_overpayment``, 万元, or their Chinese
     headers 区, 清算数, 预分配数, 审计发现多支付资金) from a CSV (UTF-8, GBK …) or an ``.xlsx`` sheet.
 
@@ -157,7 +169,9 @@ def read_transfer_csv(path: Path | str, *, encoding: str | None = None, sheet: s
     for number, row in read_rows(path, TRANSFER, encoding=encoding, sheet=sheet):
         where = f"{path}:{number}"
         if row["district"].lower() in ("合计", "总计", "total"):
-            raise InputError(f"{where}: a total row ({row['district']}) is not an input; medaid adds up the districts itself, remove the row")
+            raise InputError(
+                f"{where}: a total row ({row['district']}) is not an input; medaid adds up the districts itself, remove the row"
+            )
         try:
             found = district(row["district"])
         except InputError as exc:

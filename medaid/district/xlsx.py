@@ -15,17 +15,44 @@ from medaid.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
 __all__ = ["write_xlsx"]
 
 _HEAD = {
-    "en": {"district": "District", "category": "Category", "kind": "Kind", "persons": "Persons", "person_times_inpatient": "Inpatient times",
-           "person_times_outpatient": "Outpatient times", "claims": "Claims", "self_pay": "Self-pay", "assistance_inpatient": "Inpatient aid",
-           "assistance_outpatient": "Outpatient aid", "deductible_subsidy": "Deductible subsidy", "total": "Total",
-           "city_share": "City share", "district_share": "District share"},
-    "zh": {"district": "区", "category": "救助类别", "kind": "类型", "persons": "救助人数", "person_times_inpatient": "住院人次",
-           "person_times_outpatient": "门急诊人次", "claims": "结算记录数", "self_pay": "自负费用", "assistance_inpatient": "住院救助",
-           "assistance_outpatient": "门急诊救助", "deductible_subsidy": "起付线补助", "total": "救助合计",
-           "city_share": "市级承担", "district_share": "区级承担"},
+    "en": {
+        "district": "District",
+        "category": "Category",
+        "kind": "Kind",
+        "persons": "Persons",
+        "person_times_inpatient": "Inpatient times",
+        "person_times_outpatient": "Outpatient times",
+        "claims": "Claims",
+        "self_pay": "Self-pay",
+        "assistance_inpatient": "Inpatient aid",
+        "assistance_outpatient": "Outpatient aid",
+        "deductible_subsidy": "Deductible subsidy",
+        "total": "Total",
+        "city_share": "City share",
+        "district_share": "District share",
+    },
+    "zh": {
+        "district": "区",
+        "category": "救助类别",
+        "kind": "类型",
+        "persons": "救助人数",
+        "person_times_inpatient": "住院人次",
+        "person_times_outpatient": "门急诊人次",
+        "claims": "结算记录数",
+        "self_pay": "自负费用",
+        "assistance_inpatient": "住院救助",
+        "assistance_outpatient": "门急诊救助",
+        "deductible_subsidy": "起付线补助",
+        "total": "救助合计",
+        "city_share": "市级承担",
+        "district_share": "区级承担",
+    },
 }
 _TITLE = {"en": "Medical assistance by district (yuan)", "zh": "分区医疗救助情况（单位：元）"}
-_FUNDING = {"en": "Funding {policy}: city {city}, district {district} ({source})", "zh": "{policy}：市级 {city}，区级 {district}（{source}）"}
+_FUNDING = {
+    "en": "Funding {policy}: city {city}, district {district} ({source})",
+    "zh": "{policy}：市级 {city}，区级 {district}（{source}）",
+}
 _TOTAL = {"en": "Total", "zh": "合计"}
 _KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {}}
 
@@ -44,8 +71,16 @@ def write_xlsx(report: DistrictReport, path: Path | str, lang: str) -> None:
     sheet.append([_TITLE[lang]])
     sheet["A1"].font = Font(bold=True, size=13)
     for policy in report.policies:
-        sheet.append([_FUNDING[lang].format(policy=policy.id, city=format_ratio(policy.funding.city_share_ppm, lang),
-                                            district=format_ratio(policy.funding.district_share_ppm, lang), source=policy.funding.citation.source.label)])
+        sheet.append(
+            [
+                _FUNDING[lang].format(
+                    policy=policy.id,
+                    city=format_ratio(policy.funding.city_share_ppm, lang),
+                    district=format_ratio(policy.funding.district_share_ppm, lang),
+                    source=policy.funding.citation.source.label,
+                )
+            ]
+        )
     detail = report.by.split(",")[1:]
     keys = ["district", *detail, *COUNT_COLUMNS, *AMOUNT_COLUMNS]
     sheet.append([_HEAD[lang][key] for key in keys])
@@ -54,15 +89,22 @@ def write_xlsx(report: DistrictReport, path: Path | str, lang: str) -> None:
         cell.font = Font(bold=True)
     for record in report_records(report):
         name = _TOTAL[lang] if record["district"] == "total" else district(record["district"]).name(lang)
-        values = [name, *(_KINDS[lang].get(record[d], record[d]) for d in detail), *(record[c] for c in COUNT_COLUMNS), *(Decimal(record[a]) for a in AMOUNT_COLUMNS)]
+        values = [
+            name,
+            *(_KINDS[lang].get(record[d], record[d]) for d in detail),
+            *(record[c] for c in COUNT_COLUMNS),
+            *(Decimal(record[a]) for a in AMOUNT_COLUMNS),
+        ]
         sheet.append(values)
-        for cell in sheet[sheet.max_row][1 + len(detail) + len(COUNT_COLUMNS):]:
+        for cell in sheet[sheet.max_row][1 + len(detail) + len(COUNT_COLUMNS) :]:
             cell.number_format = "#,##0.00"
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2 + len(detail))
     for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = 16 if key in AMOUNT_COLUMNS else 12
+        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = (
+            16 if key in AMOUNT_COLUMNS else 12
+        )
     from medaid.outputs import atomic_path
 
     with atomic_path(path) as temp:  # whole or not at all (medaid.outputs)

@@ -53,7 +53,10 @@ _ = gettext
 
 def translated(messages: dict, lang: str) -> dict:
     """A table of messages (values may be tables) with every message translated into ``lang``."""
-    return {key: translated(value, lang) if isinstance(value, dict) else gettext(value, lang) for key, value in messages.items()}
+    return {
+        key: translated(value, lang) if isinstance(value, dict) else gettext(value, lang)
+        for key, value in messages.items()
+    }
 
 
 def N_(message: str) -> str:

@@ -31,22 +31,32 @@ _MESSAGES = {
     "highest": N_("Category: {name} (就高: the highest {kind} ratio of {candidates})"),
     "not_covered": N_("{name} gets no {kind} assistance: this claim pays {paid}"),
     "self_pay": N_("Eligible self-pay (符合规定的自负费用): {amount}"),
-    "offset": N_("Resident-insurance offset (the first {max} of the year's outpatient self-pay is not eligible): {before} taken by earlier claims, {here} taken here; eligible {eligible}"),
+    "offset": N_(
+        "Resident-insurance offset (the first {max} of the year's outpatient self-pay is not eligible): {before} taken by earlier claims, {here} taken here; eligible {eligible}"
+    ),
     "ratio": N_("Ratio: {eligible} × {ratio} = {exact} yuan, rounded half up to the fen once: {amount}"),
     "ratio_exact": N_("Ratio: {eligible} × {ratio} = {amount}"),
     "cap": N_("Annual {kind} cap {cap}: {before} paid before this claim; this claim pays {paid}; {left} left"),
-    "cap_binds": N_("Annual {kind} cap {cap}: {before} paid before this claim, so only {room} was left of the {amount}: this claim pays {paid}; {left} left"),
+    "cap_binds": N_(
+        "Annual {kind} cap {cap}: {before} paid before this claim, so only {room} was left of the {amount}: this claim pays {paid}; {left} left"
+    ),
     "no_cap": N_("No annual cap: this claim pays {paid}"),
-    "subsidy": N_("Deductible subsidy (起付线补助, outside the cap): {amount} here ({before} paid before; at most {max} a year)"),
+    "subsidy": N_(
+        "Deductible subsidy (起付线补助, outside the cap): {amount} here ({before} paid before; at most {max} a year)"
+    ),
     "total": N_("Paid for this claim: {total} (assistance {assistance} + deductible subsidy {subsidy})"),
     "source": N_("  [{key}: {source}{mark}]"),
     "mark": N_(", provisional {d}"),
-    "reversed": N_("Reversed (冲正) on {when}: {reason}. The {amount} it paid went back to the person's remaining cap."),
+    "reversed": N_(
+        "Reversed (冲正) on {when}: {reason}. The {amount} it paid went back to the person's remaining cap."
+    ),
     "reversed_unknown": N_("Reversed (冲正)."),
     "adjusted": N_("A clearing (个人清算) later adjusted this claim by {amount} ({what})."),
     "more": N_("pay more, 补发"),
     "less": N_("recover, 追回"),
-    "mismatch": N_("Warning: the rules in force now do not give the stored amounts ({what}); the stored settlement stands."),
+    "mismatch": N_(
+        "Warning: the rules in force now do not give the stored amounts ({what}); the stored settlement stands."
+    ),
     "provisional": N_("Provisional readings used:"),
     "stamp": N_("medaid {version}, policy {hash}"),
 }
@@ -61,7 +71,11 @@ def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
     money = lambda fen: format_money(fen, lang)  # noqa: E731
     lines = [text["head"].format(id=claim.claim_id, person=claim.person_id, date=claim.date.isoformat(), kind=kind)]
     if explanation.origin == "ledger":
-        lines.append(text["from_ledger"].format(where=explanation.where, when=(explanation.settled_at or "")[:19].replace("T", " ")))
+        lines.append(
+            text["from_ledger"].format(
+                where=explanation.where, when=(explanation.settled_at or "")[:19].replace("T", " ")
+            )
+        )
     else:
         lines.append(text["from_claims"].format(where=explanation.where))
     lines.append(text["policy"].format(title=policy.title_zh if lang == "zh" else policy.title_en, policy=policy.id))
@@ -75,20 +89,38 @@ def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
         )
         steps.append((text["highest"].format(name=name, kind=kind, candidates=candidates), category_step))
     else:
-        steps.append((text["category"].format(name=name, kind=kind, ratio=format_ratio(result.ratio_ppm, lang)), category_step))
+        steps.append(
+            (text["category"].format(name=name, kind=kind, ratio=format_ratio(result.ratio_ppm, lang)), category_step)
+        )
     steps.append((text["self_pay"].format(amount=money(claim.self_pay_fen)), None))
     if "offset" in by_code:
         values = by_code["offset"].values
-        steps.append((text["offset"].format(
-            max=money(values["max"]), before=money(values["used_before"]), here=money(values["amount"]),
-            eligible=money(claim.self_pay_fen - result.offset_fen),
-        ), by_code["offset"]))
+        steps.append(
+            (
+                text["offset"].format(
+                    max=money(values["max"]),
+                    before=money(values["used_before"]),
+                    here=money(values["amount"]),
+                    eligible=money(claim.self_pay_fen - result.offset_fen),
+                ),
+                by_code["offset"],
+            )
+        )
     if "not_covered" in by_code:
-        steps.append((text["not_covered"].format(name=name, kind=kind, paid=money(result.assistance_fen)), by_code["not_covered"]))
+        steps.append(
+            (
+                text["not_covered"].format(name=name, kind=kind, paid=money(result.assistance_fen)),
+                by_code["not_covered"],
+            )
+        )
     if "ratio" in by_code:
         values = by_code["ratio"].values
         exact = Decimal(values["eligible"]) * Decimal(values["ratio_ppm"]) / PPM / 100
-        common = dict(eligible=money(values["eligible"]), ratio=format_ratio(values["ratio_ppm"], lang), amount=money(values["amount"]))
+        common = {
+            "eligible": money(values["eligible"]),
+            "ratio": format_ratio(values["ratio_ppm"], lang),
+            "amount": money(values["amount"]),
+        }
         if exact == exact.quantize(Decimal("0.01")):
             steps.append((text["ratio_exact"].format(**common), by_code["ratio"]))
         else:
@@ -99,33 +131,59 @@ def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
             steps.append((text["no_cap"].format(paid=money(values["amount"])), by_code["cap"]))
         else:
             key = "cap_binds" if values["amount"] < values["before_cap"] else "cap"
-            steps.append((text[key].format(
-                kind=kind, cap=money(values["cap"]), before=money(values["paid_before"]), paid=money(values["amount"]),
-                left=money(values["cap_left"]), amount=money(values["before_cap"]),
-                room=money(max(0, values["cap"] - values["paid_before"])),
-            ), by_code["cap"]))
+            steps.append(
+                (
+                    text[key].format(
+                        kind=kind,
+                        cap=money(values["cap"]),
+                        before=money(values["paid_before"]),
+                        paid=money(values["amount"]),
+                        left=money(values["cap_left"]),
+                        amount=money(values["before_cap"]),
+                        room=money(max(0, values["cap"] - values["paid_before"])),
+                    ),
+                    by_code["cap"],
+                )
+            )
     if "subsidy" in by_code:
         values = by_code["subsidy"].values
-        steps.append((text["subsidy"].format(amount=money(values["amount"]), before=money(values["paid_before"]), max=money(values["max"])), by_code["subsidy"]))
+        steps.append(
+            (
+                text["subsidy"].format(
+                    amount=money(values["amount"]), before=money(values["paid_before"]), max=money(values["max"])
+                ),
+                by_code["subsidy"],
+            )
+        )
     for number, (line, step) in enumerate(steps, 1):
         lines.append(f"{number}. {line}")
         if step is not None:
             mark = text["mark"].format(d=step.provisional) if step.provisional else ""
             lines.append(text["source"].format(key=step.key, source=_source_title(policy, step), mark=mark))
-    lines.append(text["total"].format(
-        total=money(result.total_fen), assistance=money(result.assistance_fen), subsidy=money(result.deductible_subsidy_fen),
-    ))
+    lines.append(
+        text["total"].format(
+            total=money(result.total_fen),
+            assistance=money(result.assistance_fen),
+            subsidy=money(result.deductible_subsidy_fen),
+        )
+    )
     reversal = explanation.reversal
     if explanation.status == "reversed":
         if reversal is None:
             lines.append(text["reversed_unknown"])
         else:
             amount = reversal.assistance_fen + reversal.deductible_subsidy_fen
-            lines.append(text["reversed"].format(when=reversal.reversed_at[:19].replace("T", " "), reason=reversal.reason, amount=money(amount)))
+            lines.append(
+                text["reversed"].format(
+                    when=reversal.reversed_at[:19].replace("T", " "), reason=reversal.reason, amount=money(amount)
+                )
+            )
     adjusted = sum(explanation.adjustment)
     if adjusted:
         sign = "+" if adjusted > 0 else "−"
-        lines.append(text["adjusted"].format(amount=sign + money(abs(adjusted)), what=text["more" if adjusted > 0 else "less"]))
+        lines.append(
+            text["adjusted"].format(amount=sign + money(abs(adjusted)), what=text["more" if adjusted > 0 else "less"])
+        )
     if not explanation.matches:
         lines.append(text["mismatch"].format(what="; ".join(explanation.differences)))
     marks = dict(result.provisional_marks)
@@ -171,11 +229,18 @@ def claim_dict(explanation: ClaimExplanation) -> dict[str, Any]:
             "offset_used": fen_to_yuan_str(explanation.usage_before.offset_used_fen),
             "subsidy_paid": fen_to_yuan_str(explanation.usage_before.subsidy_paid_fen),
         },
-        "reversal": None if reversal is None else {
-            "reversed_at": reversal.reversed_at, "reason": reversal.reason,
-            "assistance": fen_to_yuan_str(reversal.assistance_fen), "deductible_subsidy": fen_to_yuan_str(reversal.deductible_subsidy_fen),
+        "reversal": None
+        if reversal is None
+        else {
+            "reversed_at": reversal.reversed_at,
+            "reason": reversal.reason,
+            "assistance": fen_to_yuan_str(reversal.assistance_fen),
+            "deductible_subsidy": fen_to_yuan_str(reversal.deductible_subsidy_fen),
         },
-        "adjustment": {"assistance": fen_to_yuan_str(explanation.adjustment[0]), "deductible_subsidy": fen_to_yuan_str(explanation.adjustment[1])},
+        "adjustment": {
+            "assistance": fen_to_yuan_str(explanation.adjustment[0]),
+            "deductible_subsidy": fen_to_yuan_str(explanation.adjustment[1]),
+        },
         "matches_stored": explanation.matches,
         "provisional": list(result.provisional),
         "steps": [step_dict(step) for step in result.steps],

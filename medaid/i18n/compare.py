@@ -11,12 +11,22 @@ __all__ = ["side_by_side"]
 
 _TEXT = {
     "en": {
-        "lines": {"inpatient": "Inpatient assistance", "outpatient": "Outpatient assistance", "deductible_subsidy": "Deductible subsidy", "total": "Total"},
+        "lines": {
+            "inpatient": "Inpatient assistance",
+            "outpatient": "Outpatient assistance",
+            "deductible_subsidy": "Deductible subsidy",
+            "total": "Total",
+        },
         "head": ("", "baseline", "reform", "difference"),
         "changed": "Reform {reform} changes {base}:",
     },
     "zh": {
-        "lines": {"inpatient": "住院救助", "outpatient": "门急诊救助", "deductible_subsidy": "起付线补助", "total": "合计"},
+        "lines": {
+            "inpatient": "住院救助",
+            "outpatient": "门急诊救助",
+            "deductible_subsidy": "起付线补助",
+            "total": "合计",
+        },
         "head": ("", "现行", "改革", "差额"),
         "changed": "改革方案 {reform} 相对 {base} 的调整：",
     },
@@ -34,10 +44,18 @@ def side_by_side(comparison: PersonComparison, changes: list[Change], lang: str)
     for name, read in LINES:
         difference = comparison.difference(name)
         sign = "+" if difference > 0 else ""
-        rows.append([text["lines"][name], format_money(read(comparison.baseline), lang), format_money(read(comparison.reform), lang), sign + format_money(difference, lang)])
+        rows.append(
+            [
+                text["lines"][name],
+                format_money(read(comparison.baseline), lang),
+                format_money(read(comparison.reform), lang),
+                sign + format_money(difference, lang),
+            ]
+        )
     lines = render_table(rows)
     lines.append(text["changed"].format(reform=reform_id, base=base_id))
     for change in changes:
-        lines.append(f"  {change.key}: {change.old.value if change.old else '—'} → {change.new.value if change.new else '—'}")
+        lines.append(
+            f"  {change.key}: {change.old.value if change.old else '—'} → {change.new.value if change.new else '—'}"
+        )
     return lines
-

@@ -5,7 +5,7 @@ Built from the steps only, so the text says exactly what the rules did, with eac
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from medaid.i18n import format_money, format_ratio
 from medaid.policy.model import Policy
@@ -74,7 +74,11 @@ def explain(assessment: Assessment, policy_for: Callable[[str], Policy], lang: s
         for step in result.steps:
             if step.code == "subsidy" and step.values["amount"]:
                 source = _cite(step)
-                lines.append(text["subsidy"].format(amount=_m(step.values["amount"], lang), max=_m(step.values["max"], lang), source=source))
+                lines.append(
+                    text["subsidy"].format(
+                        amount=_m(step.values["amount"], lang), max=_m(step.values["max"], lang), source=source
+                    )
+                )
     lines.append(text["total"].format(total=_m(assessment.total_fen, lang)))
     provisional = {step.key.rsplit(".", 1)[0]: step.provisional for step in assessment.steps if step.provisional}
     if provisional:
@@ -93,12 +97,16 @@ def _claim_line(result: ClaimResult, policy: Policy, lang: str, show_id: bool) -
         category += text["highest"].format(n=len(result.claim.categories))
     pay = _m(result.assistance_fen, lang)
     if "not_covered" in steps:
-        body = text["not_covered"].format(amount=_m(result.claim.self_pay_fen, lang), category=category, kind=text["kind"][kind], paid=pay)
+        body = text["not_covered"].format(
+            amount=_m(result.claim.self_pay_fen, lang), category=category, kind=text["kind"][kind], paid=pay
+        )
         return f"{head}：{body}" if lang == "zh" else f"{head}: {body}"
     body = text["self_pay"].format(amount=_m(result.claim.self_pay_fen, lang))
     if result.offset_fen:
         body += text["offset"].format(amount=_m(result.offset_fen, lang), eligible=_m(result.eligible_fen, lang))
-    body += text["ratio"].format(ratio=format_ratio(result.ratio_ppm, lang), category=category, amount=_m(result.before_cap_fen, lang))
+    body += text["ratio"].format(
+        ratio=format_ratio(result.ratio_ppm, lang), category=category, amount=_m(result.before_cap_fen, lang)
+    )
     if result.cap_fen is None:
         body += text["no_cap"].format(paid=pay)
     else:

@@ -31,4 +31,6 @@ def invariant_status(status: str, lang: str) -> str:
 
 def invariant_description(result, lang: str) -> str:
     """The invariant's description in ``lang``; the library's own text if it changed since it was translated."""
-    return gettext(result.description, lang) if DESCRIPTIONS.get(result.name) == result.description else result.description
+    return (
+        gettext(result.description, lang) if DESCRIPTIONS.get(result.name) == result.description else result.description
+    )

@@ -5,11 +5,26 @@ See ``docs/embedding.md`` for how a casework system uses it.
 
 from medaid.ledger.ledger import Ledger
 from medaid.ledger.model import (
-    AlreadyReversedError, Clearing, ClearingLine, ConflictError, KindUsage, Reversal, Settlement,
-    UnknownClaimError, YearUsage,
+    AlreadyReversedError,
+    Clearing,
+    ClearingLine,
+    ConflictError,
+    KindUsage,
+    Reversal,
+    Settlement,
+    UnknownClaimError,
+    YearUsage,
 )
 
 __all__ = [
-    "Ledger", "Settlement", "Reversal", "Clearing", "ClearingLine", "KindUsage", "YearUsage",
-    "ConflictError", "UnknownClaimError", "AlreadyReversedError",
+    "Ledger",
+    "Settlement",
+    "Reversal",
+    "Clearing",
+    "ClearingLine",
+    "KindUsage",
+    "YearUsage",
+    "ConflictError",
+    "UnknownClaimError",
+    "AlreadyReversedError",
 ]

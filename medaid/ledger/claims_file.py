@@ -10,13 +10,14 @@ a time. No row is dropped silently: ``rows in = rows read + rows rejected``.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import attrs
 
 from medaid.contract.claims import COLUMNS, HEADERS_ZH, ClaimsContract, duplicate_reason, header_map
-from medaid.contract.files import is_blank, rows as file_rows
+from medaid.contract.files import is_blank
+from medaid.contract.files import rows as file_rows
 from medaid.contract.values import text_of
 from medaid.errors import InputError
 from medaid.rules import Claim
@@ -55,8 +56,17 @@ class ClaimsFileReader:
     twice, one row at a time; nothing per row is held but 16 bytes in the first pass.
     """
 
-    def __init__(self, path: Path | str, part: tuple[int, int] = (0, 1), *, encoding: str | None = None, sheet: str | None = None,
-                 registry=None, allow_future: bool = False, today=None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        part: tuple[int, int] = (0, 1),
+        *,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        registry=None,
+        allow_future: bool = False,
+        today=None,
+    ) -> None:
         mine, parts = part
         if not 0 <= mine < parts:
             raise ValueError(f"part must be (k, n) with 0 <= k < n, got {part!r}")
@@ -144,7 +154,9 @@ class ClaimsFileReader:
                 continue
             if len(cells) > width and any(text_of(c) for c in cells[width:]):
                 if ours:
-                    yield RejectedRow(line, f"expected {width} fields, got {len(cells)}", tuple(text_of(c) for c in cells))
+                    yield RejectedRow(
+                        line, f"expected {width} fields, got {len(cells)}", tuple(text_of(c) for c in cells)
+                    )
                 continue
             picked = [cells[p] if p < len(cells) else None for p in positions]
             values, reason = contract.row(picked)
@@ -161,7 +173,9 @@ class ClaimsFileReader:
             index += 1
 
 
-def read_claims(path: Path | str, part: tuple[int, int] = (0, 1), **options) -> tuple[list[ClaimRow], list[RejectedRow]]:
+def read_claims(
+    path: Path | str, part: tuple[int, int] = (0, 1), **options
+) -> tuple[list[ClaimRow], list[RejectedRow]]:
     """Every row of the claims file at ``path``, read or rejected, in file order (see :class:`ClaimsFileReader`;
     ``options``: ``encoding``, ``sheet``, ``registry``, ``allow_future``, ``today``).
 

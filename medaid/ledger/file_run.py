@@ -8,8 +8,9 @@ and the output lines are merged back in file order. Workers are forked (where ``
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import attrs
 
@@ -20,8 +21,20 @@ __all__ = ["OUTPUT_COLUMNS", "FileRun", "settle_file", "worker_count", "in_proce
 #: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
 #: here because it loads polars), then ``status``.
 OUTPUT_COLUMNS = (
-    "district_id", "category_applied", "policy_id", "offset", "eligible", "ratio", "before_cap",
-    "assistance", "deductible_subsidy", "cap", "cap_left", "cap_bound", "provisional", "status",
+    "district_id",
+    "category_applied",
+    "policy_id",
+    "offset",
+    "eligible",
+    "ratio",
+    "before_cap",
+    "assistance",
+    "deductible_subsidy",
+    "cap",
+    "cap_left",
+    "cap_bound",
+    "provisional",
+    "status",
 )
 MAX_WORKERS = 16
 #: From this many lines a file is settled by two processes by default (below it, forking costs more than it saves).
@@ -41,8 +54,17 @@ class FileRun:
     rejected: list
 
 
-def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size: int = 50_000, workers: int = 0,
-                encoding: str | None = None, sheet: str | None = None, allow_future: bool = False) -> FileRun:
+def settle_file(
+    claims: str,
+    db: str,
+    *,
+    synchronous: str = "NORMAL",
+    batch_size: int = 50_000,
+    workers: int = 0,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    allow_future: bool = False,
+) -> FileRun:
     """Settle the claims file ``claims`` (CSV or .xlsx, see :mod:`medaid.ledger.claims_file`) against the
     ledger ``db`` (see ``medaid ledger settle``).
 
@@ -62,13 +84,20 @@ def settle_file(claims: str, db: str, *, synchronous: str = "NORMAL", batch_size
     check_encoding(encoding)
     if is_spreadsheet(claims):
         parts = 1  # a workbook is parsed whole by each reader: one process
-    options = dict(encoding=encoding, sheet=sheet, allow_future=allow_future)
+    options = {"encoding": encoding, "sheet": sheet, "allow_future": allow_future}
     import tempfile
 
     spill = tempfile.TemporaryDirectory(prefix="medaid-ledger-")
     settle_part = functools.partial(
-        _settle_part, claims=claims, parts=parts, db=db, synchronous=synchronous, batch_size=batch_size, command=os.getpid(),
-        options=options, spill=spill.name,
+        _settle_part,
+        claims=claims,
+        parts=parts,
+        db=db,
+        synchronous=synchronous,
+        batch_size=batch_size,
+        command=os.getpid(),
+        options=options,
+        spill=spill.name,
     )
     try:
         return FileRun(*_merged(in_processes(settle_part, list(range(parts))), spill))
@@ -103,8 +132,18 @@ def worker_count(requested: int, claims: str) -> int:
 RUN_ROWS = 100_000
 
 
-def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: str, batch_size: int, command: int,
-                 options: dict, spill: str) -> tuple:
+def _settle_part(
+    part: int,
+    *,
+    claims: str,
+    parts: int,
+    db: str,
+    synchronous: str,
+    batch_size: int,
+    command: int,
+    options: dict,
+    spill: str,
+) -> tuple:
     """Read and settle part ``part`` of ``parts`` of the file (the rows of its persons, see
     :class:`medaid.ledger.claims_file.ClaimsFileReader`) in date order; return its output lines as sorted
     runs ((line, text) pairs: files under ``spill`` and a last run in memory), the count of each status,
@@ -134,7 +173,18 @@ def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: st
         if isinstance(item, ClaimRow):
             c = item.claim
             # Date order, ties in file order (as the batch engine and the reference assess a person's claims).
-            buffer.append((c.date.toordinal(), item.line, item.values, item.district_id, c.kind, c.self_pay_fen, c.categories, c.resident_insurance))
+            buffer.append(
+                (
+                    c.date.toordinal(),
+                    item.line,
+                    item.values,
+                    item.district_id,
+                    c.kind,
+                    c.self_pay_fen,
+                    c.categories,
+                    c.resident_insurance,
+                )
+            )
             if len(buffer) >= RUN_ROWS:
                 runs.append(_spilled(sorted(buffer), spill))
                 buffer = []
@@ -152,8 +202,13 @@ def _settle_part(part: int, *, claims: str, parts: int, db: str, synchronous: st
                 os._exit(1)
             claims_ = [Claim(dt.date.fromordinal(r[0]), r[4], r[5], r[6], r[7], r[2][0], r[2][1]) for r in batch]
             invalid: dict[int, str] = {}
-            settled = iter(ledger.settle_many(claims_, batch_size=batch_size,
-                                              on_invalid=lambda index, _claim, error: invalid.__setitem__(index, str(error))))
+            settled = iter(
+                ledger.settle_many(
+                    claims_,
+                    batch_size=batch_size,
+                    on_invalid=functools.partial(_record_invalid, invalid),
+                )
+            )
             pairs = []
             for position, row in enumerate(batch):
                 if position in invalid:
@@ -184,7 +239,7 @@ def _spilled(rows: list[tuple], folder: str) -> str:
     handle, path = tempfile.mkstemp(dir=folder, suffix=".run")
     with os.fdopen(handle, "wb") as out:
         for start in range(0, len(rows), 10_000):
-            pickle.dump(rows[start:start + 10_000], out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(rows[start : start + 10_000], out, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -243,7 +298,6 @@ def in_processes(work, shares: list[list]) -> list:
     import pickle
     import traceback
 
-
     children = []
     sys.stdout.flush()
     sys.stderr.flush()
@@ -274,7 +328,14 @@ def in_processes(work, shares: list[list]) -> list:
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()
             os.waitpid(pid, 0)
-            answers.append(pickle.loads(data) if data else ("input", "a settling worker ended without a result (killed?); settle the file again to complete it"))
+            answers.append(
+                pickle.loads(data)
+                if data
+                else (
+                    "input",
+                    "a settling worker ended without a result (killed?); settle the file again to complete it",
+                )
+            )
     for kind, value in answers:
         if kind == "input":
             raise InputError(value)
@@ -302,7 +363,8 @@ def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
     exactly what ``csv.writer`` writes, at a third of the cost; any other row goes through ``csv.writer``.
     """
     from medaid.ledger.claims_file import COLUMNS
-    from medaid.money import fen_to_yuan_str as yuan, ppm_to_str
+    from medaid.money import fen_to_yuan_str as yuan
+    from medaid.money import ppm_to_str
 
     commas = len(COLUMNS) + len(OUTPUT_COLUMNS) - 1
     lines: list[str] = []
@@ -324,12 +386,30 @@ def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
             provisional = marks[s.provisional] = ";".join(s.provisional)
         offset, subsidy, cap, left = s.offset_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen
         fields = row[2] + (  # the row's values as written, then its district id (see _settle_part)
-            row[3], s.category, s.policy_id, few.get(offset) or few.setdefault(offset, yuan(offset)),
-            yuan(s.eligible_fen), ratio, yuan(s.before_cap_fen), yuan(s.assistance_fen),
+            row[3],
+            s.category,
+            s.policy_id,
+            few.get(offset) or few.setdefault(offset, yuan(offset)),
+            yuan(s.eligible_fen),
+            ratio,
+            yuan(s.before_cap_fen),
+            yuan(s.assistance_fen),
             few.get(subsidy) or few.setdefault(subsidy, yuan(subsidy)),
-            "" if cap is None else few.get(cap) or few.setdefault(cap, yuan(cap)), "" if left is None else yuan(left),
-            "true" if s.cap_bound else "false", provisional, status,
+            "" if cap is None else few.get(cap) or few.setdefault(cap, yuan(cap)),
+            "" if left is None else yuan(left),
+            "true" if s.cap_bound else "false",
+            provisional,
+            status,
         )
         line = ",".join(fields)
-        add(csv_line(fields) if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line else line + "\n")
+        add(
+            csv_line(fields)
+            if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line
+            else line + "\n"
+        )
     return lines, counts, paid
+
+
+def _record_invalid(invalid: dict[int, str], index: int, _claim: object, error: Exception) -> None:
+    """Keep a claim's rejection by its position in the batch (the ``on_invalid`` of ``settle_many``)."""
+    invalid[index] = str(error)

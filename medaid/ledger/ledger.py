@@ -18,19 +18,27 @@ import datetime as dt
 import hashlib
 import random
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TypeVar
 
 import attrs
 
 from medaid._version import __version__
 from medaid.errors import InputError
-from medaid.money import MAX_FEN
 from medaid.ledger.model import (
-    AlreadyReversedError, Clearing, ClearingLine, ConflictError, KindUsage, Reversal, Settlement,
-    UnknownClaimError, YearUsage,
+    AlreadyReversedError,
+    Clearing,
+    ClearingLine,
+    ConflictError,
+    KindUsage,
+    Reversal,
+    Settlement,
+    UnknownClaimError,
+    YearUsage,
 )
 from medaid.ledger.store import DatabaseError, LedgerStore, RetryTransaction
+from medaid.money import MAX_FEN
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.assess import KINDS
@@ -60,7 +68,7 @@ def content(claim: Claim) -> tuple:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Ledger:
@@ -90,8 +98,13 @@ class Ledger:
     """
 
     def __init__(
-        self, path: Path | str | None = None, *, registry=None, synchronous: str = "NORMAL",
-        create: bool = True, store: LedgerStore | None = None,
+        self,
+        path: Path | str | None = None,
+        *,
+        registry=None,
+        synchronous: str = "NORMAL",
+        create: bool = True,
+        store: LedgerStore | None = None,
     ) -> None:
         if store is None:
             if path is None:
@@ -109,7 +122,7 @@ class Ledger:
         self._provisionals: dict[tuple, tuple[str, ...]] = {}
         self._known_categories: set[tuple[str, tuple]] = set()  # (policy id, categories) already checked
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -135,7 +148,9 @@ class Ledger:
         """
         return self.settle_many([claim])[0]
 
-    def settle_many(self, claims: Iterable[Claim], *, batch_size: int = BATCH_SIZE, on_invalid: OnInvalid | None = None) -> list[Settlement]:
+    def settle_many(
+        self, claims: Iterable[Claim], *, batch_size: int = BATCH_SIZE, on_invalid: OnInvalid | None = None
+    ) -> list[Settlement]:
         """Settle claims in the order given, ``batch_size`` claims per transaction.
 
         Each transaction commits whole or not at all, so after a crash a claim is either wholly settled or
@@ -176,7 +191,7 @@ class Ledger:
                     self._conflict(claim, stored[claim.claim_id])
         out: list[Settlement] = []
         for start in range(0, len(valid), batch_size):
-            out.extend(self._settle_batch(valid[start:start + batch_size], on_invalid))
+            out.extend(self._settle_batch(valid[start : start + batch_size], on_invalid))
         return out
 
     def _settle_batch(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> list[Settlement]:
@@ -192,7 +207,7 @@ class Ledger:
             out.append(item)
         return out
 
-    def _settle_batch_once(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> "_Plan":
+    def _settle_batch_once(self, batch: list[tuple[int, Claim, tuple]], on_invalid: OnInvalid | None) -> _Plan:
         store = self._store
         ids = [claim.claim_id for _index, claim, _fp in batch]
         # Sorted: writers lock person-years in one order, so two batches never wait for each other in a circle.
@@ -212,7 +227,9 @@ class Ledger:
                 # A plan stands only if what it read is what the ledger holds now, under the lock; if another
                 # writer settled one of these claims or changed one of these persons' usage meanwhile, plan again.
                 if plan is None or now_stored != stored or now_usages != usages:
-                    plan = self._plan(batch, now_stored, now_usages, seq, on_invalid)  # a conflict raises: nothing is written
+                    plan = self._plan(
+                        batch, now_stored, now_usages, seq, on_invalid
+                    )  # a conflict raises: nothing is written
                 if plan.new:
                     # Numbered from seq: the next number now, which another writer may have taken since the plan.
                     numbers = store.add_settlements(plan.new, seq)
@@ -230,10 +247,12 @@ class Ledger:
                 return transaction()
             except RetryTransaction as retry:
                 if retry.committed_unknown and not idempotent:
-                    raise DatabaseError(f"{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again") from None
+                    raise DatabaseError(
+                        f"{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again"
+                    ) from None
                 if attempt == MAX_ATTEMPTS:
                     raise DatabaseError(f"gave up after {MAX_ATTEMPTS} attempts: {retry}") from None
-                time.sleep(random.uniform(0, min(0.2, 0.002 * 2 ** attempt)))
+                time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
         raise AssertionError("unreachable")
 
     def _read(self, read: Callable[[LedgerStore], T]) -> T:
@@ -247,9 +266,13 @@ class Ledger:
         return self._retrying(transaction, idempotent=True)
 
     def _plan(
-        self, batch: list[tuple[int, Claim, tuple]], stored: dict[str, Settlement], usages: dict[tuple[str, int], Usage],
-        seq: int, on_invalid: OnInvalid | None,
-    ) -> "_Plan":
+        self,
+        batch: list[tuple[int, Claim, tuple]],
+        stored: dict[str, Settlement],
+        usages: dict[tuple[str, int], Usage],
+        seq: int,
+        on_invalid: OnInvalid | None,
+    ) -> _Plan:
         """What settling ``batch`` on a ledger holding ``stored`` and ``usages`` writes and returns; writes nothing.
 
         New settlements are numbered from ``seq``.
@@ -293,21 +316,51 @@ class Ledger:
             policy = r.policy
             planned[claim_id] = len(new)
             out.append(len(new))
-            new.append(Settlement(
-                claim_id, claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories,
-                claim.resident_insurance, r.category, r.ratio_ppm, r.offset_fen, r.eligible_fen,
-                r.before_cap_fen, r.assistance_fen, r.deductible_subsidy_fen, r.cap_fen, r.cap_left_fen,
-                r.cap_bound, policy.id, policy.content_hash, __version__, provisional(r), seq, "settled", settled_at,
-            ))
+            new.append(
+                Settlement(
+                    claim_id,
+                    claim.person_id,
+                    claim.date,
+                    claim.kind,
+                    claim.self_pay_fen,
+                    claim.categories,
+                    claim.resident_insurance,
+                    r.category,
+                    r.ratio_ppm,
+                    r.offset_fen,
+                    r.eligible_fen,
+                    r.before_cap_fen,
+                    r.assistance_fen,
+                    r.deductible_subsidy_fen,
+                    r.cap_fen,
+                    r.cap_left_fen,
+                    r.cap_bound,
+                    policy.id,
+                    policy.content_hash,
+                    __version__,
+                    provisional(r),
+                    seq,
+                    "settled",
+                    settled_at,
+                )
+            )
             seq += 1
         return plan
 
     def _check(self, claim: Claim) -> None:
         if not (
-            isinstance(claim, Claim) and type(claim.claim_id) is str and type(claim.person_id) is str
-            and type(claim.date) is dt.date and claim.kind in KINDS and type(claim.self_pay_fen) is int
-            and 0 <= claim.self_pay_fen < MAX_FEN and type(claim.resident_insurance) is bool and type(claim.categories) is tuple
-            and claim.categories and claim.claim_id.strip() and claim.person_id.strip()
+            isinstance(claim, Claim)
+            and type(claim.claim_id) is str
+            and type(claim.person_id) is str
+            and type(claim.date) is dt.date
+            and claim.kind in KINDS
+            and type(claim.self_pay_fen) is int
+            and 0 <= claim.self_pay_fen < MAX_FEN
+            and type(claim.resident_insurance) is bool
+            and type(claim.categories) is tuple
+            and claim.categories
+            and claim.claim_id.strip()
+            and claim.person_id.strip()
         ):
             self._explain(claim)
         policy = self._policy(claim.date)
@@ -338,7 +391,9 @@ class Ledger:
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise InputError(f"self_pay_fen must be a non-negative whole number of fen, got {amount!r}")
         if amount >= MAX_FEN:  # beyond it, year totals could overflow the store's 64-bit integers
-            raise InputError(f"self_pay_fen must be below {MAX_FEN} (1000000000.00 yuan, as a claims file), got {amount}")
+            raise InputError(
+                f"self_pay_fen must be below {MAX_FEN} (1000000000.00 yuan, as a claims file), got {amount}"
+            )
         if not isinstance(claim.resident_insurance, bool):
             raise InputError(f"resident_insurance must be True or False, got {claim.resident_insurance!r}")
         if not isinstance(claim.categories, tuple) or not claim.categories:
@@ -352,15 +407,19 @@ class Ledger:
     def _conflict_error(claim: Claim, stored: Settlement) -> ConflictError:
         differences = []
         for field, was, now in (
-            ("person_id", stored.person_id, claim.person_id), ("date", stored.date, claim.date),
-            ("kind", stored.kind, claim.kind), ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
+            ("person_id", stored.person_id, claim.person_id),
+            ("date", stored.date, claim.date),
+            ("kind", stored.kind, claim.kind),
+            ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
             ("categories", stored.categories, claim.categories),
             ("resident_insurance", stored.resident_insurance, claim.resident_insurance),
         ):
             if was != now:
                 differences.append(f"{field} was {_show(was)}, now {_show(now)}")
         detail = "; ".join(differences) or "different content"
-        return ConflictError(f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id")
+        return ConflictError(
+            f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id"
+        )
 
     def _provisional(self, result) -> tuple[str, ...]:
         # The provisional keys follow from the citations the claim's steps used; the same steps under the
@@ -414,12 +473,21 @@ class Ledger:
             year = settlement.date.year
             extra = store.adjustments(settlement.person_id, year).get(claim_id, (0, 0, 0))
             reversal = Reversal(
-                claim_id, settlement.person_id, year, settlement.kind, reason.strip(),
-                settlement.assistance_fen + extra[0], settlement.deductible_subsidy_fen + extra[1],
-                settlement.offset_fen + extra[2], _now(),
+                claim_id,
+                settlement.person_id,
+                year,
+                settlement.kind,
+                reason.strip(),
+                settlement.assistance_fen + extra[0],
+                settlement.deductible_subsidy_fen + extra[1],
+                settlement.offset_fen + extra[2],
+                _now(),
             )
             usage = (store.usage(settlement.person_id, year) or Usage(year)).add(
-                settlement.kind, -reversal.assistance_fen, -reversal.offset_fen, -reversal.deductible_subsidy_fen,
+                settlement.kind,
+                -reversal.assistance_fen,
+                -reversal.offset_fen,
+                -reversal.deductible_subsidy_fen,
             )
             store.add_reversal(reversal)
             store.put_usage([(settlement.person_id, usage)])
@@ -490,7 +558,9 @@ class Ledger:
         category can change during a year, and the next claim's own category decides its cap.
         """
         self._person_year(person_id, year)
-        usage, settlements = self._read(lambda store: (store.usage(person_id, year) or Usage(year), store.year_settlements(person_id, year)))
+        usage, settlements = self._read(
+            lambda store: (store.usage(person_id, year) or Usage(year), store.year_settlements(person_id, year))
+        )
         active = [s for s in settlements if s.status == "settled"]
         kinds = {}
         for kind in KINDS:
@@ -506,8 +576,14 @@ class Ledger:
             used = cap_used(usage, kind, policy.caps.scope)
             kinds[kind] = KindUsage(paid, latest.category, cap, None if cap is None else cap_left(SCALAR, cap, used, 0))
         return YearUsage(
-            person_id, year, kinds["inpatient"], kinds["outpatient"], usage.offset_used_fen, usage.subsidy_paid_fen,
-            len(active), len(settlements) - len(active),
+            person_id,
+            year,
+            kinds["inpatient"],
+            kinds["outpatient"],
+            usage.offset_used_fen,
+            usage.subsidy_paid_fen,
+            len(active),
+            len(settlements) - len(active),
         )
 
     def settlements(self, person_id: str, year: int) -> list[Settlement]:

@@ -86,13 +86,13 @@ class Settlement:
         """The claim as settled: (person_id, date, kind, self_pay_fen, categories, resident_insurance)."""
         return (self.person_id, self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance)
 
-    def _with_status(self, status: str) -> "Settlement":
+    def _with_status(self, status: str) -> Settlement:
         return self._with("status", status)
 
-    def _with_seq(self, seq: int) -> "Settlement":
+    def _with_seq(self, seq: int) -> Settlement:
         return self._with("seq", seq)
 
-    def _with(self, field: str, value: object) -> "Settlement":
+    def _with(self, field: str, value: object) -> Settlement:
         # attrs.evolve costs ~5 µs by introspection; a re-settled file returns one copy per claim.
         copy = object.__new__(Settlement)
         for name in _SETTLEMENT_FIELDS:

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import re
 import time
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
 from medaid.errors import InputError
@@ -122,7 +122,9 @@ _TEXT_FIELDS = 11
 _NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
-_USAGE_COLUMNS = "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
+_USAGE_COLUMNS = (
+    "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
+)
 # One round trip, one order: each person-year's usage row is inserted (zeros) or, if there is one, locked
 # (waiting for its holder to commit), in (person_id, year) order, and its latest values returned. Every
 # writer takes its locks in that one order, in one statement, so writers never wait for each other in a
@@ -206,21 +208,86 @@ class _Names:
         return names
 
     def settlement(self, row: tuple) -> Settlement:
-        (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
-         before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
-         status, settled_at) = row
+        (
+            seq,
+            claim_id,
+            person_id,
+            date,
+            kind,
+            self_pay,
+            categories,
+            resident,
+            category,
+            ratio,
+            offset,
+            eligible,
+            before_cap,
+            assistance,
+            subsidy,
+            cap,
+            cap_left,
+            cap_bound,
+            policy_id,
+            policy_hash,
+            engine,
+            provisional,
+            status,
+            settled_at,
+        ) = row
         return Settlement(
-            claim_id, person_id, date, kind, self_pay, self.names(categories), resident, category, ratio, offset,
-            eligible, before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine,
-            self.names(provisional), seq, status, settled_at,
+            claim_id,
+            person_id,
+            date,
+            kind,
+            self_pay,
+            self.names(categories),
+            resident,
+            category,
+            ratio,
+            offset,
+            eligible,
+            before_cap,
+            assistance,
+            subsidy,
+            cap,
+            cap_left,
+            cap_bound,
+            policy_id,
+            policy_hash,
+            engine,
+            self.names(provisional),
+            seq,
+            status,
+            settled_at,
         )
 
     def row(self, s: Settlement, seq: int) -> tuple:
         return (
-            seq, s.claim_id, s.person_id, s.date, s.kind, s.self_pay_fen, self.of(s.categories), s.resident_insurance,
-            s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen, s.assistance_fen,
-            s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, s.cap_bound, s.policy_id, s.policy_hash,
-            s.engine_version, self.of(s.provisional), s.status, s.settled_at, s.date.year,
+            seq,
+            s.claim_id,
+            s.person_id,
+            s.date,
+            s.kind,
+            s.self_pay_fen,
+            self.of(s.categories),
+            s.resident_insurance,
+            s.category,
+            s.ratio_ppm,
+            s.offset_fen,
+            s.eligible_fen,
+            s.before_cap_fen,
+            s.assistance_fen,
+            s.deductible_subsidy_fen,
+            s.cap_fen,
+            s.cap_left_fen,
+            s.cap_bound,
+            s.policy_id,
+            s.policy_hash,
+            s.engine_version,
+            self.of(s.provisional),
+            s.status,
+            s.settled_at,
+            s.date.year,
         )
 
 
@@ -243,8 +310,15 @@ class PostgresStore:
     """
 
     def __init__(
-        self, dsn: str, *, synchronous: str = "NORMAL", create: bool = True, check_version: bool = True,
-        reconnect_timeout: float = 30.0, lock_timeout_ms: int = 60_000, connect_timeout: int = 10,
+        self,
+        dsn: str,
+        *,
+        synchronous: str = "NORMAL",
+        create: bool = True,
+        check_version: bool = True,
+        reconnect_timeout: float = 30.0,
+        lock_timeout_ms: int = 60_000,
+        connect_timeout: int = 10,
     ) -> None:
         from medaid.ledger.sqlite import SYNCHRONOUS
 
@@ -262,7 +336,9 @@ class PostgresStore:
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
             raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
-        self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (["SET synchronous_commit = off"] if mode == "OFF" else [])
+        self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (
+            ["SET synchronous_commit = off"] if mode == "OFF" else []
+        )
         self._connect_timeout = int(connect_timeout)
         self._reconnect_timeout = float(reconnect_timeout)
         self._names = _Names()
@@ -293,7 +369,9 @@ class PostgresStore:
         import psycopg
 
         try:
-            conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=self._connect_timeout, application_name="medaid")
+            conn = psycopg.connect(
+                self.dsn, autocommit=True, connect_timeout=self._connect_timeout, application_name="medaid"
+            )
         except psycopg.Error as exc:
             raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
         except Exception as exc:  # a malformed URL: psycopg raises ProgrammingError (a psycopg.Error) or ValueError
@@ -322,7 +400,9 @@ class PostgresStore:
                 return
             except DatabaseError as exc:
                 if time.monotonic() >= deadline:
-                    raise DatabaseError(f"lost the connection and could not reconnect within {self._reconnect_timeout:g} s: {exc}") from None
+                    raise DatabaseError(
+                        f"lost the connection and could not reconnect within {self._reconnect_timeout:g} s: {exc}"
+                    ) from None
             time.sleep(0.2)
 
     def _lost(self) -> bool:
@@ -377,7 +457,9 @@ class PostgresStore:
         version = self._ddl(self._schema_version)
         if version is None:
             if not create:
-                raise DatabaseError("no medaid ledger in this database (create it with `medaid ledger init --db …`)", where=self.where)
+                raise DatabaseError(
+                    "no medaid ledger in this database (create it with `medaid ledger init --db …`)", where=self.where
+                )
             self._ddl(create_tables)
             version = self._ddl(self._schema_version)
         if check:
@@ -542,9 +624,13 @@ class PostgresStore:
             return {}
         to_settlement = self._names.settlement
         if len(claim_ids) == 1:
-            rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_ids[0],)).fetchall()
+            rows = self._cur.execute(
+                f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_ids[0],)
+            ).fetchall()
         else:
-            rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ANY(%s::text[])", (claim_ids,)).fetchall()
+            rows = self._cur.execute(
+                f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ANY(%s::text[])", (claim_ids,)
+            ).fetchall()
         return {row[1]: to_settlement(row) for row in rows}
 
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
@@ -583,7 +669,9 @@ class PostgresStore:
         else:
             with self._cur.copy(_COPY) as copy:
                 for start in range(0, count, 10_000):
-                    copy.write(_copy_text(settlements[start:start + 10_000], numbers[start:start + 10_000], self._names))
+                    copy.write(
+                        _copy_text(settlements[start : start + 10_000], numbers[start : start + 10_000], self._names)
+                    )
         self._wrote = True
         return numbers
 
@@ -602,7 +690,10 @@ class PostgresStore:
             return
         columns: list[list] = [[], [], [], [], [], []]
         for person, u in rows:
-            for column, value in zip(columns, (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen)):
+            for column, value in zip(
+                columns,
+                (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen),
+            ):
                 column.append(value)
             if (person, u.year) in self._held():
                 self._locked[person, u.year] = u
@@ -610,11 +701,15 @@ class PostgresStore:
         self._wrote = True
 
     def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
-        rows = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = %s AND year = %s ORDER BY seq", (person_id, year)).fetchall()
+        rows = self._cur.execute(
+            f"SELECT {_COLUMNS} FROM settlements WHERE person_id = %s AND year = %s ORDER BY seq", (person_id, year)
+        ).fetchall()
         return [self._names.settlement(row) for row in rows]
 
     def person_years(self, person_id: str) -> list[int]:
-        rows = self._cur.execute("SELECT DISTINCT year FROM settlements WHERE person_id = %s ORDER BY year", (person_id,)).fetchall()
+        rows = self._cur.execute(
+            "SELECT DISTINCT year FROM settlements WHERE person_id = %s ORDER BY year", (person_id,)
+        ).fetchall()
         return [row[0] for row in rows]
 
     def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
@@ -626,7 +721,9 @@ class PostgresStore:
         ).fetchall()
         return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
 
-    def add_adjustment(self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str) -> bool:
+    def add_adjustment(
+        self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str
+    ) -> bool:
         row = self._cur.execute(
             "INSERT INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (person_id, year, fingerprint) DO NOTHING RETURNING id",
@@ -634,7 +731,9 @@ class PostgresStore:
         ).fetchone()
         if row is None:
             return False
-        self._cur.executemany("INSERT INTO adjustment_lines VALUES (%s, %s, %s, %s, %s)", [(row[0], *line) for line in lines])
+        self._cur.executemany(
+            "INSERT INTO adjustment_lines VALUES (%s, %s, %s, %s, %s)", [(row[0], *line) for line in lines]
+        )
         self._wrote = True
         return True
 
@@ -642,7 +741,17 @@ class PostgresStore:
         r = reversal
         self._cur.execute(
             "INSERT INTO reversals VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (r.claim_id, r.person_id, r.year, r.kind, r.reason, r.assistance_fen, r.deductible_subsidy_fen, r.offset_fen, r.reversed_at),
+            (
+                r.claim_id,
+                r.person_id,
+                r.year,
+                r.kind,
+                r.reason,
+                r.assistance_fen,
+                r.deductible_subsidy_fen,
+                r.offset_fen,
+                r.reversed_at,
+            ),
         )
         self._cur.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = %s", (r.claim_id,))
         self._wrote = True
@@ -668,16 +777,44 @@ def _copy_text(settlements: list[Settlement], numbers: Sequence[int], names: _Na
     of = names.of
     text_tabs = _TEXT_FIELDS - 1
     for s, seq in zip(settlements, numbers):
-        text = "\t".join((s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash,
-                          s.engine_version, of(s.provisional), s.status, s.settled_at))
+        text = "\t".join(
+            (
+                s.claim_id,
+                s.person_id,
+                s.kind,
+                of(s.categories),
+                s.category,
+                s.policy_id,
+                s.policy_hash,
+                s.engine_version,
+                of(s.provisional),
+                s.status,
+                s.settled_at,
+            )
+        )
         if text.count("\t") != text_tabs or "\\" in text or "\n" in text or "\r" in text:
-            text = "\t".join(value.translate(_ESCAPES) for value in (
-                s.claim_id, s.person_id, s.kind, of(s.categories), s.category, s.policy_id, s.policy_hash, s.engine_version,
-                of(s.provisional), s.status, s.settled_at))
+            text = "\t".join(
+                value.translate(_ESCAPES)
+                for value in (
+                    s.claim_id,
+                    s.person_id,
+                    s.kind,
+                    of(s.categories),
+                    s.category,
+                    s.policy_id,
+                    s.policy_hash,
+                    s.engine_version,
+                    of(s.provisional),
+                    s.status,
+                    s.settled_at,
+                )
+            )
         cap, left = s.cap_fen, s.cap_left_fen
-        add(f"{text}\t{seq}\t{s.date.year}\t{s.date.isoformat()}\t{s.self_pay_fen}\t{'t' if s.resident_insurance else 'f'}\t"
+        add(
+            f"{text}\t{seq}\t{s.date.year}\t{s.date.isoformat()}\t{s.self_pay_fen}\t{'t' if s.resident_insurance else 'f'}\t"
             f"{s.ratio_ppm}\t{s.offset_fen}\t{s.eligible_fen}\t{s.before_cap_fen}\t{s.assistance_fen}\t{s.deductible_subsidy_fen}\t"
-            f"{_NULL if cap is None else cap}\t{_NULL if left is None else left}\t{'t' if s.cap_bound else 'f'}\n")
+            f"{_NULL if cap is None else cap}\t{_NULL if left is None else left}\t{'t' if s.cap_bound else 'f'}\n"
+        )
     return "".join(lines)
 
 
@@ -689,4 +826,4 @@ def _usage(year: int, paid: list) -> Usage | None:
 def _now() -> str:
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

@@ -20,7 +20,9 @@ SCHEMA_VERSION = 2
 
 #: version -> the statements that bring a ledger of the version before it to it (SQL both stores accept).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    2: ("CREATE TABLE schema_history (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, medaid_version TEXT NOT NULL)",),
+    2: (
+        "CREATE TABLE schema_history (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, medaid_version TEXT NOT NULL)",
+    ),
 }
 
 
@@ -46,7 +48,8 @@ def check_version(found: str | None, where: str) -> None:
     if int(found) < SCHEMA_VERSION:
         raise MigrationError(
             f"ledger schema version {found} is older than this medaid's ({SCHEMA_VERSION}): back it up, then run "
-            f"`medaid ledger migrate --db {where}`", where=where,
+            f"`medaid ledger migrate --db {where}`",
+            where=where,
         )
     raise MigrationError(
         f"ledger schema version {found} is newer than this medaid's ({SCHEMA_VERSION}, medaid {__version__}): upgrade medaid",

@@ -14,8 +14,8 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from medaid.errors import InputError
 from medaid.ledger.model import Reversal, Settlement
@@ -104,9 +104,7 @@ _COLUMNS = (
     "offset_fen, eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, "
     "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
 )
-_INSERT = (
-    "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join("?" * 25) + ")"
-)
+_INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join("?" * 25) + ")"
 _UPSERT_USAGE = (
     "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
     "paid_inpatient_fen = excluded.paid_inpatient_fen, paid_outpatient_fen = excluded.paid_outpatient_fen, "
@@ -117,7 +115,7 @@ _UPSERT_USAGE = (
 def _chunks(values: list, size: int = 500) -> Iterator[list]:
     # SQLite before 3.32 allows at most 999 parameters per statement.
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 class _Texts:
@@ -147,22 +145,87 @@ class _Texts:
         return names
 
     def settlement(self, row: tuple) -> Settlement:
-        (seq, claim_id, person_id, date, kind, self_pay, categories, resident, category, ratio, offset, eligible,
-         before_cap, assistance, subsidy, cap, cap_left, cap_bound, policy_id, policy_hash, engine, provisional,
-         status, settled_at) = row
+        (
+            seq,
+            claim_id,
+            person_id,
+            date,
+            kind,
+            self_pay,
+            categories,
+            resident,
+            category,
+            ratio,
+            offset,
+            eligible,
+            before_cap,
+            assistance,
+            subsidy,
+            cap,
+            cap_left,
+            cap_bound,
+            policy_id,
+            policy_hash,
+            engine,
+            provisional,
+            status,
+            settled_at,
+        ) = row
         return Settlement(
-            claim_id, person_id, self.date(date), kind, self_pay, self.names(categories), bool(resident),
-            category, ratio, offset, eligible, before_cap, assistance, subsidy, cap, cap_left, bool(cap_bound),
-            policy_id, policy_hash, engine, self.names(provisional), seq, status, settled_at,
+            claim_id,
+            person_id,
+            self.date(date),
+            kind,
+            self_pay,
+            self.names(categories),
+            bool(resident),
+            category,
+            ratio,
+            offset,
+            eligible,
+            before_cap,
+            assistance,
+            subsidy,
+            cap,
+            cap_left,
+            bool(cap_bound),
+            policy_id,
+            policy_hash,
+            engine,
+            self.names(provisional),
+            seq,
+            status,
+            settled_at,
         )
 
     def row(self, s: Settlement, seq: int) -> tuple:
         of = self.of
         return (
-            seq, s.claim_id, s.person_id, of(s.date), s.kind, s.self_pay_fen, of(s.categories),
-            int(s.resident_insurance), s.category, s.ratio_ppm, s.offset_fen, s.eligible_fen, s.before_cap_fen,
-            s.assistance_fen, s.deductible_subsidy_fen, s.cap_fen, s.cap_left_fen, int(s.cap_bound), s.policy_id,
-            s.policy_hash, s.engine_version, of(s.provisional), s.status, s.settled_at, s.date.year,
+            seq,
+            s.claim_id,
+            s.person_id,
+            of(s.date),
+            s.kind,
+            s.self_pay_fen,
+            of(s.categories),
+            int(s.resident_insurance),
+            s.category,
+            s.ratio_ppm,
+            s.offset_fen,
+            s.eligible_fen,
+            s.before_cap_fen,
+            s.assistance_fen,
+            s.deductible_subsidy_fen,
+            s.cap_fen,
+            s.cap_left_fen,
+            int(s.cap_bound),
+            s.policy_id,
+            s.policy_hash,
+            s.engine_version,
+            of(s.provisional),
+            s.status,
+            s.settled_at,
+            s.date.year,
         )
 
 
@@ -184,7 +247,12 @@ class SQLiteStore:
     """
 
     def __init__(
-        self, path: Path | str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 60_000, create: bool = True,
+        self,
+        path: Path | str,
+        *,
+        synchronous: str = "NORMAL",
+        busy_timeout_ms: int = 60_000,
+        create: bool = True,
         check_version: bool = True,
     ) -> None:
         self.path = Path(path)
@@ -246,7 +314,9 @@ class SQLiteStore:
                         if statement.strip():
                             self._conn.execute(statement)
                     self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                    self._conn.execute("INSERT INTO schema_history VALUES (?, ?, ?)", (SCHEMA_VERSION, _now(), __version__))
+                    self._conn.execute(
+                        "INSERT INTO schema_history VALUES (?, ?, ?)", (SCHEMA_VERSION, _now(), __version__)
+                    )
                     self.created = True
             version = self._schema_version()
         if check:
@@ -291,7 +361,11 @@ class SQLiteStore:
         # connection commits, which PRAGMA data_version tells (it changes on another connection's commit,
         # not on this one's). Run first in a transaction: the pragma also fixes the transaction's snapshot.
         version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._cache_version or len(self._usage_cache) > _USAGE_CACHE_MAX or len(self._absent) > _ABSENT_MAX:
+        if (
+            version != self._cache_version
+            or len(self._usage_cache) > _USAGE_CACHE_MAX
+            or len(self._absent) > _ABSENT_MAX
+        ):
             self._usage_cache.clear()
             self._absent.clear()
             self._cache_version = version
@@ -367,7 +441,9 @@ class SQLiteStore:
     def usages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Usage]:
         cache = self._usage_cache
         wanted = {key for key in keys if key not in cache}
-        found: dict[tuple[str, int], Usage] = {key: cache[key] for key in keys if key in cache and cache[key] is not None}
+        found: dict[tuple[str, int], Usage] = {
+            key: cache[key] for key in keys if key in cache and cache[key] is not None
+        }
         for chunk in _chunks(sorted({person for person, _year in wanted})):
             marks = ", ".join("?" * len(chunk))
             for person, year, *paid in self._conn.execute(f"SELECT * FROM usage WHERE person_id IN ({marks})", chunk):
@@ -396,18 +472,29 @@ class SQLiteStore:
 
     def put_usage(self, rows: Iterable[tuple[str, Usage]]) -> None:
         rows = list(rows)
-        self._conn.executemany(_UPSERT_USAGE, [
-            (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen) for person, u in rows
-        ])
+        self._conn.executemany(
+            _UPSERT_USAGE,
+            [
+                (person, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen)
+                for person, u in rows
+            ],
+        )
         for person, u in rows:
             self._pending[person, u.year] = u
 
     def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
-        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year))
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year)
+        )
         return [self._texts.settlement(row) for row in rows]
 
     def person_years(self, person_id: str) -> list[int]:
-        return [row[0] for row in self._conn.execute("SELECT DISTINCT year FROM settlements WHERE person_id = ? ORDER BY year", (person_id,))]
+        return [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT year FROM settlements WHERE person_id = ? ORDER BY year", (person_id,)
+            )
+        ]
 
     def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
         rows = self._conn.execute(
@@ -417,7 +504,9 @@ class SQLiteStore:
         )
         return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
 
-    def add_adjustment(self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str) -> bool:
+    def add_adjustment(
+        self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str
+    ) -> bool:
         cursor = self._conn.execute(
             "INSERT OR IGNORE INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (?, ?, ?, ?)",
             (person_id, year, fingerprint, applied_at),
@@ -425,14 +514,26 @@ class SQLiteStore:
         if cursor.rowcount == 0:
             return False
         adjustment_id = cursor.lastrowid
-        self._conn.executemany("INSERT INTO adjustment_lines VALUES (?, ?, ?, ?, ?)", [(adjustment_id, *line) for line in lines])
+        self._conn.executemany(
+            "INSERT INTO adjustment_lines VALUES (?, ?, ?, ?, ?)", [(adjustment_id, *line) for line in lines]
+        )
         return True
 
     def add_reversal(self, reversal: Reversal) -> None:
         r = reversal
         self._conn.execute(
             "INSERT INTO reversals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r.claim_id, r.person_id, r.year, r.kind, r.reason, r.assistance_fen, r.deductible_subsidy_fen, r.offset_fen, r.reversed_at),
+            (
+                r.claim_id,
+                r.person_id,
+                r.year,
+                r.kind,
+                r.reason,
+                r.assistance_fen,
+                r.deductible_subsidy_fen,
+                r.offset_fen,
+                r.reversed_at,
+            ),
         )
         self._conn.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = ?", (r.claim_id,))
 
@@ -465,4 +566,4 @@ def _create_private(path: Path) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

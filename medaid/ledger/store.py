@@ -11,7 +11,9 @@ insert meanwhile surfaces as :class:`RetryTransaction`, and the ledger runs the 
 
 from __future__ import annotations
 
-from typing import ContextManager, Iterable, Protocol, Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 from medaid.errors import MedaidError
 from medaid.ledger.model import Reversal, Settlement
@@ -43,11 +45,11 @@ class RetryTransaction(Exception):
 class LedgerStore(Protocol):
     """Rows and transactions; every method but :meth:`write`, :meth:`read` and :meth:`close` runs inside one of them."""
 
-    def write(self, keys: Iterable[tuple[str, int]] = ()) -> ContextManager[None]:
+    def write(self, keys: Iterable[tuple[str, int]] = ()) -> AbstractContextManager[None]:
         """One write transaction over the person-years ``keys`` (person_id, year): serialised against every
         other writer of them, committed whole or not at all; may raise :class:`RetryTransaction`."""
 
-    def read(self) -> ContextManager[None]:
+    def read(self) -> AbstractContextManager[None]:
         """One read transaction: a consistent snapshot."""
 
     def close(self) -> None:
@@ -88,7 +90,9 @@ class LedgerStore(Protocol):
     def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
         """Per claim, the sum of clearing adjustments recorded: (assistance, subsidy, offset) fen."""
 
-    def add_adjustment(self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str) -> bool:
+    def add_adjustment(
+        self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str
+    ) -> bool:
         """Record one clearing adjustment, unless this (person, year, fingerprint) is already recorded."""
 
     def add_reversal(self, reversal: Reversal) -> None:

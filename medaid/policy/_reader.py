@@ -114,7 +114,10 @@ class Reader:
             return 0
         if value > MAX_FEN // FEN_PER_YUAN:
             # Bounded by what the engine holds (int64 fen with room for a year's sums): medaid.money.MAX_FEN.
-            self.problems.add(self.key(name), f"must be at most {MAX_FEN // FEN_PER_YUAN} yuan (the largest amount medaid holds), got {value}")
+            self.problems.add(
+                self.key(name),
+                f"must be at most {MAX_FEN // FEN_PER_YUAN} yuan (the largest amount medaid holds), got {value}",
+            )
             return 0
         try:
             return yuan_to_fen(value)

@@ -52,7 +52,9 @@ def read_decisions(path: Path) -> dict[str, Decision]:
             raise PolicyError(f"each decision is a table with exactly {', '.join(_FIELDS)}", where=f"{path}: {key}")
         sources = table["sources"]
         texts = [table[f] for f in _FIELDS[:-1]]
-        if not all(isinstance(t, str) and t.strip() for t in texts) or not (isinstance(sources, list) and all(isinstance(s, str) for s in sources)):
+        if not all(isinstance(t, str) and t.strip() for t in texts) or not (
+            isinstance(sources, list) and all(isinstance(s, str) for s in sources)
+        ):
             raise PolicyError("questions and defaults must be text, sources a list of text", where=f"{path}: {key}")
         question_en, question_zh, default_en, default_zh = texts
         found[key] = Decision(key, question_en, question_zh, default_en, default_zh, tuple(sources))

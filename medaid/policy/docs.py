@@ -34,9 +34,12 @@ def render(registry: PolicyRegistry, sections: Sequence[str] = ()) -> str:
             lines += _scheme(heading, versions)
     lines += list(sections)
     lines += [
-        "## Default readings (decisions)", "",
-        "From `policies/decisions.toml`; a `provisional` mark naming no entry there is refused when a policy loads.", "",
-        "| id | question | medaid's default | weighs |", "|---|---|---|---|",
+        "## Default readings (decisions)",
+        "",
+        "From `policies/decisions.toml`; a `provisional` mark naming no entry there is refused when a policy loads.",
+        "",
+        "| id | question | medaid's default | weighs |",
+        "|---|---|---|---|",
     ]
     lines += [
         f"| {d.id} | {d.question_en}<br>{d.question_zh} | {d.default_en}<br>{d.default_zh} | {'; '.join(d.sources)} |"

@@ -77,7 +77,7 @@ def load_reform(path: Path | str, resolve: Callable[[str], AnyPolicy]) -> AnyPol
     reform, raw = read_toml(path)
     base_id = reform.get("extends")
     if not isinstance(base_id, str):
-        raise PolicyError("a reform file needs extends = \"<policy id>\"", where=f"{path}: extends")
+        raise PolicyError('a reform file needs extends = "<policy id>"', where=f"{path}: extends")
     changes = {k: v for k, v in reform.items() if k != "extends"}
     base = resolve(base_id)
     if "id" in changes:
@@ -94,8 +94,16 @@ def _refuse_taken_id(new_id: Any, base_id: str, resolve: Callable[[str], AnyPoli
         resolve(new_id)
     except PolicyError:
         return
-    raise PolicyError.from_problems([(where, "id", f"a reform may not take the id of an existing policy version, got {new_id!r} "
-                                                   f"(remove id, or give a new one such as \"{base_id}+my-reform\")")])
+    raise PolicyError.from_problems(
+        [
+            (
+                where,
+                "id",
+                f"a reform may not take the id of an existing policy version, got {new_id!r} "
+                f'(remove id, or give a new one such as "{base_id}+my-reform")',
+            )
+        ]
+    )
 
 
 def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, title: str, raw: bytes) -> AnyPolicy:
@@ -110,8 +118,16 @@ def apply_changes(base: AnyPolicy, changes: Mapping[str, Any], *, where: str, ti
     changes = _copy(changes)
     for key in _FIXED_BY_BASE:
         if key in changes and changes[key] != base_value(base, key):
-            raise PolicyError.from_problems([(where, key, f"a reform changes rules, not {key}: it takes its base's ({base.id}: "
-                                                         f"{base_value(base, key)}); got {changes[key]}")])
+            raise PolicyError.from_problems(
+                [
+                    (
+                        where,
+                        key,
+                        f"a reform changes rules, not {key}: it takes its base's ({base.id}: "
+                        f"{base_value(base, key)}); got {changes[key]}",
+                    )
+                ]
+            )
     changes.setdefault("id", f"{base.id}+what-if")
     changes.setdefault("sources", {}).setdefault(REFORM_SOURCE, {"title": title})
     _cite_reform(changes)
@@ -184,7 +200,9 @@ def _header(top: Reader) -> dict[str, Any]:
     if start and end and end < start:
         top.problems.add("effective_to", f"must not be before effective_from ({start}), got {end}")
     provisional = top.table("provisional", required=False)
-    marks = {name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")}
+    marks = {
+        name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")
+    }
     header["header_provisional"] = marks
     for name, mark in marks.items():
         if mark is not None and (problem := check_mark(mark)):
@@ -223,7 +241,9 @@ def _citer(sources: Mapping[str, Source], problems: Problems) -> Callable[[Reade
     return cite
 
 
-def _medical_assistance(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., Policy]:
+def _medical_assistance(
+    top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite
+) -> Callable[..., Policy]:
     categories = _categories(top, cite)
     selection_table = top.table("selection")
     rule = selection_table.text("rule")
@@ -237,12 +257,22 @@ def _medical_assistance(top: Reader, header: dict[str, Any], sources: dict[str, 
     caps = _caps(top.table("caps", required=False), cite) if top.has("caps") else CapScope()
     if not subsidy.categories <= offset.categories:
         extra = ", ".join(sorted(subsidy.categories - offset.categories))
-        top.problems.add("deductible_subsidy.categories", f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}")
+        top.problems.add(
+            "deductible_subsidy.categories",
+            f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}",
+        )
 
     def make(**rest: Any) -> Policy:
         return Policy(
-            **header, categories=categories, selection=selection, outpatient_offset=offset,
-            deductible_subsidy=subsidy, funding=funding, caps=caps, sources=sources, **rest,
+            **header,
+            categories=categories,
+            selection=selection,
+            outpatient_offset=offset,
+            deductible_subsidy=subsidy,
+            funding=funding,
+            caps=caps,
+            sources=sources,
+            **rest,
         )
 
     return make
@@ -274,14 +304,21 @@ def _categories(top: Reader, cite: Cite) -> dict[str, Category]:
         if name in aliases:
             target, _citation = aliases[name]
             if target not in rules:
-                top.problems.add(f"categories.{name}.same_as", f"must name a category with its own rules, got {target!r}")
+                top.problems.add(
+                    f"categories.{name}.same_as", f"must name a category with its own rules, got {target!r}"
+                )
                 continue
             inpatient, outpatient = rules[target]
         else:
             inpatient, outpatient = rules[name]
         categories[name] = Category(
-            id=name, name_zh=names[name][0], name_en=names[name][1],
-            inpatient=inpatient, outpatient=outpatient, same_as=aliases.get(name, (None,))[0], aliases=labels[name],
+            id=name,
+            name_zh=names[name][0],
+            name_en=names[name][1],
+            inpatient=inpatient,
+            outpatient=outpatient,
+            same_as=aliases.get(name, (None,))[0],
+            aliases=labels[name],
         )
     return categories
 
@@ -294,7 +331,10 @@ def _check_aliases(top: Reader, names: dict[str, tuple[str, str]], labels: dict[
         for label in (name, names[name][0], *labels[name]):
             key = label.lower() if label.isascii() else label
             if not label or label != label.strip() or "|" in label:
-                top.problems.add(f"categories.{name}.aliases", f"must be non-empty names without surrounding spaces or '|', got {label!r}")
+                top.problems.add(
+                    f"categories.{name}.aliases",
+                    f"must be non-empty names without surrounding spaces or '|', got {label!r}",
+                )
             elif owner.setdefault(key, name) != name:
                 top.problems.add(f"categories.{name}.aliases", f"{label!r} already names category {owner[key]}")
 
@@ -315,7 +355,9 @@ def _category_set(table: Reader, amount_key: str, cite: Cite) -> CategorySet:
     categories = table.strings("categories")
     for index, name in enumerate(categories):
         if name not in CATEGORIES:
-            table.problems.add(f"{table.key('categories')}[{index}]", f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}")
+            table.problems.add(
+                f"{table.key('categories')}[{index}]", f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}"
+            )
     result = CategorySet(amount_fen=amount, categories=frozenset(categories), citation=cite(table))
     table.finish()
     return result
@@ -324,8 +366,16 @@ def _category_set(table: Reader, amount_key: str, cite: Cite) -> CategorySet:
 def _funding(table: Reader, cite: Cite) -> Funding:
     city, district = table.ratio("city_share"), table.ratio("district_share")
     if city + district != 1_000_000 and table.has("city_share") and table.has("district_share"):
-        table.problems.add(table.key("district_share"), f"city_share + district_share must be 1, got {city / 1e6:g} + {district / 1e6:g}")
-    funding = Funding(city_share_ppm=city, district_share_ppm=district, audit_city_share_ppm=table.ratio("audit_city_share"), citation=cite(table))
+        table.problems.add(
+            table.key("district_share"),
+            f"city_share + district_share must be 1, got {city / 1e6:g} + {district / 1e6:g}",
+        )
+    funding = Funding(
+        city_share_ppm=city,
+        district_share_ppm=district,
+        audit_city_share_ppm=table.ratio("audit_city_share"),
+        citation=cite(table),
+    )
     table.finish()
     return funding
 
@@ -340,11 +390,15 @@ def _caps(table: Reader, cite: Cite) -> CapScope:
     return result
 
 
-def _mutual_aid(top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite) -> Callable[..., MutualAidPolicy]:
+def _mutual_aid(
+    top: Reader, header: dict[str, Any], sources: dict[str, Source], cite: Cite
+) -> Callable[..., MutualAidPolicy]:
     table = top.table("standard")
     standard = MutualAidStandard(
-        medical_fen=table.amount("medical") or 0, care_fen=table.amount("care") or 0,
-        individual_fen=table.amount("individual") or 0, citation=cite(table),
+        medical_fen=table.amount("medical") or 0,
+        care_fen=table.amount("care") or 0,
+        individual_fen=table.amount("individual") or 0,
+        citation=cite(table),
     )
     if standard.individual_fen > standard.medical_fen:
         top.problems.add("standard.individual", "must not exceed the medical part it is netted against")
@@ -364,12 +418,16 @@ def _mutual_aid(top: Reader, header: dict[str, Any], sources: dict[str, Source],
     for district, district_table in top.tables("districts", required=False).items():
         if district not in district_ids:  # a typo would silently leave the district on the default split
             top.problems.add(f"districts.{district}", f"unknown district; valid: {', '.join(district_ids)}")
-        kinds = {kind: _shares(district_table.table(kind), cite) for kind in PARTICIPANT_TYPES if district_table.has(kind)}
+        kinds = {
+            kind: _shares(district_table.table(kind), cite) for kind in PARTICIPANT_TYPES if district_table.has(kind)
+        }
         district_table.finish()
         district_shares[district] = kinds
 
     def make(**rest: Any) -> MutualAidPolicy:
-        return MutualAidPolicy(**header, standard=standard, shares=shares, district_shares=district_shares, sources=sources, **rest)
+        return MutualAidPolicy(
+            **header, standard=standard, shares=shares, district_shares=district_shares, sources=sources, **rest
+        )
 
     return make
 

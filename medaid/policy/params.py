@@ -41,7 +41,10 @@ def _cap(fen: int | None) -> str:
 def _kind(key: str, rule: KindRule) -> list[Parameter]:
     if not rule.covered:
         return [_p(f"{key}.covered", "false", rule.citation)]
-    return [_p(f"{key}.ratio", ppm_to_str(rule.ratio_ppm), rule.citation), _p(f"{key}.cap", _cap(rule.cap_fen), rule.citation)]
+    return [
+        _p(f"{key}.ratio", ppm_to_str(rule.ratio_ppm), rule.citation),
+        _p(f"{key}.cap", _cap(rule.cap_fen), rule.citation),
+    ]
 
 
 def _shares(key: str, shares: MutualAidShares) -> list[Parameter]:
@@ -55,7 +58,12 @@ def parameters(policy: AnyPolicy) -> list[Parameter]:
     """Every parameter of ``policy`` in a stable order, same_as categories resolved and marked."""
     end = policy.effective_to.isoformat() if policy.effective_to else "open"
     out = [
-        Parameter("effective_from", policy.effective_from.isoformat(), policy.id, policy.header_provisional.get("effective_from")),
+        Parameter(
+            "effective_from",
+            policy.effective_from.isoformat(),
+            policy.id,
+            policy.header_provisional.get("effective_from"),
+        ),
         Parameter("effective_to", end, policy.id, policy.header_provisional.get("effective_to")),
     ]
     if isinstance(policy, Policy):
@@ -66,7 +74,10 @@ def parameters(policy: AnyPolicy) -> list[Parameter]:
                 out.append(_p(f"{base}.same_as", category.same_as, category.inpatient.citation))
                 continue
             out += _kind(f"{base}.inpatient", category.inpatient) + _kind(f"{base}.outpatient", category.outpatient)
-        for name, rule, field in (("outpatient_offset", policy.outpatient_offset, "amount"), ("deductible_subsidy", policy.deductible_subsidy, "max")):
+        for name, rule, field in (
+            ("outpatient_offset", policy.outpatient_offset, "amount"),
+            ("deductible_subsidy", policy.deductible_subsidy, "max"),
+        ):
             out.append(_p(f"{name}.{field}", fen_to_yuan_str(rule.amount_fen), rule.citation))
             out.append(_p(f"{name}.categories", ", ".join(sorted(rule.categories)), rule.citation))
         if policy.caps.citation is not None:

@@ -51,7 +51,9 @@ class PolicyRegistry:
         """Load every ``*.toml`` under ``directory`` except reforms (``reforms/``) and the decisions file."""
         directory = Path(directory)
         files = sorted(
-            p for p in directory.rglob("*.toml") if "reforms" not in p.relative_to(directory).parts and p.name != "decisions.toml"
+            p
+            for p in directory.rglob("*.toml")
+            if "reforms" not in p.relative_to(directory).parts and p.name != "decisions.toml"
         )
         return cls(load_policy_file(path) for path in files)
 
@@ -75,7 +77,9 @@ class PolicyRegistry:
         if index >= 0 and line[index].in_force(day):
             return line[index]
         span = _span(line)
-        raise NoPolicyError(f"no {scheme.replace('_', '-')} policy in force on {day.isoformat()}; versions cover {span}")
+        raise NoPolicyError(
+            f"no {scheme.replace('_', '-')} policy in force on {day.isoformat()}; versions cover {span}"
+        )
 
     def medical_assistance(self, day: dt.date, region: str = "shanghai") -> Policy:
         """The medical-assistance version in force on ``day`` (typed shortcut)."""
@@ -100,10 +104,13 @@ def check_coverage(timeline: list[AnyPolicy]) -> None:
     for before, after in zip(timeline, timeline[1:]):
         where = f"{after.paths[-1]}: effective_from"
         if before.effective_to is None or before.effective_to >= after.effective_from:
-            raise PolicyError(f"{after.id} starts {after.effective_from} but {before.id} is still in force then", where=where)
+            raise PolicyError(
+                f"{after.id} starts {after.effective_from} but {before.id} is still in force then", where=where
+            )
         if before.effective_to + dt.timedelta(days=1) != after.effective_from:
             raise PolicyError(
-                f"gap: {before.id} ends {before.effective_to} but {after.id} starts only {after.effective_from}", where=where
+                f"gap: {before.id} ends {before.effective_to} but {after.id} starts only {after.effective_from}",
+                where=where,
             )
 
 

@@ -20,8 +20,14 @@ __all__ = ["find_chromium", "print_pdf", "screenshot"]
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: No first-run UI, no network, no background updates, no GPU; --no-sandbox because CI runs as root.
 _FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
 )
 _TIMEOUT_S = 120
 
@@ -42,7 +48,9 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise InputError("--pdf needs a Chromium to print with, and none was found on PATH (Debian: apt install chromium; or set MEDAID_CHROMIUM)")
+    raise InputError(
+        "--pdf needs a Chromium to print with, and none was found on PATH (Debian: apt install chromium; or set MEDAID_CHROMIUM)"
+    )
 
 
 def print_pdf(html: Path | str, pdf: Path | str) -> None:

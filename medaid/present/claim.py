@@ -21,8 +21,16 @@ __all__ = ["ClaimExplanation", "from_ledger", "from_claims_file", "STORED_FIELDS
 
 #: The amounts a settlement stores that the re-run must reproduce exactly.
 STORED_FIELDS = (
-    "category", "ratio_ppm", "offset_fen", "eligible_fen", "before_cap_fen", "assistance_fen",
-    "deductible_subsidy_fen", "cap_fen", "cap_left_fen", "cap_bound",
+    "category",
+    "ratio_ppm",
+    "offset_fen",
+    "eligible_fen",
+    "before_cap_fen",
+    "assistance_fen",
+    "deductible_subsidy_fen",
+    "cap_fen",
+    "cap_left_fen",
+    "cap_bound",
 )
 
 
@@ -67,16 +75,23 @@ def from_ledger(ledger, claim_id: str, policy_for, where: str = "") -> ClaimExpl
     adjustments = ledger.adjustments(settlement.person_id, year)
     policy = policy_for(settlement.date)
     claim = Claim(
-        settlement.date, settlement.kind, settlement.self_pay_fen, settlement.categories,
-        settlement.resident_insurance, settlement.claim_id, settlement.person_id,
+        settlement.date,
+        settlement.kind,
+        settlement.self_pay_fen,
+        settlement.categories,
+        settlement.resident_insurance,
+        settlement.claim_id,
+        settlement.person_id,
     )
     # Usage before the claim: the claims settled before it, less those reversed before it was settled.
     # A clearing (个人清算) may have changed the usage between; its adjustments carry no time in the
     # store's interface, so the replay is tried without and then with them and the one that gives the
     # stored amounts is kept.
     earlier = [
-        s for s in history
-        if s.seq < settlement.seq and not (s.claim_id in reversals and reversals[s.claim_id].reversed_at < settlement.settled_at)
+        s
+        for s in history
+        if s.seq < settlement.seq
+        and not (s.claim_id in reversals and reversals[s.claim_id].reversed_at < settlement.settled_at)
     ]
     tries = [_usage(year, earlier, {})]
     if adjustments:
@@ -87,9 +102,17 @@ def from_ledger(ledger, claim_id: str, policy_for, where: str = "") -> ClaimExpl
         if not differences:
             break
     return ClaimExplanation(
-        "ledger", where, result, usage, settlement.status, settlement.settled_at,
-        reversals.get(claim_id), adjustments.get(claim_id, (0, 0)), not differences,
-        settlement.policy_hash, differences,
+        "ledger",
+        where,
+        result,
+        usage,
+        settlement.status,
+        settlement.settled_at,
+        reversals.get(claim_id),
+        adjustments.get(claim_id, (0, 0)),
+        not differences,
+        settlement.policy_hash,
+        differences,
     )
 
 
@@ -133,7 +156,9 @@ def from_claims_file(path: Path | str, claim_id: str, policy_for) -> ClaimExplan
     if not found:
         for reject in rejected:
             if claim_id in (field.strip() for field in reject.fields):
-                raise InputError(f"claim_id {claim_id!r} is on a rejected row: {reject.reason}", where=f"{where}: line {reject.line}")
+                raise InputError(
+                    f"claim_id {claim_id!r} is on a rejected row: {reject.reason}", where=f"{where}: line {reject.line}"
+                )
         raise InputError(f"no claim with claim_id {claim_id!r}", where=where)
     if len(found) > 1:
         lines = ", ".join(str(row.line) for row in found)
@@ -148,4 +173,3 @@ def from_claims_file(path: Path | str, claim_id: str, policy_for) -> ClaimExplan
             return ClaimExplanation("claims", where, result, before)
         before = result.usage if result.claim.date.year == target.date.year else Usage(target.date.year)
     raise AssertionError("the claim is among the person's claims")  # pragma: no cover
-

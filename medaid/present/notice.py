@@ -40,7 +40,9 @@ def mask_person(person_id: str) -> str:
     return "*" * max(0, len(person_id) - 4) + person_id[-4:]
 
 
-def notice_context(ledger, registry, person_id: str, year: int, lang: str, today: dt.date | None = None) -> dict[str, Any]:
+def notice_context(
+    ledger, registry, person_id: str, year: int, lang: str, today: dt.date | None = None
+) -> dict[str, Any]:
     """Everything the template shows, from the ledger: claims, totals, caps, legal basis, provisional readings, stamp.
 
     Amounts are strings formatted for ``lang`` (元, two decimals, grouped); ``*_fen`` keys keep the integers.
@@ -73,25 +75,37 @@ def notice_context(ledger, registry, person_id: str, year: int, lang: str, today
             totals["self_pay"] += s.self_pay_fen
             totals[s.kind] += assistance
             totals["subsidy"] += subsidy
-        rows.append({
-            "claim_id": s.claim_id, "date": s.date.isoformat(), "kind": s.kind, "category": s.category,
-            "self_pay": money(s.self_pay_fen), "assistance": money(assistance), "subsidy": money(subsidy),
-            "total": money(assistance + subsidy), "reversed": reversed_,
-            "adjustment_fen": 0 if reversed_ else extra_assistance + extra_subsidy,
-            "adjustment": money(abs(extra_assistance + extra_subsidy)),
-            "assistance_fen": 0 if reversed_ else assistance, "subsidy_fen": 0 if reversed_ else subsidy,
-        })
+        rows.append(
+            {
+                "claim_id": s.claim_id,
+                "date": s.date.isoformat(),
+                "kind": s.kind,
+                "category": s.category,
+                "self_pay": money(s.self_pay_fen),
+                "assistance": money(assistance),
+                "subsidy": money(subsidy),
+                "total": money(assistance + subsidy),
+                "reversed": reversed_,
+                "adjustment_fen": 0 if reversed_ else extra_assistance + extra_subsidy,
+                "adjustment": money(abs(extra_assistance + extra_subsidy)),
+                "assistance_fen": 0 if reversed_ else assistance,
+                "subsidy_fen": 0 if reversed_ else subsidy,
+            }
+        )
     caps = []
     for kind in KINDS:
         kind_usage = usage.kind(kind)
         if kind_usage.category is None:
             continue
-        caps.append({
-            "kind": kind, "category": kind_usage.category,
-            "cap": None if kind_usage.cap_fen is None else money(kind_usage.cap_fen),
-            "used": money(kind_usage.paid_fen),
-            "left": None if kind_usage.remaining_fen is None else money(kind_usage.remaining_fen),
-        })
+        caps.append(
+            {
+                "kind": kind,
+                "category": kind_usage.category,
+                "cap": None if kind_usage.cap_fen is None else money(kind_usage.cap_fen),
+                "used": money(kind_usage.paid_fen),
+                "left": None if kind_usage.remaining_fen is None else money(kind_usage.remaining_fen),
+            }
+        )
     latest = policies[max(policies, key=lambda pid: policies[pid].effective_from)]
     categories = {}
     for policy in policies.values():
@@ -113,10 +127,18 @@ def notice_context(ledger, registry, person_id: str, year: int, lang: str, today
         "offset_used": money(usage.offset_used_fen),
         "legal_basis": [
             {"number": source.number or "", "title": source.title}
-            for source in sorted(sources.values(), key=lambda source: (source.number is None, source.number or source.title))
+            for source in sorted(
+                sources.values(), key=lambda source: (source.number is None, source.number or source.title)
+            )
         ],
-        "provisional": [{"decision": d, "key": key, "text": decision_text(d, lang)} for d, key in sorted(marks.items(), key=lambda item: int(item[0][1:]))],
-        "policies": [{"id": p.id, "title": p.title_zh if lang == "zh" else p.title_en, "hash": p.content_hash} for p in policies.values()],
+        "provisional": [
+            {"decision": d, "key": key, "text": decision_text(d, lang)}
+            for d, key in sorted(marks.items(), key=lambda item: int(item[0][1:]))
+        ],
+        "policies": [
+            {"id": p.id, "title": p.title_zh if lang == "zh" else p.title_en, "hash": p.content_hash}
+            for p in policies.values()
+        ],
         "policy_title": latest.title_zh if lang == "zh" else latest.title_en,
         "engine_version": _engine_version(),
         "issued": (today or dt.date.today()).isoformat(),
@@ -142,15 +164,20 @@ def render_notice(context: dict[str, Any], template_dir: Path | str | None = Non
         raise InputError(f"no {TEMPLATE_FILE} in the template folder", where=str(folder))
     variables = _variables(folder / VARIABLES_FILE, context["lang"])
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     where = str(folder / TEMPLATE_FILE)
     try:
         template = environment.get_template(TEMPLATE_FILE)
         return template.render(**context, t=labels(context["lang"]), v=variables)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"template syntax error: {exc.message}", where=f"{exc.filename or where}: line {exc.lineno}") from None
+        raise InputError(
+            f"template syntax error: {exc.message}", where=f"{exc.filename or where}: line {exc.lineno}"
+        ) from None
     except jinja2.UndefinedError as exc:
         raise InputError(f"template uses an unknown variable: {exc.message}", where=where) from None
 

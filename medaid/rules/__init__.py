@@ -3,4 +3,14 @@
 from medaid.rules.assess import assess_claim, assess_claims, assess_person, assess_person_year
 from medaid.rules.model import Assessment, Claim, ClaimResult, Step, Usage
 
-__all__ = ["Assessment", "Claim", "ClaimResult", "Step", "Usage", "assess_claim", "assess_claims", "assess_person", "assess_person_year"]
+__all__ = [
+    "Assessment",
+    "Claim",
+    "ClaimResult",
+    "Step",
+    "Usage",
+    "assess_claim",
+    "assess_claims",
+    "assess_person",
+    "assess_person_year",
+]

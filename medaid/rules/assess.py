@@ -34,15 +34,29 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     """
     kind = claim.kind
     fen = claim.self_pay_fen
-    if not (kind in KINDS and type(fen) is int and 0 <= fen < MAX_FEN and type(claim.date) is dt.date
-            and type(claim.categories) is tuple and claim.categories):
+    if not (
+        kind in KINDS
+        and type(fen) is int
+        and 0 <= fen < MAX_FEN
+        and type(claim.date) is dt.date
+        and type(claim.categories) is tuple
+        and claim.categories
+    ):
         _refuse(claim)
     category = select_category(policy, claim.categories, kind)
     rule = category.rule(kind)
     # With several categories the choice itself is a rule (就高) with its own citation.
     several = len(claim.categories) > 1
     chosen_by = policy.selection if several else rule.citation
-    trace: list[TraceEntry] = [("category", kind, chosen_by, "rule" if several else "ratio", {"category": category.id, "candidates": claim.categories})]
+    trace: list[TraceEntry] = [
+        (
+            "category",
+            kind,
+            chosen_by,
+            "rule" if several else "ratio",
+            {"category": category.id, "candidates": claim.categories},
+        )
+    ]
     subsidy = offset = 0
     if kind == "outpatient" and claim.resident_insurance:
         subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, trace)
@@ -51,7 +65,15 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
         trace.append(("not_covered", kind, rule.citation, "covered", {"category": category.id}))
         return _result(policy, claim, usage, category.id, 0, offset, eligible_fen, 0, subsidy, None, None, None, trace)
     before = before_cap(SCALAR, eligible_fen, rule.ratio_ppm)
-    trace.append(("ratio", kind, rule.citation, "ratio", {"eligible": eligible_fen, "ratio_ppm": rule.ratio_ppm, "amount": before}))
+    trace.append(
+        (
+            "ratio",
+            kind,
+            rule.citation,
+            "ratio",
+            {"eligible": eligible_fen, "ratio_ppm": rule.ratio_ppm, "amount": before},
+        )
+    )
     scope = policy.caps
     if scope.citation is not None:
         trace.append(("cap_scope", kind, scope.citation, "scope", {"scope": scope.scope}))
@@ -59,31 +81,92 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     cap = rule.cap_fen
     assistance = cap_payment(SCALAR, before, limit_value(cap), paid_before)
     left = None if cap is None else cap_left(SCALAR, cap, paid_before, assistance)
-    trace.append(("cap", kind, rule.citation, "cap", {"cap": cap, "paid_before": paid_before, "before_cap": before, "amount": assistance, "cap_left": left}))
-    return _result(policy, claim, usage, category.id, rule.ratio_ppm, offset, eligible_fen, before, subsidy, assistance, cap, left, trace)
+    trace.append(
+        (
+            "cap",
+            kind,
+            rule.citation,
+            "cap",
+            {"cap": cap, "paid_before": paid_before, "before_cap": before, "amount": assistance, "cap_left": left},
+        )
+    )
+    return _result(
+        policy,
+        claim,
+        usage,
+        category.id,
+        rule.ratio_ppm,
+        offset,
+        eligible_fen,
+        before,
+        subsidy,
+        assistance,
+        cap,
+        left,
+        trace,
+    )
 
 
-def _resident_outpatient(policy: Policy, category: str, claim: Claim, usage: Usage, trace: list[TraceEntry]) -> tuple[int, int]:
+def _resident_outpatient(
+    policy: Policy, category: str, claim: Claim, usage: Usage, trace: list[TraceEntry]
+) -> tuple[int, int]:
     subsidy_rule, offset_rule = policy.deductible_subsidy, policy.outpatient_offset
     takes = takes_offset(policy, category, "outpatient", True)
     offset_fen = offset(SCALAR, claim.self_pay_fen if takes else 0, offset_rule.amount_fen, usage.offset_used_fen)
     if takes:
-        trace.append(("offset", "outpatient", offset_rule.citation, "amount", {"amount": offset_fen, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen}))
+        trace.append(
+            (
+                "offset",
+                "outpatient",
+                offset_rule.citation,
+                "amount",
+                {"amount": offset_fen, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen},
+            )
+        )
     subsidy_fen = subsidy(SCALAR, offset_fen, subsidy_max(policy, category))
     if category in subsidy_rule.categories:
-        trace.append(("subsidy", "outpatient", subsidy_rule.citation, "max", {"amount": subsidy_fen, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen}))
+        trace.append(
+            (
+                "subsidy",
+                "outpatient",
+                subsidy_rule.citation,
+                "max",
+                {"amount": subsidy_fen, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen},
+            )
+        )
     return subsidy_fen, offset_fen
 
 
 def _result(
-    policy: Policy, claim: Claim, usage: Usage, category: str, ratio: int, offset: int, eligible: int,
-    before_cap: int, subsidy: int, assistance: int | None, cap: int | None, cap_left: int | None,
+    policy: Policy,
+    claim: Claim,
+    usage: Usage,
+    category: str,
+    ratio: int,
+    offset: int,
+    eligible: int,
+    before_cap: int,
+    subsidy: int,
+    assistance: int | None,
+    cap: int | None,
+    cap_left: int | None,
     trace: list[TraceEntry],
 ) -> ClaimResult:
     paid = assistance or 0
     return ClaimResult(
-        claim, policy, category, ratio, offset, eligible, before_cap, paid, subsidy, cap, cap_left,
-        assistance is not None and cap_bound(True, assistance, before_cap), tuple(trace),
+        claim,
+        policy,
+        category,
+        ratio,
+        offset,
+        eligible,
+        before_cap,
+        paid,
+        subsidy,
+        cap,
+        cap_left,
+        assistance is not None and cap_bound(True, assistance, before_cap),
+        tuple(trace),
         usage.add(claim.kind, paid, offset, subsidy),
     )
 
@@ -140,8 +223,10 @@ def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
         usage = result.usage
         results.append(result)
     return Assessment(
-        claims=tuple(results), engine_version=__version__,
-        policy_ids=tuple(policies), policy_hash=_combined_hash([p.content_hash for p in policies.values()]),
+        claims=tuple(results),
+        engine_version=__version__,
+        policy_ids=tuple(policies),
+        policy_hash=_combined_hash([p.content_hash for p in policies.values()]),
     )
 
 

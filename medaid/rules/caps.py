@@ -15,7 +15,17 @@ from medaid.rules.ops import Ops
 if TYPE_CHECKING:
     from medaid.rules.model import Usage
 
-__all__ = ["NO_CAP", "limit_value", "within_limit", "cap_payment", "cap_left", "cap_bound", "cap_group", "cap_used", "SCOPES"]
+__all__ = [
+    "NO_CAP",
+    "limit_value",
+    "within_limit",
+    "cap_payment",
+    "cap_left",
+    "cap_bound",
+    "cap_group",
+    "cap_used",
+    "SCOPES",
+]
 
 #: Stands for "no cap" (special relief) in arithmetic: far above any sum of capped amounts (int64-safe).
 NO_CAP = 1 << 62

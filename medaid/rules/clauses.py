@@ -68,55 +68,91 @@ _MINHANG = "闵行区医疗保障局2023年区级部门预算"
 
 CLAUSES: tuple[Clause, ...] = (
     Clause(
-        id="category", key="selection", field="rule", document=_XINMIN, decisions=("D7", "D12"),
+        id="category",
+        key="selection",
+        field="rule",
+        document=_XINMIN,
+        decisions=("D7", "D12"),
         text_zh="同时符合多个救助条件的，按就高原则救助（比例高者优先；比例相同时限额高者优先）。",
         text_en="A person in several categories is assisted under the one with the highest ratio (就高); at equal ratios the higher cap.",
         function=ratio.select_category,
     ),
     Clause(
-        id="offset", key="outpatient_offset", field="amount", document=_MINHANG, decisions=("D3",),
+        id="offset",
+        key="outpatient_offset",
+        field="amount",
+        document=_MINHANG,
+        decisions=("D3",),
         text_zh="参加城乡居民医保的，门急诊自负费用先扣除可享受的起付线减免部分（每人每年300元）后再计算救助。",
         text_en="For resident-insurance members, the first 300 yuan a year of outpatient self-pay (the deductible waiver) is not eligible.",
         function=outpatient.offset,
     ),
     Clause(
-        id="eligible", key="categories.<category>.<kind>", field="covered", document="沪府办规〔2022〕19号", decisions=("D5",),
+        id="eligible",
+        key="categories.<category>.<kind>",
+        field="covered",
+        document="沪府办规〔2022〕19号",
+        decisions=("D5",),
         text_zh="救助以符合规定的自负费用为基数；该类对象不享受该类救助的，基数为零。",
         text_en="Assistance is a ratio of the eligible self-pay; a kind of care a category is not covered for has none.",
         function=ratio.eligible,
     ),
     Clause(
-        id="ratio", key="categories.<category>.<kind>", field="ratio", document="沪医保规〔2020〕4号", decisions=("D11",),
+        id="ratio",
+        key="categories.<category>.<kind>",
+        field="ratio",
+        document="沪医保规〔2020〕4号",
+        decisions=("D11",),
         text_zh="按对象类别的救助比例计算救助金额，四舍五入到分，每笔一次。",
         text_en="Eligible self-pay times the category's ratio, rounded half up to the fen once per claim.",
         function=ratio.before_cap,
     ),
     Clause(
-        id="subsidy", key="deductible_subsidy", field="max", document="沪民救发〔2016〕61号", decisions=("D4",),
+        id="subsidy",
+        key="deductible_subsidy",
+        field="max",
+        document="沪民救发〔2016〕61号",
+        decisions=("D4",),
         text_zh="参加城乡居民医保的低保对象，门急诊起付线部分另行补助（每年最多300元），不计入门急诊年度限额。",
         text_en="Dibao members of the resident insurance get the offset band paid as a deductible subsidy (at most 300 a year), outside the cap.",
         function=outpatient.subsidy,
     ),
     Clause(
-        id="cap", key="categories.<category>.<kind>", field="cap", document="沪医保规〔2022〕12号", decisions=("D2", "D8"),
+        id="cap",
+        key="categories.<category>.<kind>",
+        field="cap",
+        document="沪医保规〔2022〕12号",
+        decisions=("D2", "D8"),
         text_zh="救助金额累计不超过年度最高救助限额（门急诊2800元、住院13万元；特殊救济对象不设限额）。",
         text_en="Assistance paid in a year never exceeds the annual cap (outpatient 2 800, inpatient 130 000; none for special relief).",
         function=caps.cap_payment,
     ),
     Clause(
-        id="cap_left", key="categories.<category>.<kind>", field="cap", document="沪医保规〔2022〕12号", decisions=("D8",),
+        id="cap_left",
+        key="categories.<category>.<kind>",
+        field="cap",
+        document="沪医保规〔2022〕12号",
+        decisions=("D8",),
         text_zh="年度限额余额＝限额−本年已救助。",
         text_en="What is left of the annual cap after a claim.",
         function=caps.cap_left,
     ),
     Clause(
-        id="cap_bound", key="categories.<category>.<kind>", field="cap", document="沪医保规〔2022〕12号", decisions=("D8",),
+        id="cap_bound",
+        key="categories.<category>.<kind>",
+        field="cap",
+        document="沪医保规〔2022〕12号",
+        decisions=("D8",),
         text_zh="年度限额使本笔救助少于按比例计算的金额。",
         text_en="Whether the annual cap reduced the claim's assistance.",
         function=caps.cap_bound,
     ),
     Clause(
-        id="cap_scope", key="caps", field="scope", document="2023年度市对区专项转移支付城乡医疗救助专项补助项目绩效自评报告", decisions=("D8",),
+        id="cap_scope",
+        key="caps",
+        field="scope",
+        document="2023年度市对区专项转移支付城乡医疗救助专项补助项目绩效自评报告",
+        decisions=("D8",),
         text_zh="住院、门急诊年度限额分别计算（per_kind）；假设情形下可合并为一个年度限额（shared）。",
         text_en="Inpatient and outpatient caps count apart (per_kind); a what-if may count both kinds against one cap (shared).",
         function=caps.cap_group,
@@ -127,8 +163,10 @@ ACCUMULATORS: tuple[Accumulator, ...] = (
     Accumulator(name="offset used", usage=("offset_used_fen",), group="person-year", advanced_by="offset"),
     Accumulator(name="subsidy paid", usage=("subsidy_paid_fen",), group="person-year", advanced_by="subsidy"),
     Accumulator(
-        name="assistance paid", usage=("paid_inpatient_fen", "paid_outpatient_fen"),
-        group="person-year-kind (caps.scope = per_kind) or person-year (shared)", advanced_by="cap",
+        name="assistance paid",
+        usage=("paid_inpatient_fen", "paid_outpatient_fen"),
+        group="person-year-kind (caps.scope = per_kind) or person-year (shared)",
+        advanced_by="cap",
     ),
 )
 
@@ -143,15 +181,24 @@ def clause(clause_id: str) -> Clause:
 def markdown() -> list[str]:
     """The clause section of ``docs/policy.md``: one row per clause, from the metadata above."""
     lines = [
-        "## Clauses", "",
+        "## Clauses",
+        "",
         "Each clause is one function, called by the reference, the batch engine and the ledger alike",
-        "(see `docs/architecture.md`). Generated from `medaid/rules/clauses.py`.", "",
-        "| step | policy key | function | source | decisions | clause (paraphrased) |", "|---|---|---|---|---|---|",
+        "(see `docs/architecture.md`). Generated from `medaid/rules/clauses.py`.",
+        "",
+        "| step | policy key | function | source | decisions | clause (paraphrased) |",
+        "|---|---|---|---|---|---|",
     ]
     for c in CLAUSES:
         lines.append(
             f"| `{c.id}` | `{c.key}.{c.field}` | `{c.qualname}` | {c.document} | {', '.join(c.decisions)} | {c.text_zh}<br>{c.text_en} |"
         )
-    lines += ["", "Running state (per person-year, carried by the reference, scanned by the batch engine, stored by the ledger):", ""]
-    lines += [f"- **{a.name}** (`{'`, `'.join(a.usage)}`), per {a.group}, advanced by `{a.advanced_by}`" for a in ACCUMULATORS]
+    lines += [
+        "",
+        "Running state (per person-year, carried by the reference, scanned by the batch engine, stored by the ledger):",
+        "",
+    ]
+    lines += [
+        f"- **{a.name}** (`{'`, `'.join(a.usage)}`), per {a.group}, advanced by `{a.advanced_by}`" for a in ACCUMULATORS
+    ]
     return lines + [""]

@@ -56,8 +56,11 @@ class Usage:
         """
         inpatient = assistance_fen if kind == "inpatient" else 0
         return Usage(
-            self.year, self.paid_inpatient_fen + inpatient, self.paid_outpatient_fen + assistance_fen - inpatient,
-            self.offset_used_fen + offset_fen, self.subsidy_paid_fen + subsidy_fen,
+            self.year,
+            self.paid_inpatient_fen + inpatient,
+            self.paid_outpatient_fen + assistance_fen - inpatient,
+            self.offset_used_fen + offset_fen,
+            self.subsidy_paid_fen + subsidy_fen,
         )
 
 
@@ -120,7 +123,14 @@ class ClaimResult:
     def steps(self) -> tuple[Step, ...]:
         """What was done, in order, each with its policy key, source and provisional mark."""
         return tuple(
-            Step(code, kind, f"{citation.key}.{field}", citation.source.label, citation.provisional, MappingProxyType(values))
+            Step(
+                code,
+                kind,
+                f"{citation.key}.{field}",
+                citation.source.label,
+                citation.provisional,
+                MappingProxyType(values),
+            )
             for code, kind, citation, field, values in self.trace
         )
 

@@ -60,15 +60,20 @@ async def assess(request: Request) -> Response:
     lookup = lambda policy_id: reform if policy_id == reform.id else registry.get(policy_id)  # noqa: E731
     from medaid.i18n.compare import side_by_side
 
-    return respond({
-        "baseline": _with_text(assessment_dict(comparison.baseline), comparison.baseline, registry.get, lang, text),
-        "reform": _with_text(assessment_dict(comparison.reform), comparison.reform, lookup, lang, text),
-        "difference": {name: fen_to_yuan_str(comparison.difference(name)) for name, _ in LINES},
-        "changed_parameters": [{"key": c.key, "baseline": c.old.value if c.old else None, "reform": c.new.value if c.new else None} for c in changes],
-        "explanation": side_by_side(comparison, changes, lang) if text else [],
-        **state.stamp,
-        "policy_hash": comparison.reform.policy_hash,
-    })
+    return respond(
+        {
+            "baseline": _with_text(assessment_dict(comparison.baseline), comparison.baseline, registry.get, lang, text),
+            "reform": _with_text(assessment_dict(comparison.reform), comparison.reform, lookup, lang, text),
+            "difference": {name: fen_to_yuan_str(comparison.difference(name)) for name, _ in LINES},
+            "changed_parameters": [
+                {"key": c.key, "baseline": c.old.value if c.old else None, "reform": c.new.value if c.new else None}
+                for c in changes
+            ],
+            "explanation": side_by_side(comparison, changes, lang) if text else [],
+            **state.stamp,
+            "policy_hash": comparison.reform.policy_hash,
+        }
+    )
 
 
 def _explain_flag(request: Request) -> bool:
@@ -76,7 +81,9 @@ def _explain_flag(request: Request) -> bool:
     value = request.query_params.get("explain", "true")
     if value not in ("true", "false"):
         message = f"explain must be true or false, got {value!r}"
-        raise ProblemError("invalid-field", f"explain: {message}", [{"parameter": "explain", "detail": message, "value": value}])
+        raise ProblemError(
+            "invalid-field", f"explain: {message}", [{"parameter": "explain", "detail": message, "value": value}]
+        )
     return value == "true"
 
 
@@ -115,22 +122,49 @@ def inline_reform(registry, data: dict[str, Any]):
 
     base_id = data.get("extends")
     if not isinstance(base_id, str):
-        raise ProblemError("invalid-reform", "/reform/extends: a reform needs extends = \"<policy id>\"",
-                           [{"pointer": "/reform/extends", "detail": "a reform needs extends = \"<policy id>\"", **({"value": base_id} if base_id is not None and not isinstance(base_id, (dict, list)) else {})}])
+        raise ProblemError(
+            "invalid-reform",
+            '/reform/extends: a reform needs extends = "<policy id>"',
+            [
+                {
+                    "pointer": "/reform/extends",
+                    "detail": 'a reform needs extends = "<policy id>"',
+                    **({"value": base_id} if base_id is not None and not isinstance(base_id, (dict, list)) else {}),
+                }
+            ],
+        )
     try:
         base = registry.get(base_id)
     except PolicyError as exc:
-        raise ProblemError("invalid-reform", f"/reform/extends: {exc.message}", [{"pointer": "/reform/extends", "detail": exc.message, "value": base_id}]) from None
+        raise ProblemError(
+            "invalid-reform",
+            f"/reform/extends: {exc.message}",
+            [{"pointer": "/reform/extends", "detail": exc.message, "value": base_id}],
+        ) from None
     if not isinstance(base, Policy):
         message = f"extends must name a medical-assistance version, got {base_id!r} (a {base.scheme} policy)"
-        raise ProblemError("invalid-reform", f"/reform/extends: {message}", [{"pointer": "/reform/extends", "detail": message, "value": base_id}])
+        raise ProblemError(
+            "invalid-reform",
+            f"/reform/extends: {message}",
+            [{"pointer": "/reform/extends", "detail": message, "value": base_id}],
+        )
     nulls = list(_nulls(data, "/reform"))
     if nulls:
-        raise ProblemError("invalid-reform", f"{nulls[0]}: null is not a value a reform can hold", [{"pointer": p, "detail": "null is not a value a reform can hold"} for p in nulls])
+        raise ProblemError(
+            "invalid-reform",
+            f"{nulls[0]}: null is not a value a reform can hold",
+            [{"pointer": p, "detail": "null is not a value a reform can hold"} for p in nulls],
+        )
     changes = {key: _date(key, value) for key, value in data.items() if key != "extends"}
     changes.setdefault("id", f"{base_id}+inline-reform")
     try:
-        return apply_changes(base, changes, where="reform", title="inline reform of a POST /v1/assess request (what-if, not law)", raw=_canonical.encode(data))
+        return apply_changes(
+            base,
+            changes,
+            where="reform",
+            title="inline reform of a POST /v1/assess request (what-if, not law)",
+            raw=_canonical.encode(data),
+        )
     except PolicyError as exc:
         raise from_reform(exc) from None
 

@@ -73,7 +73,7 @@ def lang_of(request: Request) -> str:
     if not header:
         return "en"
     best, best_q = "en", -1.0
-    for position, item in enumerate(header.split(",")):
+    for item in header.split(","):
         tag, _, params = item.strip().partition(";")
         q = 1.0
         params = params.strip()
@@ -125,8 +125,11 @@ def require_token(request: Request) -> None:
         return
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
-        raise ProblemError("unauthorized", "this endpoint needs Authorization: Bearer <token> (the token in the server's --token-file)",
-                           headers={"www-authenticate": 'Bearer realm="medaid"'})
+        raise ProblemError(
+            "unauthorized",
+            "this endpoint needs Authorization: Bearer <token> (the token in the server's --token-file)",
+            headers={"www-authenticate": 'Bearer realm="medaid"'},
+        )
 
 
 def check_media(request: Request, allowed: tuple[str, ...]) -> str:

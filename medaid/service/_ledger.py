@@ -37,8 +37,14 @@ def to_claim(claim: LedgerClaim, parse) -> tuple[Any, str]:
     reader (``parse``: :class:`medaid.ledger.claims_file` reads a CSV row the same way), values stripped as
     a CSV field is."""
     values = (
-        claim.claim_id.strip(), claim.person_id.strip(), claim.district.strip(), claim.date.isoformat(),
-        claim.category.strip(), claim.kind, claim.self_pay, "true" if claim.resident_insurance else "false",
+        claim.claim_id.strip(),
+        claim.person_id.strip(),
+        claim.district.strip(),
+        claim.date.isoformat(),
+        claim.category.strip(),
+        claim.kind,
+        claim.self_pay,
+        "true" if claim.resident_insurance else "false",
     )
     return parse(values)
 
@@ -62,17 +68,32 @@ def _row_parser(registry):
 def settlement_dict(s, district: str | None = None, district_id: str | None = None) -> dict[str, Any]:
     """A ledger settlement as JSON: the claim, what was paid and why, and its status."""
     return {
-        "claim_id": s.claim_id, "person_id": s.person_id, "date": s.date.isoformat(), "kind": s.kind,
-        "self_pay": yuan(s.self_pay_fen), "categories": list(s.categories), "resident_insurance": s.resident_insurance,
-        "district": district, "district_id": district_id,
-        "category_applied": s.category, "policy_id": s.policy_id, "policy_hash": s.policy_hash,
-        "offset": yuan(s.offset_fen), "eligible": yuan(s.eligible_fen), "ratio": ppm_to_str(s.ratio_ppm),
-        "before_cap": yuan(s.before_cap_fen), "assistance": yuan(s.assistance_fen),
-        "deductible_subsidy": yuan(s.deductible_subsidy_fen), "total": yuan(s.total_fen),
+        "claim_id": s.claim_id,
+        "person_id": s.person_id,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "self_pay": yuan(s.self_pay_fen),
+        "categories": list(s.categories),
+        "resident_insurance": s.resident_insurance,
+        "district": district,
+        "district_id": district_id,
+        "category_applied": s.category,
+        "policy_id": s.policy_id,
+        "policy_hash": s.policy_hash,
+        "offset": yuan(s.offset_fen),
+        "eligible": yuan(s.eligible_fen),
+        "ratio": ppm_to_str(s.ratio_ppm),
+        "before_cap": yuan(s.before_cap_fen),
+        "assistance": yuan(s.assistance_fen),
+        "deductible_subsidy": yuan(s.deductible_subsidy_fen),
+        "total": yuan(s.total_fen),
         "cap": None if s.cap_fen is None else yuan(s.cap_fen),
         "cap_left": None if s.cap_left_fen is None else yuan(s.cap_left_fen),
-        "cap_bound": s.cap_bound, "provisional": list(s.provisional), "status": s.status,
-        "settled_at": s.settled_at, "engine_version": s.engine_version,
+        "cap_bound": s.cap_bound,
+        "provisional": list(s.provisional),
+        "status": s.status,
+        "settled_at": s.settled_at,
+        "engine_version": s.engine_version,
     }
 
 
@@ -128,7 +149,9 @@ async def stored_claim(request: Request) -> Response:
         raise _path_problem(exc, "claim_id", claim_id) from None
     lang = lang_of(request)
     steps, explanation = _steps(state, s, lang)
-    return respond({"settlement": settlement_dict(s), "steps": steps, "explanation": explanation, "lang": lang, **state.stamp})
+    return respond(
+        {"settlement": settlement_dict(s), "steps": steps, "explanation": explanation, "lang": lang, **state.stamp}
+    )
 
 
 def _steps(state, s, lang: str) -> tuple[list[dict], list[str]]:
@@ -149,9 +172,17 @@ def _steps(state, s, lang: str) -> tuple[list[dict], list[str]]:
     offsets = s.kind == "outpatient" and s.resident_insurance and s.category in offset_rule.categories
     offset_used = max(0, offset_rule.amount_fen - s.offset_fen) if offsets else 0
     subsidy_paid = offset_used if s.category in policy.deductible_subsidy.categories else 0
-    usage = Usage(s.date.year, paid_before if s.kind == "inpatient" else 0, paid_before if s.kind == "outpatient" else 0, offset_used, subsidy_paid)
+    usage = Usage(
+        s.date.year,
+        paid_before if s.kind == "inpatient" else 0,
+        paid_before if s.kind == "outpatient" else 0,
+        offset_used,
+        subsidy_paid,
+    )
     result = assess_claim(policy, claim, usage)
-    assessment = Assessment(claims=(result,), engine_version=s.engine_version, policy_ids=(policy.id,), policy_hash=s.policy_hash)
+    assessment = Assessment(
+        claims=(result,), engine_version=s.engine_version, policy_ids=(policy.id,), policy_hash=s.policy_hash
+    )
     return [step_dict(step) for step in result.steps], explain(assessment, state.registry.get, lang)
 
 
@@ -166,21 +197,36 @@ async def reverse(request: Request) -> Response:
         if exc.message.startswith("a reversal needs a reason"):
             raise from_medaid(exc, field="reason", value=req.reason) from None
         raise _path_problem(exc, "claim_id", claim_id) from None
-    return respond({
-        "claim_id": r.claim_id, "person_id": r.person_id, "year": r.year, "kind": r.kind, "reason": r.reason,
-        "assistance": yuan(r.assistance_fen), "deductible_subsidy": yuan(r.deductible_subsidy_fen),
-        "offset": yuan(r.offset_fen), "reversed_at": r.reversed_at, **state.stamp,
-    })
+    return respond(
+        {
+            "claim_id": r.claim_id,
+            "person_id": r.person_id,
+            "year": r.year,
+            "kind": r.kind,
+            "reason": r.reason,
+            "assistance": yuan(r.assistance_fen),
+            "deductible_subsidy": yuan(r.deductible_subsidy_fen),
+            "offset": yuan(r.offset_fen),
+            "reversed_at": r.reversed_at,
+            **state.stamp,
+        }
+    )
 
 
 def _person_year(request: Request) -> tuple[str, int]:
     person_id, year = request.path_params["person_id"], request.path_params["year"]
     if not (year.isascii() and year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 9999):
         message = f"year must be a year like 2023, got {year!r}"
-        raise ProblemError("invalid-field", f"year: {message}", [{"parameter": "year", "detail": message, "value": year}])
+        raise ProblemError(
+            "invalid-field", f"year: {message}", [{"parameter": "year", "detail": message, "value": year}]
+        )
     if not person_id.strip():
         message = f"person_id must be a non-empty string, got {person_id!r}"
-        raise ProblemError("invalid-field", f"person_id: {message}", [{"parameter": "person_id", "detail": message, "value": person_id}])
+        raise ProblemError(
+            "invalid-field",
+            f"person_id: {message}",
+            [{"parameter": "person_id", "detail": message, "value": person_id}],
+        )
     return person_id, int(year)
 
 
@@ -204,23 +250,34 @@ async def usage(request: Request) -> Response:
     state = state_of(request)
     person_id, year = _person_year(request)
     try:
-        u, settlements = await state.in_ledger(lambda ledger: (ledger.usage(person_id, year), ledger.settlements(person_id, year)))
+        u, settlements = await state.in_ledger(
+            lambda ledger: (ledger.usage(person_id, year), ledger.settlements(person_id, year))
+        )
     except MedaidError as exc:
         raise _path_problem(exc, "person_id", person_id) from None
 
     def kind(k) -> dict:
         return {
-            "paid": yuan(k.paid_fen), "category": k.category,
+            "paid": yuan(k.paid_fen),
+            "category": k.category,
             "cap": None if k.cap_fen is None else yuan(k.cap_fen),
             "remaining": None if k.remaining_fen is None else yuan(k.remaining_fen),
         }
 
-    return respond({
-        "person_id": u.person_id, "year": u.year, "inpatient": kind(u.inpatient), "outpatient": kind(u.outpatient),
-        "offset_used": yuan(u.offset_used_fen), "deductible_subsidy_paid": yuan(u.subsidy_paid_fen),
-        "claims": u.claims, "reversed": u.reversed, "settlements": [settlement_dict(s) for s in settlements],
-        **state.stamp,
-    })
+    return respond(
+        {
+            "person_id": u.person_id,
+            "year": u.year,
+            "inpatient": kind(u.inpatient),
+            "outpatient": kind(u.outpatient),
+            "offset_used": yuan(u.offset_used_fen),
+            "deductible_subsidy_paid": yuan(u.subsidy_paid_fen),
+            "claims": u.claims,
+            "reversed": u.reversed,
+            "settlements": [settlement_dict(s) for s in settlements],
+            **state.stamp,
+        }
+    )
 
 
 def _path_problem(exc: MedaidError, parameter: str, value: str) -> ProblemError:

@@ -30,10 +30,14 @@ async def health(request: Request) -> Response:
 
 def _summary(policy) -> dict:
     return {
-        "id": policy.id, "scheme": policy.scheme, "region": policy.region,
+        "id": policy.id,
+        "scheme": policy.scheme,
+        "region": policy.region,
         "effective_from": policy.effective_from.isoformat(),
         "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
-        "title_zh": policy.title_zh, "title_en": policy.title_en, "policy_hash": policy.content_hash,
+        "title_zh": policy.title_zh,
+        "title_en": policy.title_en,
+        "policy_hash": policy.content_hash,
     }
 
 
@@ -46,7 +50,9 @@ def _get(state, policy_id: str, parameter: str):
     try:
         return state.registry.get(policy_id)
     except PolicyError as exc:
-        raise ProblemError("unknown-policy", exc.message, [{"parameter": parameter, "detail": exc.message, "value": policy_id}]) from None
+        raise ProblemError(
+            "unknown-policy", exc.message, [{"parameter": parameter, "detail": exc.message, "value": policy_id}]
+        ) from None
 
 
 def _parameter(p) -> dict:
@@ -59,12 +65,17 @@ async def policy(request: Request) -> Response:
     state = state_of(request)
     found = _get(state, request.path_params["policy_id"], "policy_id")
     sources = [
-        {"key": s.key, "title": s.title, "number": s.number, "url": s.url, "note": s.note} for s in found.sources.values()
+        {"key": s.key, "title": s.title, "number": s.number, "url": s.url, "note": s.note}
+        for s in found.sources.values()
     ]
-    return respond({
-        "policy": _summary(found), "parameters": [_parameter(p) for p in parameters(found)], "sources": sources,
-        **state.stamp,
-    })
+    return respond(
+        {
+            "policy": _summary(found),
+            "parameters": [_parameter(p) for p in parameters(found)],
+            "sources": sources,
+            **state.stamp,
+        }
+    )
 
 
 async def policy_diff(request: Request) -> Response:

@@ -37,7 +37,7 @@ class UpgradeTolerantProtocol(HttpToolsProtocol):
             if self._should_upgrade():
                 self.handle_websocket_upgrade()
                 return
-            self._ignored_upgrade(data[exc.args[0]:] if exc.args else b"")
+            self._ignored_upgrade(data[exc.args[0] :] if exc.args else b"")
 
     def _ignored_upgrade(self, rest: bytes) -> None:
         """The request's headers are parsed and its cycle started with an empty, complete body: reopen the
@@ -64,7 +64,7 @@ class UpgradeTolerantProtocol(HttpToolsProtocol):
             take = data[: self._owed]
             self._owed -= len(take)
             cycle.body += take
-            leftover = data[len(take):]
+            leftover = data[len(take) :]
             done = self._owed == 0
         else:
             assert self._chunked is not None
@@ -96,13 +96,13 @@ class UpgradeTolerantProtocol(HttpToolsProtocol):
                 return None, b""
             if size == 0:  # the last chunk, then optional trailer fields, then an empty line
                 after = end + 2
-                if buffer[after:after + 2] == b"\r\n":
-                    return True, bytes(buffer[after + 2:])
+                if buffer[after : after + 2] == b"\r\n":
+                    return True, bytes(buffer[after + 2 :])
                 close = buffer.find(b"\r\n\r\n", after)
                 if close < 0:
                     return False, b""
-                return True, bytes(buffer[close + 4:])
+                return True, bytes(buffer[close + 4 :])
             if len(buffer) < end + 2 + size + 2:
                 return False, b""
-            cycle.body += buffer[end + 2:end + 2 + size]
+            cycle.body += buffer[end + 2 : end + 2 + size]
             del buffer[: end + 2 + size + 2]

@@ -80,17 +80,33 @@ def _run(source, stamp: dict, name: str | None = None) -> bytes:
         raise from_medaid(exc) from None
     s = result.summary
     summary = {
-        "rows_in": s.rows_in, "settled": s.settled, "rejected": s.rejected, "persons": s.persons,
-        "claims": s.claims, "assistance": {k: yuan(v) for k, v in s.assistance_fen.items()},
-        "deductible_subsidy": yuan(s.deductible_subsidy_fen), "total": yuan(s.total_fen),
-        "cap_bound_claims": s.cap_bound_claims, "cap_bound_persons": s.cap_bound_persons,
+        "rows_in": s.rows_in,
+        "settled": s.settled,
+        "rejected": s.rejected,
+        "persons": s.persons,
+        "claims": s.claims,
+        "assistance": {k: yuan(v) for k, v in s.assistance_fen.items()},
+        "deductible_subsidy": yuan(s.deductible_subsidy_fen),
+        "total": yuan(s.total_fen),
+        "cap_bound_claims": s.cap_bound_claims,
+        "cap_bound_persons": s.cap_bound_persons,
         "policy_ids": list(s.policy_ids),
     }
     as_text = [pl.col(pl.Decimal).cast(pl.String), pl.col(pl.Categorical).cast(pl.String)]
     rows = result.lazy().with_columns(as_text).collect().write_json().encode()
     rejects = result.rejects.with_columns(as_text).write_json().encode()
-    return b"".join((
-        b'{"rows":', rows, b',"rejects":', rejects, b',"summary":', _encoder.encode(summary),
-        b',"engine_version":', _encoder.encode(stamp["engine_version"]),
-        b',"policy_hash":', _encoder.encode(stamp["policy_hash"]), b"}",
-    ))
+    return b"".join(
+        (
+            b'{"rows":',
+            rows,
+            b',"rejects":',
+            rejects,
+            b',"summary":',
+            _encoder.encode(summary),
+            b',"engine_version":',
+            _encoder.encode(stamp["engine_version"]),
+            b',"policy_hash":',
+            _encoder.encode(stamp["policy_hash"]),
+            b"}",
+        )
+    )

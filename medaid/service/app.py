@@ -54,7 +54,11 @@ ROUTES: tuple[tuple[str, str, Any], ...] = (
 
 def _problem(request: Request, problem: ProblemError) -> Response:
     state: State = request.app.state.medaid
-    body = problem.body(lang_of(request), request.url.path if problem.status != 404 or problem.slug != "not-found" else None, state.stamp)
+    body = problem.body(
+        lang_of(request),
+        request.url.path if problem.status != 404 or problem.slug != "not-found" else None,
+        state.stamp,
+    )
     response = respond(body, problem.status)
     response.headers["content-type"] = "application/problem+json"
     for name, value in problem.headers.items():
@@ -71,8 +75,13 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}.get(exc.status_code, "invalid-input")
-    detail = {404: f"no endpoint at {request.url.path}; see /v1/openapi.json", 405: f"{request.method} is not allowed here"}.get(exc.status_code, str(exc.detail))
+    slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}.get(
+        exc.status_code, "invalid-input"
+    )
+    detail = {
+        404: f"no endpoint at {request.url.path}; see /v1/openapi.json",
+        405: f"{request.method} is not allowed here",
+    }.get(exc.status_code, str(exc.detail))
     response = _problem(request, ProblemError(slug, detail))
     if exc.headers:
         response.headers.update(exc.headers)
@@ -116,7 +125,13 @@ class _Stamped:
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 route = scope.get("route")
-                access_log.info("%s %s %d %.1fms", scope["method"], getattr(route, "path", "(no route)"), status[0], (time.perf_counter() - start) * 1000)
+                access_log.info(
+                    "%s %s %d %.1fms",
+                    scope["method"],
+                    getattr(route, "path", "(no route)"),
+                    status[0],
+                    (time.perf_counter() - start) * 1000,
+                )
 
 
 def _quiet_upgrades(record: logging.LogRecord) -> bool:

@@ -21,7 +21,12 @@ MAX_BODY = 4 * 1024 * 1024
 #: ``POST /v1/settle`` takes a claims file: 256 MiB is about 2 million claims as JSON.
 MAX_SETTLE_BODY = 256 * 1024 * 1024
 MIN_TOKEN_LENGTH = 16
-_ENV = {"db": "MEDAID_SERVE_DB", "token_file": "MEDAID_SERVE_TOKEN_FILE", "max_body": "MEDAID_SERVE_MAX_BODY", "max_settle_body": "MEDAID_SERVE_MAX_SETTLE_BODY"}
+_ENV = {
+    "db": "MEDAID_SERVE_DB",
+    "token_file": "MEDAID_SERVE_TOKEN_FILE",
+    "max_body": "MEDAID_SERVE_MAX_BODY",
+    "max_settle_body": "MEDAID_SERVE_MAX_SETTLE_BODY",
+}
 
 
 @attrs.frozen
@@ -35,10 +40,11 @@ class ServiceConfig:
     max_settle_body: int = MAX_SETTLE_BODY
 
     @classmethod
-    def from_env(cls) -> "ServiceConfig":
+    def from_env(cls) -> ServiceConfig:
         env = os.environ
         return cls(
-            db=env.get(_ENV["db"]) or None, token_file=env.get(_ENV["token_file"]) or None,
+            db=env.get(_ENV["db"]) or None,
+            token_file=env.get(_ENV["token_file"]) or None,
             max_body=int(env.get(_ENV["max_body"]) or MAX_BODY),
             max_settle_body=int(env.get(_ENV["max_settle_body"]) or MAX_SETTLE_BODY),
         )
@@ -67,5 +73,7 @@ def read_token(path: str) -> bytes:
     except UnicodeDecodeError:
         raise InputError(f"--token-file: {path!r} is not UTF-8 text") from None
     if len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):
-        raise InputError(f"--token-file: {path!r} must hold one token of at least {MIN_TOKEN_LENGTH} characters without spaces (e.g. from `openssl rand -hex 32`)")
+        raise InputError(
+            f"--token-file: {path!r} must hold one token of at least {MIN_TOKEN_LENGTH} characters without spaces (e.g. from `openssl rand -hex 32`)"
+        )
     return token.encode()

@@ -9,7 +9,8 @@ the input, with the traceback in the server's log.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import msgspec
 
@@ -36,7 +37,11 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "invalid-reform": (422, "The reform does not validate", "改革方案未通过校验"),
     "invalid-input": (422, "The input cannot be used", "输入无法使用"),
     "no-policy": (422, "No policy version is in force on that date", "该日期没有有效的政策版本"),
-    "internal": (500, "Internal error (a bug in medaid; the input is not at fault)", "内部错误（medaid 的缺陷，与输入无关）"),
+    "internal": (
+        500,
+        "Internal error (a bug in medaid; the input is not at fault)",
+        "内部错误（medaid 的缺陷，与输入无关）",
+    ),
 }
 TYPE_BASE = "urn:medaid:problem:"
 
@@ -44,7 +49,9 @@ TYPE_BASE = "urn:medaid:problem:"
 class ProblemError(Exception):
     """A problem to answer with: its type slug, a detail, and the bad fields (pointer, message, value)."""
 
-    def __init__(self, slug: str, detail: str, errors: Iterable[dict[str, Any]] = (), *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, slug: str, detail: str, errors: Iterable[dict[str, Any]] = (), *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.slug = slug
         self.detail = detail
@@ -59,8 +66,11 @@ class ProblemError(Exception):
         """The problem as a JSON object in ``lang``."""
         status, title_en, title_zh = TITLES[self.slug]
         out: dict[str, Any] = {
-            "type": TYPE_BASE + self.slug, "title": title_zh if lang == "zh" else title_en, "status": status,
-            "detail": translate(self.detail, lang), **stamp,
+            "type": TYPE_BASE + self.slug,
+            "title": title_zh if lang == "zh" else title_en,
+            "status": status,
+            "detail": translate(self.detail, lang),
+            **stamp,
         }
         if instance:
             out["instance"] = instance
@@ -110,10 +120,10 @@ def from_validation(exc: msgspec.ValidationError, body: bytes, prefix: str = "")
     if unknown:
         pointer += "/" + unknown[1].replace("~", "~0").replace("/", "~1")
         message = f"unknown field {unknown[1]!r}"
-    value = value_at(document, pointer[len(prefix):])
+    value = value_at(document, pointer[len(prefix) :])
     field = pointer.rsplit("/", 1)[-1]
     if field in _money_fields() and isinstance(value, (int, float)) and not isinstance(value, bool):
-        message = f"{field} is money: a string of yuan with at most two decimals (e.g. \"5500.00\"); a JSON number is refused, never rounded"
+        message = f'{field} is money: a string of yuan with at most two decimals (e.g. "5500.00"); a JSON number is refused, never rounded'
     error = {"pointer": pointer, "detail": message}
     if value is not None and not isinstance(value, (dict, list)):
         error["value"] = value
@@ -136,10 +146,23 @@ def _any(body: bytes) -> Any:
 # -- library errors ----------------------------------------------------------------------------------
 
 #: The field an error message of the readers and rules is about, from its first word.
-_FIELD_WORDS = ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance", "reason", "year")
+_FIELD_WORDS = (
+    "claim_id",
+    "person_id",
+    "district",
+    "date",
+    "category",
+    "kind",
+    "self_pay",
+    "resident_insurance",
+    "reason",
+    "year",
+)
 
 
-def from_medaid(exc: MedaidError, pointer_prefix: str = "", *, field: str | None = None, value: Any = None) -> ProblemError:
+def from_medaid(
+    exc: MedaidError, pointer_prefix: str = "", *, field: str | None = None, value: Any = None
+) -> ProblemError:
     """The problem for a library error: 409 conflict, 404 unknown claim, else 422 naming the field."""
     if isinstance(exc, ConflictError):
         slug = "conflict"
@@ -158,8 +181,13 @@ def from_medaid(exc: MedaidError, pointer_prefix: str = "", *, field: str | None
         slug = "invalid-input"
         if field is None:
             first = exc.message.split(" ", 1)[0]
-            field = first if first in _FIELD_WORDS else "category" if exc.message.startswith("unknown category") else (
-                "district" if exc.message.startswith("unknown district") else None)
+            field = (
+                first
+                if first in _FIELD_WORDS
+                else "category"
+                if exc.message.startswith("unknown category")
+                else ("district" if exc.message.startswith("unknown district") else None)
+            )
     errors = []
     if field is not None and slug not in ("unknown-claim", "already-reversed"):
         error: dict[str, Any] = {"pointer": f"{pointer_prefix}/{field}", "detail": exc.message}
@@ -180,23 +208,30 @@ def from_reform(exc: PolicyError, prefix: str = "/reform") -> ProblemError:
                 pointer += "/" + (name or index).replace("~", "~0").replace("/", "~1")
         errors.append({"pointer": pointer, "detail": message})
     detail = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the reform: " + "; ".join(
-        f"{e['pointer']}: {e['detail']}" for e in errors[:5])
+        f"{e['pointer']}: {e['detail']}" for e in errors[:5]
+    )
     return ProblemError("invalid-reform", detail, errors)
 
 
 # -- Chinese ------------------------------------------------------------------------------------------
 
-_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
-    (r"^Expected `(.+?)`, got `(.+?)`$", r"应为 \1 类型，收到的是 \2"),
-    (r"^Expected `str` matching regex (.+)$", r"格式不符（应匹配 \1）"),
-    (r"^Object missing required field `(.+)`$", r"缺少必填字段 \1"),
-    (r"^unknown field '(.+)'$", r"未知字段 \1"),
-    (r"^Invalid enum value (.+)$", r"无效的取值 \1"),
-    (r"^Invalid RFC3339 encoded date$", "日期无效，应为 2023-05-01 这样的格式"),
-    (r"^Expected `(.+?)` of length >= (\d+)$", r"\1 长度至少为 \2"),
-    (r"^Expected `(.+?)` of length <= (\d+)$", r"\1 长度至多为 \2"),
-    (r"^(\w+) is money: .*$", r"\1 是金额：应为最多两位小数的元字符串（如 \"5500.00\"）；不接受 JSON 数字，也不会取整"),
-))
+_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), zh)
+    for p, zh in (
+        (r"^Expected `(.+?)`, got `(.+?)`$", r"应为 \1 类型，收到的是 \2"),
+        (r"^Expected `str` matching regex (.+)$", r"格式不符（应匹配 \1）"),
+        (r"^Object missing required field `(.+)`$", r"缺少必填字段 \1"),
+        (r"^unknown field '(.+)'$", r"未知字段 \1"),
+        (r"^Invalid enum value (.+)$", r"无效的取值 \1"),
+        (r"^Invalid RFC3339 encoded date$", "日期无效，应为 2023-05-01 这样的格式"),
+        (r"^Expected `(.+?)` of length >= (\d+)$", r"\1 长度至少为 \2"),
+        (r"^Expected `(.+?)` of length <= (\d+)$", r"\1 长度至多为 \2"),
+        (
+            r"^(\w+) is money: .*$",
+            r"\1 是金额：应为最多两位小数的元字符串（如 \"5500.00\"）；不接受 JSON 数字，也不会取整",
+        ),
+    )
+)
 
 
 def translate(message: str, lang: str) -> str:

@@ -15,7 +15,9 @@ MAX_WORKERS = 64
 def check(host: str, port: int, config: ServiceConfig, workers: int) -> None:
     """Refuse an unsafe or impossible start before anything listens."""
     if not is_loopback(host) and config.token_file is None:
-        raise InputError(f"--host {host} is reachable from other machines: give --token-file FILE (a bearer token) to bind it; without one only 127.0.0.1 is allowed")
+        raise InputError(
+            f"--host {host} is reachable from other machines: give --token-file FILE (a bearer token) to bind it; without one only 127.0.0.1 is allowed"
+        )
     if config.token_file is not None:
         read_token(config.token_file)
     if not 0 < port < 65536:
@@ -49,9 +51,15 @@ def serve(host: str, port: int, config: ServiceConfig, workers: int = 1, log_lev
     check(host, port, config, workers)
     os.environ.update(config.to_env())
     uvicorn.run(
-        "medaid.service.app:create_app", factory=True, host=host, port=port, workers=workers,
+        "medaid.service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
         access_log=False,  # uvicorn's access log holds the path (person and claim ids): ours holds the route template only
-        server_header=False, log_level=log_level, proxy_headers=False,
+        server_header=False,
+        log_level=log_level,
+        proxy_headers=False,
         http=_http_protocol(),
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
     )

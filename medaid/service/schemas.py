@@ -9,7 +9,7 @@ document (:mod:`medaid.service.openapi`), so the document and the decoder cannot
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
@@ -17,16 +17,38 @@ from msgspec import Meta, Struct
 from medaid.policy.model import CATEGORIES
 
 __all__ = [
-    "YUAN_IN", "MONEY_FIELDS", "AssessRequest", "Assessment", "Comparison", "SettleRequest", "SettleResponse",
-    "LedgerClaim", "LedgerClaims", "Settlements", "ReversalRequest", "ClearingRequest", "Problem",
+    "YUAN_IN",
+    "MONEY_FIELDS",
+    "AssessRequest",
+    "Assessment",
+    "Comparison",
+    "SettleRequest",
+    "SettleResponse",
+    "LedgerClaim",
+    "LedgerClaims",
+    "Settlements",
+    "ReversalRequest",
+    "ClearingRequest",
+    "Problem",
 ]
 
 #: Yuan as a client sends it: digits, optionally a point and one or two decimals ("5500", "5500.5").
 YUAN_IN = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
-Yuan = Annotated[str, Meta(pattern=YUAN_IN, description="Yuan with at most two decimals, as a string (a JSON number is refused).", examples=["5500.00"])]
+Yuan = Annotated[
+    str,
+    Meta(
+        pattern=YUAN_IN,
+        description="Yuan with at most two decimals, as a string (a JSON number is refused).",
+        examples=["5500.00"],
+    ),
+]
 #: Yuan as the service writes it: exactly two decimals (negative for a clearing that recovers money).
-YuanOut = Annotated[str, Meta(pattern=r"^-?[0-9]+\.[0-9]{2}$", description="Yuan with two decimals.", examples=["2800.00"])]
-Ratio = Annotated[str, Meta(pattern=r"^[0-9]+(\.[0-9]+)?$", description="A ratio as an exact decimal.", examples=["0.9"])]
+YuanOut = Annotated[
+    str, Meta(pattern=r"^-?[0-9]+\.[0-9]{2}$", description="Yuan with two decimals.", examples=["2800.00"])
+]
+Ratio = Annotated[
+    str, Meta(pattern=r"^[0-9]+(\.[0-9]+)?$", description="A ratio as an exact decimal.", examples=["0.9"])
+]
 Text = Annotated[str, Meta(min_length=1, max_length=200)]
 CategoryId = Literal[CATEGORIES]  # type: ignore[valid-type]
 Kind = Literal["inpatient", "outpatient"]
@@ -49,24 +71,31 @@ class Stamp(Struct, kw_only=True):
 class AssessRequest(Struct, forbid_unknown_fields=True):
     """One person-year, in ``medaid calc``'s names; ``reform`` is a reform file's content as JSON."""
 
-    categories: Annotated[list[CategoryId], Meta(min_length=1, max_length=len(CATEGORIES), description="Every category the person is in; the highest ratio applies (就高).")]
+    categories: Annotated[
+        list[CategoryId],
+        Meta(
+            min_length=1,
+            max_length=len(CATEGORIES),
+            description="Every category the person is in; the highest ratio applies (就高).",
+        ),
+    ]
     date: Annotated[dt.date, Meta(description="Date of service: picks the policy version.")]
     inpatient: Yuan = "0"
     outpatient: Yuan = "0"
     resident_insurance: bool = False
-    reform: Union[dict[str, Any], None] = msgspec.field(default=None)
+    reform: dict[str, Any] | None = msgspec.field(default=None)
 
 
 class KindResult(Struct):
-    category: Union[str, None]
+    category: str | None
     ratio: Ratio
     self_pay: YuanOut
     offset: YuanOut
     eligible: YuanOut
     before_cap: YuanOut
     assistance: YuanOut
-    cap: Union[YuanOut, None]
-    cap_left: Union[YuanOut, None]
+    cap: YuanOut | None
+    cap_left: YuanOut | None
     cap_bound: bool
 
 
@@ -90,8 +119,8 @@ class Assessment(Stamp, kw_only=True):
 
 class ChangedParameter(Struct):
     key: str
-    baseline: Union[str, None]
-    reform: Union[str, None]
+    baseline: str | None
+    reform: str | None
 
 
 class Difference(Struct):
@@ -119,7 +148,7 @@ class PolicySummary(Struct):
     scheme: str
     region: str
     effective_from: dt.date
-    effective_to: Union[dt.date, None]
+    effective_to: dt.date | None
     title_zh: str
     title_en: str
     policy_hash: str
@@ -133,15 +162,15 @@ class Parameter(Struct):
     key: str
     value: str
     source: str
-    provisional: Union[str, None]
+    provisional: str | None
 
 
 class SourceOut(Struct):
     key: str
     title: str
-    number: Union[str, None]
-    url: Union[str, None]
-    note: Union[str, None]
+    number: str | None
+    url: str | None
+    note: str | None
 
 
 class PolicyDetail(Stamp, kw_only=True):
@@ -152,8 +181,8 @@ class PolicyDetail(Stamp, kw_only=True):
 
 class ParameterChange(Struct):
     key: str
-    old: Union[Parameter, None]
-    new: Union[Parameter, None]
+    old: Parameter | None
+    new: Parameter | None
 
 
 class PolicyDiff(Stamp, kw_only=True):
@@ -164,7 +193,7 @@ class PolicyDiff(Stamp, kw_only=True):
 
 class LedgerStatus(Struct):
     enabled: bool
-    backend: Union[str, None]
+    backend: str | None
     ok: bool
 
 
@@ -198,14 +227,14 @@ class SettleRequest(Struct, forbid_unknown_fields=True):
 class SettledRow(Struct):
     """A row of ``medaid claims``' output: the input columns as given, then the result columns."""
 
-    claim_id: Union[str, None]
-    person_id: Union[str, None]
-    district: Union[str, None]
-    date: Union[str, None]
-    category: Union[str, None]
-    kind: Union[str, None]
-    self_pay: Union[str, None]
-    resident_insurance: Union[str, None]
+    claim_id: str | None
+    person_id: str | None
+    district: str | None
+    date: str | None
+    category: str | None
+    kind: str | None
+    self_pay: str | None
+    resident_insurance: str | None
     district_id: str
     category_applied: str
     policy_id: str
@@ -215,10 +244,10 @@ class SettledRow(Struct):
     before_cap: YuanOut
     assistance: YuanOut
     deductible_subsidy: YuanOut
-    cap: Union[YuanOut, None]
-    cap_left: Union[YuanOut, None]
+    cap: YuanOut | None
+    cap_left: YuanOut | None
     cap_bound: bool
-    provisional: Union[str, None]
+    provisional: str | None
 
 
 class RejectedRow(Struct):
@@ -230,14 +259,14 @@ class RejectedRow(Struct):
 
     line: int
     reason: str
-    claim_id: Union[str, None] = None
-    person_id: Union[str, None] = None
-    district: Union[str, None] = None
-    date: Union[str, None] = None
-    category: Union[str, None] = None
-    kind: Union[str, None] = None
-    self_pay: Union[str, None] = None
-    resident_insurance: Union[str, None] = None
+    claim_id: str | None = None
+    person_id: str | None = None
+    district: str | None = None
+    date: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    self_pay: str | None = None
+    resident_insurance: str | None = None
 
 
 class PerKind(Struct):
@@ -280,14 +309,19 @@ class LedgerClaim(Struct, forbid_unknown_fields=True):
     person_id: Text
     district: Text
     date: Annotated[dt.date, Meta(description="Date of service.")]
-    category: Annotated[str, Meta(min_length=1, max_length=200, description="A category id; several joined with | (就高).", examples=["dibao"])]
+    category: Annotated[
+        str,
+        Meta(
+            min_length=1, max_length=200, description="A category id; several joined with | (就高).", examples=["dibao"]
+        ),
+    ]
     kind: Kind
     self_pay: Yuan
     resident_insurance: bool
 
 
 #: One claim, or a list of up to 10 000 claims (one transaction: all settle, or none on an error).
-LedgerClaims = Union[LedgerClaim, Annotated[list[LedgerClaim], Meta(min_length=1, max_length=10_000)]]
+LedgerClaims = LedgerClaim | Annotated[list[LedgerClaim], Meta(min_length=1, max_length=10_000)]
 
 
 class Settlement(Struct, kw_only=True):
@@ -300,8 +334,8 @@ class Settlement(Struct, kw_only=True):
     self_pay: YuanOut
     categories: list[str]
     resident_insurance: bool
-    district: Union[str, None]
-    district_id: Union[str, None]
+    district: str | None
+    district_id: str | None
     category_applied: str
     policy_id: str
     policy_hash: str
@@ -312,8 +346,8 @@ class Settlement(Struct, kw_only=True):
     assistance: YuanOut
     deductible_subsidy: YuanOut
     total: YuanOut
-    cap: Union[YuanOut, None]
-    cap_left: Union[YuanOut, None]
+    cap: YuanOut | None
+    cap_left: YuanOut | None
     cap_bound: bool
     provisional: list[str]
     status: Literal["settled", "duplicate", "reversed"]
@@ -333,7 +367,9 @@ class StoredSettlement(Stamp, kw_only=True):
 
 
 class ReversalRequest(Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S", description="Why the claim is reversed (recorded).")]
+    reason: Annotated[
+        str, Meta(min_length=1, max_length=500, pattern=r"\S", description="Why the claim is reversed (recorded).")
+    ]
 
 
 class Reversal(Stamp, kw_only=True):
@@ -376,9 +412,9 @@ class Clearing(Stamp, kw_only=True):
 
 class KindUsage(Struct):
     paid: YuanOut
-    category: Union[str, None]
-    cap: Union[YuanOut, None]
-    remaining: Union[YuanOut, None]
+    category: str | None
+    cap: YuanOut | None
+    remaining: YuanOut | None
 
 
 class Usage(Stamp, kw_only=True):
@@ -400,8 +436,8 @@ class FieldError(Struct, omit_defaults=True):
     """One bad field: where (a JSON pointer into the body, or a path/query parameter), what is wrong, the value."""
 
     detail: str
-    pointer: Union[str, None] = None
-    parameter: Union[str, None] = None
+    pointer: str | None = None
+    parameter: str | None = None
     value: Any = None
 
 
@@ -412,5 +448,5 @@ class Problem(Stamp, kw_only=True, omit_defaults=True):
     title: str
     status: Annotated[int, Meta(ge=400, le=599)]
     detail: str
-    instance: Union[str, None] = None
+    instance: str | None = None
     errors: list[FieldError] = msgspec.field(default_factory=list)

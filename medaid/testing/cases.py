@@ -9,8 +9,9 @@ for ``inpatient``/``outpatient``), ``[[expect_claims]]`` per-claim amounts in cl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import attrs
 
@@ -73,8 +74,12 @@ def load_case(path: Path | str) -> Case:
     if reform is not None:
         reform = str((path.parent / reform).resolve())
     return Case(
-        path=where, name=str(data.get("name", path.stem)), claims=claims,
-        expect=data.get("expect", {}), expect_claims=tuple(data.get("expect_claims", [])), reform=reform,
+        path=where,
+        name=str(data.get("name", path.stem)),
+        claims=claims,
+        expect=data.get("expect", {}),
+        expect_claims=tuple(data.get("expect_claims", [])),
+        reform=reform,
     )
 
 
@@ -146,7 +151,14 @@ def _claim(row: Mapping[str, Any], where: str, index: int) -> Claim:
     kind = row.get("kind")
     if kind not in ("inpatient", "outpatient"):
         raise InputError(f"kind must be inpatient or outpatient, got {kind!r}", where=where)
-    return Claim(day, kind, _yuan(row.get("self_pay"), f"{where}.self_pay"), categories, resident, str(row.get("claim_id", index + 1)))
+    return Claim(
+        day,
+        kind,
+        _yuan(row.get("self_pay"), f"{where}.self_pay"),
+        categories,
+        resident,
+        str(row.get("claim_id", index + 1)),
+    )
 
 
 def _common(row: Mapping[str, Any], where: str) -> tuple[tuple[str, ...], dt.date, bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 
@@ -87,6 +87,8 @@ def coverage(policies: Iterable[Policy], results: Iterable[ClaimResult]) -> Cove
             keys[f"{result.policy_id}:{citation.key}.{field}"] = None
     order = lambda b: (b.policy_id, b.category, b.kind, b.what)  # noqa: E731
     return CoverageReport(
-        total=len(universe), covered=tuple(sorted(universe & hit, key=order)),
-        missed=tuple(sorted(universe - hit, key=order)), keys=tuple(keys),
+        total=len(universe),
+        covered=tuple(sorted(universe & hit, key=order)),
+        missed=tuple(sorted(universe - hit, key=order)),
+        keys=tuple(keys),
     )

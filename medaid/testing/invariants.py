@@ -55,20 +55,20 @@ class InvariantBroken(Exception):
     still checks under ``python -O``, which strips assert statements."""
 
 
-def _require(condition: bool, message: Callable[[], str]) -> None:
-    """Raise :class:`InvariantBroken` with ``message()`` (built only on failure) unless ``condition`` holds."""
-    if not condition:
-        raise InvariantBroken(message())
-
-
 def _run(policy: Policy, claims: list[Claim]) -> Assessment:
     return assess_person(claims, lambda day: policy)
 
 
 def _check_bounds(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     for r in _run(policy, claims).claims:
-        _require(0 <= r.assistance_fen <= r.eligible_fen, lambda: f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}")
-        _require(r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen, lambda: f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}")
+        if not (0 <= r.assistance_fen <= r.eligible_fen):
+            raise InvariantBroken(
+                f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}"
+            )
+        if not (r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen):
+            raise InvariantBroken(
+                f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}"
+            )
 
 
 def _groups(policy: Policy) -> dict[str, tuple[str, ...]]:
@@ -86,7 +86,10 @@ def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> Non
         group = cap_group(policy.caps.scope, r.claim.kind)
         paid[group] = paid.get(group, 0) + r.assistance_fen
         if r.cap_fen is not None:
-            _require(paid[group] <= r.cap_fen, lambda: f"{group} paid {fen_to_yuan_str(paid[group])} over the cap {fen_to_yuan_str(r.cap_fen)}")
+            if not (paid[group] <= r.cap_fen):
+                raise InvariantBroken(
+                    f"{group} paid {fen_to_yuan_str(paid[group])} over the cap {fen_to_yuan_str(r.cap_fen)}"
+                )
 
 
 def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim], int, int]) -> None:
@@ -96,23 +99,45 @@ def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim]
     before, after = _run(policy, claims), _run(policy, more)
     for group, kinds in _groups(policy).items():  # under a shared cap, more of one kind may leave less for the other
         old, new = (sum(a.assistance_fen(kind) for kind in kinds) for a in (before, after))
-        _require(new >= old, lambda: f"{group}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(old - new)} less")
-    _require(after.deductible_subsidy_fen >= before.deductible_subsidy_fen, lambda: "more self-pay, less deductible subsidy")
+        if not (new >= old):
+            raise InvariantBroken(
+                f"{group}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(old - new)} less"
+            )
+    if not (after.deductible_subsidy_fen >= before.deductible_subsidy_fen):
+        raise InvariantBroken("more self-pay, less deductible subsidy")
 
 
 def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     first = claims[0]
     # The same person, kind and insurance, all in the first claim's year (caps restart each year).
-    same = [attrs.evolve(c, categories=first.categories, resident_insurance=first.resident_insurance, kind=first.kind, date=first.date) for c in claims]
+    same = [
+        attrs.evolve(
+            c,
+            categories=first.categories,
+            resident_insurance=first.resident_insurance,
+            kind=first.kind,
+            date=first.date,
+        )
+        for c in claims
+    ]
     whole = [attrs.evolve(first, self_pay_fen=sum(c.self_pay_fen for c in same), claim_id="whole")]
     split, one = _run(policy, same), _run(policy, whole)
     kind = first.kind
     cap = one.claims[0].cap_fen
     if cap is not None:
-        _require(split.assistance_fen(kind) <= cap, lambda: f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}")
+        if not (split.assistance_fen(kind) <= cap):
+            raise InvariantBroken(
+                f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}"
+            )
     offset = sum(r.offset_fen for r in split.claims)
-    _require(offset == one.claims[0].offset_fen, lambda: f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once")
-    _require(split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same), lambda: f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}")
+    if not (offset == one.claims[0].offset_fen):
+        raise InvariantBroken(
+            f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once"
+        )
+    if not (split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same)):
+        raise InvariantBroken(
+            f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}"
+        )
 
 
 def _group_total(assessment: Assessment, kinds: tuple[str, ...]) -> int:
@@ -125,13 +150,20 @@ def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -
     totals = [_run(policy, [attrs.evolve(c, categories=(name,)) for c in claims]) for name in DOMINANCE]
     for (stronger, a), (weaker, b) in zip(zip(DOMINANCE, totals), zip(DOMINANCE[1:], totals[1:])):
         for group, kinds in _groups(policy).items():
-            _require(_group_total(a, kinds) >= _group_total(b, kinds), lambda: f"{group}: {weaker} gets {fen_to_yuan_str(_group_total(b, kinds))} but {stronger} only {fen_to_yuan_str(_group_total(a, kinds))}")
+            if not (_group_total(a, kinds) >= _group_total(b, kinds)):
+                raise InvariantBroken(
+                    f"{group}: {weaker} gets {fen_to_yuan_str(_group_total(b, kinds))} but {stronger} only {fen_to_yuan_str(_group_total(a, kinds))}"
+                )
 
 
 def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
-    _require(base is not None, lambda: "no_loser needs the base version")
+    if not (base is not None):
+        raise InvariantBroken("no_loser needs the base version")
     new, old = _run(policy, claims), _run(base, claims)
-    _require(new.total_fen >= old.total_fen, lambda: f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}")
+    if not (new.total_fen >= old.total_fen):
+        raise InvariantBroken(
+            f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}"
+        )
 
 
 def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
@@ -141,18 +173,30 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
 
     claims = [attrs.evolve(c, claim_id=f"{person}-{i}") for person, cs in persons.items() for i, c in enumerate(cs)]
     rows = [
-        {"claim_id": c.claim_id, "person_id": c.person_id, "district": "minhang", "date": c.date.isoformat(),
-         "category": "|".join(c.categories), "kind": c.kind, "self_pay": fen_to_yuan_str(c.self_pay_fen),
-         "resident_insurance": "true" if c.resident_insurance else "false"}
+        {
+            "claim_id": c.claim_id,
+            "person_id": c.person_id,
+            "district": "minhang",
+            "date": c.date.isoformat(),
+            "category": "|".join(c.categories),
+            "kind": c.kind,
+            "self_pay": fen_to_yuan_str(c.self_pay_fen),
+            "resident_insurance": "true" if c.resident_insurance else "false",
+        }
         for c in claims
     ]
     # The strategies draw dates up to three years into an open version, so past the run date too.
     table = settle_claims(rows, registry=PolicyRegistry([policy]), strict=True, allow_future=True).table
-    batch = {row[0]: (row[1], row[2]) for row in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()}
+    batch = {
+        row[0]: (row[1], row[2]) for row in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()
+    }
     for r in assess_claims(claims, lambda day: policy):
         got = batch[r.claim.claim_id]
         want = (fen_to_yuan_str(r.assistance_fen), fen_to_yuan_str(r.deductible_subsidy_fen))
-        _require((str(got[0]), str(got[1])) == want, lambda: f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}")
+        if not ((str(got[0]), str(got[1])) == want):
+            raise InvariantBroken(
+                f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}"
+            )
 
 
 def _only_raises(policy: Policy, base: Policy | None) -> str | None:
@@ -169,38 +213,77 @@ def _only_raises(policy: Policy, base: Policy | None) -> str | None:
 
 
 INVARIANTS: tuple[Invariant, ...] = (
-    Invariant("bounds", "0 ≤ assistance ≤ eligible self-pay, and assistance + subsidy ≤ self-pay, per claim",
-              lambda p: mst.claim_sequences(p), _check_bounds),
-    Invariant("caps", "each annual cap is never exceeded in a year of claims",
-              lambda p: mst.claim_sequences(p, one_category=True).map(lambda cs: [attrs.evolve(c, date=cs[0].date) for c in cs]), _check_caps),
-    Invariant("monotone", "more self-pay never pays less (each kind and the subsidy)",
-              lambda p: st.tuples(mst.claim_sequences(p, one_category=True), st.integers(0, 7), mst.amounts(p)), _check_monotone),
-    Invariant("split", "splitting a year into claims never pays more than the cap and bites the 300 offset once",
-              lambda p: mst.claim_sequences(p, one_category=True), _check_split),
-    Invariant("dominance", "special_relief ≥ dibao ≥ low_income ≥ medical_poverty_1 ≥ medical_poverty_2, per kind",
-              lambda p: mst.claim_sequences(p).map(lambda cs: [attrs.evolve(c, categories=("each category",)) for c in cs]), _check_dominance),
-    Invariant("batch", "the batch engine pays what the reference rules pay, claim by claim, to the fen",
-              lambda p: mst.persons(p, max_persons=3), _check_batch),
-    Invariant("no_loser", "a reform that only raises ratios or caps never pays anyone less",
-              lambda p: mst.claim_sequences(p), _check_no_loser, _only_raises),
+    Invariant(
+        "bounds",
+        "0 ≤ assistance ≤ eligible self-pay, and assistance + subsidy ≤ self-pay, per claim",
+        lambda p: mst.claim_sequences(p),
+        _check_bounds,
+    ),
+    Invariant(
+        "caps",
+        "each annual cap is never exceeded in a year of claims",
+        lambda p: mst.claim_sequences(p, one_category=True).map(
+            lambda cs: [attrs.evolve(c, date=cs[0].date) for c in cs]
+        ),
+        _check_caps,
+    ),
+    Invariant(
+        "monotone",
+        "more self-pay never pays less (each kind and the subsidy)",
+        lambda p: st.tuples(mst.claim_sequences(p, one_category=True), st.integers(0, 7), mst.amounts(p)),
+        _check_monotone,
+    ),
+    Invariant(
+        "split",
+        "splitting a year into claims never pays more than the cap and bites the 300 offset once",
+        lambda p: mst.claim_sequences(p, one_category=True),
+        _check_split,
+    ),
+    Invariant(
+        "dominance",
+        "special_relief ≥ dibao ≥ low_income ≥ medical_poverty_1 ≥ medical_poverty_2, per kind",
+        lambda p: mst.claim_sequences(p).map(lambda cs: [attrs.evolve(c, categories=("each category",)) for c in cs]),
+        _check_dominance,
+    ),
+    Invariant(
+        "batch",
+        "the batch engine pays what the reference rules pay, claim by claim, to the fen",
+        lambda p: mst.persons(p, max_persons=3),
+        _check_batch,
+    ),
+    Invariant(
+        "no_loser",
+        "a reform that only raises ratios or caps never pays anyone less",
+        lambda p: mst.claim_sequences(p),
+        _check_no_loser,
+        _only_raises,
+    ),
 )
 
 
 def check_policy(
-    policy: Policy, base: Policy | None = None, *, examples: int = 200, seed: int | None = 0,
+    policy: Policy,
+    base: Policy | None = None,
+    *,
+    examples: int = 200,
+    seed: int | None = 0,
     invariants: Iterable[Invariant] = INVARIANTS,
 ) -> list[InvariantResult]:
     """Run each invariant against ``policy`` (``base``: the version a reform extends)."""
     return [_check_one(inv, policy, base, examples, seed) for inv in invariants]
 
 
-def _check_one(invariant: Invariant, policy: Policy, base: Policy | None, examples: int, seed: int | None) -> InvariantResult:
+def _check_one(
+    invariant: Invariant, policy: Policy, base: Policy | None, examples: int, seed: int | None
+) -> InvariantResult:
     reason = invariant.applies(policy, base)
     if reason:
         return InvariantResult(invariant.name, invariant.description, "not applicable", reason=reason)
     failures: list[tuple[object, str]] = []
 
-    @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
+    @settings(
+        max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False
+    )
     @given(invariant.inputs(policy))
     def property_test(case: object) -> None:
         try:
@@ -216,7 +299,9 @@ def _check_one(invariant: Invariant, policy: Policy, base: Policy | None, exampl
         if not failures:
             raise
         case, message = failures[-1]  # hypothesis replays the shrunk example last
-        return InvariantResult(invariant.name, invariant.description, "broken", counterexample=describe(case), reason=message)
+        return InvariantResult(
+            invariant.name, invariant.description, "broken", counterexample=describe(case), reason=message
+        )
     return InvariantResult(invariant.name, invariant.description, "held")
 
 

@@ -35,7 +35,10 @@ class PgServerError(RuntimeError):
 
 def find_bin_dir() -> Path | None:
     """The directory holding ``initdb`` and ``pg_ctl``: the newest Debian one, else the one on ``PATH``."""
-    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+    debian = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+    )
     if debian:
         return Path(debian[-1]).parent
     found = shutil.which("initdb")
@@ -49,7 +52,11 @@ def _unprivileged_user() -> pwd.struct_passwd:
             return pwd.getpwnam(name)
         except KeyError:
             pass
-    done = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _FALLBACK_USER], capture_output=True, text=True)
+    done = subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _FALLBACK_USER],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise PgServerError(f"no user 'nobody' to run PostgreSQL as, and useradd failed: {done.stderr.strip()}")
     return pwd.getpwnam(_FALLBACK_USER)
@@ -87,8 +94,11 @@ class PgServer:
             self._as_user = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--locale=C", "-E", "UTF8", "-N")
         options = [
-            f"port={self.port}", "listen_addresses='127.0.0.1'", f"unix_socket_directories='{self.root}'",
-            "max_connections=60", "shared_buffers=64MB",
+            f"port={self.port}",
+            "listen_addresses='127.0.0.1'",
+            f"unix_socket_directories='{self.root}'",
+            "max_connections=60",
+            "shared_buffers=64MB",
         ]
         if not durable:
             options += ["fsync=off", "full_page_writes=off"]
@@ -97,8 +107,12 @@ class PgServer:
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run(
-            [str(self.bin_dir / tool), *args], capture_output=True, text=True, cwd=self.root,
-            env={**os.environ, "LC_ALL": "C"}, **self._as_user,
+            [str(self.bin_dir / tool), *args],
+            capture_output=True,
+            text=True,
+            cwd=self.root,
+            env={**os.environ, "LC_ALL": "C"},
+            **self._as_user,
         )
         if check and done.returncode != 0:
             raise PgServerError(f"{tool} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
@@ -108,7 +122,7 @@ class PgServer:
         """A connection URL for ``dbname`` on this server (TCP on 127.0.0.1)."""
         return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
 
-    def start(self) -> "PgServer":
+    def start(self) -> PgServer:
         """Start the server and wait until it accepts connections."""
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
         return self
@@ -123,8 +137,21 @@ class PgServer:
     def psql(self, sql: str, dbname: str = "postgres") -> str:
         """Run SQL through ``psql`` (no Python driver needed); the output, unaligned, tuples only."""
         done = subprocess.run(
-            [str(self.bin_dir / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.dsn(dbname), "-c", sql],
-            capture_output=True, text=True,
+            [
+                str(self.bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.dsn(dbname),
+                "-c",
+                sql,
+            ],
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise PgServerError(f"psql failed: {done.stderr.strip()}")
@@ -142,7 +169,7 @@ class PgServer:
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "PgServer":
+    def __enter__(self) -> PgServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -20,7 +20,7 @@ cap and the self-pay at which each cap starts to bind), where bugs live.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 import attrs
 from hypothesis import strategies as st
@@ -84,7 +84,9 @@ def dates(policy: Policy) -> st.SearchStrategy[dt.date]:
 
 
 @st.composite
-def claims(draw, policy: Policy, *, cats: Sequence[str] | None = None, day: dt.date | None = None, kind: str | None = None) -> Claim:
+def claims(
+    draw, policy: Policy, *, cats: Sequence[str] | None = None, day: dt.date | None = None, kind: str | None = None
+) -> Claim:
     """One claim under ``policy``; fix categories, date or kind to hold them across claims."""
     return Claim(
         date=day or draw(dates(policy)),
@@ -111,10 +113,7 @@ def claim_sequences(
 def persons(draw, policy: Policy, *, max_persons: int = 5) -> dict[str, list[Claim]]:
     """Several persons' claims, keyed by person id."""
     count = draw(st.integers(1, max_persons))
-    return {
-        f"p{n}": [attrs.evolve(c, person_id=f"p{n}") for c in draw(claim_sequences(policy))]
-        for n in range(count)
-    }
+    return {f"p{n}": [attrs.evolve(c, person_id=f"p{n}") for c in draw(claim_sequences(policy))] for n in range(count)}
 
 
 def _vary_rule(rule: KindRule, ratio: int, cap: int | None) -> KindRule:
@@ -132,7 +131,11 @@ def policy_variations(draw, base: Policy) -> Policy:
         for kind in KINDS:
             rule = category.rule(kind)
             ratio = draw(st.integers(0, 100).map(lambda pct: pct * 10_000))
-            cap = draw(st.one_of(st.none(), st.integers(0, 300_000).map(lambda yuan: yuan * 100))) if rule.cap_fen is None else draw(st.integers(0, 300_000).map(lambda y: y * 100))
+            cap = (
+                draw(st.one_of(st.none(), st.integers(0, 300_000).map(lambda yuan: yuan * 100)))
+                if rule.cap_fen is None
+                else draw(st.integers(0, 300_000).map(lambda y: y * 100))
+            )
             rules[kind] = _vary_rule(rule, ratio, cap)
         changed[name] = attrs.evolve(category, **rules)
     merged = {name: changed.get(name, category) for name, category in base.categories.items()}
@@ -141,4 +144,10 @@ def policy_variations(draw, base: Policy) -> Policy:
             target = changed[category.same_as]
             merged[name] = attrs.evolve(category, inpatient=target.inpatient, outpatient=target.outpatient)
     offset = attrs.evolve(base.outpatient_offset, amount_fen=draw(st.integers(0, 1_000).map(lambda y: y * 100)))
-    return attrs.evolve(base, categories=merged, outpatient_offset=offset, deductible_subsidy=attrs.evolve(base.deductible_subsidy, amount_fen=offset.amount_fen), id=f"{base.id}~variation")
+    return attrs.evolve(
+        base,
+        categories=merged,
+        outpatient_offset=offset,
+        deductible_subsidy=attrs.evolve(base.deductible_subsidy, amount_fen=offset.amount_fen),
+        id=f"{base.id}~variation",
+    )

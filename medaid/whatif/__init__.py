@@ -1,9 +1,25 @@
 """What-if: run a reform beside the policy it changes, for one person (and, later, a caseload)."""
 
-from medaid.whatif.caseload import CaseloadComparison, GroupComparison, Sweep, SweepPoint, compare_caseload, substitute, sweep
+from medaid.whatif.caseload import (
+    CaseloadComparison,
+    GroupComparison,
+    Sweep,
+    SweepPoint,
+    compare_caseload,
+    substitute,
+    sweep,
+)
 from medaid.whatif.person import PersonComparison, compare_person_year, reform_policy_for
 
 __all__ = [
-    "CaseloadComparison", "GroupComparison", "PersonComparison", "Sweep", "SweepPoint",
-    "compare_caseload", "compare_person_year", "reform_policy_for", "substitute", "sweep",
+    "CaseloadComparison",
+    "GroupComparison",
+    "PersonComparison",
+    "Sweep",
+    "SweepPoint",
+    "compare_caseload",
+    "compare_person_year",
+    "reform_policy_for",
+    "substitute",
+    "sweep",
 ]

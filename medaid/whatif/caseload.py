@@ -6,8 +6,9 @@ by the change of their whole assistance (plus deductible subsidy) within the gro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Sequence
+from typing import Any
 
 import attrs
 
@@ -16,10 +17,31 @@ from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
 
-__all__ = ["POSITION", "numbered", "aligned", "GROUPINGS", "reform_registry", "resettled", "GroupComparison", "CaseloadComparison", "compare_caseload", "substitute", "settle_fen", "SweepPoint", "Sweep", "sweep"]
+__all__ = [
+    "POSITION",
+    "numbered",
+    "aligned",
+    "GROUPINGS",
+    "reform_registry",
+    "resettled",
+    "GroupComparison",
+    "CaseloadComparison",
+    "compare_caseload",
+    "substitute",
+    "settle_fen",
+    "SweepPoint",
+    "Sweep",
+    "sweep",
+]
 
 #: --by choices and the settled-table columns they group on.
-GROUPINGS = {"district": ("district_id",), "category": ("category",), "kind": ("kind",), "district,category": ("district_id", "category"), "district,kind": ("district_id", "kind")}
+GROUPINGS = {
+    "district": ("district_id",),
+    "category": ("category",),
+    "kind": ("kind",),
+    "district,category": ("district_id", "category"),
+    "district,kind": ("district_id", "kind"),
+}
 
 
 def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
@@ -83,7 +105,7 @@ def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry
     """``registry`` with the reform file (or id) ``reform_ref`` in place of its base; refuses a non-reform."""
     reform = registry.resolve(reform_ref)
     if reform.extends is None:
-        raise InputError(f"--reform needs a reform file (with extends = \"<policy id>\"), got {reform_ref}")
+        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_ref}')
     require_medical_assistance(reform, reform_ref)
     return substitute(registry, reform)
 
@@ -91,8 +113,10 @@ def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry
 def require_medical_assistance(reform: AnyPolicy, ref: str, option: str = "--reform") -> None:
     """Refuse a policy of another scheme (mutual aid) where claims are settled under medical assistance."""
     if not isinstance(reform, Policy):
-        raise InputError(f"{option} {ref}: {reform.id} is a {reform.scheme} policy; claims are settled under medical assistance "
-                         f"(mutual aid is medaid mutual-aid)")
+        raise InputError(
+            f"{option} {ref}: {reform.id} is a {reform.scheme} policy; claims are settled under medical assistance "
+            f"(mutual aid is medaid mutual-aid)"
+        )
 
 
 def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
@@ -159,8 +183,15 @@ class CaseloadComparison:
         return None
 
 
-def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry, base: AnyPolicy | None = None, by: str = "district",
-                     read: dict | None = None) -> CaseloadComparison:
+def compare_caseload(
+    source: Any,
+    reform: AnyPolicy,
+    *,
+    registry: PolicyRegistry,
+    base: AnyPolicy | None = None,
+    by: str = "district",
+    read: dict | None = None,
+) -> CaseloadComparison:
     """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare.
 
     ``read``: the claims reader's options (``encoding``, ``sheet``, ``allow_future``)."""
@@ -179,23 +210,36 @@ def compare_caseload(source: Any, reform: AnyPolicy, *, registry: PolicyRegistry
         require_medical_assistance(base, base.id, "--base")
     table, _name = read_claims(source, **read)
     table = numbered(table)
-    runs = [settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future), settle_fen(table, substitute(registry, reform), allow_future=future)]
+    runs = [
+        settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future),
+        settle_fen(table, substitute(registry, reform), allow_future=future),
+    ]
     ((settled, baseline), (reform_table, reformed)), rejects = aligned(runs)
     keys = list(GROUPINGS[by])
-    frame = settled.select("person_id", *keys).with_columns(baseline=baseline, reform=reformed, difference=reformed - baseline)
+    frame = settled.select("person_id", *keys).with_columns(
+        baseline=baseline, reform=reformed, difference=reformed - baseline
+    )
     groups = _grouped(frame, keys)
     total = _grouped(frame.with_columns(pl.lit("").alias("__all")), ["__all"])[0] if frame.height else _empty_group()
     in_dates = int((reform_table["policy_id"] == reform.id).sum())
     return CaseloadComparison(
-        baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=groups,
-        total=attrs.evolve(total, key=("total",)), rows_in=table.height, rejected=rejects.height, in_reform_dates=in_dates,
+        baseline_id=(base.id if base is not None else reform.extends),
+        reform_id=reform.id,
+        by=by,
+        groups=groups,
+        total=attrs.evolve(total, key=("total",)),
+        rows_in=table.height,
+        rejected=rejects.height,
+        in_reform_dates=in_dates,
         rejects=rejects,
     )
 
 
 def _empty_group() -> GroupComparison:
     """The total of a caseload with no settled row (a header-only file, or every row rejected)."""
-    return GroupComparison(key=("total",), claims=0, persons=0, baseline_fen=0, reform_fen=0, better_off=0, worse_off=0, unchanged=0)
+    return GroupComparison(
+        key=("total",), claims=0, persons=0, baseline_fen=0, reform_fen=0, better_off=0, worse_off=0, unchanged=0
+    )
 
 
 def _baseline_registry(registry: PolicyRegistry, reform: AnyPolicy, base: AnyPolicy | None) -> PolicyRegistry:
@@ -207,7 +251,13 @@ def _baseline_registry(registry: PolicyRegistry, reform: AnyPolicy, base: AnyPol
     if base is None or base.id == reform.extends:
         return registry
     target = registry.get(reform.extends)
-    moved = attrs.evolve(base, id=f"{base.id}~on-{target.id}", effective_from=target.effective_from, effective_to=target.effective_to, extends=target.id)
+    moved = attrs.evolve(
+        base,
+        id=f"{base.id}~on-{target.id}",
+        effective_from=target.effective_from,
+        effective_to=target.effective_to,
+        extends=target.id,
+    )
     return substitute(registry, moved)
 
 
@@ -216,15 +266,22 @@ def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:
 
     persons = frame.group_by([*keys, "person_id"]).agg(pl.col("difference").sum())
     counts = persons.group_by(keys).agg(
-        persons=pl.len(), better=(pl.col("difference") > 0).sum(), worse=(pl.col("difference") < 0).sum(),
+        persons=pl.len(),
+        better=(pl.col("difference") > 0).sum(),
+        worse=(pl.col("difference") < 0).sum(),
     )
     sums = frame.group_by(keys).agg(claims=pl.len(), baseline=pl.col("baseline").sum(), reform=pl.col("reform").sum())
     joined = sums.join(counts, on=keys).sort(keys)
     groups = tuple(
         GroupComparison(
-            key=tuple(str(row[k]) for k in keys), claims=row["claims"], persons=row["persons"],
-            baseline_fen=int(row["baseline"]), reform_fen=int(row["reform"]), better_off=row["better"],
-            worse_off=row["worse"], unchanged=row["persons"] - row["better"] - row["worse"],
+            key=tuple(str(row[k]) for k in keys),
+            claims=row["claims"],
+            persons=row["persons"],
+            baseline_fen=int(row["baseline"]),
+            reform_fen=int(row["reform"]),
+            better_off=row["better"],
+            worse_off=row["worse"],
+            unchanged=row["persons"] - row["better"] - row["worse"],
         )
         for row in joined.iter_rows(named=True)
     )
@@ -288,13 +345,24 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
     lined_up, rejects = aligned(runs)
     districts = lined_up[0][0]["district_id"]
     points = tuple(_point(value, totals, districts) for value, (_settled, totals) in zip(values, lined_up[1:]))
-    return Sweep(key=key, baseline=_point("baseline", lined_up[0][1], districts), points=points, rows_in=table.height, rejects=rejects)
+    return Sweep(
+        key=key,
+        baseline=_point("baseline", lined_up[0][1], districts),
+        points=points,
+        rows_in=table.height,
+        rejects=rejects,
+    )
 
 
 def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
     import polars as pl
 
-    per = pl.DataFrame({"district": districts, "fen": totals}).group_by("district").agg(pl.col("fen").sum()).sort("district")
+    per = (
+        pl.DataFrame({"district": districts, "fen": totals})
+        .group_by("district")
+        .agg(pl.col("fen").sum())
+        .sort("district")
+    )
     return SweepPoint(value, int(totals.sum()), tuple((d, int(f)) for d, f in per.iter_rows()))
 
 
@@ -308,7 +376,13 @@ def _with_value(policy: Policy, key: str, value: str) -> AnyPolicy:
         node = node.setdefault(part, {})
     node[parts[-1]] = _value(value, parts[-1])
     changes["id"] = f"{policy.id}~{key}={value}"
-    return apply_changes(policy, changes, where=f"--param {key}={value}", title=f"sweep {key} = {value} (what-if, not law)", raw=f"{key}={value}".encode())
+    return apply_changes(
+        policy,
+        changes,
+        where=f"--param {key}={value}",
+        title=f"sweep {key} = {value} (what-if, not law)",
+        raw=f"{key}={value}".encode(),
+    )
 
 
 def _value(text: str, name: str) -> Any:

@@ -41,12 +41,18 @@ def claim_sets(draw) -> list[dict]:
     for person in range(draw(st.integers(1, 4))):
         texts = draw(st.lists(category_texts, min_size=1, max_size=3))
         for _ in range(draw(st.integers(1, 10))):
-            rows.append({
-                "claim_id": f"c{len(rows)}", "person_id": f"p{person}", "district": "minhang",
-                "date": draw(boundary_dates).isoformat(), "category": draw(st.sampled_from(texts)),
-                "kind": draw(st.sampled_from(("inpatient", "outpatient"))),
-                "self_pay": fen_to_yuan_str(draw(amounts)), "resident_insurance": draw(st.sampled_from(("true", "false"))),
-            })
+            rows.append(
+                {
+                    "claim_id": f"c{len(rows)}",
+                    "person_id": f"p{person}",
+                    "district": "minhang",
+                    "date": draw(boundary_dates).isoformat(),
+                    "category": draw(st.sampled_from(texts)),
+                    "kind": draw(st.sampled_from(("inpatient", "outpatient"))),
+                    "self_pay": fen_to_yuan_str(draw(amounts)),
+                    "resident_insurance": draw(st.sampled_from(("true", "false"))),
+                }
+            )
     return draw(st.permutations(rows))
 
 
@@ -59,7 +65,15 @@ def _claim(row: dict) -> Claim | None:
         select_category(POLICY_FOR(date), cats, row["kind"])
     except MedaidError:
         return None
-    return Claim(date, row["kind"], int(whole) * 100 + int(cents), cats, row["resident_insurance"] == "true", row["claim_id"], row["person_id"])
+    return Claim(
+        date,
+        row["kind"],
+        int(whole) * 100 + int(cents),
+        cats,
+        row["resident_insurance"] == "true",
+        row["claim_id"],
+        row["person_id"],
+    )
 
 
 def _fen(value: Decimal | None) -> int | None:
@@ -77,7 +91,9 @@ def test_batch_equals_reference(rows: list[dict]) -> None:
     got = {row["claim_id"]: row for row in result.table.iter_rows(named=True)}
     for person in {claim.person_id for claim in expected_ok.values()}:
         # The reference takes a person's claims in the order given for ties: the file order.
-        mine = [claim for claim in (expected_ok.get(row["claim_id"]) for row in rows) if claim and claim.person_id == person]
+        mine = [
+            claim for claim in (expected_ok.get(row["claim_id"]) for row in rows) if claim and claim.person_id == person
+        ]
         for reference in assess_person(mine, POLICY_FOR).claims:
             row = got[reference.claim.claim_id]
             assert _fen(row["eligible"]) == reference.eligible_fen
@@ -106,7 +122,13 @@ def _loop(starts: np.ndarray, amount: np.ndarray, cap: np.ndarray) -> list[int]:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.booleans(), st.integers(0, 10_000), st.sampled_from([0, 500, 2_000, 5_000, int(NO_CAP)])), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(0, 10_000), st.sampled_from([0, 500, 2_000, 5_000, int(NO_CAP)])),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_capped_running_sum_equals_loop(rows: list[tuple[bool, int, int]]) -> None:
     """The segmented scan equals the row-by-row cap rule, with caps changing anywhere inside a group."""
     starts, amount, cap = (np.array(column, np.int64) for column in zip(*rows))
@@ -135,12 +157,21 @@ def test_synthetic_years_equal_reference() -> None:
             for reference in assess_person(claims, POLICY_FOR).claims:
                 row = got[reference.claim.claim_id]
                 assert (_fen(row["assistance"]), _fen(row["deductible_subsidy"]), _fen(row["eligible"])) == (
-                    reference.assistance_fen, reference.deductible_subsidy_fen, reference.eligible_fen)
+                    reference.assistance_fen,
+                    reference.deductible_subsidy_fen,
+                    reference.eligible_fen,
+                )
         assert result.summary.cap_bound_claims["outpatient"] > 0
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([0, 1, 5, 2**40, 2**50]), st.integers(0, 3), st.integers(17_000, 20_500)), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0, 1, 5, 2**40, 2**50]), st.integers(0, 3), st.integers(17_000, 20_500)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_settlement_order_sorts_person_kind_date_then_input(rows: list[tuple[int, int, int]]) -> None:
     """Both ways of ordering (packed key, and lexsort when the key does not fit 63 bits) give the stable
     order by person, kind, date, and mark where each person-year-kind starts."""

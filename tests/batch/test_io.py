@@ -63,8 +63,17 @@ def test_missing_column_is_one_error(tmp_path: Path) -> None:
 def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
     """Parquet in and out gives the same settlement as CSV; extra input columns are carried through."""
     rows = [
-        dict(claim_id=f"c{i}", person_id="p1", district="闵行区", date=f"2023-0{1 + i % 9}-01", category="dibao|low_income",
-             kind="outpatient", self_pay="1000.50", resident_insurance="yes", note=f"n{i}")
+        {
+            "claim_id": f"c{i}",
+            "person_id": "p1",
+            "district": "闵行区",
+            "date": f"2023-0{1 + i % 9}-01",
+            "category": "dibao|low_income",
+            "kind": "outpatient",
+            "self_pay": "1000.50",
+            "resident_insurance": "yes",
+            "note": f"n{i}",
+        }
         for i in range(8)
     ]
     pl.DataFrame(rows).write_parquet(tmp_path / "in.parquet")
@@ -84,12 +93,36 @@ def test_lenient_spellings_and_arrow_input() -> None:
     import pyarrow as pa
 
     rows = [
-        dict(claim_id="a", person_id="p", district=" Minhang ", date="2023-02-01", category=" dibao | low_income ",
-             kind="Outpatient", self_pay="1000", resident_insurance="TRUE"),
-        dict(claim_id="b", person_id="p", district="闵行", date="2023-03-01", category="dibao",
-             kind="OUTPATIENT", self_pay="+200.5", resident_insurance="Yes"),
-        dict(claim_id="c", person_id="q", district="minhang", date="2023-03-01", category="dibao",
-             kind="outpatient", self_pay="200.50", resident_insurance="0"),
+        {
+            "claim_id": "a",
+            "person_id": "p",
+            "district": " Minhang ",
+            "date": "2023-02-01",
+            "category": " dibao | low_income ",
+            "kind": "Outpatient",
+            "self_pay": "1000",
+            "resident_insurance": "TRUE",
+        },
+        {
+            "claim_id": "b",
+            "person_id": "p",
+            "district": "闵行",
+            "date": "2023-03-01",
+            "category": "dibao",
+            "kind": "OUTPATIENT",
+            "self_pay": "+200.5",
+            "resident_insurance": "Yes",
+        },
+        {
+            "claim_id": "c",
+            "person_id": "q",
+            "district": "minhang",
+            "date": "2023-03-01",
+            "category": "dibao",
+            "kind": "outpatient",
+            "self_pay": "200.50",
+            "resident_insurance": "0",
+        },
     ]
     result = settle_claims(pa.Table.from_pylist(rows))
     assert result.summary.rejected == 0
@@ -106,13 +139,21 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
     import datetime as dt
     from decimal import Decimal
 
-    good = dict(claim_id=["a", "b", "c"], person_id=["p", "p", "q"], district=["minhang"] * 3,
-                date=[dt.date(2023, 2, 1), dt.date(2023, 3, 1), dt.date(2023, 3, 1)], category=["dibao"] * 3,
-                kind=["outpatient", "inpatient", "outpatient"], self_pay=[Decimal("1000.50"), Decimal("20000"), Decimal("0.05")],
-                resident_insurance=[True, True, False])
+    good = {
+        "claim_id": ["a", "b", "c"],
+        "person_id": ["p", "p", "q"],
+        "district": ["minhang"] * 3,
+        "date": [dt.date(2023, 2, 1), dt.date(2023, 3, 1), dt.date(2023, 3, 1)],
+        "category": ["dibao"] * 3,
+        "kind": ["outpatient", "inpatient", "outpatient"],
+        "self_pay": [Decimal("1000.50"), Decimal("20000"), Decimal("0.05")],
+        "resident_insurance": [True, True, False],
+    }
     typed = pl.DataFrame(good).with_columns(
-        pl.col("self_pay").cast(pl.Decimal(18, 2)), pl.col("kind").cast(pl.Enum(["inpatient", "outpatient"])),
-        pl.col("district").cast(pl.Categorical))
+        pl.col("self_pay").cast(pl.Decimal(18, 2)),
+        pl.col("kind").cast(pl.Enum(["inpatient", "outpatient"])),
+        pl.col("district").cast(pl.Categorical),
+    )
     typed.write_parquet(tmp_path / "typed.parquet")
     text = typed.with_columns(pl.all().cast(pl.String))
     by_type = settle_claims(tmp_path / "typed.parquet").table
@@ -120,30 +161,47 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
     whole_yuan = settle_claims(typed.with_columns(pl.Series("self_pay", [1000, 20000, 0]))).table
     assert [str(v) for v in whole_yuan["eligible"]] == ["700.00", "20000.00", "0.00"]
 
-    bad = pl.DataFrame(dict(
-        claim_id=["n", "d", "r", "k"], person_id=["p"] * 4, district=["minhang"] * 4,
-        date=[dt.date(2023, 2, 1), None, dt.date(2023, 2, 1), dt.date(2023, 2, 1)], category=["dibao"] * 4,
-        kind=["outpatient", "outpatient", "outpatient", None], self_pay=[Decimal("-5.00"), Decimal("1"), Decimal("1"), Decimal("1")],
-        resident_insurance=[True, True, None, True],
-    )).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))
+    bad = pl.DataFrame(
+        {
+            "claim_id": ["n", "d", "r", "k"],
+            "person_id": ["p"] * 4,
+            "district": ["minhang"] * 4,
+            "date": [dt.date(2023, 2, 1), None, dt.date(2023, 2, 1), dt.date(2023, 2, 1)],
+            "category": ["dibao"] * 4,
+            "kind": ["outpatient", "outpatient", "outpatient", None],
+            "self_pay": [Decimal("-5.00"), Decimal("1"), Decimal("1"), Decimal("1")],
+            "resident_insurance": [True, True, None, True],
+        }
+    ).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))
     rejects = settle_claims(bad).rejects
     assert rejects["line"].to_list() == [2, 3, 4, 5]
     assert [reason.split(",")[0] for reason in rejects["reason"]] == [
-        "self_pay must not be negative", "date is empty", "resident_insurance is empty", "kind is empty"]
+        "self_pay must not be negative",
+        "date is empty",
+        "resident_insurance is empty",
+        "kind is empty",
+    ]
 
 
 def test_csv_output_quotes_only_when_needed(tmp_path: Path) -> None:
     """Plain ids are written without quotes; an id with a comma, a quote or a line break is quoted and
     reads back as given."""
-    base = dict(person_id="p1", district="minhang", date="2023-03-01", category="dibao", kind="outpatient",
-                self_pay="100", resident_insurance="true")
+    base = {
+        "person_id": "p1",
+        "district": "minhang",
+        "date": "2023-03-01",
+        "category": "dibao",
+        "kind": "outpatient",
+        "self_pay": "100",
+        "resident_insurance": "true",
+    }
     plain = [dict(base, claim_id="c1"), dict(base, claim_id="c2")]
     settle_claims(plain, output=tmp_path / "plain.csv")
     assert '"' not in (tmp_path / "plain.csv").read_text(encoding="utf-8")
-    odd = [dict(base, claim_id='c,1'), dict(base, claim_id='say "2"'), dict(base, claim_id="line\nbreak")]
+    odd = [dict(base, claim_id="c,1"), dict(base, claim_id='say "2"'), dict(base, claim_id="line\nbreak")]
     settle_claims(odd, output=tmp_path / "odd.csv")
     back = pl.read_csv(tmp_path / "odd.csv", infer_schema=False)
-    assert back["claim_id"].to_list() == ['c,1', 'say "2"', "line\nbreak"]
+    assert back["claim_id"].to_list() == ["c,1", 'say "2"', "line\nbreak"]
     assert back["assistance"].to_list() == ["0.00", "0.00", "0.00"]
 
 

@@ -18,17 +18,33 @@ COLUMNS = ("claim_id", "person_id", "district", "date", "category", "kind", "sel
 def claim_rows(draw, max_rows: int = 40) -> pl.DataFrame:
     """Claims of a few persons with ties on one date, duplicate claim ids across persons and bad values."""
     count = draw(st.integers(0, max_rows))
-    row = st.fixed_dictionaries({
-        "claim_id": st.sampled_from([f"c{i}" for i in range(25)] + ["c1 ", ""]),
-        "person_id": st.sampled_from(["p1", "p2", "p3", "p4", "p5", " p1", ""]),
-        "district": st.sampled_from(["minhang", "闵行区", "pudong", "atlantis"]),
-        "date": st.sampled_from(["2022-12-31", "2023-01-01", "2023-05-01", "2023-05-01", "2024-02-29", "2017-03-01", "2023-13-01"]),
-        "category": st.sampled_from(["dibao", "low_income", "special_relief", "medical_poverty_1", "dibao|low_income", "wizard", "extreme_poverty"]),
-        "kind": st.sampled_from(["outpatient", "outpatient", "inpatient", "dental"]),
-        "self_pay": st.sampled_from(["0", "100", "299.99", "300", "300.01", "2800", "5500", "150000", "-5", "1.234", ""]),
-        "resident_insurance": st.sampled_from(["true", "false", "maybe"]),
-    })
-    return pl.DataFrame(draw(st.lists(row, min_size=count, max_size=count)), schema={c: pl.String for c in COLUMNS})
+    row = st.fixed_dictionaries(
+        {
+            "claim_id": st.sampled_from([f"c{i}" for i in range(25)] + ["c1 ", ""]),
+            "person_id": st.sampled_from(["p1", "p2", "p3", "p4", "p5", " p1", ""]),
+            "district": st.sampled_from(["minhang", "闵行区", "pudong", "atlantis"]),
+            "date": st.sampled_from(
+                ["2022-12-31", "2023-01-01", "2023-05-01", "2023-05-01", "2024-02-29", "2017-03-01", "2023-13-01"]
+            ),
+            "category": st.sampled_from(
+                [
+                    "dibao",
+                    "low_income",
+                    "special_relief",
+                    "medical_poverty_1",
+                    "dibao|low_income",
+                    "wizard",
+                    "extreme_poverty",
+                ]
+            ),
+            "kind": st.sampled_from(["outpatient", "outpatient", "inpatient", "dental"]),
+            "self_pay": st.sampled_from(
+                ["0", "100", "299.99", "300", "300.01", "2800", "5500", "150000", "-5", "1.234", ""]
+            ),
+            "resident_insurance": st.sampled_from(["true", "false", "maybe"]),
+        }
+    )
+    return pl.DataFrame(draw(st.lists(row, min_size=count, max_size=count)), schema=dict.fromkeys(COLUMNS, pl.String))
 
 
 def split_and_settle(frame: pl.DataFrame, partitions: int, seed: int):
@@ -37,7 +53,10 @@ def split_and_settle(frame: pl.DataFrame, partitions: int, seed: int):
     duplicates = duplicate_keys(numbered.group_by(CKEY).len(name="count"))
     candidates = numbered.filter(pl.col(CKEY).is_in(duplicates))
     parts = numbered.with_columns(__part=pl.col(PKEY) % partitions).partition_by("__part", include_key=False)
-    return [settle_partition(with_ghosts(part.sample(fraction=1.0, shuffle=True, seed=seed), candidates).to_arrow()) for part in parts]
+    return [
+        settle_partition(with_ghosts(part.sample(fraction=1.0, shuffle=True, seed=seed), candidates).to_arrow())
+        for part in parts
+    ]
 
 
 def ordered(table: pa.Table) -> pl.DataFrame:
@@ -77,23 +96,41 @@ def test_declared_schema_from_typed_input() -> None:
 
 def test_ties_settle_in_input_order_whatever_the_row_order() -> None:
     """Two claims of one person on one date: the one earlier in the input (_seq) takes the cap first."""
-    rows = pa.table({
-        "claim_id": ["late", "early"], "person_id": ["p", "p"], "district": ["minhang"] * 2, "date": ["2023-03-01"] * 2,
-        "category": ["dibao"] * 2, "kind": ["outpatient"] * 2, "self_pay": ["5000", "5000"], "resident_insurance": ["false"] * 2,
-        "_seq": [9, 4],
-    })
+    rows = pa.table(
+        {
+            "claim_id": ["late", "early"],
+            "person_id": ["p", "p"],
+            "district": ["minhang"] * 2,
+            "date": ["2023-03-01"] * 2,
+            "category": ["dibao"] * 2,
+            "kind": ["outpatient"] * 2,
+            "self_pay": ["5000", "5000"],
+            "resident_insurance": ["false"] * 2,
+            "_seq": [9, 4],
+        }
+    )
     paid = dict(zip(*(settle_partition(rows).settled.column(c).to_pylist() for c in ("claim_id", "assistance"))))
     assert (str(paid["early"]), str(paid["late"])) == ("2800.00", "0.00")
 
 
 def test_rejects_carry_file_rows() -> None:
     """A reject names the row of its own file (``_row``), and a duplicate names its first copy's row there."""
-    rows = pa.table({
-        "claim_id": ["a", "a", "b"], "person_id": ["q", "p", "p"], "district": ["minhang"] * 3, "date": ["2023-03-01"] * 3,
-        "category": ["dibao"] * 3, "kind": ["outpatient", "outpatient", "dental"], "self_pay": ["10"] * 3,
-        "resident_insurance": ["false"] * 3, "_seq": [100, 205, 230], "_row": [0, 105, 130], "_ghost": [True, False, False],
-        "_file": ["a.parquet", "b.parquet", "b.parquet"],
-    })
+    rows = pa.table(
+        {
+            "claim_id": ["a", "a", "b"],
+            "person_id": ["q", "p", "p"],
+            "district": ["minhang"] * 3,
+            "date": ["2023-03-01"] * 3,
+            "category": ["dibao"] * 3,
+            "kind": ["outpatient", "outpatient", "dental"],
+            "self_pay": ["10"] * 3,
+            "resident_insurance": ["false"] * 3,
+            "_seq": [100, 205, 230],
+            "_row": [0, 105, 130],
+            "_ghost": [True, False, False],
+            "_file": ["a.parquet", "b.parquet", "b.parquet"],
+        }
+    )
     result = settle_partition(rows)
     assert result.settled.num_rows == 0
     rejects = pl.from_arrow(result.rejects)

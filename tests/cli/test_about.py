@@ -49,7 +49,12 @@ def test_shell_completion_is_on() -> None:
     """typer's completion: the script for bash, and command names completed."""
     shown = RUNNER.invoke(app, ["--show-completion", "bash"], prog_name="medaid")
     assert shown.exit_code == 0 and "_medaid_completion" in shown.stdout
-    completed = RUNNER.invoke(app, [], prog_name="medaid", env={"_MEDAID_COMPLETE": "complete_bash", "COMP_WORDS": "medaid expl", "COMP_CWORD": "1"})
+    completed = RUNNER.invoke(
+        app,
+        [],
+        prog_name="medaid",
+        env={"_MEDAID_COMPLETE": "complete_bash", "COMP_WORDS": "medaid expl", "COMP_CWORD": "1"},
+    )
     assert completed.stdout.split() == ["explain"]
 
 
@@ -67,15 +72,25 @@ def test_policy_list_json() -> None:
 
 def test_policy_diff_json() -> None:
     """policy diff --format json: the changed keys with old and new value, source and provisional mark."""
-    result = RUNNER.invoke(app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--format", "json"])
+    result = RUNNER.invoke(
+        app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--format", "json"]
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert (data["old"], data["new"]) == ("medical-assistance-2018-07", "medical-assistance-2023")
     low = next(c for c in data["changes"] if c["key"] == "categories.low_income.outpatient.cap")
-    assert low == {"key": "categories.low_income.outpatient.cap", "old": "2500.00", "new": "2800.00", "source": "沪医保规〔2022〕12号", "provisional": "D2"}
+    assert low == {
+        "key": "categories.low_income.outpatient.cap",
+        "old": "2500.00",
+        "new": "2800.00",
+        "source": "沪医保规〔2022〕12号",
+        "provisional": "D2",
+    }
 
 
 def test_policy_json_bad_format() -> None:
     """An unknown --format is one line and exit 2."""
-    result = RUNNER.invoke(app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--format", "yaml"])
+    result = RUNNER.invoke(
+        app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--format", "yaml"]
+    )
     assert result.exit_code == 2 and "--format must be one of text, json, got 'yaml'" in result.stderr

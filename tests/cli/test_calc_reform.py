@@ -11,7 +11,18 @@ from medaid.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 NARROW = str(ROOT / "policies" / "reforms" / "offset-dibao-only.toml")
-E10 = ["calc", "-c", "low_income", "--outpatient", "4000", "--resident-insurance", "--date", "2023-05-01", "--reform", NARROW]
+E10 = [
+    "calc",
+    "-c",
+    "low_income",
+    "--outpatient",
+    "4000",
+    "--resident-insurance",
+    "--date",
+    "2023-05-01",
+    "--reform",
+    NARROW,
+]
 
 
 def test_side_by_side_text() -> None:
@@ -26,7 +37,11 @@ def test_side_by_side_text() -> None:
 def test_side_by_side_json() -> None:
     """JSON has baseline, reform and the difference per line as yuan strings."""
     data = json.loads(CliRunner().invoke(app, [*E10, "--format", "json"]).output)
-    assert ("1850.00", "2000.00", "150.00") == (data["baseline"]["total"], data["reform"]["total"], data["difference"]["total"])
+    assert ("1850.00", "2000.00", "150.00") == (
+        data["baseline"]["total"],
+        data["reform"]["total"],
+        data["difference"]["total"],
+    )
     assert "reform-offset-dibao-only" == data["reform"]["policy_id"]
 
 
@@ -36,7 +51,10 @@ def test_date_outside_the_reform_is_refused() -> None:
     args[args.index("2023-05-01")] = "2024-05-01"
     result = CliRunner().invoke(app, args)
     assert 2 == result.exit_code
-    assert "2024-05-01 is outside reform reform-offset-dibao-only (it changes medical-assistance-2023, in force 2023-01-01 to 2023-12-31)" in result.output
+    assert (
+        "2024-05-01 is outside reform reform-offset-dibao-only (it changes medical-assistance-2023, in force 2023-01-01 to 2023-12-31)"
+        in result.output
+    )
 
 
 def test_a_policy_file_is_not_a_reform() -> None:

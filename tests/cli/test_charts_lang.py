@@ -40,8 +40,26 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _commands(files: dict[str, Path], chart: Path) -> dict[str, list[str]]:
     return {
-        "compare": ["compare", str(files["claims"]), "--reform", NARROW, "--by", "district,kind", "--chart", str(chart)],
-        "sweep": ["sweep", str(files["claims"]), "--param", "categories.dibao.outpatient.cap", "--values", "2500,2800", "--chart", str(chart)],
+        "compare": [
+            "compare",
+            str(files["claims"]),
+            "--reform",
+            NARROW,
+            "--by",
+            "district,kind",
+            "--chart",
+            str(chart),
+        ],
+        "sweep": [
+            "sweep",
+            str(files["claims"]),
+            "--param",
+            "categories.dibao.outpatient.cap",
+            "--values",
+            "2500,2800",
+            "--chart",
+            str(chart),
+        ],
         "district": ["district", str(files["settled"]), "--by", "district,category", "--chart", str(chart)],
     }
 
@@ -71,12 +89,16 @@ def test_chinese_labels_with_a_cjk_font(files, tmp_path: Path, monkeypatch, capl
     assert result.exit_code == 0, result.stderr
     assert "warning" not in result.stderr
     assert any(CJK.search(text) for text in drawn), drawn
-    assert not caught and not caplog.records, [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not caught and not caplog.records, [str(w.message) for w in caught] + [
+        r.getMessage() for r in caplog.records
+    ]
     assert chart.read_bytes().startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("command", ["compare", "sweep", "district"])
-def test_english_labels_and_one_warning_without_a_cjk_font(files, tmp_path: Path, monkeypatch, caplog, command: str) -> None:
+def test_english_labels_and_one_warning_without_a_cjk_font(
+    files, tmp_path: Path, monkeypatch, caplog, command: str
+) -> None:
     """Without a CJK font: English labels only (no boxes), exactly one warning line, no matplotlib warning."""
     monkeypatch.setenv("MEDAID_CJK_FONT", DEJAVU)
     chart = tmp_path / "c.png"
@@ -87,7 +109,9 @@ def test_english_labels_and_one_warning_without_a_cjk_font(files, tmp_path: Path
         "medaid: warning: no installed font has the Chinese characters (set MEDAID_CJK_FONT to a font file); chart labels are in English"
     ]
     assert drawn and not any(CJK.search(text) for text in drawn), drawn
-    assert not caught and not caplog.records, [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not caught and not caplog.records, [str(w.message) for w in caught] + [
+        r.getMessage() for r in caplog.records
+    ]
 
 
 def test_district_by_category_labels_district_and_category(files, tmp_path: Path, monkeypatch, caplog) -> None:

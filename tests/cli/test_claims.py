@@ -33,7 +33,9 @@ def test_example_settles_and_summarises(tmp_path: Path) -> None:
     assert written["assistance"].to_list() == [f"{value:.2f}" for value in expected["assistance"]]
     assert written.columns[:8] == HEADER.strip().split(",")
     # Person P001's outpatient cap (2800) binds in July: 72 + 768.30 + 576 + 900 + 483.70.
-    p001 = written.filter((pl.col("person_id") == "P001") & (pl.col("kind") == "outpatient") & pl.col("date").str.starts_with("2023"))
+    p001 = written.filter(
+        (pl.col("person_id") == "P001") & (pl.col("kind") == "outpatient") & pl.col("date").str.starts_with("2023")
+    )
     assert sum(Decimal(v) for v in p001["assistance"]) == Decimal("2800.00")
     assert "true" in p001["cap_bound"].to_list()
 
@@ -41,7 +43,10 @@ def test_example_settles_and_summarises(tmp_path: Path) -> None:
 def test_bad_rows_go_to_default_rejects(tmp_path: Path) -> None:
     """Without --rejects, bad rows are written next to the output; the counts add up; exit 2 says some were bad."""
     source = tmp_path / "claims.csv"
-    source.write_text(HEADER + "a,p,minhang,2023-01-01,dibao,outpatient,100,true\nb,p,minhang,2023-01-02,dibao,outpatient,-1,true\n", encoding="utf-8")
+    source.write_text(
+        HEADER + "a,p,minhang,2023-01-01,dibao,outpatient,100,true\nb,p,minhang,2023-01-02,dibao,outpatient,-1,true\n",
+        encoding="utf-8",
+    )
     result = run("claims", source, "-o", tmp_path / "out.parquet")
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[0] == "rows in 2 / settled 1 / rejected 1"
@@ -56,7 +61,10 @@ def test_strict_and_missing_column_exit_2(tmp_path: Path) -> None:
     source.write_text(HEADER + "a,p,minhang,2023-01-01,dibao,outpatient,abc,true\n", encoding="utf-8")
     strict = run("claims", source, "-o", tmp_path / "out.csv", "--strict")
     assert strict.exit_code == 2
-    assert strict.output.strip() == f"medaid: {source}: line 2: self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got 'abc'"
+    assert (
+        strict.output.strip()
+        == f"medaid: {source}: line 2: self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got 'abc'"
+    )
     source.write_text(HEADER.replace(",self_pay", ""), encoding="utf-8")
     missing = run("claims", source, "-o", tmp_path / "out.csv")
     assert missing.exit_code == 2
@@ -69,7 +77,9 @@ def test_synth_is_deterministic_and_realistic(tmp_path: Path) -> None:
     """The same seed gives the same file; ~95 % outpatient, all 16 districts, some caps bind."""
     first, second, other = (tmp_path / name for name in ("a.csv", "b.csv", "c.csv"))
     for path, seed in ((first, 7), (second, 7), (other, 8)):
-        assert run("synth", "claims", "--claims", 20000, "--year", 2023, "--seed", seed, "--output", path).exit_code == 0
+        assert (
+            run("synth", "claims", "--claims", 20000, "--year", 2023, "--seed", seed, "--output", path).exit_code == 0
+        )
     assert first.read_bytes() == second.read_bytes() != other.read_bytes()
     table = pl.read_csv(first, infer_schema=False)
     assert table.height == 20000 and table["district"].n_unique() == 16
@@ -100,13 +110,21 @@ def test_command_sets_allocator_decay_unless_set(tmp_path) -> None:
     import subprocess
     import sys
 
-    show = ("import os, sys\nfrom medaid.cli import main\nsys.argv = ['medaid', '--version']\ntry:\n    main()\n"
-            "finally:\n    print(os.environ.get('_RJEM_MALLOC_CONF'), file=sys.stderr)")
+    show = (
+        "import os, sys\nfrom medaid.cli import main\nsys.argv = ['medaid', '--version']\ntry:\n    main()\n"
+        "finally:\n    print(os.environ.get('_RJEM_MALLOC_CONF'), file=sys.stderr)"
+    )
     env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
     ours = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, env=env)
     assert ours.stderr.strip() == "muzzy_decay_ms:0"
-    theirs = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, env={**env, "_RJEM_MALLOC_CONF": "abc"})
+    theirs = subprocess.run(
+        [sys.executable, "-c", show], capture_output=True, text=True, env={**env, "_RJEM_MALLOC_CONF": "abc"}
+    )
     assert theirs.stderr.strip() == "abc"
-    library = subprocess.run([sys.executable, "-c", "import os, medaid.batch; print(os.environ.get('_RJEM_MALLOC_CONF'))"],
-                             capture_output=True, text=True, env=env)
+    library = subprocess.run(
+        [sys.executable, "-c", "import os, medaid.batch; print(os.environ.get('_RJEM_MALLOC_CONF'))"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert "muzzy_decay_ms:0" not in library.stdout  # polars' own settings only

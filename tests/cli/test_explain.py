@@ -81,23 +81,31 @@ def test_json_steps_have_the_keys_of_calc(ledger_run) -> None:
     db, _settled = ledger_run
     _code, out, _err = run("explain", "C0001", "--db", str(db), "--format", "json")
     steps = {step["code"]: set(step) for step in json.loads(out)["steps"]}
-    _code, out, _err = run("calc", "-c", "dibao", "--outpatient", "420", "--resident-insurance", "--date", "2023-01-09", "--format", "json")
+    _code, out, _err = run(
+        "calc", "-c", "dibao", "--outpatient", "420", "--resident-insurance", "--date", "2023-01-09", "--format", "json"
+    )
     calc_steps = {step["code"]: set(step) for step in json.loads(out)["steps"] if step["kind"] == "outpatient"}
     assert calc_steps == steps
 
 
 def test_text_names_offset_cap_before_and_rounding(tmp_path: Path) -> None:
     """The text says the offset used before, the cap paid before and left, and the rounding, in zh and en."""
-    path = write_claims_csv(tmp_path / "c.csv", [
-        Claim(dt.date(2023, 1, 5), "outpatient", 200_00, ("dibao",), True, "a", "p1"),
-        Claim(dt.date(2023, 2, 5), "outpatient", 333_33, ("dibao",), True, "b", "p1"),
-    ])
+    path = write_claims_csv(
+        tmp_path / "c.csv",
+        [
+            Claim(dt.date(2023, 1, 5), "outpatient", 200_00, ("dibao",), True, "a", "p1"),
+            Claim(dt.date(2023, 2, 5), "outpatient", 333_33, ("dibao",), True, "b", "p1"),
+        ],
+    )
     code, out, err = run("explain", "b", "--claims", str(path), "--lang", "en")
     assert code == 0, err
     # 200 of the 300 offset went to claim a; b loses 100 more: 233.33 × 60 % = 139.998, rounded 140.00.
     assert "CN¥200.00 taken by earlier claims, CN¥100.00 taken here; eligible CN¥233.33" in out
     assert "CN¥233.33 × 60% = 139.998 yuan, rounded half up to the fen once: CN¥140.00" in out
-    assert "Annual outpatient cap CN¥2,800.00: CN¥0.00 paid before this claim; this claim pays CN¥140.00; CN¥2,660.00 left" in out
+    assert (
+        "Annual outpatient cap CN¥2,800.00: CN¥0.00 paid before this claim; this claim pays CN¥140.00; CN¥2,660.00 left"
+        in out
+    )
     assert "D3 (outpatient_offset)" in out
     code, out, err = run("explain", "b", "--claims", str(path), "--lang", "zh")
     assert "此前已扣 ¥200.00，本笔扣除 ¥100.00，可救助部分 ¥233.33" in out
@@ -106,10 +114,15 @@ def test_text_names_offset_cap_before_and_rounding(tmp_path: Path) -> None:
 
 def test_highest_ratio_names_the_candidates(tmp_path: Path) -> None:
     """A claim of a person in two categories says which was chosen (就高) among which."""
-    path = write_claims_csv(tmp_path / "c.csv", [Claim(dt.date(2023, 3, 1), "inpatient", 1000_00, ("low_income", "dibao"), False, "x", "p")])
+    path = write_claims_csv(
+        tmp_path / "c.csv", [Claim(dt.date(2023, 3, 1), "inpatient", 1000_00, ("low_income", "dibao"), False, "x", "p")]
+    )
     code, out, _err = run("explain", "x", "--claims", str(path), "--lang", "en")
     assert code == 0
-    assert "Category: dibao member (就高: the highest inpatient ratio of low-income family member 80%, dibao member 90%)" in out
+    assert (
+        "Category: dibao member (就高: the highest inpatient ratio of low-income family member 80%, dibao member 90%)"
+        in out
+    )
 
 
 def test_reversed_claim_says_so(tmp_path: Path) -> None:
@@ -165,14 +178,18 @@ def test_replay_reproduces_every_settlement(tmp_path_factory, seed: int, reverse
             assert explanation.matches, explanation.differences
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(seed=st.integers(0, 10_000))
 def test_file_claims_explained_as_the_batch_pays(tmp_path_factory, seed: int) -> None:
     """For random claims files (several years, categories changing), every explained claim has the batch's amounts."""
     from medaid.batch.settle import settle_claims
     from medaid.present.claim import from_claims_file
 
-    path = write_claims_csv(tmp_path_factory.mktemp("file") / "c.csv", make_claims(40, 4, seed=seed, years=(2022, 2023, 2024)))
+    path = write_claims_csv(
+        tmp_path_factory.mktemp("file") / "c.csv", make_claims(40, 4, seed=seed, years=(2022, 2023, 2024))
+    )
     registry = default_registry()
     batch = {row["claim_id"]: row for row in settle_claims(path, registry=registry).table.iter_rows(named=True)}
     for claim_id, row in batch.items():
@@ -183,12 +200,15 @@ def test_file_claims_explained_as_the_batch_pays(tmp_path_factory, seed: int) ->
             assert (None if expected is None else int(expected * 100)) == got, (claim_id, field)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["explain", "C0001"], "give exactly one of --db LEDGER or --claims FILE"),
-    (["explain", "NOPE", "--claims", str(EXAMPLE)], "no claim with claim_id 'NOPE'"),
-    (["explain", "C0001", "--db", "/nonexistent/ledger.db"], "no such ledger file"),
-    (["explain", "C0001", "--claims", str(EXAMPLE), "--format", "xml"], "--format must be one of text, json"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", "C0001"], "give exactly one of --db LEDGER or --claims FILE"),
+        (["explain", "NOPE", "--claims", str(EXAMPLE)], "no claim with claim_id 'NOPE'"),
+        (["explain", "C0001", "--db", "/nonexistent/ledger.db"], "no such ledger file"),
+        (["explain", "C0001", "--claims", str(EXAMPLE), "--format", "xml"], "--format must be one of text, json"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     """Bad options or an unknown claim: one line naming it, exit 2."""
     code, out, err = run(*args)

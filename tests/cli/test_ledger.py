@@ -48,7 +48,9 @@ def test_settle_twice_pays_nothing_the_second_time(tmp_path: Path, claims: Path)
     rows = read_out(out)
     assert ["c1", "c2", "c3"] == [row["claim_id"] for row in rows]  # file order
     # c2 is earlier in the year: it takes the 300 offset and the subsidy; c1 then meets the 2 800 cap.
-    assert [("1120.00", "0.00"), ("1680.00", "300.00"), ("40500.00", "0.00")] == [(r["assistance"], r["deductible_subsidy"]) for r in rows]
+    assert [("1120.00", "0.00"), ("1680.00", "300.00"), ("40500.00", "0.00")] == [
+        (r["assistance"], r["deductible_subsidy"]) for r in rows
+    ]
     assert {"settled"} == {row["status"] for row in rows}
     second = run("ledger", "settle", str(claims), "--db", str(db), "--output", str(out))
     assert 0 == second.exit_code
@@ -60,9 +62,23 @@ def test_settle_twice_pays_nothing_the_second_time(tmp_path: Path, claims: Path)
 
 def test_bad_rows_are_reported_and_counted(tmp_path: Path, claims: Path) -> None:
     """Rejected rows are named on stderr and in --rejects, the good rows still settle, exit 2; counts add up."""
-    claims.write_text(CLAIMS + "c4,p3,minhang,2017-01-01,dibao,inpatient,10,false\nc5,p3,minhang,2023-01-01,dibao,inpatient,-10,false\nc1,p1,闵行区,2023-03-01,dibao,outpatient,2001,true\n", encoding="utf-8")
+    claims.write_text(
+        CLAIMS
+        + "c4,p3,minhang,2017-01-01,dibao,inpatient,10,false\nc5,p3,minhang,2023-01-01,dibao,inpatient,-10,false\nc1,p1,闵行区,2023-03-01,dibao,outpatient,2001,true\n",
+        encoding="utf-8",
+    )
     rejects = tmp_path / "rejects.csv"
-    result = run("ledger", "settle", str(claims), "--db", str(tmp_path / "l.db"), "--output", str(tmp_path / "o.csv"), "--rejects", str(rejects))
+    result = run(
+        "ledger",
+        "settle",
+        str(claims),
+        "--db",
+        str(tmp_path / "l.db"),
+        "--output",
+        str(tmp_path / "o.csv"),
+        "--rejects",
+        str(rejects),
+    )
     assert 2 == result.exit_code
     assert "line 5: no medical-assistance policy in force on 2017-01-01" in result.stderr
     assert "line 6: self_pay must not be negative, got '-10'" in result.stderr
@@ -101,16 +117,19 @@ def test_show_reverse_clear(tmp_path: Path, claims: Path) -> None:
     assert ("2800.00", "300.00") == (usage["outpatient"]["paid"], usage["deductible_subsidy_paid"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["ledger", "show", "p1", "--db", "{tmp}/missing.db"], "no ledger at"),
-    (["ledger", "reverse", "nope", "--db", "{db}", "--reason", "x"], "no settled claim with claim_id 'nope'"),
-    (["ledger", "reverse", "c1", "--db", "{db}", "--reason", " "], "needs a reason"),
-    (["ledger", "clear", "p1", "--year", "99999", "--db", "{db}"], "year must be a year"),
-    (["ledger", "settle", "{tmp}/missing.csv", "--db", "{db}"], "cannot read the claims file"),
-    (["ledger", "settle", "{claims}", "--db", "{db}", "--synchronous", "SOMETIMES"], "synchronous must be one of"),
-    (["ledger", "show", "p1", "--db", "{claims}"], "not a medaid ledger"),
-    (["ledger", "settle", "{claims}", "--db", "{db}", "--batch-size", "0"], "--batch-size must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ledger", "show", "p1", "--db", "{tmp}/missing.db"], "no ledger at"),
+        (["ledger", "reverse", "nope", "--db", "{db}", "--reason", "x"], "no settled claim with claim_id 'nope'"),
+        (["ledger", "reverse", "c1", "--db", "{db}", "--reason", " "], "needs a reason"),
+        (["ledger", "clear", "p1", "--year", "99999", "--db", "{db}"], "year must be a year"),
+        (["ledger", "settle", "{tmp}/missing.csv", "--db", "{db}"], "cannot read the claims file"),
+        (["ledger", "settle", "{claims}", "--db", "{db}", "--synchronous", "SOMETIMES"], "synchronous must be one of"),
+        (["ledger", "show", "p1", "--db", "{claims}"], "not a medaid ledger"),
+        (["ledger", "settle", "{claims}", "--db", "{db}", "--batch-size", "0"], "--batch-size must be at least 1"),
+    ],
+)
 def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path, claims: Path, args: list[str], message: str) -> None:
     """Each mistake is one line on stderr, exit 2, and the ledger file is unchanged."""
     db = tmp_path / "ledger.db"
@@ -139,8 +158,15 @@ def test_cli_file_settlement_equals_batch_reference(tmp_path: Path) -> None:
     for person_claims in by_person.values():
         for r in assess_person(person_claims, registry.medical_assistance).claims:
             expected[r.claim.claim_id] = (r.eligible_fen, r.assistance_fen, r.deductible_subsidy_fen, r.policy_id)
-    got = {row["claim_id"]: (round(float(row["eligible"]) * 100), round(float(row["assistance"]) * 100),
-                             round(float(row["deductible_subsidy"]) * 100), row["policy_id"]) for row in read_out(tmp_path / "o.csv")}
+    got = {
+        row["claim_id"]: (
+            round(float(row["eligible"]) * 100),
+            round(float(row["assistance"]) * 100),
+            round(float(row["deductible_subsidy"]) * 100),
+            row["policy_id"],
+        )
+        for row in read_out(tmp_path / "o.csv")
+    }
     assert expected == got
 
 
@@ -150,7 +176,9 @@ def test_ledger_settle_equals_medaid_claims_claim_by_claim(tmp_path: Path) -> No
     path = write_claims_csv(tmp_path / "claims.csv", claims)
     batch = run("claims", str(path), "--output", str(tmp_path / "batch.csv"))
     assert 0 == batch.exit_code, batch.output
-    ledger = run("ledger", "settle", str(path), "--db", str(tmp_path / "l.db"), "--output", str(tmp_path / "ledger.csv"))
+    ledger = run(
+        "ledger", "settle", str(path), "--db", str(tmp_path / "l.db"), "--output", str(tmp_path / "ledger.csv")
+    )
     assert 0 == ledger.exit_code, ledger.stderr
     from medaid.batch.settle import RESULT_COLUMNS
 

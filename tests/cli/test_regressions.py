@@ -30,20 +30,28 @@ def run(*args: str, stdin: str | None = None):
 def claims_with_rejects(tmp_path: Path) -> Path:
     """The small example plus two bad rows (an unknown category, a negative amount)."""
     path = tmp_path / "claims.csv"
-    path.write_text(CLAIMS.read_text(encoding="utf-8") + "X1,P9,minhang,2023-05-01,nope,inpatient,10,true\n"
-                    "X2,P9,minhang,2023-05-02,dibao,inpatient,-12.00,true\n", encoding="utf-8")
+    path.write_text(
+        CLAIMS.read_text(encoding="utf-8") + "X1,P9,minhang,2023-05-01,nope,inpatient,10,true\n"
+        "X2,P9,minhang,2023-05-02,dibao,inpatient,-12.00,true\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def test_ledger_settle_with_a_huge_amount_rejects_that_row_and_settles_the_other(tmp_path: Path) -> None:
     """A self-pay of 10^20 yuan was an OverflowError rolling back the batch: now that row is rejected, the other settles."""
     source = tmp_path / "huge.csv"
-    source.write_text(HEADER + "c1,p1,minhang,2023-05-01,dibao,inpatient,100000000000000000000,true\n"
-                      "c2,p1,minhang,2023-05-01,dibao,inpatient,100,true\n", encoding="utf-8")
+    source.write_text(
+        HEADER + "c1,p1,minhang,2023-05-01,dibao,inpatient,100000000000000000000,true\n"
+        "c2,p1,minhang,2023-05-01,dibao,inpatient,100,true\n",
+        encoding="utf-8",
+    )
     result = run("ledger", "settle", source, "--db", tmp_path / "l.db", "-o", tmp_path / "out.csv")
     assert 2 == result.exit_code
     assert "rows in 2 / settled 1 / duplicate 0 / rejected 1" in result.output
-    assert ["c2"] == [row["claim_id"] for row in csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8")))]
+    assert ["c2"] == [
+        row["claim_id"] for row in csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8")))
+    ]
 
 
 def test_ledger_settle_to_a_missing_folder_fails_before_settling(tmp_path: Path) -> None:
@@ -77,15 +85,19 @@ def test_synth_with_a_negative_seed_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "s.csv").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ("district", SETTLED, "-o", "{out}"),
-    ("compare", CLAIMS, "--reform", REFORM, "-o", "{out}"),
-    ("sweep", CLAIMS, "--param", "categories.dibao.outpatient.ratio", "--values", "0.6", "-o", "{out}"),
-    ("policy", "docs", "-o", "{out}"),
-    ("claims", CLAIMS, "-o", "{out}"),
-    ("synth", "claims", "-n", "3", "-o", "{out}"),
-    ("district", SETTLED, "--chart", "{out}.png"),
-], ids=["district", "compare", "sweep", "policy-docs", "claims", "synth", "chart"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("district", SETTLED, "-o", "{out}"),
+        ("compare", CLAIMS, "--reform", REFORM, "-o", "{out}"),
+        ("sweep", CLAIMS, "--param", "categories.dibao.outpatient.ratio", "--values", "0.6", "-o", "{out}"),
+        ("policy", "docs", "-o", "{out}"),
+        ("claims", CLAIMS, "-o", "{out}"),
+        ("synth", "claims", "-n", "3", "-o", "{out}"),
+        ("district", SETTLED, "--chart", "{out}.png"),
+    ],
+    ids=["district", "compare", "sweep", "policy-docs", "claims", "synth", "chart"],
+)
 def test_output_in_a_missing_folder_is_refused_before_any_work(tmp_path: Path, args) -> None:
     """`-o nodir/…` was a FileNotFoundError traceback after all the work: now one line and exit 2, at once."""
     out = tmp_path / "nodir" / "x.csv"
@@ -121,11 +133,14 @@ def test_an_explicit_rejects_file_is_always_written(tmp_path: Path) -> None:
     assert 1 == len(rejects.read_text(encoding="utf-8").splitlines())
 
 
-@pytest.mark.parametrize("command", [
-    ("sweep", "--param", "categories.dibao.outpatient.ratio", "--values", "0.6,0.7"),
-    ("compare", "--reform", REFORM),
-    ("district", "--reform", REFORM),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("sweep", "--param", "categories.dibao.outpatient.ratio", "--values", "0.6,0.7"),
+        ("compare", "--reform", REFORM),
+        ("district", "--reform", REFORM),
+    ],
+)
 def test_report_commands_count_reject_and_exit_2(tmp_path: Path, claims_with_rejects: Path, command) -> None:
     """sweep dropped bad rows silently and compare exited 0 with rejects: now rows in = settled + rejected, --rejects, exit 2."""
     rejects = tmp_path / "rejects.csv"
@@ -139,8 +154,11 @@ def test_report_commands_count_reject_and_exit_2(tmp_path: Path, claims_with_rej
 def test_excel_output_has_a_bom_neutralised_cells_and_numbers_kept(tmp_path: Path) -> None:
     """--excel: UTF-8 with BOM; a formula-like id gets a quote; a negative amount stays a number."""
     source = tmp_path / "c.csv"
-    source.write_text(HEADER + "=HYPERLINK(1),@p,minhang,2023-05-01,dibao,inpatient,100.00,true\n"
-                      "c2,p2,minhang,2023-05-01,dibao,inpatient,-12.00,true\n", encoding="utf-8")
+    source.write_text(
+        HEADER + "=HYPERLINK(1),@p,minhang,2023-05-01,dibao,inpatient,100.00,true\n"
+        "c2,p2,minhang,2023-05-01,dibao,inpatient,-12.00,true\n",
+        encoding="utf-8",
+    )
     out, rejects = tmp_path / "s.csv", tmp_path / "r.csv"
     assert 2 == run("claims", source, "-o", out, "--rejects", rejects, "--excel").exit_code
     raw = out.read_bytes()
@@ -186,7 +204,9 @@ def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch, capsys) -> Non
             main()
         assert 70 == stopped.value.code
         err = capsys.readouterr().err
-        assert "medaid: internal error: RuntimeError: a bug" in err and "MEDAID_DEBUG=1" in err and "Traceback" not in err
+        assert (
+            "medaid: internal error: RuntimeError: a bug" in err and "MEDAID_DEBUG=1" in err and "Traceback" not in err
+        )
         monkeypatch.setenv("MEDAID_DEBUG", "1")
         with pytest.raises(RuntimeError):
             main()

@@ -33,7 +33,12 @@ ROWS = [
 
 def as_text(row: tuple) -> list[str]:
     """A row as the CSV export writes it (what a spreadsheet shows: ISO dates, numbers as typed)."""
-    return [value.isoformat() if isinstance(value, dt.date) else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)) for value in row]
+    return [
+        value.isoformat()
+        if isinstance(value, dt.date)
+        else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+        for value in row
+    ]
 
 
 def write_csv(path: Path, encoding: str) -> Path:
@@ -91,9 +96,26 @@ def test_claims_output_is_byte_identical_whatever_the_export(exports: dict[str, 
     assert len(set(outputs.values())) == 1 and len(set(rejects.values())) == 1 and len(set(summaries.values())) == 1
     assert summaries["gbk"].splitlines()[0] == "rows in 8 / settled 6 / rejected 2 (1 blank rows skipped)"
     settled = pl.read_csv(io.BytesIO(outputs["gbk"]), infer_schema=False)
-    assert settled.columns[:9] == ["claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance", "备注"]
+    assert settled.columns[:9] == [
+        "claim_id",
+        "person_id",
+        "district",
+        "date",
+        "category",
+        "kind",
+        "self_pay",
+        "resident_insurance",
+        "备注",
+    ]
     assert settled["district_id"].to_list() == ["minhang", "minhang", "pudong", "pudong", "xuhui", "minhang"]
-    assert settled["category_applied"].to_list() == ["dibao", "dibao", "low_income", "dibao", "extreme_poverty", "dibao"]
+    assert settled["category_applied"].to_list() == [
+        "dibao",
+        "dibao",
+        "low_income",
+        "dibao",
+        "extreme_poverty",
+        "dibao",
+    ]
     # P2 and "P2 " are one person: the second claim is paid at dibao's 90 % (就高).
     assert settled["assistance"].to_list()[3] == "18000.05"
     reasons = pl.read_csv(io.BytesIO(rejects["xlsx"]), infer_schema=False).select("line", "reason").rows()
@@ -106,7 +128,18 @@ def test_ledger_pays_the_same_whatever_the_export(exports: dict[str, Path], tmp_
     paid = {}
     lines = {}
     for kind, source in exports.items():
-        result = CliRunner().invoke(app, ["ledger", "settle", str(source), "--db", str(tmp_path / f"{kind}.db"), "-o", str(tmp_path / f"{kind}.csv")])
+        result = CliRunner().invoke(
+            app,
+            [
+                "ledger",
+                "settle",
+                str(source),
+                "--db",
+                str(tmp_path / f"{kind}.db"),
+                "-o",
+                str(tmp_path / f"{kind}.csv"),
+            ],
+        )
         assert result.exit_code == 2, result.stderr
         paid[kind] = [line for line in result.stderr.splitlines() if line.startswith("paid by this run")]
         lines[kind] = (tmp_path / f"{kind}.csv").read_bytes()
@@ -114,18 +147,27 @@ def test_ledger_pays_the_same_whatever_the_export(exports: dict[str, Path], tmp_
     claims_run = tmp_path / "by-claims.csv"
     run("claims", exports["utf-8"], "-o", claims_run)
     by_claims = pl.read_csv(claims_run, infer_schema=False)
-    total = sum(float(a) * 100 + float(s) * 100 for a, s in zip(by_claims["assistance"], by_claims["deductible_subsidy"]))
+    total = sum(
+        float(a) * 100 + float(s) * 100 for a, s in zip(by_claims["assistance"], by_claims["deductible_subsidy"])
+    )
     ledger = pl.read_csv(tmp_path / "gbk.csv", infer_schema=False)
     assert ledger["claim_id"].to_list() == by_claims["claim_id"].to_list()
-    assert ledger.select("assistance", "deductible_subsidy").rows() == by_claims.select("assistance", "deductible_subsidy").rows()
-    assert paid["gbk"] == [f"paid by this run: {round(total) // 100}.{round(total) % 100:02d} yuan (assistance and deductible subsidy)"]
+    assert (
+        ledger.select("assistance", "deductible_subsidy").rows()
+        == by_claims.select("assistance", "deductible_subsidy").rows()
+    )
+    assert paid["gbk"] == [
+        f"paid by this run: {round(total) // 100}.{round(total) % 100:02d} yuan (assistance and deductible subsidy)"
+    ]
 
 
 def test_forced_encoding_and_sheet(exports: dict[str, Path], tmp_path: Path) -> None:
     """``--encoding`` forces a decoding (a wrong one is a one-line error naming the line); ``--sheet`` picks a sheet."""
     wrong = run("claims", exports["gbk"], "-o", tmp_path / "x.csv", "--encoding", "utf-8")
     assert wrong.exit_code == 2 and "line 1: not valid utf-8 text" in wrong.output and "Traceback" not in wrong.output
-    assert run("claims", exports["gbk"], "-o", tmp_path / "y.csv", "--encoding", "gbk").exit_code == 2  # the two bad rows
+    assert (
+        run("claims", exports["gbk"], "-o", tmp_path / "y.csv", "--encoding", "gbk").exit_code == 2
+    )  # the two bad rows
     assert run("claims", exports["xlsx"], "-o", tmp_path / "z.csv", "--sheet", "结算明细").exit_code == 2
     missing = run("claims", exports["xlsx"], "-o", tmp_path / "z.csv", "--sheet", "Sheet9")
     assert missing.exit_code == 2 and "no sheet 'Sheet9'; sheets: 结算明细" in missing.output

@@ -14,7 +14,9 @@ from medaid.ledger import file_run
 def claims_file(path: Path) -> Path:
     lines = ["claim_id,person_id,district,date,category,kind,self_pay,resident_insurance"]
     for i in range(300):
-        lines.append(f"c{i},p{i % 23},minhang,2023-{1 + (i * 7) % 12:02d}-{1 + i % 28:02d},dibao,{'inpatient' if i % 3 else 'outpatient'},{100 + i * 37}.5,true")
+        lines.append(
+            f"c{i},p{i % 23},minhang,2023-{1 + (i * 7) % 12:02d}-{1 + i % 28:02d},dibao,{'inpatient' if i % 3 else 'outpatient'},{100 + i * 37}.5,true"
+        )
     lines.insert(50, "c7,p1,minhang,2023-01-01,dibao,inpatient,5,true")  # a duplicate id, rejected
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

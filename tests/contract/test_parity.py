@@ -34,15 +34,82 @@ ISSUE_VALUES = {
 EDGES = {
     "claim_id": ["c1", "c2", "c3", " c1 ", "c1\u3000", "", "  "],
     "person_id": ["P1", "P1 ", " P1", "\u3000P1", "p2", "", "P\u00a02"],
-    "district": ["minhang", "闵行", "闵行区", "Minhang", "MINHANG", " pudong ", "浦东", "浦东新区", "jing'an", "Jing'an",
-                 "atlantis", "", "区", "黄浦区 "],
-    "date": ["2023-05-01", "2023/5/1", "2023年5月1日", "2023-5-1", "2023/05/01", "2023-02-30", "2017-03-01", "2203-05-01",
-             "2025-06-30", "2025-07-01", " 2024-12-31 ", "", "2023-05-01T00:00", "２０２３-05-01", "2023年5月1", "1.5.2023"],
-    "category": ["dibao", "低保", "DIBAO", " dibao | low_income ", "低保|低收入", "low_income|dibao|low_income", "特困",
-                 "extreme_poverty", "城乡低保家庭成员", "wizard", "", "|", "dibao|wizard", "Dibao"],
+    "district": [
+        "minhang",
+        "闵行",
+        "闵行区",
+        "Minhang",
+        "MINHANG",
+        " pudong ",
+        "浦东",
+        "浦东新区",
+        "jing'an",
+        "Jing'an",
+        "atlantis",
+        "",
+        "区",
+        "黄浦区 ",
+    ],
+    "date": [
+        "2023-05-01",
+        "2023/5/1",
+        "2023年5月1日",
+        "2023-5-1",
+        "2023/05/01",
+        "2023-02-30",
+        "2017-03-01",
+        "2203-05-01",
+        "2025-06-30",
+        "2025-07-01",
+        " 2024-12-31 ",
+        "",
+        "2023-05-01T00:00",
+        "２０２３-05-01",
+        "2023年5月1",
+        "1.5.2023",
+    ],
+    "category": [
+        "dibao",
+        "低保",
+        "DIBAO",
+        " dibao | low_income ",
+        "低保|低收入",
+        "low_income|dibao|low_income",
+        "特困",
+        "extreme_poverty",
+        "城乡低保家庭成员",
+        "wizard",
+        "",
+        "|",
+        "dibao|wizard",
+        "Dibao",
+    ],
     "kind": ["inpatient", "outpatient", "住院", "门急诊", "门诊", "急诊", "dental", "", " outpatient ", "Outpatient "],
-    "self_pay": ["0", "0.05", "5500", "5500.5", "5500.50", "+5", "999999999.99", "1000000000", "1.005", "-5", "-0", "1e3",
-                 "１２３４５", "5,000", "", ".5", "5.", "0" * 40 + "1", "12abc", " 3000 ", "NaN", "inf", "0x10"],
+    "self_pay": [
+        "0",
+        "0.05",
+        "5500",
+        "5500.5",
+        "5500.50",
+        "+5",
+        "999999999.99",
+        "1000000000",
+        "1.005",
+        "-5",
+        "-0",
+        "1e3",
+        "１２３４５",
+        "5,000",
+        "",
+        ".5",
+        "5.",
+        "0" * 40 + "1",
+        "12abc",
+        " 3000 ",
+        "NaN",
+        "inf",
+        "0x10",
+    ],
     "resident_insurance": ["true", "TRUE", "yes", "Yes", "1", "是", "否", "0", "no", "False", "maybe", "", " true "],
 }
 for column, values in ISSUE_VALUES.items():
@@ -69,8 +136,11 @@ def cell(column: str) -> st.SearchStrategy:
         options.append(st.integers(0, 10**11).map(lambda fen: f"{fen // 100}.{fen % 100:02d}"))
     if column == "date":
         days = st.dates(dt.date(2016, 1, 1), dt.date(2027, 12, 31))
-        options.append(st.tuples(days, st.sampled_from(["{:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d.year}年{d.month}月{d.day}日"]))
-                       .map(lambda pair: pair[1].format(pair[0], d=pair[0])))
+        options.append(
+            st.tuples(
+                days, st.sampled_from(["{:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d.year}年{d.month}月{d.day}日"])
+            ).map(lambda pair: pair[1].format(pair[0], d=pair[0]))
+        )
     return st.one_of(*options)
 
 
@@ -84,10 +154,12 @@ def tables(draw, size: int = 150) -> list[tuple]:
     odd = rng.random((size, len(COLUMNS))) < 0.1
     picks = rng.integers(0, 1 << 30, (size, len(COLUMNS)))
     return [
-        tuple((pools[c] if odd[i, k] else VALID[c])[picks[i, k] % len(pools[c] if odd[i, k] else VALID[c])] for k, c in enumerate(COLUMNS))
+        tuple(
+            (pools[c] if odd[i, k] else VALID[c])[picks[i, k] % len(pools[c] if odd[i, k] else VALID[c])]
+            for k, c in enumerate(COLUMNS)
+        )
         for i in range(size)
     ]
-
 
 
 def scalar(table_rows: list[tuple]) -> list[tuple]:
@@ -97,8 +169,21 @@ def scalar(table_rows: list[tuple]) -> list[tuple]:
         if values is None:
             out.append((reason, None))
         else:
-            out.append((None, (values.claim_id, values.person_id, values.district, values.date, "|".join(values.categories),
-                               values.kind, values.self_pay_fen, values.resident_insurance)))
+            out.append(
+                (
+                    None,
+                    (
+                        values.claim_id,
+                        values.person_id,
+                        values.district,
+                        values.date,
+                        "|".join(values.categories),
+                        values.kind,
+                        values.self_pay_fen,
+                        values.resident_insurance,
+                    ),
+                )
+            )
     return out
 
 
@@ -112,11 +197,21 @@ def columnar(table: pl.DataFrame, **read) -> list[tuple]:
         if i in reasons:
             out.append((reasons[i], None))
             continue
-        out.append((None, (
-            claim_ids[i].strip(" \t\r\n\u00a0\u3000\ufeff"), int(parsed.person[i]), DISTRICT_IDS[parsed.district[i]],
-            EPOCH + dt.timedelta(days=int(parsed.day[i])), parsed.categories[parsed.category[i]],
-            ("inpatient", "outpatient")[parsed.kind[i]], int(parsed.fen[i]), bool(parsed.resident[i]),
-        )))
+        out.append(
+            (
+                None,
+                (
+                    claim_ids[i].strip(" \t\r\n\u00a0\u3000\ufeff"),
+                    int(parsed.person[i]),
+                    DISTRICT_IDS[parsed.district[i]],
+                    EPOCH + dt.timedelta(days=int(parsed.day[i])),
+                    parsed.categories[parsed.category[i]],
+                    ("inpatient", "outpatient")[parsed.kind[i]],
+                    int(parsed.fen[i]),
+                    bool(parsed.resident[i]),
+                ),
+            )
+        )
     return out
 
 
@@ -130,14 +225,20 @@ def assert_same(by_scalar: list[tuple], by_columns: list[tuple]) -> None:
         if values_s is None:
             continue
         assert values_s[:1] + values_s[2:] == values_c[:1] + values_c[2:], f"line {line}"
-        assert persons.setdefault(values_s[1], values_c[1]) == values_c[1] and codes.setdefault(values_c[1], values_s[1]) == values_s[1]
+        assert (
+            persons.setdefault(values_s[1], values_c[1]) == values_c[1]
+            and codes.setdefault(values_c[1], values_s[1]) == values_s[1]
+        )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(tables(300))
 def test_columnar_and_scalar_readers_agree_on_every_value(table_rows: list[tuple]) -> None:
     """≥ 10 000 rows a run (40 tables of 300 rows, 96 000 values): verdict, reason and normalised value agree."""
-    table = pl.DataFrame({column: [row[k] for row in table_rows] for k, column in enumerate(COLUMNS)}, schema={c: pl.String for c in COLUMNS})
+    table = pl.DataFrame(
+        {column: [row[k] for row in table_rows] for k, column in enumerate(COLUMNS)},
+        schema=dict.fromkeys(COLUMNS, pl.String),
+    )
     by_scalar = scalar(table_rows)
     assert_same(by_scalar, columnar(table))
     assert sum(values is not None for _reason, values in by_scalar) > 30  # the good path is compared too
@@ -154,9 +255,14 @@ def test_the_eight_issue_values_are_judged_alike() -> None:
             row[COLUMNS.index(column)] = value
             table_rows.append(tuple(row))
     by_scalar = scalar(table_rows)
-    assert_same(by_scalar, columnar(pl.DataFrame(dict(zip(COLUMNS, zip(*table_rows))), schema={c: pl.String for c in COLUMNS})))
-    verdicts = {row[COLUMNS.index(column)] if column != "claim_id" else "": result[0] is None
-                for row, result, column in zip(table_rows, by_scalar, [c for c, vs in ISSUE_VALUES.items() for _ in vs])}
+    assert_same(
+        by_scalar,
+        columnar(pl.DataFrame(dict(zip(COLUMNS, zip(*table_rows))), schema=dict.fromkeys(COLUMNS, pl.String))),
+    )
+    verdicts = {
+        row[COLUMNS.index(column)] if column != "claim_id" else "": result[0] is None
+        for row, result, column in zip(table_rows, by_scalar, [c for c, vs in ISSUE_VALUES.items() for _ in vs])
+    }
     # " 5 " (trimmed) and Inpatient/OUTPATIENT (any case) are good; the rest are refused.
     assert {v for v, ok in verdicts.items() if ok} == {" 5 ", "Inpatient", "OUTPATIENT"}
 
@@ -178,7 +284,7 @@ def test_the_two_file_readers_agree_line_by_line(tmp_path_factory, table_rows: l
     rows_, rejected = read_claims(path, today=TODAY)
     ledger = {row.line: reason for row, reason in ((r, r.reason) for r in rejected)}
     assert batch == ledger
-    good = sorted(set(int(n) for n in lines) - set(batch))
+    good = sorted({int(n) for n in lines} - set(batch))
     assert good == [row.line for row in rows_]
     fen = {int(lines[i]): int(parsed.fen[i]) for i in range(read.table.height)}
     assert all(fen[row.line] == row.claim.self_pay_fen for row in rows_)

@@ -23,7 +23,10 @@ def test_transfer_table_as_gbk_and_xlsx(tmp_path: Path) -> None:
     """The 2023 table re-headed in Chinese, saved as GBK and as .xlsx (numbers native): the same transfer output."""
     text = (ROOT / "examples" / "transfer-2023.csv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
-    chinese = "\r\n".join(["区,清算数,预分配数,审计发现多支付资金", *(line.replace("minhang", "闵行") for line in lines[1:])]) + "\r\n"
+    chinese = (
+        "\r\n".join(["区,清算数,预分配数,审计发现多支付资金", *(line.replace("minhang", "闵行") for line in lines[1:])])
+        + "\r\n"
+    )
     gbk = tmp_path / "transfer-gbk.csv"
     gbk.write_bytes(chinese.encode("gbk"))
     book = Workbook()
@@ -35,7 +38,10 @@ def test_transfer_table_as_gbk_and_xlsx(tmp_path: Path) -> None:
     book.save(tmp_path / "transfer.xlsx")
     expected = read_transfer_csv(ROOT / "examples" / "transfer-2023.csv")
     assert read_transfer_csv(gbk) == expected == read_transfer_csv(tmp_path / "transfer.xlsx")
-    outputs = {run("transfer", path, "--format", "csv").output for path in (ROOT / "examples" / "transfer-2023.csv", gbk, tmp_path / "transfer.xlsx")}
+    outputs = {
+        run("transfer", path, "--format", "csv").output
+        for path in (ROOT / "examples" / "transfer-2023.csv", gbk, tmp_path / "transfer.xlsx")
+    }
     assert len(outputs) == 1 and "Traceback" not in outputs.pop()
 
 
@@ -50,7 +56,10 @@ def test_participants_as_gbk_and_xlsx(tmp_path: Path) -> None:
         book.active.append([unit, kind, int(count.replace(",", ""))])
     book.save(tmp_path / "p.xlsx")
     by_csv, by_xlsx = read_participants_csv(gbk), read_participants_csv(tmp_path / "p.xlsx")
-    assert by_csv == by_xlsx and [(u.unit, u.type, u.count) for u in by_csv] == [("莘庄镇", "town", 1200), ("江川路街道", "street", 800)]
+    assert by_csv == by_xlsx and [(u.unit, u.type, u.count) for u in by_csv] == [
+        ("莘庄镇", "town", 1200),
+        ("江川路街道", "street", 800),
+    ]
     ok = run("mutual-aid", "--year", "2023", "--district", "闵行", "--participants", gbk, "--format", "json")
     assert ok.exit_code == 0 and '"total": 2000' in ok.output.replace(" ", "").replace('"total":2000', '"total": 2000')
     wrong = run("mutual-aid", "--year", "2023", "--district", "闵行", "--participants", gbk, "--encoding", "utf-8")
@@ -66,8 +75,13 @@ def test_settled_file_as_gbk_and_xlsx_gives_the_same_district_report(tmp_path: P
         table = list(csv.reader(handle))
     header, body = table[0], table[1:]
     kind, district = header.index("kind"), header.index("district")
-    relabelled = [[*row[:kind], {"inpatient": "住院", "outpatient": "门急诊"}[row[kind]], *row[kind + 1:]] for row in body]
-    relabelled = [[*row[:district], "闵行区" if row[district] == "minhang" else row[district], *row[district + 1:]] for row in relabelled]
+    relabelled = [
+        [*row[:kind], {"inpatient": "住院", "outpatient": "门急诊"}[row[kind]], *row[kind + 1 :]] for row in body
+    ]
+    relabelled = [
+        [*row[:district], "闵行区" if row[district] == "minhang" else row[district], *row[district + 1 :]]
+        for row in relabelled
+    ]
     gbk = tmp_path / "settled-gbk.csv"
     gbk.write_bytes(("\r\n".join(",".join(row) for row in [header, *relabelled]) + "\r\n").encode("gbk"))
     book = Workbook()

@@ -29,13 +29,18 @@ def settle(people):
     pairs = []
     for index, (where, claims) in enumerate(people):
         person = f"P{index}"
-        batch = [Claim(day, kind, amount, cats, resident, f"{person}-{i}", person) for i, (day, kind, amount, cats, resident) in enumerate(claims)]
+        batch = [
+            Claim(day, kind, amount, cats, resident, f"{person}-{i}", person)
+            for i, (day, kind, amount, cats, resident) in enumerate(claims)
+        ]
         pairs += [(where.id, result) for result in assess_person(batch, REGISTRY.medical_assistance).claims]
     return pairs
 
 
 claim_specs = st.tuples(st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)), kinds, fen, category_sets, st.booleans())
-people = st.lists(st.tuples(st.sampled_from(DISTRICTS[:5]), st.lists(claim_specs, min_size=1, max_size=4)), min_size=1, max_size=8)
+people = st.lists(
+    st.tuples(st.sampled_from(DISTRICTS[:5]), st.lists(claim_specs, min_size=1, max_size=4)), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -45,19 +50,33 @@ def test_district_totals_equal_the_sum_of_their_claims(persons, by) -> None:
     pairs = settle(persons)
     report = aggregate(frame_from_results(pairs), by=by, registry=REGISTRY)
     for group in report.rows:
-        mine = [r for d, r in pairs if d == group.district.id and (group.detail is None or group.detail in (r.category, r.claim.kind))]
+        mine = [
+            r
+            for d, r in pairs
+            if d == group.district.id and (group.detail is None or group.detail in (r.category, r.claim.kind))
+        ]
         assert sum(r.claim.self_pay_fen for r in mine) == group.self_pay_fen
         assert sum(r.total_fen for r in mine) == group.total_fen
         assert sum(r.deductible_subsidy_fen for r in mine) == group.deductible_subsidy_fen
         assert len(mine) == group.claims
         assert group.total_fen == group.city_fen + group.district_share_fen
-    assert sum(r.total_fen for _d, r in pairs) == report.total.total_fen == report.total.city_fen + report.total.district_share_fen
+    assert (
+        sum(r.total_fen for _d, r in pairs)
+        == report.total.total_fen
+        == report.total.city_fen + report.total.district_share_fen
+    )
     assert len({r.claim.person_id for _d, r in pairs if r.total_fen}) == report.total.persons
 
 
 def test_small_example_is_what_the_generator_writes() -> None:
     """examples/settled-small.csv is exactly the output of examples/make_settled_small.py."""
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "make_settled_small.py")], capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "make_settled_small.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert SMALL.read_text(encoding="utf-8") == done.stdout
 
 
@@ -74,7 +93,10 @@ def test_small_example_totals() -> None:
 def test_csv_reading_is_exact(tmp_path) -> None:
     """Yuan strings are parsed to the fen: 0.1 + 0.2 is 0.30 here."""
     path = tmp_path / "s.csv"
-    path.write_text(HEADER + "a,minhang,outpatient,1,0.1,0,2023-01-01\nb,minhang,outpatient,1,0.2,0,2023-01-01\nc,闵行,inpatient,5.5,0.05,0.00,2023-01-01\n")
+    path.write_text(
+        HEADER
+        + "a,minhang,outpatient,1,0.1,0,2023-01-01\nb,minhang,outpatient,1,0.2,0,2023-01-01\nc,闵行,inpatient,5.5,0.05,0.00,2023-01-01\n"
+    )
     group = aggregate(read_settled(path), registry=REGISTRY).rows[0]
     assert (35, 750, 3) == (group.total_fen, group.self_pay_fen, group.persons)
 
@@ -83,7 +105,9 @@ def test_policy_by_date_and_default(tmp_path) -> None:
     """Without policy_id the date picks the version; without a date the --policy default is needed."""
     path = tmp_path / "s.csv"
     path.write_text(HEADER + "a,minhang,outpatient,1,1,0,2022-06-01\nb,minhang,outpatient,1,1,0,2024-06-01\n")
-    assert ["medical-assistance-2018-07", "medical-assistance-2024"] == [p.id for p in aggregate(read_settled(path), registry=REGISTRY).policies]
+    assert ["medical-assistance-2018-07", "medical-assistance-2024"] == [
+        p.id for p in aggregate(read_settled(path), registry=REGISTRY).policies
+    ]
     bare = tmp_path / "bare.csv"
     bare.write_text("person_id,district,kind,self_pay,assistance,deductible_subsidy\na,minhang,outpatient,1,1,0\n")
     with pytest.raises(InputError, match="no policy_id or date column"):
@@ -92,15 +116,30 @@ def test_policy_by_date_and_default(tmp_path) -> None:
     assert 100 == aggregate(read_settled(bare), registry=REGISTRY, default_policy=policy).total.total_fen
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("a,minhang,dental,1,1,0,2023-01-01", "line 2: column kind must be inpatient or outpatient, got 'dental'"),
-    ("a,minhang,inpatient,1,-1,0,2023-01-01", "line 2: column assistance must be yuan with at most two decimals (e.g. 1234.50), got '-1'"),
-    ("a,minhang,inpatient,1,1.234,0,2023-01-01", "column assistance must be yuan with at most two decimals (e.g. 1234.50), got '1.234'"),
-    ("a,atlantis,inpatient,1,1,0,2023-01-01", "line 2: column district is not a Shanghai district (an id like minhang or a name like 闵行区), got 'atlantis'"),
-    (",minhang,inpatient,1,1,0,2023-01-01", "line 2: column person_id is empty"),
-    ("a,minhang,inpatient,1,1,0,2017-01-01", "line 2: column date is outside every policy version"),
-    ("a,minhang,inpatient,1,1,0,01/02/2023", "line 2: column date must be a date like 2023-05-01, got '01/02/2023'"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("a,minhang,dental,1,1,0,2023-01-01", "line 2: column kind must be inpatient or outpatient, got 'dental'"),
+        (
+            "a,minhang,inpatient,1,-1,0,2023-01-01",
+            "line 2: column assistance must be yuan with at most two decimals (e.g. 1234.50), got '-1'",
+        ),
+        (
+            "a,minhang,inpatient,1,1.234,0,2023-01-01",
+            "column assistance must be yuan with at most two decimals (e.g. 1234.50), got '1.234'",
+        ),
+        (
+            "a,atlantis,inpatient,1,1,0,2023-01-01",
+            "line 2: column district is not a Shanghai district (an id like minhang or a name like 闵行区), got 'atlantis'",
+        ),
+        (",minhang,inpatient,1,1,0,2023-01-01", "line 2: column person_id is empty"),
+        ("a,minhang,inpatient,1,1,0,2017-01-01", "line 2: column date is outside every policy version"),
+        (
+            "a,minhang,inpatient,1,1,0,01/02/2023",
+            "line 2: column date must be a date like 2023-05-01, got '01/02/2023'",
+        ),
+    ],
+)
 def test_bad_rows_name_row_column_and_value(tmp_path, row, message) -> None:
     """A bad row is an error naming its line, column and value — never a silent drop."""
     path = tmp_path / "s.csv"
@@ -123,9 +162,17 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     import polars as pl
 
     amounts = pl.Series([123450, 5], dtype=pl.Int64).cast(pl.Decimal(20, 2)) / 100
-    frame = pl.DataFrame({"person_id": ["a", "b"], "district": ["minhang", "Pudong"], "kind": ["inpatient", "outpatient"],
-                          "self_pay": amounts, "assistance": amounts, "deductible_subsidy": amounts,
-                          "date": [dt.date(2023, 1, 1), dt.date(2022, 1, 1)]})
+    frame = pl.DataFrame(
+        {
+            "person_id": ["a", "b"],
+            "district": ["minhang", "Pudong"],
+            "kind": ["inpatient", "outpatient"],
+            "self_pay": amounts,
+            "assistance": amounts,
+            "deductible_subsidy": amounts,
+            "date": [dt.date(2023, 1, 1), dt.date(2022, 1, 1)],
+        }
+    )
     path = tmp_path / "s.parquet"
     frame.write_parquet(path)
     report = aggregate(read_settled(path), registry=REGISTRY)
@@ -134,7 +181,9 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
         read_settled(path)
     frame.with_columns(pl.col("assistance") * -1).write_parquet(path)
-    with pytest.raises(InputError, match=r"s.parquet: line 2: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"):
+    with pytest.raises(
+        InputError, match=r"s.parquet: line 2: column assistance must be yuan ≥ 0, got Decimal\('-1234.50'\)"
+    ):
         read_settled(path)
 
 
@@ -148,8 +197,20 @@ def test_csv_round_trip_gives_the_same_report(tmp_path_factory, persons) -> None
     path = tmp_path_factory.mktemp("rt") / "settled.csv"
     lines = [HEADER.strip() + ",policy_id"]
     for name, r in pairs:
-        lines.append(",".join([r.claim.person_id, name, r.claim.kind, fen_to_yuan_str(r.claim.self_pay_fen), fen_to_yuan_str(r.assistance_fen),
-                               fen_to_yuan_str(r.deductible_subsidy_fen), r.claim.date.isoformat(), r.policy_id]))
+        lines.append(
+            ",".join(
+                [
+                    r.claim.person_id,
+                    name,
+                    r.claim.kind,
+                    fen_to_yuan_str(r.claim.self_pay_fen),
+                    fen_to_yuan_str(r.assistance_fen),
+                    fen_to_yuan_str(r.deductible_subsidy_fen),
+                    r.claim.date.isoformat(),
+                    r.policy_id,
+                ]
+            )
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from_file = aggregate(read_settled(path), registry=REGISTRY)
     in_memory = aggregate(frame_from_results(pairs), registry=REGISTRY)

@@ -13,7 +13,7 @@ from medaid.policy.registry import default_registry
 
 
 @settings(max_examples=100)
-@given(st.integers(-10**13, 10**13), st.integers(0, PPM))
+@given(st.integers(-(10**13), 10**13), st.integers(0, PPM))
 def test_city_plus_district_is_the_total(total, city_ppm) -> None:
     """city + district == total to the fen, for any total and any share; the city's part is the nearest fen."""
     policy = default_registry().get("medical-assistance-2023")

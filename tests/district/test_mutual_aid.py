@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medaid.district.mutual_aid import PARTICIPANT_TYPES, Participants, mutual_aid_funding, mutual_aid_policy, read_participants_csv
+from medaid.district.mutual_aid import (
+    PARTICIPANT_TYPES,
+    Participants,
+    mutual_aid_funding,
+    mutual_aid_policy,
+    read_participants_csv,
+)
 from medaid.districts import DISTRICTS, district
 from medaid.errors import InputError, NoPolicyError
 from medaid.money import parse_yuan
@@ -29,7 +35,12 @@ def test_minhang_2022_published_aggregates() -> None:
 def test_minhang_per_person_shares() -> None:
     """Per person: town 1 555 / 777.5 / 777.5, street 1 555 / 1 555 / 0, individual 130 each."""
     per = mutual_aid_funding(mutual_aid_policy(REGISTRY, 2022), district("minhang"), []).per_person
-    assert (13000, 155500, 77750, 77750) == (per["town"].individual_fen, per["town"].city_fen, per["town"].district_fen, per["town"].town_fen)
+    assert (13000, 155500, 77750, 77750) == (
+        per["town"].individual_fen,
+        per["town"].city_fen,
+        per["town"].district_fen,
+        per["town"].town_fen,
+    )
     assert (155500, 155500, 0) == (per["street"].city_fen, per["street"].district_fen, per["street"].town_fen)
 
 
@@ -52,7 +63,9 @@ def test_negative_count_is_refused() -> None:
 
 
 @settings(max_examples=80)
-@given(st.sampled_from(MUTUAL_AID), st.sampled_from(DISTRICTS), st.sampled_from(PARTICIPANT_TYPES), st.integers(0, 10**7))
+@given(
+    st.sampled_from(MUTUAL_AID), st.sampled_from(DISTRICTS), st.sampled_from(PARTICIPANT_TYPES), st.integers(0, 10**7)
+)
 def test_levels_add_up_to_the_standard(policy, where, kind, count) -> None:
     """For every year, district and participant type, the levels add up to participants × standard."""
     result = mutual_aid_funding(policy, where, [Participants("u", kind, count)])
@@ -64,19 +77,24 @@ def test_levels_add_up_to_the_standard(policy, where, kind, count) -> None:
 def test_participants_csv(tmp_path) -> None:
     """A CSV per town/street gives the same totals as the two counts; 镇/街道 are accepted."""
     path = tmp_path / "p.csv"
-    path.write_text("unit,type,participants\n莘庄镇,镇,20000\n七宝镇,town,9111\n江川路街道,街道,7212\n", encoding="utf-8")
+    path.write_text(
+        "unit,type,participants\n莘庄镇,镇,20000\n七宝镇,town,9111\n江川路街道,街道,7212\n", encoding="utf-8"
+    )
     policy = mutual_aid_policy(REGISTRY, 2022)
     from_csv = mutual_aid_funding(policy, district("minhang"), read_participants_csv(path))
     assert mutual_aid_funding(policy, district("minhang"), MINHANG_2022).totals == from_csv.totals
     assert 3 == len(from_csv.units)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("unit,type\na,town\n", "lacks required column participants (参加人数)"),
-    ("unit,type,participants\na,village,3\n", ":2: column type must be town or street"),
-    ("unit,type,participants\na,town,-3\n", ":2: column participants must not be negative, got '-3'"),
-    ("unit,type,participants\na,town,3.5\n", ":2: column participants must be a whole number"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("unit,type\na,town\n", "lacks required column participants (参加人数)"),
+        ("unit,type,participants\na,village,3\n", ":2: column type must be town or street"),
+        ("unit,type,participants\na,town,-3\n", ":2: column participants must not be negative, got '-3'"),
+        ("unit,type,participants\na,town,3.5\n", ":2: column participants must be a whole number"),
+    ],
+)
 def test_bad_participants_csv(tmp_path, content, message) -> None:
     """A bad participants file names the line, column and value."""
     path = tmp_path / "p.csv"
@@ -97,6 +115,10 @@ def test_a_district_split_of_its_own_overrides_the_default() -> None:
     changed = attrs.evolve(policy, district_shares={"pudong": {"town": own}})
     pudong = mutual_aid_funding(changed, district("pudong"), [Participants("t", "town", 10)])
     minhang = mutual_aid_funding(changed, district("minhang"), [Participants("t", "town", 10)])
-    assert (93300, 62200, False) == (pudong.per_person["town"].district_fen, pudong.per_person["town"].town_fen, pudong.default_shares)
+    assert (93300, 62200, False) == (
+        pudong.per_person["town"].district_fen,
+        pudong.per_person["town"].town_fen,
+        pudong.default_shares,
+    )
     assert (77750, True) == (minhang.per_person["town"].district_fen, minhang.default_shares)
     assert 10 * 324000 == pudong.totals.total_fen

@@ -79,13 +79,17 @@ def test_template_is_up_to_date() -> None:
     found = {
         message if isinstance(message, str) else tuple(message)
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "medaid"), method_map=[("**.py", "python")], keywords=keywords,
+            str(ROOT / "medaid"),
+            method_map=[("**.py", "python")],
+            keywords=keywords,
         )
         if message
     }
     found = {m for m in found if (m if isinstance(m, str) else m[0])}
     in_template = {m.id for m in _pot() if m.id}
-    assert found == in_template, f"not in messages.pot: {found - in_template}; no longer in the code: {in_template - found}"
+    assert found == in_template, (
+        f"not in messages.pot: {found - in_template}; no longer in the code: {in_template - found}"
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -109,11 +113,14 @@ def test_every_invariant_description_is_translated() -> None:
     assert all(_(text, "zh") != text for text in DESCRIPTIONS.values())
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({"LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "长期"),
-    ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "长期"),
-    ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "open"),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "长期"),
+        ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "长期"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "open"),
+    ],
+)
 def test_language_follows_the_locale(env: dict, expected: str) -> None:
     """Without --lang, the language comes from LC_ALL, then LANG: zh for any zh_*."""
     result = CliRunner().invoke(app, ["policy", "list"], env=env)
@@ -123,7 +130,15 @@ def test_language_follows_the_locale(env: dict, expected: str) -> None:
 
 def test_lang_option_wins() -> None:
     """--lang overrides the locale; the Chinese run shows Chinese titles and the diff line translated."""
-    result = CliRunner().invoke(app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--lang", "zh"], env={"LANG": "en_US.UTF-8"})
+    result = CliRunner().invoke(
+        app,
+        ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--lang", "zh"],
+        env={"LANG": "en_US.UTF-8"},
+    )
     assert result.stdout.splitlines()[0] == "medical-assistance-2018-07 → medical-assistance-2023：2 个参数不同"
-    result = CliRunner().invoke(app, ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--lang", "en"], env={"LANG": "zh_CN.UTF-8"})
+    result = CliRunner().invoke(
+        app,
+        ["policy", "diff", "medical-assistance-2018-07", "medical-assistance-2023", "--lang", "en"],
+        env={"LANG": "zh_CN.UTF-8"},
+    )
     assert result.stdout.splitlines()[0] == "medical-assistance-2018-07 → medical-assistance-2023: 2 parameters differ"

@@ -5,24 +5,32 @@ The queries take a ledger's ``--db`` (a SQLite path or a PostgreSQL URL) and run
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
-import contextlib
 import random
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from medaid.ledger.backends import is_postgres
-
 from medaid.money import fen_to_yuan_str
 from medaid.rules import Claim
 
-CATEGORY_POOL = (("dibao",), ("low_income",), ("medical_poverty_2",), ("special_relief",), ("low_income", "dibao"), ("medical_poverty_1",))
+CATEGORY_POOL = (
+    ("dibao",),
+    ("low_income",),
+    ("medical_poverty_2",),
+    ("special_relief",),
+    ("low_income", "dibao"),
+    ("medical_poverty_1",),
+)
 DISTRICTS = ("minhang", "pudong", "xuhui")
 
 
-def make_claims(n: int, persons: int, *, seed: int = 0, years=(2023,), whole_yuan: bool = False, fixed_category: bool = False) -> list[Claim]:
+def make_claims(
+    n: int, persons: int, *, seed: int = 0, years=(2023,), whole_yuan: bool = False, fixed_category: bool = False
+) -> list[Claim]:
     """``n`` claims of ``persons`` persons, in file (not date) order; amounts that make caps bind often."""
     rng = random.Random(seed)
     person_category = {p: rng.choice(CATEGORY_POOL) for p in range(persons)}
@@ -46,10 +54,22 @@ def write_claims_csv(path: Path, claims: list[Claim]) -> Path:
     """A claims file with the ``medaid claims`` columns."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance"))
+        writer.writerow(
+            ("claim_id", "person_id", "district", "date", "category", "kind", "self_pay", "resident_insurance")
+        )
         for i, c in enumerate(claims):
-            writer.writerow((c.claim_id, c.person_id, DISTRICTS[i % 3], c.date.isoformat(), "|".join(c.categories), c.kind,
-                             fen_to_yuan_str(c.self_pay_fen), "true" if c.resident_insurance else "false"))
+            writer.writerow(
+                (
+                    c.claim_id,
+                    c.person_id,
+                    DISTRICTS[i % 3],
+                    c.date.isoformat(),
+                    "|".join(c.categories),
+                    c.kind,
+                    fen_to_yuan_str(c.self_pay_fen),
+                    "true" if c.resident_insurance else "false",
+                )
+            )
     return path
 
 
@@ -122,7 +142,9 @@ def usage_mismatches(path: Path | str) -> list[tuple]:
 def settled_amounts(path: Path | str) -> dict[str, tuple[int, int, str]]:
     """claim_id -> (assistance, deductible subsidy, status) as stored."""
     with connect(path) as conn:
-        rows = conn.execute("SELECT claim_id, assistance_fen, deductible_subsidy_fen, status FROM settlements").fetchall()
+        rows = conn.execute(
+            "SELECT claim_id, assistance_fen, deductible_subsidy_fen, status FROM settlements"
+        ).fetchall()
         return {cid: (a, s, st) for cid, a, s, st in rows}
 
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from medaid.cli import app
-from medaid.ledger.file_run import OUTPUT_COLUMNS, in_processes
 from medaid.errors import InputError
 from medaid.ledger.claims_file import COLUMNS
+from medaid.ledger.file_run import OUTPUT_COLUMNS, in_processes
 from tests.ledger.helpers import make_claims, settled_amounts, usage_mismatches, write_claims_csv
 
 RUNNER = CliRunner()
@@ -39,7 +39,7 @@ def test_fields_with_commas_quotes_and_line_breaks_are_quoted(tmp_path: Path, ne
     with claims.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerow(('c,1', 'p"1', "minhang", "2023-03-01", "dibao", "outpatient", "2000", "true"))
+        writer.writerow(("c,1", 'p"1', "minhang", "2023-03-01", "dibao", "outpatient", "2000", "true"))
         writer.writerow(("c2", "p\n2", "minhang", "2023-02-01", "dibao", "inpatient", "100.5", "false"))
         writer.writerow(("c3", "p3", "minhang", "2023-01-01", "dibao", "outpatient", "10", "false"))
     out = tmp_path / "out.csv"
@@ -69,16 +69,38 @@ def test_two_workers_write_what_one_writes(tmp_path: Path, new_db) -> None:
     claims = make_claims(3_000, 200, seed=8, years=(2022, 2023, 2024))
     path = write_claims_csv(tmp_path / "claims.csv", claims)
     with path.open("a", encoding="utf-8") as handle:  # two bad rows, which each run rejects
-        handle.write("bad1,p0001,minhang,2023-13-01,dibao,outpatient,10,true\nbad2,p0002,minhang,2023-01-01,dibao,outpatient,-1,true\n")
+        handle.write(
+            "bad1,p0001,minhang,2023-13-01,dibao,outpatient,10,true\nbad2,p0002,minhang,2023-01-01,dibao,outpatient,-1,true\n"
+        )
     runs = {}
     for workers in (1, 2):
         db = new_db(f"ledger_{workers}")
         for attempt in (1, 2):
             out, rejects = tmp_path / f"out-{workers}-{attempt}.csv", tmp_path / f"rejects-{workers}-{attempt}.csv"
-            result = RUNNER.invoke(app, ["ledger", "settle", str(path), "--db", db, "--output", str(out), "--rejects", str(rejects),
-                                         "--workers", str(workers), "--batch-size", "400"])
+            result = RUNNER.invoke(
+                app,
+                [
+                    "ledger",
+                    "settle",
+                    str(path),
+                    "--db",
+                    db,
+                    "--output",
+                    str(out),
+                    "--rejects",
+                    str(rejects),
+                    "--workers",
+                    str(workers),
+                    "--batch-size",
+                    "400",
+                ],
+            )
             assert 2 == result.exit_code, result.stderr
-            runs[workers, attempt] = (out.read_text(encoding="utf-8"), rejects.read_text(encoding="utf-8"), result.stderr)
+            runs[workers, attempt] = (
+                out.read_text(encoding="utf-8"),
+                rejects.read_text(encoding="utf-8"),
+                result.stderr,
+            )
         runs[workers, "stored"] = settled_amounts(db)
         assert [] == usage_mismatches(db)
     assert runs[1, 1] == runs[2, 1] and runs[1, 2] == runs[2, 2]

@@ -12,7 +12,9 @@ EXAMPLE = ROOT / "examples" / "ledger_example.py"
 
 def test_ledger_example_runs_and_docs_show_it_verbatim(tmp_path: Path) -> None:
     """examples/ledger_example.py settles, retries, reverses and clears; docs quote the file and its output."""
-    done = subprocess.run([sys.executable, str(EXAMPLE), str(tmp_path / "ledger.db")], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE), str(tmp_path / "ledger.db")], capture_output=True, text=True, cwd=ROOT
+    )
     assert 0 == done.returncode, done.stderr
     assert "c2 again: duplicate, assistance 1120.00" in done.stdout
     assert "applied: True, again: False" in done.stdout

@@ -22,13 +22,15 @@ from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownCl
 from medaid.ledger.backends import open_store
 from medaid.ledger.sqlite import SQLiteStore
 from medaid.policy import default_registry
-from medaid.rules import Claim, assess_claim, assess_person, Usage
+from medaid.rules import Claim, Usage, assess_claim, assess_person
 from tests.ledger.helpers import make_claims, usage_mismatches
 
 REGISTRY = default_registry()
 
 
-def claim(claim_id: str, day: tuple[int, int, int], kind: str, fen: int, cats=("dibao",), resident=False, person="p1") -> Claim:
+def claim(
+    claim_id: str, day: tuple[int, int, int], kind: str, fen: int, cats=("dibao",), resident=False, person="p1"
+) -> Claim:
     return Claim(dt.date(*day), kind, fen, cats, resident, claim_id, person)
 
 
@@ -43,7 +45,11 @@ def test_settle_pays_what_the_reference_pays(ledger: Ledger) -> None:
     c = claim("c1", (2023, 5, 1), "outpatient", 3_100_00, resident=True)
     s = ledger.settle(c)
     expected = assess_claim(REGISTRY.medical_assistance(c.date), c, Usage(2023))
-    assert (expected.assistance_fen, expected.deductible_subsidy_fen, expected.offset_fen) == (s.assistance_fen, s.deductible_subsidy_fen, s.offset_fen)
+    assert (expected.assistance_fen, expected.deductible_subsidy_fen, expected.offset_fen) == (
+        s.assistance_fen,
+        s.deductible_subsidy_fen,
+        s.offset_fen,
+    )
     assert ("settled", "medical-assistance-2023", medaid.__version__) == (s.status, s.policy_id, s.engine_version)
     assert expected.policy.content_hash == s.policy_hash
 
@@ -56,7 +62,11 @@ def test_year_to_date_usage_carries_the_cap_across_claims(ledger: Ledger) -> Non
     assert expected == paid
     assert 2_800_00 == sum(paid)
     usage = ledger.usage("p1", 2023)
-    assert (2_800_00, 2_800_00, 0) == (usage.outpatient.paid_fen, usage.outpatient.cap_fen, usage.outpatient.remaining_fen)
+    assert (2_800_00, 2_800_00, 0) == (
+        usage.outpatient.paid_fen,
+        usage.outpatient.cap_fen,
+        usage.outpatient.remaining_fen,
+    )
 
 
 def test_same_claim_again_pays_nothing_more(ledger: Ledger) -> None:
@@ -125,10 +135,17 @@ def test_clear_recovers_an_overpayment_from_late_arrival(ledger: Ledger) -> None
     ledger.settle(claim("late", (2023, 9, 1), "outpatient", 1_000_00, resident=True))
     ledger.settle(claim("early", (2023, 2, 1), "outpatient", 200_00, resident=True))
     clearing = ledger.clear("p1", 2023)
-    reference = assess_person([claim("late", (2023, 9, 1), "outpatient", 1_000_00, resident=True),
-                               claim("early", (2023, 2, 1), "outpatient", 200_00, resident=True)], REGISTRY.medical_assistance)
+    reference = assess_person(
+        [
+            claim("late", (2023, 9, 1), "outpatient", 1_000_00, resident=True),
+            claim("early", (2023, 2, 1), "outpatient", 200_00, resident=True),
+        ],
+        REGISTRY.medical_assistance,
+    )
     assert ["early", "late"] == [line.claim_id for line in clearing.lines]
-    assert [r.total_fen for r in reference.claims] == [line.due_assistance_fen + line.due_subsidy_fen for line in clearing.lines]
+    assert [r.total_fen for r in reference.claims] == [
+        line.due_assistance_fen + line.due_subsidy_fen for line in clearing.lines
+    ]
     assert reference.total_fen - clearing.paid_fen == clearing.adjustment_fen
     ledger.clear("p1", 2023, apply=True)
     assert reference.claims[-1].usage.offset_used_fen == ledger.usage("p1", 2023).offset_used_fen
@@ -141,7 +158,12 @@ def test_usage_remaining_follows_the_latest_category(ledger: Ledger) -> None:
     assert ("low_income", 2_800_00, 2_300_00) == (usage.category, usage.cap_fen, usage.remaining_fen)
     ledger.settle(claim("c2", (2023, 4, 1), "outpatient", 1_000_00, cats=("special_relief",)))
     usage = ledger.usage("p1", 2023).outpatient
-    assert ("special_relief", None, None, 1_500_00) == (usage.category, usage.cap_fen, usage.remaining_fen, usage.paid_fen)
+    assert ("special_relief", None, None, 1_500_00) == (
+        usage.category,
+        usage.cap_fen,
+        usage.remaining_fen,
+        usage.paid_fen,
+    )
     empty = ledger.usage("nobody", 2023)
     assert (0, None) == (empty.inpatient.paid_fen, empty.inpatient.cap_fen)
 
@@ -187,12 +209,16 @@ _SHARED: dict[int, tuple[str, str]] = {}
 claim_lists = st.lists(
     st.builds(
         lambda day, kind, fen, cats, resident: (day, kind, fen, cats, resident),
-        st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)), st.sampled_from(("inpatient", "outpatient")),
+        st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)),
+        st.sampled_from(("inpatient", "outpatient")),
         st.one_of(st.sampled_from([0, 1, 299_99, 300_00, 300_01, 2_800_00, 4_666_67]), st.integers(0, 30_000_000)),
-        st.sampled_from([("dibao",), ("low_income",), ("medical_poverty_2",), ("special_relief",), ("low_income", "dibao")]),
+        st.sampled_from(
+            [("dibao",), ("low_income",), ("medical_poverty_2",), ("special_relief",), ("low_income", "dibao")]
+        ),
         st.booleans(),
     ),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -207,7 +233,10 @@ def test_any_arrival_order_then_clear_equals_the_reference(new_db, rows, rng: ra
     """
     example = next(_EXAMPLES)
     person = f"p{example}"
-    claims = [Claim(day, kind, fen, cats, resident, f"e{example}c{i}", person) for i, (day, kind, fen, cats, resident) in enumerate(rows)]
+    claims = [
+        Claim(day, kind, fen, cats, resident, f"e{example}c{i}", person)
+        for i, (day, kind, fen, cats, resident) in enumerate(rows)
+    ]
     in_file_order = assess_person(claims, REGISTRY.medical_assistance)
     shuffled = claims[:]
     rng.shuffle(shuffled)
@@ -218,17 +247,25 @@ def test_any_arrival_order_then_clear_equals_the_reference(new_db, rows, rng: ra
     with Ledger(dbs[0]) as in_order:
         settled = in_order.settle_many(sorted(claims, key=lambda c: c.date))
         assert [(r.assistance_fen, r.deductible_subsidy_fen) for r in in_file_order.claims] == [
-            (s.assistance_fen, s.deductible_subsidy_fen) for s in settled]
+            (s.assistance_fen, s.deductible_subsidy_fen) for s in settled
+        ]
     path = dbs[1]
     with Ledger(path) as ledger:
         ledger.settle_many(shuffled)
         for year, usage in final_usage.items():
             clearing = ledger.clear(person, year, apply=True)
-            assert {cid: amounts for cid, amounts in due.items() if cid in {c.claim_id for c in claims if c.date.year == year}} == {
-                line.claim_id: (line.due_assistance_fen, line.due_subsidy_fen) for line in clearing.lines}
+            assert {
+                cid: amounts
+                for cid, amounts in due.items()
+                if cid in {c.claim_id for c in claims if c.date.year == year}
+            } == {line.claim_id: (line.due_assistance_fen, line.due_subsidy_fen) for line in clearing.lines}
             got = ledger.usage(person, year)
-            assert (usage.paid_inpatient_fen, usage.paid_outpatient_fen, usage.offset_used_fen, usage.subsidy_paid_fen) == (
-                got.inpatient.paid_fen, got.outpatient.paid_fen, got.offset_used_fen, got.subsidy_paid_fen)
+            assert (
+                usage.paid_inpatient_fen,
+                usage.paid_outpatient_fen,
+                usage.offset_used_fen,
+                usage.subsidy_paid_fen,
+            ) == (got.inpatient.paid_fen, got.outpatient.paid_fen, got.offset_used_fen, got.subsidy_paid_fen)
             assert 0 == ledger.clear(person, year).adjustment_fen
         victim = rng.choice(claims).claim_id
         ledger.reverse(victim, "test")
@@ -251,7 +288,9 @@ def test_file_settlement_equals_reference_per_person(new_db) -> None:
     db = new_db()
     with Ledger(db) as ledger:
         settled = ledger.settle_many(sorted(claims, key=lambda c: c.date), batch_size=500)
-    assert expected == {s.claim_id: (s.assistance_fen, s.deductible_subsidy_fen, s.eligible_fen, s.policy_id) for s in settled}
+    assert expected == {
+        s.claim_id: (s.assistance_fen, s.deductible_subsidy_fen, s.eligible_fen, s.policy_id) for s in settled
+    }
     assert [] == usage_mismatches(db)
 
 
@@ -284,7 +323,8 @@ def test_clearing_a_state_seen_before_is_recorded_again(new_db) -> None:
         last = ledger.clear("p1", 2023, apply=True)
         assert last.applied
         assert [(line.due_assistance_fen, line.due_subsidy_fen) for line in first.lines] == [
-            (line.paid_assistance_fen, line.paid_subsidy_fen) for line in ledger.clear("p1", 2023).lines]
+            (line.paid_assistance_fen, line.paid_subsidy_fen) for line in ledger.clear("p1", 2023).lines
+        ]
         assert 2_800_00 == ledger.usage("p1", 2023).outpatient.paid_fen
     assert [] == usage_mismatches(path)
 
@@ -343,11 +383,16 @@ def test_a_plan_made_stale_by_another_writer_is_made_again_under_the_lock(new_db
     towards the cap: the batch is planned again under the lock, so the cap holds and usage adds up."""
     path = new_db()
     with Ledger(path) as other:
-        with Ledger(store=_StoreWithInterloper(path, lambda: other.settle(claim("first", (2023, 1, 5), "outpatient", 4_000_00)))) as ledger:
+        with Ledger(
+            store=_StoreWithInterloper(path, lambda: other.settle(claim("first", (2023, 1, 5), "outpatient", 4_000_00)))
+        ) as ledger:
             late = ledger.settle(claim("late", (2023, 2, 1), "outpatient", 4_000_00))
     assert 2_800_00 - 2_400_00 == late.assistance_fen  # the 2 800 outpatient cap, 2 400 of it paid to "first"
-    expected = assess_claim(REGISTRY.medical_assistance(dt.date(2023, 2, 1)), claim("late", (2023, 2, 1), "outpatient", 4_000_00),
-                            Usage(2023, paid_outpatient_fen=2_400_00))
+    expected = assess_claim(
+        REGISTRY.medical_assistance(dt.date(2023, 2, 1)),
+        claim("late", (2023, 2, 1), "outpatient", 4_000_00),
+        Usage(2023, paid_outpatient_fen=2_400_00),
+    )
     assert (expected.assistance_fen, expected.cap_left_fen) == (late.assistance_fen, late.cap_left_fen)
     assert [] == usage_mismatches(path)
 
@@ -369,10 +414,17 @@ def test_a_plan_still_good_after_another_writer_is_numbered_after_its_settlement
     (nothing it read changed) and its settlements take the next numbers (seq), as stored and as returned."""
     path = new_db()
     with Ledger(path) as other:
-        interloper = _StoreWithInterloper(path, lambda: other.settle(claim("p2 first", (2023, 1, 5), "outpatient", 1_000_00, person="p2")))
+        interloper = _StoreWithInterloper(
+            path, lambda: other.settle(claim("p2 first", (2023, 1, 5), "outpatient", 1_000_00, person="p2"))
+        )
         with Ledger(store=interloper) as ledger:
-            mine = ledger.settle_many([claim("a", (2023, 2, 1), "outpatient", 1_000_00), claim("a", (2023, 2, 1), "outpatient", 1_000_00),
-                                       claim("b", (2023, 2, 2), "outpatient", 1_000_00)])
+            mine = ledger.settle_many(
+                [
+                    claim("a", (2023, 2, 1), "outpatient", 1_000_00),
+                    claim("a", (2023, 2, 1), "outpatient", 1_000_00),
+                    claim("b", (2023, 2, 2), "outpatient", 1_000_00),
+                ]
+            )
             assert [(2, "settled"), (2, "duplicate"), (3, "settled")] == [(s.seq, s.status) for s in mine]
             assert [ledger.settlement("a"), ledger.settlement("b")] == [mine[0], mine[2]]
         assert 1 == other.settlement("p2 first").seq
@@ -423,8 +475,16 @@ def test_awkward_ids_come_back_as_settled(new_db) -> None:
     """claim and person ids with tabs, line breaks, backslashes, quotes and Chinese come back exactly, from a
     batch large enough to be sent with COPY on PostgreSQL and from a single settle."""
     odd = ["a\tb", "line\nbreak", "back\\slash", "\\N", "cr\rlf", 'quote"d', "逗号,号", "  spaced  ", "end\\"]
-    claims = [claim(f"{odd[i % len(odd)]}#{i}", (2023, 1 + i % 12, 1 + i % 28), "outpatient", 1_000_00 + i, person=f"{odd[(i * 5) % len(odd)]}/{i % 4}")
-              for i in range(120)]
+    claims = [
+        claim(
+            f"{odd[i % len(odd)]}#{i}",
+            (2023, 1 + i % 12, 1 + i % 28),
+            "outpatient",
+            1_000_00 + i,
+            person=f"{odd[(i * 5) % len(odd)]}/{i % 4}",
+        )
+        for i in range(120)
+    ]
     with Ledger(new_db()) as ledger:
         settled = ledger.settle_many(claims)
         one = ledger.settle(claim("\t\\\n", (2023, 5, 5), "inpatient", 500_00, person="\\t"))

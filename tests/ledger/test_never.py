@@ -23,13 +23,22 @@ from medaid.ledger import AlreadyReversedError, ConflictError, Ledger, UnknownCl
 from medaid.ledger.claims_file import part_of
 from medaid.policy import default_registry
 from medaid.rules import Claim, assess_person
-from tests.ledger.helpers import dump, exists, make_claims, settled_amounts, settled_count, usage_mismatches, write_claims_csv
+from tests.ledger.helpers import (
+    dump,
+    exists,
+    make_claims,
+    settled_amounts,
+    settled_count,
+    usage_mismatches,
+    write_claims_csv,
+)
 
 REGISTRY = default_registry()
 ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- concurrency ----------------------------------------------------------------------------------
+
 
 def _settle_all(path: str, claims: list[Claim], seed: int, barrier, results, batch: int) -> None:
     """A worker: open the ledger, wait for the others, settle every claim in its own order, one by one or
@@ -45,7 +54,11 @@ def _settle_all(path: str, claims: list[Claim], seed: int, barrier, results, bat
         if batch == 1:
             statuses = Counter(ledger.settle(claim).status for claim in order)
         else:
-            statuses = Counter(s.status for start in range(0, len(order), batch) for s in ledger.settle_many(order[start:start + batch]))
+            statuses = Counter(
+                s.status
+                for start in range(0, len(order), batch)
+                for s in ledger.settle_many(order[start : start + batch])
+            )
     results.put(dict(statuses))
 
 
@@ -76,7 +89,10 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(new_db, batch: int) ->
     ctx = multiprocessing.get_context("spawn")
     workers = 4
     barrier, results = ctx.Barrier(workers), ctx.Queue()
-    processes = [ctx.Process(target=_settle_all, args=(str(path), claims, seed, barrier, results, batch)) for seed in range(workers)]
+    processes = [
+        ctx.Process(target=_settle_all, args=(str(path), claims, seed, barrier, results, batch))
+        for seed in range(workers)
+    ]
     for process in processes:
         process.start()
     statuses = Counter()
@@ -92,12 +108,13 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(new_db, batch: int) ->
         by_person[claim.person_id].append(claim)
     serial = _totals(
         (r.claim.person_id, r.claim.kind, r.assistance_fen, r.deductible_subsidy_fen)
-        for person_claims in by_person.values() for r in assess_person(person_claims, REGISTRY.medical_assistance).claims
+        for person_claims in by_person.values()
+        for r in assess_person(person_claims, REGISTRY.medical_assistance).claims
     )
     with Ledger(path) as ledger:
         stored = [s for person in by_person for s in ledger.settlements(person, 2023)]
         caps_hit = 0
-        for person, person_claims in by_person.items():
+        for person in by_person:
             for kind in ("inpatient", "outpatient"):
                 usage = ledger.usage(person, 2023).kind(kind)
                 if usage.cap_fen is not None:
@@ -109,9 +126,24 @@ def test_concurrent_workers_never_pay_twice_or_past_a_cap(new_db, batch: int) ->
 
 # -- crash ----------------------------------------------------------------------------------------
 
+
 def _settle_command(claims: Path, db: Path | str, out: Path, workers: int = 1) -> list[str]:
-    return [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(claims), "--db", str(db),
-            "--output", str(out), "--batch-size", "250", "--workers", str(workers)]
+    return [
+        sys.executable,
+        "-c",
+        "from medaid.cli import main; main()",
+        "ledger",
+        "settle",
+        str(claims),
+        "--db",
+        str(db),
+        "--output",
+        str(out),
+        "--batch-size",
+        "250",
+        "--workers",
+        str(workers),
+    ]
 
 
 def _shares(claims: list[Claim], count: int) -> list[list[str]]:
@@ -145,8 +177,13 @@ def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: P
     partial = []
     for _ in range(4):
         before = settled_count(db)
-        process = subprocess.Popen(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            _settle_command(path, db, tmp_path / "out.csv", workers),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         _wait_for_progress(db, before, process)
         time.sleep(rng.uniform(0, 0.6))  # then a random point: mid-batch, mid-commit or between batches
         with contextlib.suppress(ProcessLookupError):  # unless it has finished already
@@ -162,20 +199,30 @@ def test_sigkill_mid_batch_leaves_whole_claims_and_a_rerun_completes(tmp_path: P
         assert [] == usage_mismatches(db)
         partial.append(len(settled))
     assert any(0 < n < len(claims) for n in partial), partial  # at least one kill landed mid-file
-    done = subprocess.run(_settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        _settle_command(path, db, tmp_path / "out.csv", workers), cwd=ROOT, capture_output=True, text=True
+    )
     assert 0 == done.returncode, done.stderr
-    assert f"rows in {len(claims)} / settled {len(claims) - partial[-1]} / duplicate {partial[-1]} / rejected 0" in done.stderr
+    assert (
+        f"rows in {len(claims)} / settled {len(claims) - partial[-1]} / duplicate {partial[-1]} / rejected 0"
+        in done.stderr
+    )
     clean = new_db("clean")
     subprocess.run(_settle_command(path, clean, tmp_path / "clean.csv"), cwd=ROOT, check=True, capture_output=True)
     assert settled_amounts(clean) == settled_amounts(db)
     assert [] == usage_mismatches(db)
     with (tmp_path / "out.csv").open() as handle:
-        assert Counter({"settled": len(claims) - partial[-1], "duplicate": partial[-1]}) == Counter(row["status"] for row in csv.DictReader(handle))
+        assert Counter({"settled": len(claims) - partial[-1], "duplicate": partial[-1]}) == Counter(
+            row["status"] for row in csv.DictReader(handle)
+        )
 
 
 # -- bad input ------------------------------------------------------------------------------------
 
-def _claim(claim_id="c1", day=(2023, 3, 1), kind="outpatient", fen=2_000_00, cats=("dibao",), person="p1", resident=True) -> Claim:
+
+def _claim(
+    claim_id="c1", day=(2023, 3, 1), kind="outpatient", fen=2_000_00, cats=("dibao",), person="p1", resident=True
+) -> Claim:
     return Claim(dt.date(*day), kind, fen, cats, resident, claim_id, person)
 
 
@@ -184,40 +231,89 @@ def populated(new_db) -> str:
     """A ledger with settled, reversed and cleared claims."""
     path = new_db()
     with Ledger(path) as ledger:
-        ledger.settle_many([_claim("c1"), _claim("c2", day=(2023, 4, 1)), _claim("c3", kind="inpatient", fen=50_000_00),
-                            _claim("c4", person="p2", cats=("low_income",))])
+        ledger.settle_many(
+            [
+                _claim("c1"),
+                _claim("c2", day=(2023, 4, 1)),
+                _claim("c3", kind="inpatient", fen=50_000_00),
+                _claim("c4", person="p2", cats=("low_income",)),
+            ]
+        )
         ledger.reverse("c1", "entered twice")
         ledger.clear("p1", 2023, apply=True)
     return path
 
 
 BAD_CALLS = {
-    "negative amount": (lambda l: l.settle(_claim("n1", fen=-1)), InputError, "self_pay_fen must be a non-negative"),
-    "unknown category": (lambda l: l.settle(_claim("n1", cats=("dibao", "royalty"))), UnknownCategoryError, "unknown category 'royalty'"),
-    "unknown kind": (lambda l: l.settle(_claim("n1", kind="dental")), InputError, "kind must be inpatient or outpatient, got 'dental'"),
-    "date outside every policy": (lambda l: l.settle(_claim("n1", day=(2010, 1, 1))), NoPolicyError, "2010-01-01"),
-    "empty claim_id": (lambda l: l.settle(_claim("")), InputError, "claim_id must be a non-empty string"),
-    "empty person_id": (lambda l: l.settle(_claim("n1", person=" ")), InputError, "person_id must be a non-empty string"),
-    "float amount": (lambda l: l.settle(_claim("n1", fen=12.5)), InputError, "got 12.5"),
-    "not a claim": (lambda l: l.settle({"claim_id": "n1"}), InputError, "expected a medaid.rules.Claim"),
-    "same id, other content": (lambda l: l.settle(_claim("c2", fen=2_000_01)), ConflictError, "self_pay_fen was 200000, now 200001"),
-    "same id, other person": (lambda l: l.settle(_claim("c4", person="p9", cats=("low_income",))), ConflictError, "person_id was 'p2', now 'p9'"),
-    "many: one bad among good": (lambda l: l.settle_many([_claim("n1"), _claim("n2", fen=-5), _claim("n3")]), InputError, r"claim 1 \(claim_id 'n2'\)"),
-    "many: conflict within the input": (lambda l: l.settle_many([_claim("n1"), _claim("n1", fen=1)]), ConflictError, "appears twice"),
+    "negative amount": (
+        lambda ledger: ledger.settle(_claim("n1", fen=-1)),
+        InputError,
+        "self_pay_fen must be a non-negative",
+    ),
+    "unknown category": (
+        lambda ledger: ledger.settle(_claim("n1", cats=("dibao", "royalty"))),
+        UnknownCategoryError,
+        "unknown category 'royalty'",
+    ),
+    "unknown kind": (
+        lambda ledger: ledger.settle(_claim("n1", kind="dental")),
+        InputError,
+        "kind must be inpatient or outpatient, got 'dental'",
+    ),
+    "date outside every policy": (
+        lambda ledger: ledger.settle(_claim("n1", day=(2010, 1, 1))),
+        NoPolicyError,
+        "2010-01-01",
+    ),
+    "empty claim_id": (lambda ledger: ledger.settle(_claim("")), InputError, "claim_id must be a non-empty string"),
+    "empty person_id": (
+        lambda ledger: ledger.settle(_claim("n1", person=" ")),
+        InputError,
+        "person_id must be a non-empty string",
+    ),
+    "float amount": (lambda ledger: ledger.settle(_claim("n1", fen=12.5)), InputError, "got 12.5"),
+    "not a claim": (lambda ledger: ledger.settle({"claim_id": "n1"}), InputError, "expected a medaid.rules.Claim"),
+    "same id, other content": (
+        lambda ledger: ledger.settle(_claim("c2", fen=2_000_01)),
+        ConflictError,
+        "self_pay_fen was 200000, now 200001",
+    ),
+    "same id, other person": (
+        lambda ledger: ledger.settle(_claim("c4", person="p9", cats=("low_income",))),
+        ConflictError,
+        "person_id was 'p2', now 'p9'",
+    ),
+    "many: one bad among good": (
+        lambda ledger: ledger.settle_many([_claim("n1"), _claim("n2", fen=-5), _claim("n3")]),
+        InputError,
+        r"claim 1 \(claim_id 'n2'\)",
+    ),
+    "many: conflict within the input": (
+        lambda ledger: ledger.settle_many([_claim("n1"), _claim("n1", fen=1)]),
+        ConflictError,
+        "appears twice",
+    ),
     "many: conflict in the last batch": (
-        lambda l: l.settle_many([_claim(f"n{i}") for i in range(10)] + [_claim("c2", fen=1)], batch_size=3), ConflictError, "'c2'"),
-    "many: bad batch size": (lambda l: l.settle_many([_claim("n1")], batch_size=0), InputError, "batch_size"),
-    "reverse unknown claim": (lambda l: l.reverse("nope", "x"), UnknownClaimError, "'nope'"),
-    "reverse a reversed claim": (lambda l: l.reverse("c1", "again"), AlreadyReversedError, "already reversed"),
-    "reverse without reason": (lambda l: l.reverse("c2", "  "), InputError, "needs a reason"),
-    "clear a bad year": (lambda l: l.clear("p1", "2023", apply=True), InputError, "year must be a year"),
-    "clear no person": (lambda l: l.clear("", 2023, apply=True), InputError, "person_id"),
-    "usage a bad year": (lambda l: l.usage("p1", 23_000), InputError, "year must be a year"),
-    "usage no person": (lambda l: l.usage(None, 2023), InputError, "person_id must be a non-empty string"),
-    "settlement of an unknown claim": (lambda l: l.settlement("nope"), UnknownClaimError, "'nope'"),
-    "settlements a bad year": (lambda l: l.settlements("p1", True), InputError, "year must be a year"),
-    "adjustments a bad year": (lambda l: l.adjustments("p1", 1066), InputError, "year must be a year"),
-    "years no person": (lambda l: l.years(""), InputError, "person_id"),
+        lambda ledger: ledger.settle_many([_claim(f"n{i}") for i in range(10)] + [_claim("c2", fen=1)], batch_size=3),
+        ConflictError,
+        "'c2'",
+    ),
+    "many: bad batch size": (lambda ledger: ledger.settle_many([_claim("n1")], batch_size=0), InputError, "batch_size"),
+    "reverse unknown claim": (lambda ledger: ledger.reverse("nope", "x"), UnknownClaimError, "'nope'"),
+    "reverse a reversed claim": (
+        lambda ledger: ledger.reverse("c1", "again"),
+        AlreadyReversedError,
+        "already reversed",
+    ),
+    "reverse without reason": (lambda ledger: ledger.reverse("c2", "  "), InputError, "needs a reason"),
+    "clear a bad year": (lambda ledger: ledger.clear("p1", "2023", apply=True), InputError, "year must be a year"),
+    "clear no person": (lambda ledger: ledger.clear("", 2023, apply=True), InputError, "person_id"),
+    "usage a bad year": (lambda ledger: ledger.usage("p1", 23_000), InputError, "year must be a year"),
+    "usage no person": (lambda ledger: ledger.usage(None, 2023), InputError, "person_id must be a non-empty string"),
+    "settlement of an unknown claim": (lambda ledger: ledger.settlement("nope"), UnknownClaimError, "'nope'"),
+    "settlements a bad year": (lambda ledger: ledger.settlements("p1", True), InputError, "year must be a year"),
+    "adjustments a bad year": (lambda ledger: ledger.adjustments("p1", 1066), InputError, "year must be a year"),
+    "years no person": (lambda ledger: ledger.years(""), InputError, "person_id"),
 }
 
 

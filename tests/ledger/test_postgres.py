@@ -26,7 +26,14 @@ from medaid.ledger import AlreadyReversedError, Ledger
 from medaid.ledger.store import DatabaseError
 from medaid.policy import default_registry
 from medaid.rules import Claim
-from tests.ledger.helpers import connect, make_claims, settled_amounts, settled_count, usage_mismatches, write_claims_csv
+from tests.ledger.helpers import (
+    connect,
+    make_claims,
+    settled_amounts,
+    settled_count,
+    usage_mismatches,
+    write_claims_csv,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = default_registry()
@@ -65,6 +72,7 @@ def _ledger_totals(db: str) -> dict[tuple[str, str], tuple[int, int]]:
 
 # -- errors -----------------------------------------------------------------------------------------
 
+
 def _closed_port() -> int:
     import socket
 
@@ -86,8 +94,14 @@ def test_cannot_connect_is_one_line_without_the_password(pg_server) -> None:
     }
     runner = CliRunner()
     for db, expected in cases.items():
-        for command in (["ledger", "show", "p1"], ["ledger", "init"], ["ledger", "migrate"], ["ledger", "reverse", "c1", "--reason", "x"],
-                        ["ledger", "clear", "p1", "--year", "2023"], ["ledger", "settle", str(ROOT / "examples" / "claims-small.csv")]):
+        for command in (
+            ["ledger", "show", "p1"],
+            ["ledger", "init"],
+            ["ledger", "migrate"],
+            ["ledger", "reverse", "c1", "--reason", "x"],
+            ["ledger", "clear", "p1", "--year", "2023"],
+            ["ledger", "settle", str(ROOT / "examples" / "claims-small.csv")],
+        ):
             result = runner.invoke(app, [*command, "--db", db])
             assert 2 == result.exit_code, (command, result.output)
             assert [expected] == result.stderr.strip().splitlines(), command
@@ -108,6 +122,7 @@ def test_a_missing_driver_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- concurrency ------------------------------------------------------------------------------------
 
+
 def _settler(db: str, share: list[Claim], to_reverse: set[str], seed: int, barrier, results) -> None:
     """A worker: its own connection; settles its share in random batches (planned under the lock or, for odd
     seeds, from a snapshot and checked under it), reversing the claims of ``to_reverse`` it meets."""
@@ -121,7 +136,7 @@ def _settler(db: str, share: list[Claim], to_reverse: set[str], seed: int, barri
         barrier.wait()
         start = 0
         while start < len(share):
-            batch = share[start:start + rng.choice((1, 3, 10, 40))]
+            batch = share[start : start + rng.choice((1, 3, 10, 40))]
             start += len(batch)
             statuses.update(s.status for s in ledger.settle_many(batch))
             for claim in batch:
@@ -153,7 +168,9 @@ def test_eight_processes_settle_overlapping_claims_once_and_within_caps(pg_db: s
     to_reverse = {claim.claim_id for claim in rng.sample(claims, 400)}
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(workers), ctx.Queue()
-    processes = [ctx.Process(target=_settler, args=(pg_db, shares[i], to_reverse, i, barrier, results)) for i in range(workers)]
+    processes = [
+        ctx.Process(target=_settler, args=(pg_db, shares[i], to_reverse, i, barrier, results)) for i in range(workers)
+    ]
     for process in processes:
         process.start()
     statuses, reversals = Counter(), 0
@@ -174,14 +191,16 @@ def test_eight_processes_settle_overlapping_claims_once_and_within_caps(pg_db: s
     assert [] == usage_mismatches(pg_db)
     persons = {claim.person_id: claim for claim in claims}
     with Ledger(pg_db) as ledger:
-        for person, claim in persons.items():
+        for person in persons:
             for kind in ("inpatient", "outpatient"):
                 usage = ledger.usage(person, 2023).kind(kind)
                 assert usage.cap_fen is None or usage.paid_fen <= usage.cap_fen, (person, kind)
         for person in persons:
             ledger.clear(person, 2023, apply=True)
     assert [] == usage_mismatches(pg_db)
-    remaining = write_claims_csv(tmp_path / "remaining.csv", [claim for claim in claims if claim.claim_id not in to_reverse])
+    remaining = write_claims_csv(
+        tmp_path / "remaining.csv", [claim for claim in claims if claim.claim_id not in to_reverse]
+    )
     expected: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     kinds = {claim.claim_id: (claim.person_id, claim.kind) for claim in claims}
     for claim_id, (assistance, subsidy) in _batch_amounts(remaining).items():
@@ -191,6 +210,7 @@ def test_eight_processes_settle_overlapping_claims_once_and_within_caps(pg_db: s
 
 
 # -- faults -----------------------------------------------------------------------------------------
+
 
 def _settle_batches(db: str, batches: list[list[Claim]], start: int, ready) -> None:
     """A client that settles ``batches`` from ``start`` on, one transaction each, until killed."""
@@ -207,7 +227,7 @@ def test_clients_killed_mid_transaction_leave_whole_batches(pg_db: str, tmp_path
     settlements, and the server has rolled the dead client's transaction back (the next client settles
     on); finally the ledger pays each claim what `medaid claims` pays."""
     claims = sorted(make_claims(3_000, 400, seed=13), key=lambda claim: claim.date)
-    batches = [claims[start:start + 40] for start in range(0, len(claims), 40)]
+    batches = [claims[start : start + 40] for start in range(0, len(claims), 40)]
     ctx = multiprocessing.get_context("fork")
     rng = random.Random(9)
     kills = done_batches = 0
@@ -234,9 +254,15 @@ def test_clients_killed_mid_transaction_leave_whole_batches(pg_db: str, tmp_path
     last.join(120)
     assert 0 == last.exitcode
     assert _batch_amounts(write_claims_csv(tmp_path / "claims.csv", claims)) == {
-        claim_id: (assistance, subsidy) for claim_id, (assistance, subsidy, _status) in settled_amounts(pg_db).items()}
+        claim_id: (assistance, subsidy) for claim_id, (assistance, subsidy, _status) in settled_amounts(pg_db).items()
+    }
     with connect(pg_db) as conn:  # nothing left holding a lock or a transaction
-        assert 0 == conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'medaid' AND state <> 'idle'").fetchone()[0]
+        assert (
+            0
+            == conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'medaid' AND state <> 'idle'"
+            ).fetchone()[0]
+        )
 
 
 def test_a_file_run_survives_dropped_connections_and_a_server_crash(pg_server, pg_db: str, tmp_path: Path) -> None:
@@ -246,10 +272,25 @@ def test_a_file_run_survives_dropped_connections_and_a_server_crash(pg_server, p
     paid exactly what `medaid claims` pays, usage equal to the settlements."""
     claims = make_claims(8_000, 800, seed=17)
     path = write_claims_csv(tmp_path / "claims.csv", claims)
-    command = [sys.executable, "-c", "from medaid.cli import main; main()", "ledger", "settle", str(path), "--db", pg_db,
-               "--output", str(tmp_path / "out.csv"), "--batch-size", "400", "--workers", "2"]
+    command = [
+        sys.executable,
+        "-c",
+        "from medaid.cli import main; main()",
+        "ledger",
+        "settle",
+        str(path),
+        "--db",
+        pg_db,
+        "--output",
+        str(tmp_path / "out.csv"),
+        "--batch-size",
+        "400",
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+
         def wait_past(count: int) -> int:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and process.poll() is None:
@@ -262,7 +303,8 @@ def test_a_file_run_survives_dropped_connections_and_a_server_crash(pg_server, p
         first = wait_past(0)
         with connect(pg_server.dsn()) as conn:
             dropped = conn.execute(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'medaid'").fetchone()[0]
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'medaid'"
+            ).fetchone()[0]
         second = wait_past(first)
         pg_server.stop("immediate")
         at_crash = second
@@ -289,8 +331,11 @@ def test_a_ledger_reconnects_after_its_connection_is_dropped(pg_db: str) -> None
     reverses and reads on; a retried settle after the drop is a duplicate, never a second payment."""
     claim = Claim(make_claims(1, 1)[0].date, "outpatient", 2_000_00, ("dibao",), True, "r1", "p1")
     with Ledger(pg_db) as ledger, connect(pg_db) as admin:
+
         def drop() -> None:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'medaid' AND pid <> pg_backend_pid()")
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'medaid' AND pid <> pg_backend_pid()"
+            )
 
         first = ledger.settle(claim)
         drop()
@@ -312,7 +357,10 @@ def test_a_ledger_reconnects_after_its_connection_is_dropped(pg_db: str) -> None
         dropper = threading.Thread(target=keep_dropping)
         dropper.start()
         try:
-            settled = [ledger.settle(Claim(claim.date, "inpatient", 1_000_00, ("dibao",), False, f"d{i}", f"q{i % 7}")) for i in range(60)]
+            settled = [
+                ledger.settle(Claim(claim.date, "inpatient", 1_000_00, ("dibao",), False, f"d{i}", f"q{i % 7}"))
+                for i in range(60)
+            ]
         finally:
             stop.set()
             dropper.join()
@@ -368,12 +416,17 @@ def test_one_person_year_waits_others_proceed(pg_db: str) -> None:
 
     def settle(claim_id: str, person: str) -> None:
         with Ledger(pg_db) as ledger:
-            done[claim_id] = ledger.settle(Claim(day, "outpatient", 4_000_00, ("low_income",), False, claim_id, person)).assistance_fen
+            done[claim_id] = ledger.settle(
+                Claim(day, "outpatient", 4_000_00, ("low_income",), False, claim_id, person)
+            ).assistance_fen
 
     try:
         with holder.write([("pA", 2023)]):
             assert holder.usage("pA", 2023) is None
-            other, same = threading.Thread(target=settle, args=("b1", "pB")), threading.Thread(target=settle, args=("a1", "pA"))
+            other, same = (
+                threading.Thread(target=settle, args=("b1", "pB")),
+                threading.Thread(target=settle, args=("a1", "pA")),
+            )
             other.start()
             same.start()
             other.join(30)

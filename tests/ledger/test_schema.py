@@ -37,7 +37,9 @@ def test_init_creates_the_tables_once(new_db) -> None:
     first = _run("ledger", "init", "--db", db)
     assert 0 == first.exit_code, first.output
     assert f"created a ledger (schema version {SCHEMA_VERSION})" in first.output
-    assert {"meta", "settlements", "usage", "reversals", "adjustments", "adjustment_lines", "schema_history"} <= set(tables(db))
+    assert {"meta", "settlements", "usage", "reversals", "adjustments", "adjustment_lines", "schema_history"} <= set(
+        tables(db)
+    )
     with Ledger(db) as ledger:
         ledger.settle(C1)
     before = dump(db)
@@ -46,7 +48,9 @@ def test_init_creates_the_tables_once(new_db) -> None:
     assert f"already holds a ledger (schema version {SCHEMA_VERSION})" in again.output
     assert before == dump(db)
     with connect(db) as conn:
-        assert [(SCHEMA_VERSION,)] == [tuple(row[:1]) for row in conn.execute("SELECT version FROM schema_history").fetchall()]
+        assert [(SCHEMA_VERSION,)] == [
+            tuple(row[:1]) for row in conn.execute("SELECT version FROM schema_history").fetchall()
+        ]
 
 
 def test_an_older_ledger_is_refused_then_migrated(new_db) -> None:
@@ -56,7 +60,10 @@ def test_an_older_ledger_is_refused_then_migrated(new_db) -> None:
     with Ledger(db) as ledger:
         ledger.settle(C1)
     _set_version(db, "1")
-    with pytest.raises(MigrationError, match=r"ledger schema version 1 is older than this medaid's \(2\): back it up, then run `medaid ledger migrate --db "):
+    with pytest.raises(
+        MigrationError,
+        match=r"ledger schema version 1 is older than this medaid's \(2\): back it up, then run `medaid ledger migrate --db ",
+    ):
         Ledger(db)
     refused = _run("ledger", "show", "p1", "--db", db)
     assert 2 == refused.exit_code

@@ -31,16 +31,19 @@ def test_version_in_force(day: dt.date, expected: str) -> None:
 
 def test_date_before_every_version() -> None:
     """A date before the first version names the covered span."""
-    with pytest.raises(NoPolicyError, match="no medical-assistance policy in force on 2017-12-31; versions cover 2018-01-01 to now"):
+    with pytest.raises(
+        NoPolicyError, match="no medical-assistance policy in force on 2017-12-31; versions cover 2018-01-01 to now"
+    ):
         REGISTRY.medical_assistance(dt.date(2017, 12, 31))
 
 
 def test_diff_2018_07_to_2023_is_the_outpatient_caps() -> None:
     """The only parameters that changed in 2023 are the two outpatient caps."""
     changes = diff(REGISTRY.get("medical-assistance-2018-07"), REGISTRY.get("medical-assistance-2023"))
-    assert [("categories.dibao.outpatient.cap", "2500.00", "2800.00"), ("categories.low_income.outpatient.cap", "2500.00", "2800.00")] == [
-        (c.key, c.old.value, c.new.value) for c in changes
-    ]
+    assert [
+        ("categories.dibao.outpatient.cap", "2500.00", "2800.00"),
+        ("categories.low_income.outpatient.cap", "2500.00", "2800.00"),
+    ] == [(c.key, c.old.value, c.new.value) for c in changes]
 
 
 def test_every_parameter_names_a_source() -> None:
@@ -53,10 +56,17 @@ def test_every_parameter_names_a_source() -> None:
 def test_reform_changes_only_its_keys_and_cites_itself(tmp_path: Path) -> None:
     """A reform overrides its keys, cites the reform file for them, and drops the base's provisional mark."""
     reform = tmp_path / "cap3000.toml"
-    reform.write_text('extends = "medical-assistance-2023"\n[categories.low_income.outpatient]\ncap = 3000\n', encoding="utf-8")
+    reform.write_text(
+        'extends = "medical-assistance-2023"\n[categories.low_income.outpatient]\ncap = 3000\n', encoding="utf-8"
+    )
     policy = REGISTRY.reform(reform)
     rule = policy.categories["low_income"].outpatient
-    assert (300_000, 500_000, "reform", None) == (rule.cap_fen, rule.ratio_ppm, rule.citation.source.key, rule.citation.provisional)
+    assert (300_000, 500_000, "reform", None) == (
+        rule.cap_fen,
+        rule.ratio_ppm,
+        rule.citation.source.key,
+        rule.citation.provisional,
+    )
     assert [("categories.low_income.outpatient.cap", "2800.00", "3000.00")] == [
         (c.key, c.old.value, c.new.value) for c in diff(REGISTRY.get("medical-assistance-2023"), policy)
     ]
@@ -66,7 +76,9 @@ def test_reform_changes_only_its_keys_and_cites_itself(tmp_path: Path) -> None:
 def test_reform_with_unknown_key_names_the_reform_file(tmp_path: Path) -> None:
     """A typo in a reform is blamed on the reform file with its key path."""
     reform = tmp_path / "typo.toml"
-    reform.write_text('extends = "medical-assistance-2023"\n[categories.low_income.outpatient]\ncapp = 3000\n', encoding="utf-8")
+    reform.write_text(
+        'extends = "medical-assistance-2023"\n[categories.low_income.outpatient]\ncapp = 3000\n', encoding="utf-8"
+    )
     with pytest.raises(PolicyError, match=r"typo\.toml: categories\.low_income\.outpatient\.capp: unknown key"):
         REGISTRY.reform(reform)
 

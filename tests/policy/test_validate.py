@@ -30,7 +30,7 @@ def test_bad_policy_file_is_refused_with_its_place(path: Path) -> None:
 def test_every_problem_is_listed() -> None:
     """Several problems in one file are all reported, not only the first."""
     text = (default_policy_dir() / "shanghai" / "medical-assistance-2023.toml").read_text(encoding="utf-8")
-    broken = text.replace("ratio = 0.90", "ratio = 9").replace('title_en =', 'oops = 1\ntitle_en =')
+    broken = text.replace("ratio = 0.90", "ratio = 9").replace("title_en =", "oops = 1\ntitle_en =")
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,15 +60,23 @@ def _copy_policies(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "start, message",
-    [("2023-12-01", "medical-assistance-2024 starts 2023-12-01 but medical-assistance-2023 is still in force then"),
-     ("2024-02-01", "gap: medical-assistance-2023 ends 2023-12-31 but medical-assistance-2024 starts only 2024-02-01")],
+    [
+        ("2023-12-01", "medical-assistance-2024 starts 2023-12-01 but medical-assistance-2023 is still in force then"),
+        (
+            "2024-02-01",
+            "gap: medical-assistance-2023 ends 2023-12-31 but medical-assistance-2024 starts only 2024-02-01",
+        ),
+    ],
     ids=["overlap", "gap"],
 )
 def test_overlapping_or_gapped_versions_are_refused(tmp_path: Path, start: str, message: str) -> None:
     """Two versions in force on one day, or a day with none, are refused naming the later file."""
     root = _copy_policies(tmp_path)
     path = root / "shanghai" / "medical-assistance-2024.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("effective_from = 2024-01-01", f"effective_from = {start}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("effective_from = 2024-01-01", f"effective_from = {start}"),
+        encoding="utf-8",
+    )
     with pytest.raises(PolicyError) as caught:
         PolicyRegistry.from_directory(root)
     assert f"{path}: effective_from: {message}" == str(caught.value)
@@ -98,7 +106,11 @@ def test_policy_validate_refuses_non_finite_and_huge_values_in_one_line(tmp_path
     from medaid.cli import app
 
     reform = tmp_path / "r.toml"
-    reform.write_text(f'extends = "medical-assistance-2024"\n[categories.low_income.outpatient]\n{key} = {value}\n', encoding="utf-8")
+    reform.write_text(
+        f'extends = "medical-assistance-2024"\n[categories.low_income.outpatient]\n{key} = {value}\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["policy", "validate", str(reform)])
-    assert 2 == result.exit_code and (result.exception is None or isinstance(result.exception, SystemExit)), result.output
+    assert 2 == result.exit_code and (result.exception is None or isinstance(result.exception, SystemExit)), (
+        result.output
+    )
     assert f"categories.low_income.outpatient.{key}: must" in result.output and "Traceback" not in result.output

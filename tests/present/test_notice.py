@@ -34,8 +34,14 @@ def _year_of_claims(db: Path, n: int = 30) -> Ledger:
         kind = "outpatient" if i % 3 else "inpatient"
         fen = rng.randrange(100_00, 3000_00) if kind == "outpatient" else rng.randrange(1000_00, 40000_00)
         categories = ("low_income", "dibao") if i > 10 else ("low_income",)
-        ledger.settle(Claim(dt.date(2023, 1, 1) + dt.timedelta(days=12 * i), kind, fen, categories, True, f"2023-C-{i:04d}", PERSON))
-    ledger.settle(Claim(dt.date(2023, 1, 2), "outpatient", 500_00, ("low_income",), True, "2023-C-LATE", PERSON))  # settled late
+        ledger.settle(
+            Claim(
+                dt.date(2023, 1, 1) + dt.timedelta(days=12 * i), kind, fen, categories, True, f"2023-C-{i:04d}", PERSON
+            )
+        )
+    ledger.settle(
+        Claim(dt.date(2023, 1, 2), "outpatient", 500_00, ("low_income",), True, "2023-C-LATE", PERSON)
+    )  # settled late
     ledger.reverse("2023-C-0004", "重复结算")
     ledger.clear(PERSON, 2023, apply=True)
     return ledger
@@ -93,20 +99,40 @@ def test_district_template_and_its_variables(ledger_db: Path, tmp_path: Path) ->
     """A district's folder: its template renders, its notice.toml gives the office and appeal wording, escaped."""
     folder = tmp_path / "district"
     shutil.copytree(default_template_dir(), folder)
-    (folder / "notice.toml").write_text('[zh]\nissuing_office = "某某街道社区事务受理服务中心"\nappeal = "如不服<本决定>，可依法申请复议。"\n', encoding="utf-8")
+    (folder / "notice.toml").write_text(
+        '[zh]\nissuing_office = "某某街道社区事务受理服务中心"\nappeal = "如不服<本决定>，可依法申请复议。"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "n.html"
-    code, _out, err = run("notice", "--db", str(ledger_db), "--person", PERSON, "--year", "2023", "--output", str(out), "--lang", "zh", "--template", str(folder))
+    code, _out, err = run(
+        "notice",
+        "--db",
+        str(ledger_db),
+        "--person",
+        PERSON,
+        "--year",
+        "2023",
+        "--output",
+        str(out),
+        "--lang",
+        "zh",
+        "--template",
+        str(folder),
+    )
     assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "某某街道社区事务受理服务中心" in html
     assert "如不服&lt;本决定&gt;，可依法申请复议。" in html  # autoescape on
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "no notice.html.j2 in the template folder"),
-    ("{% for x in %}", "template syntax error"),
-    ("{{ no_such_thing }}", "template uses an unknown variable"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no notice.html.j2 in the template folder"),
+        ("{% for x in %}", "template syntax error"),
+        ("{{ no_such_thing }}", "template uses an unknown variable"),
+    ],
+)
 def test_bad_template_is_one_line(ledger_db: Path, tmp_path: Path, content: str | None, message: str) -> None:
     """A missing or broken district template is one line naming it, exit 2, and no output file."""
     folder = tmp_path / "t"
@@ -114,14 +140,28 @@ def test_bad_template_is_one_line(ledger_db: Path, tmp_path: Path, content: str 
     if content is not None:
         (folder / "notice.html.j2").write_text(content, encoding="utf-8")
     out = tmp_path / "n.html"
-    code, _out, err = run("notice", "--db", str(ledger_db), "--person", PERSON, "--year", "2023", "--output", str(out), "--template", str(folder))
+    code, _out, err = run(
+        "notice",
+        "--db",
+        str(ledger_db),
+        "--person",
+        PERSON,
+        "--year",
+        "2023",
+        "--output",
+        str(out),
+        "--template",
+        str(folder),
+    )
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == [folder]
 
 
 def test_unknown_person_year(ledger_db: Path, tmp_path: Path) -> None:
     """A person-year without claims is named."""
-    code, _out, err = run("notice", "--db", str(ledger_db), "--person", "nobody", "--year", "2023", "--output", str(tmp_path / "n.html"))
+    code, _out, err = run(
+        "notice", "--db", str(ledger_db), "--person", "nobody", "--year", "2023", "--output", str(tmp_path / "n.html")
+    )
     assert code == 2 and "no claim of person 'nobody' in 2023" in err
 
 
@@ -129,7 +169,17 @@ def test_no_chromium_is_one_line(ledger_db: Path, tmp_path: Path) -> None:
     """--pdf without a Chromium: one line saying how to get one, before anything is written."""
     out = tmp_path / "n.html"
     code, _out, err = run(
-        "notice", "--db", str(ledger_db), "--person", PERSON, "--year", "2023", "--output", str(out), "--pdf", str(tmp_path / "n.pdf"),
+        "notice",
+        "--db",
+        str(ledger_db),
+        "--person",
+        PERSON,
+        "--year",
+        "2023",
+        "--output",
+        str(out),
+        "--pdf",
+        str(tmp_path / "n.pdf"),
         env={"PATH": str(tmp_path), "MEDAID_CHROMIUM": ""},
     )
     assert code == 2 and "--pdf needs a Chromium" in err and len(err.strip().splitlines()) == 1
@@ -145,7 +195,21 @@ def test_printed_in_a_real_browser(ledger_db: Path, tmp_path: Path) -> None:
     from medaid.present.browser import screenshot
 
     html, pdf, png = tmp_path / "n.html", tmp_path / "n.pdf", tmp_path / "n.png"
-    code, _out, err = run("notice", "--db", str(ledger_db), "--person", PERSON, "--year", "2023", "--output", str(html), "--pdf", str(pdf), "--lang", lang)
+    code, _out, err = run(
+        "notice",
+        "--db",
+        str(ledger_db),
+        "--person",
+        PERSON,
+        "--year",
+        "2023",
+        "--output",
+        str(html),
+        "--pdf",
+        str(pdf),
+        "--lang",
+        lang,
+    )
     assert code == 0, err
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
@@ -162,8 +226,13 @@ def test_printed_in_a_real_browser(ledger_db: Path, tmp_path: Path) -> None:
         extra = adjustments.get(s.claim_id, (0, 0))
         amounts |= {s.self_pay_fen, s.assistance_fen + extra[0], s.deductible_subsidy_fen + extra[1]}
         assert s.claim_id in text
-    amounts |= {usage.inpatient.paid_fen, usage.outpatient.paid_fen, usage.inpatient.remaining_fen, usage.outpatient.remaining_fen,
-                usage.inpatient.paid_fen + usage.outpatient.paid_fen + usage.subsidy_paid_fen}
+    amounts |= {
+        usage.inpatient.paid_fen,
+        usage.outpatient.paid_fen,
+        usage.inpatient.remaining_fen,
+        usage.outpatient.remaining_fen,
+        usage.inpatient.paid_fen + usage.outpatient.paid_fen + usage.subsidy_paid_fen,
+    }
     missing = [_yuan(fen) for fen in amounts if _yuan(fen) not in text]
     assert not missing
     assert ("医疗救助结算告知书" if lang == "zh" else "Medical assistance settlement notice") in text

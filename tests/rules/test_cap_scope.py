@@ -35,7 +35,11 @@ def test_shared_cap_counts_both_kinds() -> None:
     claims = _claims(("inpatient", 150_000_00, "dibao"), ("outpatient", 5_500_00, "dibao"))
     shared = assess_person(claims, lambda day: REFORM)
     base = assess_person(claims, default_registry().medical_assistance)
-    assert (shared.assistance_fen("inpatient"), shared.assistance_fen("outpatient"), shared.deductible_subsidy_fen) == (130_000_00, 0, 300_00)
+    assert (shared.assistance_fen("inpatient"), shared.assistance_fen("outpatient"), shared.deductible_subsidy_fen) == (
+        130_000_00,
+        0,
+        300_00,
+    )
     assert (base.assistance_fen("inpatient"), base.assistance_fen("outpatient")) == (130_000_00, 2_800_00)
     outpatient = shared.claims[1]
     assert (outpatient.cap_fen, outpatient.cap_left_fen, outpatient.cap_bound) == (130_000_00, 0, True)
@@ -67,10 +71,17 @@ def _year(draw: st.DrawFn) -> list[Claim]:
     n = draw(st.integers(1, 8))
     return [
         Claim(
-            dt.date(2023, draw(st.integers(1, 12)), draw(st.integers(1, 28))), draw(st.sampled_from(("inpatient", "outpatient"))),
+            dt.date(2023, draw(st.integers(1, 12)), draw(st.integers(1, 28))),
+            draw(st.sampled_from(("inpatient", "outpatient"))),
             draw(st.one_of(st.sampled_from([0, 300_00, 60_000_00, 130_000_00]), st.integers(0, 200_000_00))),
-            draw(st.sampled_from([("dibao",), ("low_income",), ("special_relief",), ("medical_poverty_1",), ("dibao", "low_income")])),
-            draw(st.booleans()), f"c{i}", draw(st.sampled_from(("p", "q"))),
+            draw(
+                st.sampled_from(
+                    [("dibao",), ("low_income",), ("special_relief",), ("medical_poverty_1",), ("dibao", "low_income")]
+                )
+            ),
+            draw(st.booleans()),
+            f"c{i}",
+            draw(st.sampled_from(("p", "q"))),
         )
         for i in range(n)
     ]
@@ -82,19 +93,34 @@ def test_reference_batch_and_ledger_agree_under_a_shared_cap(claims: list[Claim]
     """Every claim gets the same fen from the reference, the batch engine and the ledger (claims in date order)."""
     import tempfile
 
-    want = {r.claim.claim_id: (r.assistance_fen, r.deductible_subsidy_fen) for r in assess_claims(claims, lambda day: REFORM)}
+    want = {
+        r.claim.claim_id: (r.assistance_fen, r.deductible_subsidy_fen)
+        for r in assess_claims(claims, lambda day: REFORM)
+    }
     rows = [
-        {"claim_id": c.claim_id, "person_id": c.person_id, "district": "minhang", "date": c.date.isoformat(),
-         "category": "|".join(c.categories), "kind": c.kind, "self_pay": fen_to_yuan_str(c.self_pay_fen),
-         "resident_insurance": str(c.resident_insurance).lower()}
+        {
+            "claim_id": c.claim_id,
+            "person_id": c.person_id,
+            "district": "minhang",
+            "date": c.date.isoformat(),
+            "category": "|".join(c.categories),
+            "kind": c.kind,
+            "self_pay": fen_to_yuan_str(c.self_pay_fen),
+            "resident_insurance": str(c.resident_insurance).lower(),
+        }
         for c in claims
     ]
     table = settle_claims(rows, registry=ONLY, strict=True).table
-    batch = {cid: (int(a * 100), int(s * 100)) for cid, a, s in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()}
+    batch = {
+        cid: (int(a * 100), int(s * 100))
+        for cid, a, s in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()
+    }
     assert batch == want
     ordered = sorted(enumerate(claims), key=lambda pair: (pair[1].date, pair[0]))
     with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "l.db", registry=ONLY) as ledger:
-        settled = {c.claim_id: (s.assistance_fen, s.deductible_subsidy_fen) for _i, c in ordered for s in [ledger.settle(c)]}
+        settled = {
+            c.claim_id: (s.assistance_fen, s.deductible_subsidy_fen) for _i, c in ordered for s in [ledger.settle(c)]
+        }
     assert settled == want
 
 
@@ -103,8 +129,18 @@ def test_batch_refuses_a_scope_change_inside_a_year() -> None:
     base = default_registry()
     july = attrs.evolve(base.get("medical-assistance-2018-07"), caps=attrs.evolve(REFORM.caps))
     registry = PolicyRegistry([base.get("medical-assistance-pre-2018-07"), july])
-    rows = [{"claim_id": "a", "person_id": "p", "district": "minhang", "date": "2018-03-01", "category": "dibao",
-             "kind": "inpatient", "self_pay": "100", "resident_insurance": "false"}]
+    rows = [
+        {
+            "claim_id": "a",
+            "person_id": "p",
+            "district": "minhang",
+            "date": "2018-03-01",
+            "category": "dibao",
+            "kind": "inpatient",
+            "self_pay": "100",
+            "resident_insurance": "false",
+        }
+    ]
     with pytest.raises(PolicyError, match="caps.scope changes inside 2018"):
         settle_claims(rows, registry=registry)
 

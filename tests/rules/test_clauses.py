@@ -27,7 +27,9 @@ def _three_ways(function, *columns):
     scalar = [function(SCALAR, *values) for values in zip(*columns)]
     arrays = function(NUMPY, *(np.array(c) for c in columns)).tolist()
     frame = pl.DataFrame({f"c{i}": list(c) for i, c in enumerate(columns)})
-    exprs = frame.select(function(POLARS, *(pl.col(f"c{i}") for i in range(len(columns)))).alias("out"))["out"].to_list()
+    exprs = frame.select(function(POLARS, *(pl.col(f"c{i}") for i in range(len(columns)))).alias("out"))[
+        "out"
+    ].to_list()
     return scalar, arrays, exprs
 
 
@@ -52,7 +54,11 @@ def test_amount_clauses_agree_on_every_executor(data: list[tuple[int, int, int, 
 def test_cap_bound_works_on_bools_arrays_and_expressions() -> None:
     """cap_bound is True only for a covered claim the cap paid less than its amount."""
     assert [cap_bound(c, p, b) for c, p, b in ((True, 1, 2), (True, 2, 2), (False, 1, 2))] == [True, False, False]
-    assert cap_bound(np.array([True, True, False]), np.array([1, 2, 1]), np.array([2, 2, 2])).tolist() == [True, False, False]
+    assert cap_bound(np.array([True, True, False]), np.array([1, 2, 1]), np.array([2, 2, 2])).tolist() == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_within_limit_is_the_running_cap() -> None:
@@ -91,7 +97,18 @@ def test_every_clause_names_an_importable_function_and_known_decisions() -> None
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(("inpatient", "outpatient")), fen, st.sampled_from(("dibao", "low_income", "medical_poverty_1", "special_relief")), st.booleans()), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(("inpatient", "outpatient")),
+            fen,
+            st.sampled_from(("dibao", "low_income", "medical_poverty_1", "special_relief")),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_every_explanation_step_is_a_clause_citing_its_field(specs: list[tuple[str, int, str, bool]]) -> None:
     """Each step an assessment records is a clause of the rulebook, citing the policy field that clause reads."""
     import datetime as dt
@@ -100,7 +117,10 @@ def test_every_explanation_step_is_a_clause_citing_its_field(specs: list[tuple[s
     from medaid.rules import Claim, assess_person
 
     policy = default_registry().get("medical-assistance-2023")
-    claims = [Claim(dt.date(2023, 3, 1), kind, amount, (category, "low_income"), resident, f"c{i}") for i, (kind, amount, category, resident) in enumerate(specs)]
+    claims = [
+        Claim(dt.date(2023, 3, 1), kind, amount, (category, "low_income"), resident, f"c{i}")
+        for i, (kind, amount, category, resident) in enumerate(specs)
+    ]
     for step in assess_person(claims, lambda day: policy).steps:
         c = clause("eligible" if step.code == "not_covered" else step.code)
         if c.id != "category":  # 就高 cites `selection.rule` when it chose between categories, else the chosen rule

@@ -61,7 +61,9 @@ def split_year(draw):
     kind = draw(st.sampled_from(("inpatient", "outpatient")))
     resident = draw(st.booleans())
     parts = draw(st.lists(fen, min_size=1, max_size=6))
-    days = sorted(draw(st.lists(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)), min_size=len(parts), max_size=len(parts))))
+    days = sorted(
+        draw(st.lists(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)), min_size=len(parts), max_size=len(parts)))
+    )
     split = [Claim(d, kind, p, cats, resident, str(i)) for i, (d, p) in enumerate(zip(days, parts))]
     whole = Claim(days[0], kind, sum(parts), cats, resident, "whole")
     return whole, split
@@ -91,9 +93,9 @@ def test_higher_ratio_category_never_gets_less(day, inpatient, outpatient, resid
     a = assess_person_year((stronger,), day, POLICY_FOR, **kwargs)
     b = assess_person_year((weaker,), day, POLICY_FOR, **kwargs)
     for kind in ("inpatient", "outpatient"):
-        assert a.assistance_fen(kind) + (a.deductible_subsidy_fen if kind == "outpatient" else 0) >= b.assistance_fen(kind) + (
-            b.deductible_subsidy_fen if kind == "outpatient" else 0
-        )
+        assert a.assistance_fen(kind) + (a.deductible_subsidy_fen if kind == "outpatient" else 0) >= b.assistance_fen(
+            kind
+        ) + (b.deductible_subsidy_fen if kind == "outpatient" else 0)
 
 
 @settings(max_examples=100)

@@ -17,17 +17,36 @@ def dataset(n: int, persons: int, *, seed: int, prefix: str, order_free: bool = 
     person-year's totals do not depend on the order its claims arrive in (the concurrent tests' claims).
     """
     claims = make_claims(n, persons, seed=seed, years=(2023, 2024), whole_yuan=order_free, fixed_category=order_free)
-    claims = [Claim(c.date, c.kind, c.self_pay_fen, c.categories, c.resident_insurance, f"{prefix}{c.claim_id}", f"{prefix}{c.person_id}") for c in claims]
+    claims = [
+        Claim(
+            c.date,
+            c.kind,
+            c.self_pay_fen,
+            c.categories,
+            c.resident_insurance,
+            f"{prefix}{c.claim_id}",
+            f"{prefix}{c.person_id}",
+        )
+        for c in claims
+    ]
     return sorted(claims, key=lambda c: c.date)
 
 
 def as_json(claims: list[Claim]) -> list[dict]:
     """The API's claim objects, with the district the claims file would give each row."""
-    return [{
-        "claim_id": c.claim_id, "person_id": c.person_id, "district": DISTRICTS[i % 3], "date": c.date.isoformat(),
-        "category": "|".join(c.categories), "kind": c.kind, "self_pay": fen_to_yuan_str(c.self_pay_fen),
-        "resident_insurance": c.resident_insurance,
-    } for i, c in enumerate(claims)]
+    return [
+        {
+            "claim_id": c.claim_id,
+            "person_id": c.person_id,
+            "district": DISTRICTS[i % 3],
+            "date": c.date.isoformat(),
+            "category": "|".join(c.categories),
+            "kind": c.kind,
+            "self_pay": fen_to_yuan_str(c.self_pay_fen),
+            "resident_insurance": c.resident_insurance,
+        }
+        for i, c in enumerate(claims)
+    ]
 
 
 def write_file(path: Path, claims: list[Claim]) -> Path:
@@ -41,7 +60,9 @@ def batch(path: Path) -> dict[str, tuple[int, int]]:
     table = settle_claims(path).table
     return {
         cid: (parse_yuan(str(a)), parse_yuan(str(s)))
-        for cid, a, s in zip(table["claim_id"].to_list(), table["assistance"].to_list(), table["deductible_subsidy"].to_list())
+        for cid, a, s in zip(
+            table["claim_id"].to_list(), table["assistance"].to_list(), table["deductible_subsidy"].to_list()
+        )
     }
 
 

@@ -39,7 +39,7 @@ def test_concurrent_clients_never_pay_twice_nor_past_a_cap(tmp_path: Path) -> No
     for _ in range(CLIENTS):
         mine = rng.sample(bodies, int(len(bodies) * 0.6)) + rng.sample(bodies, 20)  # repeats
         rng.shuffle(mine)
-        plan = [mine[i] if i % 10 else mine[i:i + 3] for i in range(len(mine))]  # every tenth request a list of three
+        plan = [mine[i] if i % 10 else mine[i : i + 3] for i in range(len(mine))]  # every tenth request a list of three
         plans.append(plan)
     sent = {b["claim_id"] for plan in plans for item in plan for b in (item if isinstance(item, list) else [item])}
     everyone = [b for b in bodies if b["claim_id"] not in sent]
@@ -56,7 +56,10 @@ def test_concurrent_clients_never_pay_twice_nor_past_a_cap(tmp_path: Path) -> No
         assert errors == []
         # Both workers log each request (the line is written just after the answer is sent).
         deadline = time.monotonic() + 10
-        while live.log.read_text().count("POST /v1/ledger/claims 200") < sum(len(plan) for plan in plans) and time.monotonic() < deadline:
+        while (
+            live.log.read_text().count("POST /v1/ledger/claims 200") < sum(len(plan) for plan in plans)
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         assert live.log.read_text().count("POST /v1/ledger/claims 200") == sum(len(plan) for plan in plans)
         usage = {}
@@ -70,11 +73,13 @@ def test_concurrent_clients_never_pay_twice_nor_past_a_cap(tmp_path: Path) -> No
     assert set(by_claim) == {c.claim_id for c in claims}
     for claim_id, answers in by_claim.items():
         assert [a["status"] for a in answers].count("settled") == 1, claim_id
-        assert {(a["assistance"], a["deductible_subsidy"], a["settled_at"]) for a in answers} == {(answers[0]["assistance"], answers[0]["deductible_subsidy"], answers[0]["settled_at"])}
+        assert {(a["assistance"], a["deductible_subsidy"], a["settled_at"]) for a in answers} == {
+            (answers[0]["assistance"], answers[0]["deductible_subsidy"], answers[0]["settled_at"])
+        }
     stored = settled_amounts(db)
     assert len(stored) == len(claims) and usage_mismatches(db) == []
     # No cap exceeded, and the totals are the batch's.
-    for (person, year), u in usage.items():
+    for u in usage.values():
         for kind in ("inpatient", "outpatient"):
             if u[kind]["cap"] is not None:
                 assert parse_yuan(u[kind]["paid"]) <= parse_yuan(u[kind]["cap"])

@@ -36,7 +36,9 @@ def test_killed_mid_load_then_resent_equals_the_batch(tmp_path: Path) -> None:
     done: list = []
     stop = threading.Event()
     try:
-        threads = [threading.Thread(target=hammer, args=(live.url, bodies[i::CLIENTS], done, stop)) for i in range(CLIENTS)]
+        threads = [
+            threading.Thread(target=hammer, args=(live.url, bodies[i::CLIENTS], done, stop)) for i in range(CLIENTS)
+        ]
         for thread in threads:
             thread.start()
         while len(done) < len(bodies) // 3 and any(t.is_alive() for t in threads):
@@ -55,5 +57,7 @@ def test_killed_mid_load_then_resent_equals_the_batch(tmp_path: Path) -> None:
     assert statuses.count("duplicate") == len(before) and statuses.count("settled") == len(bodies) - len(before)
     stored = settled_amounts(db)
     assert usage_mismatches(db) == [] and len(stored) == len(claims)
-    assert {cid: before[cid] for cid in before} == {cid: stored[cid] for cid in before}  # nothing settled twice or changed
+    assert {cid: before[cid] for cid in before} == {
+        cid: stored[cid] for cid in before
+    }  # nothing settled twice or changed
     assert data.totals(claims, {cid: (a, s) for cid, (a, s, _st) in stored.items()}) == data.totals(claims, batch)

@@ -23,20 +23,31 @@ def test_service_ledger_cli_ledger_and_batch_agree(tmp_path: Path, server: LiveS
     result = CliRunner().invoke(app, ["claims", str(path), "--output", str(tmp_path / "claims-out.csv")])
     assert result.exit_code == 0, result.output
     with (tmp_path / "claims-out.csv").open(encoding="utf-8") as handle:
-        cli_claims = {row["claim_id"]: (parse_yuan(row["assistance"]), parse_yuan(row["deductible_subsidy"])) for row in csv.DictReader(handle)}
-    result = CliRunner().invoke(app, ["ledger", "settle", str(path), "--db", str(tmp_path / "cli.db"), "--output", str(out)])
+        cli_claims = {
+            row["claim_id"]: (parse_yuan(row["assistance"]), parse_yuan(row["deductible_subsidy"]))
+            for row in csv.DictReader(handle)
+        }
+    result = CliRunner().invoke(
+        app, ["ledger", "settle", str(path), "--db", str(tmp_path / "cli.db"), "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
-        cli_ledger = {row["claim_id"]: (parse_yuan(row["assistance"]), parse_yuan(row["deductible_subsidy"])) for row in csv.DictReader(handle)}
+        cli_ledger = {
+            row["claim_id"]: (parse_yuan(row["assistance"]), parse_yuan(row["deductible_subsidy"]))
+            for row in csv.DictReader(handle)
+        }
     service = {}
     with httpx.Client(base_url=server.url) as client:
-        for i, body in enumerate(data.as_json(claims)):
+        for body in data.as_json(claims):
             # One claim per request, and a few lists, as a casework system sends them.
             answer = client.post("/v1/ledger/claims", json=body)
             assert answer.status_code == 200, answer.text
             settled = answer.json()["settlements"][0]
             assert settled["status"] == "settled"
-            service[settled["claim_id"]] = (parse_yuan(settled["assistance"]), parse_yuan(settled["deductible_subsidy"]))
+            service[settled["claim_id"]] = (
+                parse_yuan(settled["assistance"]),
+                parse_yuan(settled["deductible_subsidy"]),
+            )
     assert len(service) == len(claims) == len(batch)
     assert service == cli_ledger == cli_claims == batch
     assert sum(a for a, _s in service.values()) > 0 and any(s for _a, s in service.values())

@@ -16,7 +16,9 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 def test_committed_document_is_the_served_one(server: LiveServer) -> None:
     """docs/openapi.json equals /v1/openapi.json (rewrite it: python -m medaid.service.openapi docs/openapi.json)."""
     served = httpx.get(server.url + "/v1/openapi.json").json()
-    assert served == json.loads(DOC.read_text(encoding="utf-8")), "docs/openapi.json is stale: python -m medaid.service.openapi docs/openapi.json"
+    assert served == json.loads(DOC.read_text(encoding="utf-8")), (
+        "docs/openapi.json is stale: python -m medaid.service.openapi docs/openapi.json"
+    )
     assert served["openapi"] == "3.1.0"
 
 

@@ -24,10 +24,28 @@ def test_schemathesis_finds_no_5xx_and_no_schema_break(tmp_path: Path) -> None:
     assert st, "schemathesis is a test dependency: pip install '.[test]'"
     with LiveServer(tmp_path, "--db", str(tmp_path / "ledger.db")) as live:
         result = subprocess.run(
-            [st, "run", live.url + "/v1/openapi.json", "--checks", CHECKS, "--max-examples", str(MAX_EXAMPLES),
-             "--max-time", str(MAX_TIME_S), "--workers", "1", "--no-color", "--generation-database", "none",
-             "--request-timeout", "20"],
-            capture_output=True, text=True, timeout=MAX_TIME_S + 120, cwd=tmp_path,
+            [
+                st,
+                "run",
+                live.url + "/v1/openapi.json",
+                "--checks",
+                CHECKS,
+                "--max-examples",
+                str(MAX_EXAMPLES),
+                "--max-time",
+                str(MAX_TIME_S),
+                "--workers",
+                "1",
+                "--no-color",
+                "--generation-database",
+                "none",
+                "--request-timeout",
+                "20",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=MAX_TIME_S + 120,
+            cwd=tmp_path,
         )
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
         assert "Selected: 11/11" in result.stdout or "Tested: 11" in result.stdout, result.stdout[-3000:]

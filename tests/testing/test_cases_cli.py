@@ -48,7 +48,10 @@ def test_coverage_names_branches_never_exercised(tmp_path: Path) -> None:
     """--coverage lists, e.g., the 2018-07 low-income outpatient cap that no case reaches."""
     (tmp_path / "one.toml").write_text(CASE.format(name="one", total="1850.00"), encoding="utf-8")
     result = RUNNER.invoke(app, ["test", str(tmp_path), "--coverage"])
-    assert "  never exercised: outpatient cap reached for low_income in medical-assistance-2018-07" in result.output.splitlines()
+    assert (
+        "  never exercised: outpatient cap reached for low_income in medical-assistance-2018-07"
+        in result.output.splitlines()
+    )
 
 
 def test_missing_case_path_is_one_line(tmp_path: Path) -> None:

@@ -44,7 +44,9 @@ def test_every_shipped_reform_is_checked(name: str) -> None:
 def test_reform_breaking_dominance_is_reported_with_a_counterexample(tmp_path: Path) -> None:
     """A dibao inpatient ratio below low income's is broken dominance: counterexample shown, exit 1."""
     reform = tmp_path / "low-dibao.toml"
-    reform.write_text('extends = "medical-assistance-2023"\n[categories.dibao.inpatient]\nratio = 0.75\n', encoding="utf-8")
+    reform.write_text(
+        'extends = "medical-assistance-2023"\n[categories.dibao.inpatient]\nratio = 0.75\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["check", str(reform), "--examples", "50"])
     assert 1 == result.exit_code
     lines = result.output.splitlines()
@@ -57,7 +59,9 @@ def test_reform_breaking_dominance_is_reported_with_a_counterexample(tmp_path: P
 def test_reform_with_negative_cap_is_refused_at_load(tmp_path: Path) -> None:
     """A cap below zero never reaches the invariants: one line naming the key, exit 2."""
     reform = tmp_path / "negative.toml"
-    reform.write_text('extends = "medical-assistance-2023"\n[categories.dibao.outpatient]\ncap = -1\n', encoding="utf-8")
+    reform.write_text(
+        'extends = "medical-assistance-2023"\n[categories.dibao.outpatient]\ncap = -1\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["check", str(reform)])
     assert 2 == result.exit_code
     assert f"{reform}: categories.dibao.outpatient.cap: must not be negative, got -1" in result.output
@@ -69,8 +73,22 @@ def test_check_under_python_O_still_reports_dominance_broken_and_leaves_no_hypot
     import sys
 
     reform = ROOT / "policies" / "reforms" / "low-income-outpatient-cap-3000.toml"
-    done = subprocess.run([sys.executable, "-O", "-m", "medaid", "check", str(reform), "--examples", "50"],  # 10 found it only with an editable install (hypothesis then draws constants from the source)
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-m",
+            "medaid",
+            "check",
+            str(reform),
+            "--examples",
+            "50",
+        ],  # 10 found it only with an editable install (hypothesis then draws constants from the source)
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert 1 == done.returncode, done.stdout + done.stderr
     broken = [line for line in done.stdout.splitlines() if line.strip().startswith("BROKEN")]
     assert 1 == len(broken) and "dominance" in broken[0], done.stdout

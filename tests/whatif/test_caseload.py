@@ -29,7 +29,9 @@ def claims_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _fen_by_district(table: pl.DataFrame) -> dict[str, int]:
-    totals = table.group_by("district_id").agg(((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).sum().alias("fen"))
+    totals = table.group_by("district_id").agg(
+        ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).sum().alias("fen")
+    )
     return dict(totals.iter_rows())
 
 
@@ -71,18 +73,49 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_compare_cli_json_and_chart(claims_file: Path, tmp_path: Path) -> None:
     """compare --format json agrees with the library; --chart writes a 990×550 PNG."""
     chart = tmp_path / "compare.png"
-    result = CliRunner().invoke(app, ["compare", str(claims_file), "--reform", str(NARROW), "--format", "json", "--chart", str(chart), "--lang", "en"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(claims_file),
+            "--reform",
+            str(NARROW),
+            "--format",
+            "json",
+            "--chart",
+            str(chart),
+            "--lang",
+            "en",
+        ],
+    )
     assert 0 == result.exit_code, result.output
     data = json.loads(result.stdout)
     expected = compare_caseload(claims_file, REGISTRY.reform(NARROW), registry=REGISTRY)
-    assert f"{expected.total.difference_fen // 100}.{expected.total.difference_fen % 100:02d}" == data["total"]["difference"]
+    assert (
+        f"{expected.total.difference_fen // 100}.{expected.total.difference_fen % 100:02d}"
+        == data["total"]["difference"]
+    )
     assert (990, 550) == _png_size(chart)
 
 
 def test_sweep_cli_chart(claims_file: Path, tmp_path: Path) -> None:
     """sweep --chart writes a 990×550 PNG and the table names the parameter."""
     chart = tmp_path / "sweep.png"
-    result = CliRunner().invoke(app, ["sweep", str(claims_file), "--param", "categories.dibao.outpatient.ratio", "--values", "0.5,0.6,0.7", "--chart", str(chart), "--lang", "en"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            str(claims_file),
+            "--param",
+            "categories.dibao.outpatient.ratio",
+            "--values",
+            "0.5,0.6,0.7",
+            "--chart",
+            str(chart),
+            "--lang",
+            "en",
+        ],
+    )
     assert 0 == result.exit_code, result.output
     assert result.output.startswith("Sweep of categories.dibao.outpatient.ratio (10k yuan)")
     assert (990, 550) == _png_size(chart)
@@ -91,11 +124,26 @@ def test_sweep_cli_chart(claims_file: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["sweep", "{claims}", "--param", "categories.dibao.outpatient.capp", "--values", "1"], "categories.dibao.outpatient.capp: unknown key"),
-        (["sweep", "{claims}", "--param", "categories.dibao.outpatient.ratio", "--values", "1.5"], "categories.dibao.outpatient.ratio: must be between 0 and 1, got 1.5"),
-        (["sweep", "{claims}", "--param", "categories.dibao.outpatient.cap", "--values", "lots"], "--values: 'lots' is not a number"),
-        (["compare", "{claims}", "--reform", str(ROOT / "policies" / "shanghai" / "medical-assistance-2023.toml")], "--reform needs a reform file"),
-        (["compare", "{claims}", "--reform", str(NARROW), "--by", "street"], "--by must be one of district, category, kind"),
+        (
+            ["sweep", "{claims}", "--param", "categories.dibao.outpatient.capp", "--values", "1"],
+            "categories.dibao.outpatient.capp: unknown key",
+        ),
+        (
+            ["sweep", "{claims}", "--param", "categories.dibao.outpatient.ratio", "--values", "1.5"],
+            "categories.dibao.outpatient.ratio: must be between 0 and 1, got 1.5",
+        ),
+        (
+            ["sweep", "{claims}", "--param", "categories.dibao.outpatient.cap", "--values", "lots"],
+            "--values: 'lots' is not a number",
+        ),
+        (
+            ["compare", "{claims}", "--reform", str(ROOT / "policies" / "shanghai" / "medical-assistance-2023.toml")],
+            "--reform needs a reform file",
+        ),
+        (
+            ["compare", "{claims}", "--reform", str(NARROW), "--by", "street"],
+            "--by must be one of district, category, kind",
+        ),
     ],
 )
 def test_bad_what_if_input_is_one_line(claims_file: Path, args: list[str], message: str) -> None:
@@ -111,7 +159,9 @@ def test_base_version_is_moved_onto_the_reform_dates(claims_file: Path) -> None:
     claims_2024 = claims_file.with_name("claims-2024.csv")
     synth_claims(5_000, 2024, seed=9).write_csv(claims_2024)
     against_2024 = compare_caseload(claims_2024, reform, registry=REGISTRY)
-    against_2018 = compare_caseload(claims_2024, reform, registry=REGISTRY, base=REGISTRY.get("medical-assistance-2018-07"))
+    against_2018 = compare_caseload(
+        claims_2024, reform, registry=REGISTRY, base=REGISTRY.get("medical-assistance-2018-07")
+    )
     assert "medical-assistance-2018-07" == against_2018.baseline_id
     assert against_2024.total.reform_fen == against_2018.total.reform_fen
     # The 2018-07 rules have the 2 500 outpatient cap: a lower baseline than 2024's 2 800.

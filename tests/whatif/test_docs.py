@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from medaid.synth import synth_claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,9 @@ def caseloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("command, expected", _blocks(), ids=[c.split()[1] + str(i) for i, (c, _e) in enumerate(_blocks())])
+@pytest.mark.parametrize(
+    "command, expected", _blocks(), ids=[c.split()[1] + str(i) for i, (c, _e) in enumerate(_blocks())]
+)
 def test_docs_block_is_current(caseloads: Path, tmp_path: Path, command: str, expected: list[str]) -> None:
     """The command, run on the same synthetic caseload, prints the block exactly."""
     args = []

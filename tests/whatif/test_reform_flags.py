@@ -24,16 +24,29 @@ def test_district_under_a_reform_matches_compare(tmp_path: Path) -> None:
     runner = CliRunner()
     assert 0 == runner.invoke(app, ["claims", str(claims), "--output", str(settled)]).exit_code
     base = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json"]).stdout)
-    reform = json.loads(runner.invoke(app, ["district", str(settled), "--format", "json", "--reform", str(NARROW)]).stdout)
+    reform = json.loads(
+        runner.invoke(app, ["district", str(settled), "--format", "json", "--reform", str(NARROW)]).stdout
+    )
     expected = compare_caseload(claims, default_registry().reform(NARROW), registry=default_registry()).total
     yuan = lambda fen: f"{fen // 100}.{fen % 100:02d}"  # noqa: E731
-    assert (yuan(expected.baseline_fen), yuan(expected.reform_fen)) == (base["total"]["total"], reform["total"]["total"])
+    assert (yuan(expected.baseline_fen), yuan(expected.reform_fen)) == (
+        base["total"]["total"],
+        reform["total"]["total"],
+    )
     assert expected.difference_fen > 0
 
 
 def test_district_reform_must_be_a_reform(tmp_path: Path) -> None:
     """--reform with a published version is one line, exit 2."""
-    result = CliRunner().invoke(app, ["district", str(ROOT / "examples" / "settled-small.csv"), "--reform", str(ROOT / "policies" / "shanghai" / "medical-assistance-2023.toml")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "district",
+            str(ROOT / "examples" / "settled-small.csv"),
+            "--reform",
+            str(ROOT / "policies" / "shanghai" / "medical-assistance-2023.toml"),
+        ],
+    )
     assert 2 == result.exit_code and "--reform needs a reform file" in result.output
 
 
@@ -47,7 +60,11 @@ def test_claims_under_a_reform(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["claims", str(claims), "--output", str(out), "--reform", str(NARROW)])
     assert 0 == result.exit_code, result.output
     table = pl.read_csv(out, infer_schema=False)
-    fen = table.select(((pl.col("assistance").cast(pl.Decimal(38, 2)) + pl.col("deductible_subsidy").cast(pl.Decimal(38, 2))) * 100).cast(pl.Int64).sum()).item()
+    fen = table.select(
+        ((pl.col("assistance").cast(pl.Decimal(38, 2)) + pl.col("deductible_subsidy").cast(pl.Decimal(38, 2))) * 100)
+        .cast(pl.Int64)
+        .sum()
+    ).item()
     expected = compare_caseload(claims, default_registry().reform(NARROW), registry=default_registry()).total
     assert expected.reform_fen == fen
     assert {"reform-offset-dibao-only"} == set(table["policy_id"].unique().to_list())
