@@ -9,15 +9,11 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     input_path,
     user_errors,
 )
+from medaid.cli._options import AllowFuture, Encoding, Excel, ExcelGbk, Sheet
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -51,11 +47,11 @@ def claims(
     reform: str | None = typer.Option(
         None, "--reform", help="Settle under a reform file instead of the version it extends."
     ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    allow_future: AllowFuture = False,
     cluster: str | None = typer.Option(
         None,
         "--cluster",

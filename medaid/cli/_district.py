@@ -10,11 +10,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     check_outputs,
     choice,
     echo_json,
@@ -27,7 +23,8 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
-from medaid.i18n.district import text
+from medaid.cli._options import Encoding, Excel, ExcelGbk, Lang, Output, Rejects, Sheet, Unit
+from medaid.present.district.text import text
 
 
 def transfer(
@@ -41,11 +38,11 @@ def transfer(
         "--policy",
         help="Medical-assistance policy id or reform file giving the city's share of the audit.",
     ),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -115,7 +112,7 @@ def _transfer_table(result, lang: str) -> None:
     from medaid.districts import district
     from medaid.i18n import format_ratio
     from medaid.i18n.amounts import format_wan
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     typer.echo(
         text("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id)
@@ -217,9 +214,9 @@ def mutual_aid(
         help="CSV or .xlsx with unit, type (town|street|镇|街道), participants (or 单位, 类型, 参加人数).",
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -313,7 +310,7 @@ def _mutual_aid_json(result, lang: str) -> None:
 def _mutual_aid_table(result, lang: str) -> None:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     standard = result.policy.standard
 
@@ -371,23 +368,21 @@ def district_report(
     ),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    lang: Lang = None,
+    unit: Unit = "wan",
     chart: Path | None = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Output = None,
     policy_id: str | None = typer.Option(
         None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."
     ),
     reform: str | None = typer.Option(
         None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."
     ),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="With --reform: write the rows the re-settlement rejected here (CSV)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    rejects: Rejects = None,
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -420,7 +415,7 @@ def district_report(
                 frame = read_settled(path, encoding=encoding, sheet=sheet)
             report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
-            from medaid.district.xlsx import write_xlsx
+            from medaid.present.district.xlsx import write_xlsx
 
             write_xlsx(report, output, lang)
         else:
@@ -429,7 +424,7 @@ def district_report(
             )
             emit(rendered, output, out_encoding)
         if chart is not None:
-            from medaid.district.chart import write_chart
+            from medaid.present.district.chart import write_chart
 
             warning = write_chart(report, chart, lang)
             if warning:
@@ -445,7 +440,7 @@ def district_report(
 def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     shares = sorted(
         {
@@ -500,7 +495,7 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
     import csv
     import io
 
-    from medaid.district.report import columns, report_records
+    from medaid.present.district.report import columns, report_records
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
@@ -513,6 +508,6 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
 def _district_json(report, lang: str, unit: str, excel: str | None = None) -> str:
     import json
 
-    from medaid.district.report import report_dict
+    from medaid.present.district.report import report_dict
 
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -5,17 +5,13 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     choice,
     echo_json,
     input_path,
     user_errors,
 )
+from medaid.cli._options import AllowFuture, Encoding, Excel, ExcelGbk, Rejects, Sheet
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
@@ -38,9 +34,7 @@ def settle(
     output: str | None = typer.Option(
         None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."
     ),
-    rejects: str | None = typer.Option(
-        None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."
-    ),
+    rejects: Rejects = None,
     batch_size: int = typer.Option(
         50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."
     ),
@@ -49,16 +43,16 @@ def settle(
         "--synchronous",
         help="SQLite: NORMAL (survives a crash of the process) or FULL (also power loss; slower). PostgreSQL: OFF sets synchronous_commit off (faster; a server crash can lose the last commits).",
     ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
     workers: int = typer.Option(
         0,
         "--workers",
         help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1).",
     ),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    allow_future: AllowFuture = False,
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():

@@ -8,12 +8,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     check_outputs,
     choice,
     emit,
@@ -23,6 +18,19 @@ from medaid.cli._common import (
     report_options,
     report_rows,
     user_errors,
+)
+from medaid.cli._options import (
+    AllowFuture,
+    CaseloadInput,
+    Cluster,
+    Encoding,
+    Excel,
+    ExcelGbk,
+    Lang,
+    Output,
+    Rejects,
+    Sheet,
+    Unit,
 )
 
 _TEXT = {
@@ -58,35 +66,26 @@ _KINDS = {
 
 
 def compare(
-    claims: str = typer.Argument(
-        ...,
-        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
-    ),
+    claims: CaseloadInput,
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
     base: str | None = typer.Option(
         None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."
     ),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Output = None,
     chart: Path | None = typer.Option(
         None, "--chart", help="Also write a bar chart of the difference per group (PNG)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
-    cluster: str | None = typer.Option(
-        None,
-        "--cluster",
-        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
-    ),
+    lang: Lang = None,
+    unit: Unit = "wan",
+    rejects: Rejects = None,
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    allow_future: AllowFuture = False,
+    cluster: Cluster = None,
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -127,7 +126,7 @@ def compare(
             render = {"table": _compare_table, "csv": _compare_csv, "json": _compare_json}[output_format]
             emit(render(result, names, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
-            from medaid.whatif.chart import comparison_chart
+            from medaid.present.whatif.chart import comparison_chart
 
             _warn(
                 comparison_chart(
@@ -141,30 +140,21 @@ def compare(
 
 
 def sweep(
-    claims: str = typer.Argument(
-        ...,
-        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
-    ),
+    claims: CaseloadInput,
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Output = None,
     chart: Path | None = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
-    cluster: str | None = typer.Option(
-        None,
-        "--cluster",
-        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
-    ),
+    lang: Lang = None,
+    unit: Unit = "wan",
+    rejects: Rejects = None,
+    excel: Excel = False,
+    excel_gbk: ExcelGbk = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    allow_future: AllowFuture = False,
+    cluster: Cluster = None,
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
@@ -196,7 +186,7 @@ def sweep(
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         emit(render(result, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
-            from medaid.whatif.chart import sweep_chart
+            from medaid.present.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
         if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
@@ -273,7 +263,7 @@ def _records(result, names: list[str]) -> list[dict]:
 def _compare_table(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     text = _TEXT[lang]
     rows = [list(text["head"])]
@@ -378,7 +368,7 @@ def _write_xlsx(result, names: list[str], path: Path, lang: str) -> None:
 
 def _sweep_table(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     text = _TEXT[lang]
     rows = [list(text["sweep_head"])]
