@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
-from medaid.cli._options import Lang
+from medaid.cli._options import Lang, TextFormat
 
 
 def calc(
@@ -21,7 +21,7 @@ def calc(
         False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."
     ),
     date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
     lang: Lang = None,
     reform: str | None = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
 ) -> None:

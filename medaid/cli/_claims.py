@@ -13,7 +13,7 @@ from medaid.cli._common import (
     input_path,
     user_errors,
 )
-from medaid.cli._options import AllowFuture, Encoding, Excel, ExcelGbk, Sheet
+from medaid.cli._options import ClaimsFile, ExcelOutput, with_groups
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -21,6 +21,7 @@ PROGRESS_ROWS = 100_000
 _SHOWN_REJECTS = 20
 
 
+@with_groups
 def claims(
     source: str = typer.Argument(
         ...,
@@ -47,11 +48,8 @@ def claims(
     reform: str | None = typer.Option(
         None, "--reform", help="Settle under a reform file instead of the version it extends."
     ),
-    excel: Excel = False,
-    excel_gbk: ExcelGbk = False,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
-    allow_future: AllowFuture = False,
+    excel: ExcelOutput = ExcelOutput(),
+    read: ClaimsFile = ClaimsFile(),
     cluster: str | None = typer.Option(
         None,
         "--cluster",
@@ -77,7 +75,7 @@ def claims(
             raise InputError("--output - and --rejects - cannot share standard output; give --rejects a file")
         echo = functools.partial(typer.echo, err=to_stdout or is_stdio(rejects))
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
-        out_encoding = excel_encoding(excel, excel_gbk)
+        out_encoding = excel_encoding(excel.excel, excel.excel_gbk)
         if to_stdout and fmt != "csv":
             raise InputError("-o - writes CSV to standard output; Parquet needs a file")
         if out_encoding is not None and fmt != "csv":
@@ -106,9 +104,7 @@ def claims(
                     output_format=fmt,
                     progress=progress,
                     excel=out_encoding,
-                    encoding=encoding,
-                    sheet=sheet,
-                    allow_future=allow_future,
+                    **read.read(),
                 )
             finally:
                 progress.close()

@@ -23,10 +23,11 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
-from medaid.cli._options import Encoding, Excel, ExcelGbk, Lang, Output, Rejects, Sheet, Unit
+from medaid.cli._options import ExcelOutput, InputFile, Lang, Rejects, Report, with_groups
 from medaid.present.district.text import text
 
 
+@with_groups
 def transfer(
     input_csv: str = typer.Argument(
         ...,
@@ -39,10 +40,8 @@ def transfer(
         help="Medical-assistance policy id or reform file giving the city's share of the audit.",
     ),
     lang: Lang = None,
-    excel: Excel = False,
-    excel_gbk: ExcelGbk = False,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -52,13 +51,13 @@ def transfer(
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("table", "csv", "json"), "--format")
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
         with input_path(input_csv) as path:
-            result = compute_transfer(read_transfer_csv(Path(path), encoding=encoding, sheet=sheet), policy)
+            result = compute_transfer(read_transfer_csv(Path(path), encoding=read.encoding, sheet=read.sheet), policy)
         if output_format == "csv":
             emit(_transfer_csv(result, out_encoding), None, out_encoding)
         else:
@@ -199,6 +198,7 @@ def _transfer_json(result, lang: str) -> None:
     )
 
 
+@with_groups
 def mutual_aid(
     year: str = typer.Option(..., "--year", help="Budget year; the standard in force on 1 January applies."),
     district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
@@ -215,8 +215,7 @@ def mutual_aid(
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
     lang: Lang = None,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
+    read: InputFile = InputFile(),
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -247,7 +246,7 @@ def mutual_aid(
         if participants_csv is not None and counts:
             raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
         if participants_csv is not None:
-            units = read_participants_csv(participants_csv, encoding=encoding, sheet=sheet)
+            units = read_participants_csv(participants_csv, encoding=read.encoding, sheet=read.sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:
@@ -361,6 +360,7 @@ def _mutual_aid_table(result, lang: str) -> None:
         )
 
 
+@with_groups
 def district_report(
     settled_claims: str = typer.Argument(
         ...,
@@ -368,10 +368,8 @@ def district_report(
     ),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    lang: Lang = None,
-    unit: Unit = "wan",
+    out: Report = Report(),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
-    output: Output = None,
     policy_id: str | None = typer.Option(
         None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."
     ),
@@ -379,10 +377,8 @@ def district_report(
         None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."
     ),
     rejects: Rejects = None,
-    excel: Excel = False,
-    excel_gbk: ExcelGbk = False,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -392,10 +388,11 @@ def district_report(
         from medaid.policy.registry import default_registry
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output = out.output
         output_format, unit, lang = report_options(
-            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+            output_format, ("table", "csv", "json", "xlsx"), out.unit, out.lang, output, chart
         )
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         if rejects is not None and not reform:
             raise InputError(
                 "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
@@ -412,7 +409,7 @@ def district_report(
 
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
-                frame = read_settled(path, encoding=encoding, sheet=sheet)
+                frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
             report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
             from medaid.present.district.xlsx import write_xlsx

@@ -1,18 +1,42 @@
-"""The options several commands share, declared once as ``Annotated`` types (typer reads the metadata).
+"""The options several commands share, declared once.
 
-A command takes ``encoding: Encoding = None`` instead of repeating the ``typer.Option(...)`` block, so the
-flag, its help and its type are the same on every command that has it. Defaults stay in the signature
-(typer refuses a default inside ``Annotated``).
+One option is an ``Annotated`` type (typer reads the metadata): a command takes ``lang: Lang = None``
+instead of repeating the ``typer.Option(...)`` call, so the flag, its help and its type are the same on every
+command that has it (typer refuses a default inside ``Annotated``, so the default stays in the signature).
+
+Options that always come together are a group, an attrs class of such fields (:class:`InputFile`,
+:class:`ClaimsFile`, :class:`Caseload`, :class:`ExcelOutput`, :class:`Report`). A command decorated with
+:func:`with_groups` takes one parameter of the group's type; typer sees the group's options in its place, and
+the command receives them as one frozen object:
+
+>>> @with_groups
+... def command(path: str, read: InputFile) -> InputFile:
+...     return read
+>>> list(inspect.signature(command).parameters)
+['path', 'encoding', 'sheet']
+>>> command(path="a.csv", encoding="gbk", sheet=None)
+InputFile(encoding='gbk', sheet=None)
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import attrs
 import typer
 
 __all__ = [
+    "with_groups",
+    "InputFile",
+    "ClaimsFile",
+    "Caseload",
+    "ExcelOutput",
+    "Report",
     "AllowFuture",
     "Cluster",
     "CaseloadInput",
@@ -23,6 +47,7 @@ __all__ = [
     "Output",
     "Rejects",
     "Sheet",
+    "TextFormat",
     "Unit",
 ]
 
@@ -51,6 +76,9 @@ AllowFuture = Annotated[
     bool, typer.Option("--allow-future", help="Settle claims dated after today (refused by default as a likely typo).")
 ]
 
+#: ``--format text|json`` of the commands that print for people or for a program.
+TextFormat = Annotated[str, typer.Option("--format", help="text or json.")]
+
 #: ``--lang``: the language of what a command prints (medaid.cli._common.lang_option reads it).
 Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: zh on a Chinese system locale).")]
 
@@ -75,3 +103,80 @@ Cluster = Annotated[
         help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
     ),
 ]
+
+
+@attrs.frozen
+class InputFile:
+    """How to read an input file: ``--encoding`` (CSV) and ``--sheet`` (xlsx)."""
+
+    encoding: Encoding = None
+    sheet: Sheet = None
+
+
+@attrs.frozen
+class ClaimsFile(InputFile):
+    """A claims file: read as :class:`InputFile`, and ``--allow-future``."""
+
+    allow_future: AllowFuture = False
+
+    def read(self) -> dict[str, Any]:
+        """The reader's keyword arguments (``encoding``, ``sheet``, ``allow_future``)."""
+        return {"encoding": self.encoding, "sheet": self.sheet, "allow_future": self.allow_future}
+
+
+@attrs.frozen
+class Caseload(ClaimsFile):
+    """The caseload of ``compare`` and ``sweep``: a claims file, its ``--rejects`` and the ``--cluster`` to run on."""
+
+    rejects: Rejects = None
+    cluster: Cluster = None
+
+
+@attrs.frozen
+class ExcelOutput:
+    """``--excel`` / ``--excel-gbk``: CSV written for Excel."""
+
+    excel: Excel = False
+    excel_gbk: ExcelGbk = False
+
+
+@attrs.frozen
+class Report:
+    """The outputs of a report (district, compare, sweep): ``--output``, ``--lang``, ``--unit``."""
+
+    output: Output = None
+    lang: Lang = None
+    unit: Unit = "wan"
+
+
+_GROUPS = (InputFile, ClaimsFile, Caseload, ExcelOutput, Report)
+
+
+def with_groups(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with each parameter typed as an option group replaced, for typer, by the group's options."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    parameters: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type, list[str]]] = {}
+    for parameter in inspect.signature(command).parameters.values():
+        annotation = hints.get(parameter.name, parameter.annotation)
+        if annotation not in _GROUPS:
+            parameters.append(parameter.replace(annotation=annotation))
+            continue
+        fields = typing.get_type_hints(annotation, include_extras=True)
+        names = [field.name for field in attrs.fields(annotation)]
+        groups[parameter.name] = (annotation, names)
+        parameters += [
+            inspect.Parameter(field.name, parameter.kind, default=field.default, annotation=fields[field.name])
+            for field in attrs.fields(annotation)
+        ]
+
+    @functools.wraps(command)
+    def run(**options: Any) -> Any:
+        for name, (group, names) in groups.items():
+            options[name] = group(**{field: options.pop(field) for field in names})
+        return command(**options)
+
+    signature = inspect.signature(command).replace(parameters=parameters, return_annotation=hints.get("return"))
+    run.__signature__ = signature  # type: ignore[attr-defined]  # typer reads the signature, not the wrapped one
+    run.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": hints.get("return")}
+    return run

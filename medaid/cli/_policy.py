@@ -7,14 +7,14 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, lang_option, user_errors
-from medaid.cli._options import Lang
+from medaid.cli._options import Lang, TextFormat
 
 app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_(
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
     lang: Lang = None,
 ) -> None:
     """List the bundled policy versions with their effective dates."""
@@ -50,7 +50,7 @@ def list_(
 @app.command("show")
 def show(
     policy_id: str = typer.Argument(..., help="Policy id (see `medaid policy list`) or a reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
     lang: Lang = None,
 ) -> None:
     """Every parameter of one version: value, source and provisional mark."""
@@ -87,7 +87,7 @@ def show(
 def diff(
     old: str = typer.Argument(..., help="Policy id or reform file."),
     new: str = typer.Argument(..., help="Policy id or reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
     lang: Lang = None,
 ) -> None:
     """The parameters that differ between two versions."""

@@ -19,19 +19,7 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
-from medaid.cli._options import (
-    AllowFuture,
-    CaseloadInput,
-    Cluster,
-    Encoding,
-    Excel,
-    ExcelGbk,
-    Lang,
-    Output,
-    Rejects,
-    Sheet,
-    Unit,
-)
+from medaid.cli._options import Caseload, CaseloadInput, ExcelOutput, Report, with_groups
 
 _TEXT = {
     "en": {
@@ -65,6 +53,7 @@ _KINDS = {
 }
 
 
+@with_groups
 def compare(
     claims: CaseloadInput,
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
@@ -73,19 +62,12 @@ def compare(
     ),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    output: Output = None,
+    out: Report = Report(),
     chart: Path | None = typer.Option(
         None, "--chart", help="Also write a bar chart of the difference per group (PNG)."
     ),
-    lang: Lang = None,
-    unit: Unit = "wan",
-    rejects: Rejects = None,
-    excel: Excel = False,
-    excel_gbk: ExcelGbk = False,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
-    allow_future: AllowFuture = False,
-    cluster: Cluster = None,
+    excel: ExcelOutput = ExcelOutput(),
+    caseload: Caseload = Caseload(),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -94,10 +76,11 @@ def compare(
         from medaid.whatif.caseload import GROUPINGS, compare_caseload
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
         output_format, unit, lang = report_options(
-            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+            output_format, ("table", "csv", "json", "xlsx"), out.unit, out.lang, output, chart
         )
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         reformed = registry.resolve(reform)
@@ -117,7 +100,7 @@ def compare(
                     registry=registry,
                     base=baseline,
                     by=by,
-                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                    read=caseload.read(),
                 )
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
@@ -139,30 +122,27 @@ def compare(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@with_groups
 def sweep(
     claims: CaseloadInput,
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
-    output: Output = None,
+    out: Report = Report(),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
-    lang: Lang = None,
-    unit: Unit = "wan",
-    rejects: Rejects = None,
-    excel: Excel = False,
-    excel_gbk: ExcelGbk = False,
-    encoding: Encoding = None,
-    sheet: Sheet = None,
-    allow_future: AllowFuture = False,
-    cluster: Cluster = None,
+    excel: ExcelOutput = ExcelOutput(),
+    caseload: Caseload = Caseload(),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
         from medaid.whatif.caseload import sweep as run_sweep
 
-        output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
+        output_format, unit, lang = report_options(
+            output_format, ("table", "csv", "json"), out.unit, out.lang, output, chart
+        )
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         points = [v for v in values.split(",") if v.strip()]
         if cluster:
@@ -181,7 +161,7 @@ def sweep(
                     param,
                     points,
                     registry=default_registry(),
-                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                    read=caseload.read(),
                 )
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         emit(render(result, lang, unit, out_encoding), output, out_encoding)
