@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
+from medaid.errors import N_
 
 
 def calc(
@@ -62,7 +63,10 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
 
     reform = registry.resolve(reform_path)
     if reform.extends is None:
-        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_path}')
+        raise InputError(
+            N_('--reform needs a reform file (with extends = "<policy id>"), got {reform_path}'),
+            reform_path=reform_path,
+        )
     from medaid.whatif.caseload import require_medical_assistance
 
     require_medical_assistance(reform, reform_path)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from medaid.errors import PolicyError
+from medaid.errors import N_, PolicyError
 from medaid.policy._reader import Problems, Reader
 from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
@@ -49,13 +49,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PolicyError(f"cannot read policy file ({exc.strerror})", where=str(path)) from None
+        raise PolicyError(N_("cannot read policy file ({strerror})"), strerror=exc.strerror, where=str(path)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal), raw
     except UnicodeDecodeError:
-        raise PolicyError("is not UTF-8 text", where=str(path)) from None
+        raise PolicyError(N_("is not UTF-8 text"), where=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"is not valid TOML: {exc}", where=str(path)) from None
+        raise PolicyError(N_("is not valid TOML: {exc}"), exc=exc, where=str(path)) from None
 
 
 def load_policy_file(path: Path | str) -> AnyPolicy:
@@ -63,7 +63,7 @@ def load_policy_file(path: Path | str) -> AnyPolicy:
     path = Path(path)
     data, raw = read_toml(path)
     if "extends" in data:
-        raise PolicyError("is a reform file (it has 'extends'); load it with its base", where=str(path))
+        raise PolicyError(N_("is a reform file (it has 'extends'); load it with its base"), where=str(path))
     return build_policy(data, paths=(str(path),), content_hash=_hash([raw]), blame=lambda key: str(path))
 
 
@@ -77,7 +77,7 @@ def load_reform(path: Path | str, resolve: Callable[[str], AnyPolicy]) -> AnyPol
     reform, raw = read_toml(path)
     base_id = reform.get("extends")
     if not isinstance(base_id, str):
-        raise PolicyError('a reform file needs extends = "<policy id>"', where=f"{path}: extends")
+        raise PolicyError(N_('a reform file needs extends = "<policy id>"'), file=path, key="extends")
     changes = {k: v for k, v in reform.items() if k != "extends"}
     base = resolve(base_id)
     if "id" in changes:
