@@ -49,6 +49,7 @@ __all__ = [
     "DatabaseError",
     "PgServerError",
     "InternalError",
+    "Message",
     "EXIT_BAD_INPUT",
     "EXIT_INTERNAL",
 ]
@@ -72,6 +73,35 @@ _LINE_KEY = N_("line {line}: {key}")
 
 # A location given as text ("path: line 3", "path:3") is split so the line can be translated.
 _LINE_TEXT = re.compile(r"^(?P<file>.+?):\s*line\s+(?P<line>\d+)$")
+
+
+class Message(str):
+    """A text that is its English self and keeps its message id and fields, so it can be shown in another
+    language: a policy validator's problem, a word such as a scheme's name used as a field of an error.
+
+    >>> Message(N_("must not be negative, got {value}"), value=-1)
+    'must not be negative, got -1'
+    """
+
+    msgid: str
+    fields: dict[str, Any]
+
+    def __new__(cls, msgid: str, **fields: Any) -> Message:
+        text = super().__new__(cls, fill(msgid, fields))
+        text.msgid, text.fields = msgid, fields
+        return text
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``."""
+        return fill(_translator(lang)(self.msgid), _rendered(self.fields, lang))
+
+
+def _rendered(fields: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Fields with the nested errors and messages among them in ``lang``."""
+    return {
+        name: value.render(lang) if isinstance(value, (LocatedError, Message)) else value
+        for name, value in fields.items()
+    }
 
 
 def fill(template: str, fields: dict[str, Any]) -> str:
@@ -134,12 +164,9 @@ class LocatedError(Exception):
         return ": ".join(parts) if parts else None
 
     def message_in(self, lang: str) -> str:
-        """The message in ``lang`` (its id translated, then the fields filled)."""
-        fields = {
-            name: value.render(lang) if isinstance(value, LocatedError) else value
-            for name, value in self.fields.items()
-        }
-        return fill(_translator(lang)(self.msgid), fields)
+        """The message in ``lang`` (its id translated, then the fields filled; a nested error and a
+        :class:`Message` are translated too)."""
+        return fill(_translator(lang)(self.msgid), _rendered(self.fields, lang))
 
     def render(self, lang: str) -> str:
         """The whole error in ``lang``: ``where: message`` (a Chinese colon in Chinese)."""

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from medaid.errors import N_, InternalError, NoPolicyError, PolicyError
+from medaid.errors import N_, InternalError, Message, NoPolicyError, PolicyError
 from medaid.policy.load import AnyPolicy, load_policy_file, load_reform, read_toml
 from medaid.policy.model import Policy
 
@@ -83,12 +83,20 @@ class PolicyRegistry:
         index = bisect.bisect_right(self._starts.get((region, scheme), []), day) - 1
         if index >= 0 and line[index].in_force(day):
             return line[index]
-        span = _span(line)
+        name = SCHEME_NAMES.get(scheme, scheme.replace("_", "-"))
+        if not line:
+            raise NoPolicyError(
+                N_("no {scheme} policy in force on {day}; versions cover nothing"), scheme=name, day=day
+            )
+        start, end = line[0].effective_from, line[-1].effective_to
         raise NoPolicyError(
-            N_("no {scheme} policy in force on {day}; versions cover {span}"),
-            scheme=scheme.replace("_", "-"),
-            day=day.isoformat(),
-            span=span,
+            N_("no {scheme} policy in force on {day}; versions cover {start} to {end}")
+            if end
+            else N_("no {scheme} policy in force on {day}; versions cover {start} to now"),
+            scheme=name,
+            day=day,
+            start=start,
+            end=end,
         )
 
     def medical_assistance(self, day: dt.date, region: str = "shanghai") -> Policy:
@@ -135,11 +143,8 @@ def check_coverage(timeline: list[AnyPolicy]) -> None:
             )
 
 
-def _span(line: list[AnyPolicy]) -> str:
-    if not line:
-        return "nothing"
-    end = line[-1].effective_to
-    return f"{line[0].effective_from.isoformat()} to {end.isoformat() if end else 'now'}"
+#: A scheme's name in an error message, translated with it.
+SCHEME_NAMES = {"medical_assistance": Message(N_("medical-assistance")), "mutual_aid": Message(N_("mutual-aid"))}
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from medaid.errors import (
     ConflictError,
     InternalError,
     MedaidError,
+    Message,
     NoPolicyError,
     PolicyError,
     UnknownCategoryError,
@@ -86,7 +87,7 @@ class ProblemError(Exception):
             "type": TYPE_BASE + self.slug,
             "title": title_zh if lang == "zh" else title_en,
             "status": status,
-            "detail": self.error.render(lang) if self.error is not None else translate(self.detail, lang),
+            "detail": self.error.render(lang) if self.error is not None else self._detail(self.detail, lang),
             **stamp,
         }
         if instance:
@@ -96,10 +97,13 @@ class ProblemError(Exception):
         return out
 
     def _detail(self, detail: str, lang: str) -> str:
-        """A field's detail in ``lang``: the library error's own message translated, else the service's."""
+        """A detail in ``lang``: the library error's own message or a validator's problem translated by its
+        message id, else the service's own text."""
+        if isinstance(detail, Message):
+            return detail.render(lang)
         if self.error is not None and detail == self.error.message:
             return self.error.message_in(lang)
-        return translate(detail, lang)
+        return translate(str(detail), lang)
 
 
 # -- msgspec validation errors -----------------------------------------------------------------------
@@ -231,8 +235,18 @@ def from_reform(exc: PolicyError, prefix: str = "/reform") -> ProblemError:
             for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key):
                 pointer += "/" + (name or index).replace("~", "~0").replace("/", "~1")
         errors.append({"pointer": pointer, "detail": message})
-    detail = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the reform: " + "; ".join(
-        f"{e['pointer']}: {e['detail']}" for e in errors[:5]
+    # The first five problems, each shown in the client's language (the joining templates need no translation).
+    shown = {
+        f"p{i}": Message("{pointer}: {detail}", pointer=e["pointer"], detail=e["detail"])
+        for i, e in enumerate(errors[:5])
+    }
+    listed = Message("; ".join("{" + name + "}" for name in shown), **shown)
+    detail = Message(
+        N_("1 problem in the reform: {problems}")
+        if len(errors) == 1
+        else N_("{count} problems in the reform: {problems}"),
+        count=len(errors),
+        problems=listed,
     )
     return ProblemError("invalid-reform", detail, errors)
 
