@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import medaid.errors as errors
@@ -204,3 +206,31 @@ def test_bad_file_from_the_installed_command_has_no_traceback(tmp_path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == f"medaid: {path}：第 3 行：区 '闵行区' 重复出现（首次在第 2 行）\n"
+
+
+def _specs(text: str) -> dict[str, tuple[str, str]]:
+    return {name: (spec or "", conv or "") for _l, name, spec, conv in string.Formatter().parse(text) if name}
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_message_renders_every_value_in_both_languages(data) -> None:
+    """Whatever the bad values, an error renders in zh and en without failing, and shows each value (its repr
+    where the template asks for it) in both; the place comes first, translated."""
+    messages = sorted({m for _f, _l, call in _error_calls() for m in _message_ids(call)})
+    message = data.draw(st.sampled_from(messages))
+    specs = _specs(message)
+    fields = {
+        name: data.draw(st.integers(0, 10**9) if spec else st.text(max_size=12).filter(lambda t: "{" not in t))
+        for name, (spec, _conv) in specs.items()
+    }
+    line = data.draw(st.none() | st.integers(1, 10**6))
+    error = InputError(message, file="f.csv", line=line, **fields)
+    for lang in ("en", "zh"):
+        text = error.render(lang)
+        assert text.startswith("f.csv")
+        assert line is None or text.startswith(f"f.csv: line {line}: " if lang == "en" else f"f.csv：第 {line} 行：")
+        for name, value in fields.items():
+            spec, conv = specs[name]
+            shown = format(repr(value) if conv == "r" else value, spec)
+            assert shown in text

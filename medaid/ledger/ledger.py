@@ -180,7 +180,9 @@ class Ledger:
             except InputError as exc:
                 if on_invalid is None:
                     if len(claims) > 1:
-                        raise type(exc)(f"claim {index} ({_name(claim)}): {exc}") from None
+                        raise type(exc)(
+                            N_("claim {index} ({name}): {error}"), index=index, name=_name(claim), error=exc
+                        ) from None
                     raise
                 on_invalid(index, claim, exc)
                 continue
