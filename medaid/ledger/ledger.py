@@ -313,35 +313,11 @@ class Ledger:
             usage = updated.get(key) or usages.get(key) or Usage(year)
             r = assess_claim(policy_for(claim.date), claim, usage)
             updated[key] = r.usage
-            policy = r.policy
             planned[claim_id] = len(new)
             out.append(len(new))
             new.append(
-                Settlement(
-                    claim_id,
-                    claim.person_id,
-                    claim.date,
-                    claim.kind,
-                    claim.self_pay_fen,
-                    claim.categories,
-                    claim.resident_insurance,
-                    r.category,
-                    r.ratio_ppm,
-                    r.offset_fen,
-                    r.eligible_fen,
-                    r.before_cap_fen,
-                    r.assistance_fen,
-                    r.deductible_subsidy_fen,
-                    r.cap_fen,
-                    r.cap_left_fen,
-                    r.cap_bound,
-                    policy.id,
-                    policy.content_hash,
-                    __version__,
-                    provisional(r),
-                    seq,
-                    "settled",
-                    settled_at,
+                Settlement.of_result(
+                    r, engine_version=__version__, provisional=provisional(r), seq=seq, settled_at=settled_at
                 )
             )
             seq += 1

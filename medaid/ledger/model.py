@@ -11,6 +11,7 @@ import datetime as dt
 import attrs
 
 from medaid.errors import InputError
+from medaid.rules.model import Claim, ClaimOutcome, ClaimResult, all_keyword_only
 
 __all__ = [
     "ConflictError",
@@ -41,9 +42,14 @@ class AlreadyReversedError(InputError):
     """A reversal (冲正) of a claim that is already reversed."""
 
 
-@attrs.frozen
-class Settlement:
+@attrs.frozen(kw_only=True, field_transformer=all_keyword_only)
+class Settlement(ClaimOutcome, Claim):
     """One settled claim (结算), as recorded: the claim, what the reference rules paid and why.
+
+    The fields are the :class:`~medaid.rules.Claim`'s, then the :class:`~medaid.rules.ClaimOutcome`'s
+    (what :class:`~medaid.rules.ClaimResult` holds), then the stamp below: none is declared twice, and
+    the stores build their columns from :func:`attrs.fields` (:mod:`medaid.ledger.columns`). Built by
+    keyword only (:meth:`of_result` from an assessment).
 
     ``status`` is ``settled``, ``duplicate`` (this call found the claim already settled with the same
     content and paid nothing more; the amounts are the stored ones) or ``reversed`` (冲正 since).
@@ -51,23 +57,6 @@ class Settlement:
     clearing (个人清算) may add an adjustment, see :class:`Clearing`.
     """
 
-    claim_id: str
-    person_id: str
-    date: dt.date
-    kind: str
-    self_pay_fen: int
-    categories: tuple[str, ...]
-    resident_insurance: bool
-    category: str
-    ratio_ppm: int
-    offset_fen: int
-    eligible_fen: int
-    before_cap_fen: int
-    assistance_fen: int
-    deductible_subsidy_fen: int
-    cap_fen: int | None
-    cap_left_fen: int | None
-    cap_bound: bool
     policy_id: str
     policy_hash: str
     engine_version: str
@@ -76,10 +65,23 @@ class Settlement:
     status: str
     settled_at: str
 
-    @property
-    def total_fen(self) -> int:
-        """Assistance plus deductible subsidy of this claim."""
-        return self.assistance_fen + self.deductible_subsidy_fen
+    @classmethod
+    def of_result(
+        cls, result: ClaimResult, *, engine_version: str, provisional: tuple[str, ...], seq: int, settled_at: str
+    ) -> Settlement:
+        """The settlement recording ``result``: its claim and outcome fields, stamped, status ``settled``."""
+        values = {name: getattr(result.claim, name) for name in _CLAIM_FIELDS}
+        values.update((name, getattr(result, name)) for name in _OUTCOME_FIELDS)
+        return cls(
+            **values,
+            policy_id=result.policy.id,
+            policy_hash=result.policy.content_hash,
+            engine_version=engine_version,
+            provisional=provisional,
+            seq=seq,
+            status="settled",
+            settled_at=settled_at,
+        )
 
     @property
     def content(self) -> tuple:
@@ -107,6 +109,8 @@ class Settlement:
 
 
 _SETTLEMENT_FIELDS = tuple(field.name for field in attrs.fields(Settlement))
+_CLAIM_FIELDS = tuple(field.name for field in attrs.fields(Claim))
+_OUTCOME_FIELDS = tuple(field.name for field in attrs.fields(ClaimOutcome))
 
 
 @attrs.frozen

@@ -154,20 +154,20 @@ def _result(
 ) -> ClaimResult:
     paid = assistance or 0
     return ClaimResult(
-        claim,
-        policy,
-        category,
-        ratio,
-        offset,
-        eligible,
-        before_cap,
-        paid,
-        subsidy,
-        cap,
-        cap_left,
-        assistance is not None and cap_bound(True, assistance, before_cap),
-        tuple(trace),
-        usage.add(claim.kind, paid, offset, subsidy),
+        claim=claim,
+        policy=policy,
+        category=category,
+        ratio_ppm=ratio,
+        offset_fen=offset,
+        eligible_fen=eligible,
+        before_cap_fen=before_cap,
+        assistance_fen=paid,
+        deductible_subsidy_fen=subsidy,
+        cap_fen=cap,
+        cap_left_fen=cap_left,
+        cap_bound=assistance is not None and cap_bound(True, assistance, before_cap),
+        trace=tuple(trace),
+        usage=usage.add(claim.kind, paid, offset, subsidy),
     )
 
 
