@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid.batch import lookup_index
 from medaid.batch.engine import Lookup, Settled
 from medaid.batch.parse import DISTRICT_IDS
 from medaid.rules.caps import cap_bound
@@ -80,7 +81,7 @@ def summary_totals(claims: Claims) -> pl.DataFrame:
     return (
         frame.lazy()
         .select(
-            kind=pl.col(names["index"]) // 2 % 2,
+            kind=lookup_index.kind_of(pl.col(names["index"])),
             paid=pl.col(names["paid"]),
             subsidy=terms.subsidy,
             bound=terms.cap_bound,

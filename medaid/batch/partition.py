@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from medaid.batch.output import RESULT_COLUMNS
 from medaid.batch.settle import Summary, settle_claims
-from medaid.policy.model import Policy
+from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
 __all__ = [
@@ -174,7 +174,7 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
         p.id: i
         for i, p in enumerate(sorted((p for p in registry if isinstance(p, Policy)), key=lambda p: p.effective_from))
     }
-    kinds = ("inpatient", "outpatient")
+    kinds = KINDS
 
     def total(field: str) -> int:
         return sum(getattr(s, field) for s in parts)

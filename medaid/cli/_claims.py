@@ -202,9 +202,10 @@ def _default_rejects(output: Path) -> Path:
 def _summary_table(summary) -> str:
     """The end-of-run table: claims, persons, assistance by kind, subsidy, caps that bound."""
     from medaid.money import fen_to_yuan_str
+    from medaid.policy.model import KINDS
 
     rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         rows.append(
             (
                 kind,

@@ -446,6 +446,7 @@ def _district_table(report, lang: str, unit: str, excel: str | None = None) -> s
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
     from medaid.i18n.table import render_table
+    from medaid.policy.model import KINDS
 
     shares = sorted(
         {
@@ -473,7 +474,7 @@ def _district_table(report, lang: str, unit: str, excel: str | None = None) -> s
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in KINDS else value)
         cells += [
             format_count(v, lang)
             for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])

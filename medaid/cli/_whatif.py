@@ -24,6 +24,7 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
+from medaid.policy.model import KINDS
 
 _TEXT = {
     "en": {
@@ -51,10 +52,7 @@ _TEXT = {
         "sweep_title": "参数 {key} 取值测算（单位：{unit}）；现行政策 {baseline}",
     },
 }
-_KINDS = {
-    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
-    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
-}
+_KINDS = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {kind: kind for kind in KINDS}}
 
 
 def compare(

@@ -17,13 +17,13 @@ from typing import Any
 from medaid.errors import InputError
 from medaid.i18n.amounts import format_amount
 from medaid.i18n.decisions import decision_text
+from medaid.policy.model import KINDS
 from medaid.present.claim import from_ledger
 
 __all__ = ["TEMPLATE_FILE", "VARIABLES_FILE", "default_template_dir", "mask_person", "notice_context", "render_notice"]
 
 TEMPLATE_FILE = "notice.html.j2"
 VARIABLES_FILE = "notice.toml"
-KINDS = ("inpatient", "outpatient")
 
 
 def default_template_dir() -> Path:

@@ -286,9 +286,8 @@ def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:
         for row in joined.iter_rows(named=True)
     )
     if keys and keys[0] == "district_id":  # the city's usual order of districts, not the alphabet
-        from medaid.districts import DISTRICTS
+        from medaid.districts import DISTRICT_INDEX as rank
 
-        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
         groups = tuple(sorted(groups, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
     return groups
 
