@@ -3,7 +3,7 @@
 Settlement is sequential within a person-year (running caps, the 300 offset, the deductible subsidy) and
 independent across persons, so a partition that holds every claim of its persons settles exactly as
 the whole file would. :func:`settle_partition` runs the very function ``medaid claims`` runs
-(:func:`medaid.batch.settle.settle_claims`) on the partition, with the rows in their input order, and
+(:func:`medaid.batch.settle.settle_batch`) on the partition, with the rows in their input order, and
 returns the rows with a declared Arrow schema a Spark or Dask runner can state up front.
 
 The runner carries, per row, columns that name where the row came from (all optional):
@@ -34,7 +34,7 @@ import polars as pl
 import pyarrow as pa
 
 from medaid.batch.output import RESULT_COLUMNS
-from medaid.batch.settle import Summary, settle_claims
+from medaid.batch.settle import Summary, settle_batch
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -147,14 +147,14 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     # Input order: the engine breaks ties (one person, one date) by position, so position = _seq order.
     frame = frame.sort(SEQ, maintain_order=True).with_row_index(_POS)
     ghosts = bool(frame[GHOST].any())
-    first = settle_claims(frame, registry=registry)
+    first = settle_batch(frame, registry=registry)
     rejects = first.rejects
     if ghosts:
         rejects = rejects.filter(~pl.col(GHOST))
         # The ghosts' own persons live in other partitions: settle again without them and without
         # this partition's refused rows (refused rows never touch anyone's caps).
         kept = frame.filter(~pl.col(GHOST) & ~pl.col(_POS).is_in(rejects[_POS].implode()))
-        result = settle_claims(kept, registry=registry)
+        result = settle_batch(kept, registry=registry)
         own = frame.height - int(frame[GHOST].sum())
         summary = attrs.evolve(result.summary, rows_in=own, rejected=rejects.height)
     else:
@@ -200,7 +200,7 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
 def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Rejects numbered as in their source file: ``row`` and every "row N" of a reason (a duplicate's
     first copy) move from the position in this partition to the row's own place in its file, in the
-    numbering ``settle_claims`` uses (its offset from a 0-based position, read off the first reject)."""
+    numbering ``settle_batch`` uses (its offset from a 0-based position, read off the first reject)."""
     base = int(rejects["line"][0]) - int(rejects[_POS][0]) if rejects.height else 0
     in_file = frame[ROW_IN_FILE].to_list()
 

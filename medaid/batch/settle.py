@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid._deprecation import renamed
 from medaid.batch import lookup_index
 from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
 from medaid.batch.io import REASON, ROW, plain_csv, read_claims_input, table_format, write_lazy, write_table
@@ -26,7 +27,7 @@ from medaid.errors import InputError
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
-__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_claims"]
+__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_batch"]
 
 #: Called at the start of each stage (read, validate, settle, write) with the row count once known.
 Progress = Callable[[str, "int | None"], None]
@@ -94,7 +95,7 @@ class SettlementResult:
         write_lazy(self.lazy(), path, fmt, plain=plain, excel=excel)
 
 
-def settle_claims(
+def settle_batch(
     source: Any,
     *,
     output: Path | str | None = None,
@@ -122,7 +123,7 @@ def settle_claims(
     >>> import medaid
     >>> rows = [dict(claim_id="a", person_id="p", district="minhang", date="2023-03-01", category="dibao",
     ...              kind="outpatient", self_pay="5500", resident_insurance="true")]
-    >>> result = medaid.settle_claims(rows)
+    >>> result = medaid.settle_batch(rows)
     >>> result.table.select("eligible", "assistance", "deductible_subsidy").row(0)
     (Decimal('5200.00'), Decimal('2800.00'), Decimal('300.00'))
     """
@@ -170,6 +171,9 @@ def settle_claims(
         write_table(rejected, rejects, excel=excel)
     step("done", rows_in)
     return result
+
+
+settle_claims = renamed(settle_batch, "settle_claims")
 
 
 def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.ndarray:

@@ -92,7 +92,7 @@ def claims(
         default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
         check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
-        from medaid.batch import settle_claims
+        from medaid.batch import settle_batch
         from medaid.dist.dataset import is_dataset
 
         if is_dataset(source):  # a settled dataset folder (from --cluster) settled again in one process
@@ -102,7 +102,7 @@ def claims(
         progress = _Progress()
         with input_path(source) as path:
             try:
-                result = settle_claims(
+                result = settle_batch(
                     path,
                     output=output,
                     registry=registry,

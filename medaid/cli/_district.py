@@ -391,7 +391,7 @@ def district_report(
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
-        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.district.aggregate import GROUPINGS, district_totals, read_settled
         from medaid.errors import InputError
         from medaid.policy.model import Policy
         from medaid.policy.registry import default_registry
@@ -418,7 +418,9 @@ def district_report(
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
                 frame = read_settled(path, encoding=encoding, sheet=sheet)
-            report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+            report = district_totals(
+                frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims)
+            )
         if output_format == "xlsx":
             from medaid.district.xlsx import write_xlsx
 

@@ -167,7 +167,7 @@ def sweep(
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
-        from medaid.whatif.caseload import sweep as run_sweep
+        from medaid.whatif.caseload import sweep_parameter as run_sweep
 
         output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
         out_encoding = excel_option(excel, excel_gbk, output_format)

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 
+from medaid._deprecation import renamed
 from medaid._version import __version__
 from medaid.errors import InputError
 from medaid.money import MAX_FEN
@@ -19,7 +20,7 @@ from medaid.rules.ops import SCALAR
 from medaid.rules.outpatient import offset, subsidy, subsidy_max, takes_offset
 from medaid.rules.ratio import before_cap, eligible, select_category
 
-__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_claims"]
+__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_each_claim"]
 
 PolicyFor = Callable[[dt.date], Policy]
 
@@ -260,7 +261,7 @@ def assess_person_year(
     return assess_person(claims, policy_for)
 
 
-def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
+def assess_each_claim(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
     """Many persons' claims: each person assessed in date order (ties in input order), results in input order.
 
     This per-claim loop is the reference the batch engine and the ledger are tested against.
@@ -274,6 +275,9 @@ def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimR
         for (index, _claim), result in zip(rows, assess_person([claim for _i, claim in rows], policy_for).claims):
             results[index] = result
     return [results[index] for index in range(len(results))]
+
+
+assess_claims = renamed(assess_each_claim, "assess_claims")
 
 
 def _by_date(claim: Claim) -> dt.date:
