@@ -7,6 +7,7 @@ not change when the ledger does.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 import attrs
 
@@ -18,6 +19,8 @@ __all__ = [
     "UnknownClaimError",
     "AlreadyReversedError",
     "Settlement",
+    "CONTENT_FIELDS",
+    "content",
     "Reversal",
     "ClearingLine",
     "Clearing",
@@ -85,8 +88,13 @@ class Settlement(ClaimOutcome, Claim):
 
     @property
     def content(self) -> tuple:
-        """The claim as settled: (person_id, date, kind, self_pay_fen, categories, resident_insurance)."""
-        return (self.person_id, self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance)
+        """The claim as settled, as :func:`content` gives it."""
+        return content(self)
+
+    @property
+    def claim(self) -> Claim:
+        """The claim as it was settled (a plain :class:`~medaid.rules.Claim`, e.g. to assess it again)."""
+        return Claim(**{name: getattr(self, name) for name in _CLAIM_FIELDS})
 
     def _with_status(self, status: str) -> Settlement:
         return self._with("status", status)
@@ -110,6 +118,10 @@ class Settlement(ClaimOutcome, Claim):
 
 _SETTLEMENT_FIELDS = tuple(field.name for field in attrs.fields(Settlement))
 _CLAIM_FIELDS = tuple(field.name for field in attrs.fields(Claim))
+#: What must match for a claim_id seen again to be the same claim: every field of the claim but its id.
+CONTENT_FIELDS = ("person_id", *(name for name in _CLAIM_FIELDS if name not in ("claim_id", "person_id")))
+#: ``content(claim)``: the values of :data:`CONTENT_FIELDS` of a claim (or a settlement), as a tuple.
+content = operator.attrgetter(*CONTENT_FIELDS)
 _OUTCOME_FIELDS = tuple(field.name for field in attrs.fields(ClaimOutcome))
 
 

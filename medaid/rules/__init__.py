@@ -2,11 +2,12 @@
 
 from medaid.rules.assess import assess_claim, assess_each_claim, assess_person, assess_person_year
 from medaid.rules.assess import assess_claims as assess_claims  # the old name, deprecated, for one release
-from medaid.rules.model import Assessment, Claim, ClaimResult, Step, Usage
+from medaid.rules.model import Assessment, Claim, ClaimOutcome, ClaimResult, Step, Usage
 
 __all__ = [
     "Assessment",
     "Claim",
+    "ClaimOutcome",
     "ClaimResult",
     "Step",
     "Usage",
