@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from medaid.batch.output import RESULT_COLUMNS
 from medaid.batch.settle import Summary, settle_batch
+from medaid.contract.claims import RESULTS
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -61,24 +62,8 @@ _POS = "_pos"
 #: Yuan with two decimals, exact; 18 digits hold every amount medaid accepts, in one int64.
 MONEY = pa.decimal128(18, 2)
 #: The declared types of the columns :func:`settle_partition` adds, in :data:`RESULT_COLUMNS` order.
-RESULT_SCHEMA = pa.schema(
-    [
-        ("district_id", pa.string()),
-        ("category_applied", pa.string()),
-        ("policy_id", pa.string()),
-        ("offset", MONEY),
-        ("eligible", MONEY),
-        ("ratio", pa.string()),
-        ("before_cap", MONEY),
-        ("assistance", MONEY),
-        ("deductible_subsidy", MONEY),
-        ("cap", MONEY),
-        ("cap_left", MONEY),
-        ("cap_bound", pa.bool_()),
-        ("provisional", pa.string()),
-    ]
-)
-assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
+_ARROW_TYPES = {"text": pa.string(), "yuan": MONEY, "ratio": pa.string(), "bool": pa.bool_()}
+RESULT_SCHEMA = pa.schema([(column.name, _ARROW_TYPES[column.type]) for column in RESULTS])
 _ROW_REFERENCE = re.compile(r"\b(row|line) (\d+)")
 
 
