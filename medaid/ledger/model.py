@@ -13,7 +13,9 @@ from typing import Any
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import AlreadyReversedError as AlreadyReversedError
+from medaid.errors import ConflictError as ConflictError
+from medaid.errors import UnknownClaimError as UnknownClaimError
 from medaid.rules.model import Claim, ClaimOutcome, ClaimResult, all_keyword_only
 
 __all__ = [
@@ -29,22 +31,6 @@ __all__ = [
     "KindUsage",
     "YearUsage",
 ]
-
-
-class ConflictError(InputError):
-    """A ``claim_id`` the ledger already holds, sent again with different content (amount, date, ...).
-
-    Settlement is idempotent by ``claim_id``: the same id with the same content returns the stored
-    settlement; a different content under the same id is a mistake upstream and is refused.
-    """
-
-
-class UnknownClaimError(InputError):
-    """A ``claim_id`` the ledger has never settled."""
-
-
-class AlreadyReversedError(InputError):
-    """A reversal (冲正) of a claim that is already reversed."""
 
 
 @attrs.frozen(kw_only=True, field_transformer=all_keyword_only)

@@ -10,8 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from medaid.district.aggregate import DistrictReport
-from medaid.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
 from medaid.policy.model import KINDS
+from medaid.present.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
 
 __all__ = ["write_xlsx"]
 
