@@ -1,6 +1,6 @@
 """``medaid district``, ``medaid mutual-aid`` and ``medaid transfer``: what a district bureau budgets.
 
-Parsing and formatting only; the figures come from :mod:`medaid.district`.
+Options only: the figures come from :mod:`medaid.district`, their text from :mod:`medaid.present.district`.
 """
 
 from __future__ import annotations
