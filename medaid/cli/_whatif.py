@@ -18,6 +18,7 @@ from medaid.cli._common import (
     user_errors,
 )
 from medaid.cli._options import Caseload, CaseloadInput, ExcelOutput, Report, with_groups
+from medaid.errors import N_
 
 
 @with_groups
@@ -52,7 +53,9 @@ def compare(
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
-            raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform}')
+            raise InputError(
+                N_('--reform needs a reform file (with extends = "<policy id>"), got {reform}'), reform=reform
+            )
         baseline = registry.resolve(base) if base else None
         if cluster:
             from medaid.dist.caseload import compare_partition, merge_comparisons
@@ -99,7 +102,7 @@ def sweep(
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
-        from medaid.whatif.caseload import sweep as run_sweep
+        from medaid.whatif.caseload import sweep_parameter as run_sweep
 
         output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
         output_format, unit, lang = report_options(
@@ -113,7 +116,7 @@ def sweep(
             from medaid.errors import InputError
 
             if not points:
-                raise InputError("--values needs at least one value")
+                raise InputError(N_("--values needs at least one value"))
             result = merge_sweeps(
                 _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points
             )

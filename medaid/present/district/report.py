@@ -106,6 +106,7 @@ def render_report(report: DistrictReport, output_format: str, lang: str, unit: s
 def _table(report: DistrictReport, lang: str, unit: str) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.policy.model import KINDS
     from medaid.present.district.text import text
     from medaid.present.table import render_table
 
@@ -135,7 +136,7 @@ def _table(report: DistrictReport, lang: str, unit: str) -> str:
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in KINDS else value)
         cells += [
             format_count(v, lang)
             for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from medaid.policy.model import KINDS
 from medaid.whatif.caseload import CaseloadComparison
 
 __all__ = ["group_names", "comparison_records", "render_comparison", "write_comparison_xlsx"]
@@ -35,10 +36,7 @@ _TEXT = {
         "total": "合计",
     },
 }
-_KINDS = {
-    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
-    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
-}
+_KINDS = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {kind: kind for kind in KINDS}}
 
 
 def group_name(key: tuple[str, ...], by: str, lang: str) -> str:
