@@ -161,13 +161,6 @@ def excel_option(excel: bool, gbk: bool, output_format: str = "csv") -> str | No
     return encoding
 
 
-def excel_rows(records: list[dict]) -> list[dict]:
-    """Records with every text cell neutralised for Excel (:func:`medaid.outputs.excel_cell`)."""
-    from medaid.outputs import excel_cell
-
-    return [{key: excel_cell(value) for key, value in record.items()} for record in records]
-
-
 def check_outputs(source, *, output=None, chart=None, rejects=None) -> None:
     """Check every output path of a report command before any work (medaid.outputs.check_output)."""
     from medaid.outputs import check_output, is_stdio

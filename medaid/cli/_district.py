@@ -1,6 +1,6 @@
 """``medaid district``, ``medaid mutual-aid`` and ``medaid transfer``: what a district bureau budgets.
 
-Parsing and formatting only; the figures come from :mod:`medaid.district`.
+Options only: the figures come from :mod:`medaid.district`, their text from :mod:`medaid.present.district`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from medaid.cli._common import (
     EXIT_BAD_INPUT,
     check_outputs,
     choice,
-    echo_json,
     emit,
     excel_option,
-    excel_rows,
     input_path,
     lang_option,
     report_options,
@@ -25,7 +23,6 @@ from medaid.cli._common import (
 )
 from medaid.cli._options import ExcelOutput, InputFile, Lang, Rejects, Report, with_groups
 from medaid.errors import N_
-from medaid.present.district.text import text
 
 
 @with_groups
@@ -63,144 +60,9 @@ def transfer(
             )
         with input_path(input_csv) as path:
             result = compute_transfer(read_transfer_csv(Path(path), encoding=read.encoding, sheet=read.sheet), policy)
-        if output_format == "csv":
-            emit(_transfer_csv(result, out_encoding), None, out_encoding)
-        else:
-            {"table": _transfer_table, "json": _transfer_json}[output_format](result, lang)
+        from medaid.present.district.transfer import render_transfer
 
-
-def _micro_wan(micro_fen: int) -> str:
-    """Millionths of a fen as an exact 万元 string."""
-    from decimal import Decimal
-
-    from medaid.district.transfer import FEN_PER_WAN, exact_wan_str
-    from medaid.money import PPM
-
-    return exact_wan_str(Decimal(micro_fen) / (PPM * FEN_PER_WAN))
-
-
-def _transfer_cells(result) -> list[tuple[str, ...]]:
-    from medaid.district.transfer import exact_wan_str, wan_str
-
-    return [
-        (
-            row.district.id,
-            row.district.name_zh,
-            wan_str(row.input.clearing_fen),
-            wan_str(row.input.pre_allocation_fen),
-            wan_str(row.input.audit_overpayment_fen),
-            _micro_wan(row.audit_city_micro_fen),
-            exact_wan_str(row.exact_wan),
-            str(row.transfer_wan),
-        )
-        for row in result.rows
-    ]
-
-
-def _transfer_totals(result) -> tuple[str, ...]:
-    from medaid.district.transfer import exact_wan_str, wan_str
-
-    return (
-        wan_str(result.column_total_fen("clearing_fen")),
-        wan_str(result.column_total_fen("pre_allocation_fen")),
-        wan_str(result.column_total_fen("audit_overpayment_fen")),
-        _micro_wan(sum(row.audit_city_micro_fen for row in result.rows)),
-        exact_wan_str(result.exact_total_wan),
-        str(result.total_wan),
-    )
-
-
-def _transfer_table(result, lang: str) -> None:
-    from decimal import Decimal
-
-    from medaid.districts import district
-    from medaid.i18n import format_ratio
-    from medaid.i18n.amounts import format_wan
-    from medaid.present.table import render_table
-
-    typer.echo(
-        text("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id)
-    )
-    body = [text("transfer_head", lang)]
-    for cells in _transfer_cells(result):
-        numbers = [format_wan(Decimal(c), lang, min_decimals=2) for c in cells[2:7]] + [format_wan(int(cells[7]), lang)]
-        body.append([district(cells[0]).name(lang), *numbers])
-    totals = _transfer_totals(result)
-    body.append(
-        [
-            text("total", lang),
-            *(format_wan(Decimal(c), lang, min_decimals=2) for c in totals[:5]),
-            format_wan(int(totals[5]), lang),
-        ]
-    )
-    for line in render_table(body):
-        typer.echo(line)
-    typer.echo(
-        text(
-            "transfer_note",
-            lang,
-            total=format_wan(result.total_wan, lang),
-            exact=format_wan(result.exact_total_wan, lang),
-            once=format_wan(result.rounded_exact_total_wan, lang),
-        )
-    )
-
-
-def _transfer_csv(result, excel: str | None = None) -> str:
-    import csv
-    import io
-
-    from medaid.outputs import excel_cell
-
-    cell = excel_cell if excel else (lambda value: value)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "district",
-            "name_zh",
-            "clearing",
-            "pre_allocation",
-            "audit_overpayment",
-            "audit_city_part",
-            "exact",
-            "transfer",
-        ]
-    )
-    writer.writerows([cell(value) for value in row] for row in _transfer_cells(result))
-    writer.writerow(["total", "合计", *_transfer_totals(result)])
-    return buffer.getvalue()
-
-
-def _transfer_json(result, lang: str) -> None:
-    from medaid.money import ppm_to_str
-
-    keys = (
-        "district",
-        "name_zh",
-        "clearing",
-        "pre_allocation",
-        "audit_overpayment",
-        "audit_city_part",
-        "exact",
-        "transfer",
-    )
-    totals = _transfer_totals(result)
-    echo_json(
-        {
-            "policy_id": result.policy_id,
-            "audit_city_share": ppm_to_str(result.audit_city_share_ppm),
-            "unit": "万元",
-            "districts": [dict(zip(keys, cells)) for cells in _transfer_cells(result)],
-            "total": str(result.total_wan),
-            "total_unrounded": totals[4],
-            "total_unrounded_rounded": str(result.rounded_exact_total_wan),
-            "column_totals": dict(zip(keys[2:6], totals[:4])),
-            "note": text(
-                "transfer_note", "en", total=result.total_wan, exact=totals[4], once=result.rounded_exact_total_wan
-            ),
-        }
-    )
+        emit(render_transfer(result, output_format, lang, out_encoding), None, out_encoding)
 
 
 @with_groups
@@ -260,111 +122,9 @@ def mutual_aid(
             raise InputError(N_("give --town-participants N and --street-participants M, or --participants FILE"))
         policy = mutual_aid_policy(default_registry(), int(year))
         result = mutual_aid_funding(policy, found, units, year=int(year))
-        (_mutual_aid_json if output_format == "json" else _mutual_aid_table)(result, lang)
+        from medaid.present.district.mutual_aid import render_mutual_aid
 
-
-def _levels_json(levels) -> dict[str, str]:
-    from medaid.money import fen_to_yuan_str
-
-    return {
-        "individual": fen_to_yuan_str(levels.individual_fen),
-        "city": fen_to_yuan_str(levels.city_fen),
-        "district": fen_to_yuan_str(levels.district_fen),
-        "town": fen_to_yuan_str(levels.town_fen),
-        "total": fen_to_yuan_str(levels.total_fen),
-    }
-
-
-def _mutual_aid_json(result, lang: str) -> None:
-    from medaid.money import fen_to_yuan_str
-
-    standard = result.policy.standard
-    echo_json(
-        {
-            "year": result.year,
-            "district_id": result.district.id,
-            "district_name": result.district.name_zh,
-            "policy_id": result.policy.id,
-            **_levels_json(result.totals),
-            "participants": {
-                "town": result.participants("town"),
-                "street": result.participants("street"),
-                "total": result.participants(),
-            },
-            "per_person": {kind: _levels_json(levels) for kind, levels in result.per_person.items()},
-            "standard": {
-                "total": fen_to_yuan_str(standard.total_fen),
-                "medical": fen_to_yuan_str(standard.medical_fen),
-                "care": fen_to_yuan_str(standard.care_fen),
-                "individual": fen_to_yuan_str(standard.individual_fen),
-            },
-            "units": [
-                {
-                    "unit": u.participants.unit,
-                    "type": u.participants.type,
-                    "participants": u.participants.count,
-                    **_levels_json(u.levels),
-                }
-                for u in result.units
-            ],
-            "default_shares": result.default_shares,
-            "provisional": result.provisional,
-        }
-    )
-
-
-def _mutual_aid_table(result, lang: str) -> None:
-    from medaid.i18n import format_count
-    from medaid.i18n.amounts import format_amount
-    from medaid.present.table import render_table
-
-    standard = result.policy.standard
-
-    def money(levels) -> list[str]:
-        return [
-            format_amount(v, lang)
-            for v in (levels.individual_fen, levels.city_fen, levels.district_fen, levels.town_fen, levels.total_fen)
-        ]
-
-    typer.echo(text("ma_title", lang, district=result.district.name(lang), year=result.year, policy=result.policy.id))
-    typer.echo(
-        text(
-            "ma_standard",
-            lang,
-            total=format_amount(standard.total_fen, lang),
-            medical=format_amount(standard.medical_fen, lang),
-            care=format_amount(standard.care_fen, lang),
-            individual=format_amount(standard.individual_fen, lang),
-        )
-    )
-    for line in render_table(
-        [
-            text("ma_head_person", lang),
-            *([text(kind, lang), *money(levels)] for kind, levels in result.per_person.items()),
-        ]
-    ):
-        typer.echo(line)
-    units = [text("ma_head_units", lang)]
-    for unit in result.units:
-        name = (
-            text(unit.participants.unit, lang)
-            if unit.participants.unit in ("towns", "streets")
-            else unit.participants.unit
-        )
-        units.append([name, format_count(unit.participants.count, lang), *money(unit.levels)])
-    units.append([text("total", lang), format_count(result.participants(), lang), *money(result.totals)])
-    for line in render_table(units):
-        typer.echo(line)
-    if result.default_shares and result.district.id != "minhang":
-        typer.echo(text("default_shares", lang, district=result.district.name(lang), policy=result.policy.id))
-    if result.provisional:
-        typer.echo(
-            text(
-                "provisional",
-                lang,
-                marks=", ".join(f"{key} ({decision})" for key, decision in result.provisional.items()),
-            )
-        )
+        emit(render_mutual_aid(result, output_format, lang), None)
 
 
 @with_groups
@@ -427,10 +187,9 @@ def district_report(
 
             write_xlsx(report, output, lang)
         else:
-            rendered = {"table": _district_table, "csv": _district_csv, "json": _district_json}[output_format](
-                report, lang, unit, out_encoding
-            )
-            emit(rendered, output, out_encoding)
+            from medaid.present.district.report import render_report
+
+            emit(render_report(report, output_format, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
             from medaid.present.district.chart import write_chart
 
@@ -443,80 +202,3 @@ def district_report(
         # run stops at the first bad row, naming its line: no row is dropped either way.
     if rejected_rows is not None and rejected_rows.height:
         raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
-    from medaid.i18n import format_count, format_ratio
-    from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.policy.model import KINDS
-    from medaid.present.table import render_table
-
-    shares = sorted(
-        {
-            f"{format_ratio(p.funding.city_share_ppm, lang)} : {format_ratio(p.funding.district_share_ppm, lang)}"
-            for p in report.policies
-        }
-    )
-    lines = [
-        text(
-            "district_title",
-            lang,
-            unit=unit_label(unit, lang),
-            shares=", ".join(shares),
-            policies=", ".join(p.id for p in report.policies),
-            rows=format_count(report.rows_read, lang),
-        )
-    ]
-    detail = report.by.split(",")[1:]
-    head = list(text("district_head", lang))
-    if detail:
-        head.insert(1, text(detail[0], lang))
-    body = [head]
-    for group in (*report.rows, report.total):
-        name = group.district.name(lang) if group.district else text("total", lang)
-        cells = [name]
-        if detail:
-            value = group.detail or ""
-            cells.append(text(value, lang) if value in KINDS else value)
-        cells += [
-            format_count(v, lang)
-            for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])
-        ]
-        cells += [
-            format_amount(v, lang, unit)
-            for v in (
-                group.self_pay_fen,
-                group.assistance_fen["inpatient"],
-                group.assistance_fen["outpatient"],
-                group.deductible_subsidy_fen,
-                group.total_fen,
-                group.city_fen,
-                group.district_share_fen,
-            )
-        ]
-        body.append(cells)
-    lines += render_table(body, left=1 + len(detail))
-    lines.append(text("district_note", lang))
-    return "\n".join(lines) + "\n"
-
-
-def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str:
-    import csv
-    import io
-
-    from medaid.present.district.report import columns, report_records
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
-    writer.writeheader()
-    records = report_records(report)
-    writer.writerows(excel_rows(records) if excel else records)
-    return buffer.getvalue()
-
-
-def _district_json(report, lang: str, unit: str, excel: str | None = None) -> str:
-    import json
-
-    from medaid.present.district.report import report_dict
-
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

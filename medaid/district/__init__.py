@@ -3,7 +3,7 @@ funding split, mutual-aid funding by level, and the city's transfer to each dist
 
 Modules: :mod:`~medaid.district.aggregate` (totals over settled claims), :mod:`~medaid.district.funding`
 (exact splits), :mod:`~medaid.district.mutual_aid`, :mod:`~medaid.district.transfer`. Each returns attrs
-objects; the CLI only formats them.
+objects; :mod:`medaid.present.district` renders them.
 """
 
 from __future__ import annotations

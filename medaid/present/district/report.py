@@ -1,4 +1,5 @@
-"""A district report as plain data: the columns of ``medaid district`` CSV, JSON and xlsx (yuan strings)."""
+"""``medaid district``: a district report as plain data (the columns of its CSV, JSON and xlsx, yuan strings)
+and as a table (zh/en) in 万元 or 元."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from typing import Any
 from medaid.district.aggregate import DistrictReport, GroupTotals
 from medaid.money import fen_to_yuan_str, ppm_to_str
 
-__all__ = ["COUNT_COLUMNS", "AMOUNT_COLUMNS", "columns", "group_record", "report_records", "report_dict"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "AMOUNT_COLUMNS",
+    "columns",
+    "group_record",
+    "report_records",
+    "report_dict",
+    "render_report",
+]
 
 COUNT_COLUMNS = ("persons", "person_times_inpatient", "person_times_outpatient", "claims")
 AMOUNT_COLUMNS = (
@@ -41,7 +50,13 @@ def group_record(group: GroupTotals, by: str) -> dict[str, Any]:
         person_times_outpatient=group.person_times["outpatient"],
         claims=group.claims,
     )
-    amounts = (
+    record.update({name: fen_to_yuan_str(fen) for name, fen in zip(AMOUNT_COLUMNS, _amounts(group))})
+    return record
+
+
+def _amounts(group: GroupTotals) -> tuple[int, ...]:
+    """The fen of each of AMOUNT_COLUMNS, in that order."""
+    return (
         group.self_pay_fen,
         group.assistance_fen["inpatient"],
         group.assistance_fen["outpatient"],
@@ -50,8 +65,6 @@ def group_record(group: GroupTotals, by: str) -> dict[str, Any]:
         group.city_fen,
         group.district_share_fen,
     )
-    record.update({name: fen_to_yuan_str(fen) for name, fen in zip(AMOUNT_COLUMNS, amounts)})
-    return record
 
 
 def report_records(report: DistrictReport) -> list[dict[str, Any]]:
@@ -75,3 +88,61 @@ def report_dict(report: DistrictReport) -> dict[str, Any]:
         "rows": [group_record(group, report.by) for group in report.rows],
         "total": group_record(report.total, report.by),
     }
+
+
+def render_report(report: DistrictReport, output_format: str, lang: str, unit: str, excel: str | None = None) -> str:
+    """The report as ``table``, ``csv`` or ``json`` text; ``excel``: the ``--excel`` encoding, if any."""
+    if output_format == "csv":
+        from medaid.present.tabular import records_csv
+
+        return records_csv(report_records(report), columns(report.by), excel)
+    if output_format == "json":
+        from medaid.present.tabular import json_text
+
+        return json_text(report_dict(report))
+    return _table(report, lang, unit)
+
+
+def _table(report: DistrictReport, lang: str, unit: str) -> str:
+    from medaid.i18n import format_count, format_ratio
+    from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.policy.model import KINDS
+    from medaid.present.district.text import text
+    from medaid.present.table import render_table
+
+    shares = sorted(
+        {
+            f"{format_ratio(p.funding.city_share_ppm, lang)} : {format_ratio(p.funding.district_share_ppm, lang)}"
+            for p in report.policies
+        }
+    )
+    lines = [
+        text(
+            "district_title",
+            lang,
+            unit=unit_label(unit, lang),
+            shares=", ".join(shares),
+            policies=", ".join(p.id for p in report.policies),
+            rows=format_count(report.rows_read, lang),
+        )
+    ]
+    detail = report.by.split(",")[1:]
+    head = list(text("district_head", lang))
+    if detail:
+        head.insert(1, text(detail[0], lang))
+    body = [head]
+    for group in (*report.rows, report.total):
+        name = group.district.name(lang) if group.district else text("total", lang)
+        cells = [name]
+        if detail:
+            value = group.detail or ""
+            cells.append(text(value, lang) if value in KINDS else value)
+        cells += [
+            format_count(v, lang)
+            for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])
+        ]
+        cells += [format_amount(v, lang, unit) for v in _amounts(group)]
+        body.append(cells)
+    lines += render_table(body, left=1 + len(detail))
+    lines.append(text("district_note", lang))
+    return "\n".join(lines) + "\n"
