@@ -45,14 +45,24 @@ def test_wrong_expectation_fails_with_diff_and_explanation(tmp_path: Path) -> No
     assert "2 cases: 1 passed, 1 failed" == lines[-1]
 
 
-def test_coverage_names_branches_never_exercised(tmp_path: Path) -> None:
-    """--coverage lists, e.g., the 2018-07 low-income outpatient cap that no case reaches."""
+def test_coverage_names_clauses_and_branches_never_exercised(tmp_path: Path) -> None:
+    """--coverage gives a line per clause of the rulebook and lists, e.g., the 2018-07 low-income outpatient cap."""
     (tmp_path / "one.toml").write_text(CASE.format(name="one", total="1850.00"), encoding="utf-8")
-    result = RUNNER.invoke(app, ["test", str(tmp_path), "--coverage"])
+    result = RUNNER.invoke(app, ["test", str(tmp_path), "--coverage", "--lang", "en"])
+    lines = result.output.splitlines()
+    assert "  clause offset (outpatient_offset.amount): acted on 1 claim; 1 of 15 branches" in lines
+    assert "  clause cap_scope (caps.scope): no case exercises it" in lines
     assert (
-        "  never exercised: outpatient cap reached for low_income in medical-assistance-2018-07"
-        in result.output.splitlines()
+        "  never exercised: outpatient cap (categories.low_income.outpatient.cap) for low_income in medical-assistance-2018-07"
+        in lines
     )
+
+
+def test_coverage_in_chinese(tmp_path: Path) -> None:
+    """The per-clause lines are translated."""
+    (tmp_path / "one.toml").write_text(CASE.format(name="one", total="1850.00"), encoding="utf-8")
+    result = RUNNER.invoke(app, ["test", str(tmp_path), "--coverage", "--lang", "zh"])
+    assert "  条款 cap_scope（caps.scope）：没有案例用到" in result.output.splitlines()
 
 
 def test_missing_case_path_is_one_line(tmp_path: Path) -> None:
