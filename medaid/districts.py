@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = ["District", "DISTRICTS", "district_id", "district", "lookup_district"]
 
@@ -72,11 +72,13 @@ def lookup_district(name: str) -> District | None:
 def district(name: str) -> District:
     """The district named ``name`` (id, Chinese or English name), or an error listing the ids."""
     if not isinstance(name, str):
-        raise InputError(f"district must be a name like minhang or 闵行区, got {name!r}")
+        raise InputError(N_("district must be a name like minhang or 闵行区, got {name!r}"), name=name)
     found = lookup_district(name)
     if found is None:
         raise InputError(
-            f"unknown district {name!r}; valid: {', '.join(d.id for d in DISTRICTS)} (or their Chinese names)"
+            N_("unknown district {name!r}; valid: {names} (or their Chinese names)"),
+            name=name,
+            names=", ".join(d.id for d in DISTRICTS),
         )
     return found
 

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import attrs
 import numpy as np
 
-from medaid.errors import MedaidError, PolicyError
+from medaid.errors import N_, MedaidError, PolicyError
 from medaid.money import ppm_to_str
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, caps
@@ -149,8 +149,14 @@ def _refuse_mixed_scopes(versions: Sequence[Policy]) -> None:
     for a, b in zip(versions, versions[1:]):
         if a.caps.scope != b.caps.scope and a.effective_to is not None and a.effective_to.year == b.effective_from.year:
             raise PolicyError(
-                f"caps.scope changes inside {b.effective_from.year} ({a.id}: {a.caps.scope}, {b.id}: {b.caps.scope}); "
-                "the batch engine needs one scope per calendar year",
+                N_(
+                    "caps.scope changes inside {year} ({a_id}: {scope}, {b_id}: {scope2}); the batch engine needs one scope per calendar year"
+                ),
+                year=b.effective_from.year,
+                a_id=a.id,
+                scope=a.caps.scope,
+                b_id=b.id,
+                scope2=b.caps.scope,
                 where=b.id,
             )
 

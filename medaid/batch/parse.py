@@ -27,7 +27,7 @@ from medaid.batch.persons import person_codes
 from medaid.contract import values as v
 from medaid.contract.claims import CLAIMS, ClaimsContract, duplicate_reason
 from medaid.districts import DISTRICTS
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import MAX_YUAN, SPACES, WITHIN_MAX_PATTERN
 
 __all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
@@ -184,9 +184,13 @@ def _check_types(schema: pl.Schema) -> None:
     for column in _ORDER:
         dtype = schema[column]
         if isinstance(dtype, (pl.List, pl.Array, pl.Struct, pl.Object)) or dtype == pl.Binary:
-            raise InputError(f"column {column} holds {dtype} values; expected text, numbers or dates")
+            raise InputError(
+                N_("column {column} holds {dtype} values; expected text, numbers or dates"), column=column, dtype=dtype
+            )
     if schema["self_pay"].is_float():
-        raise InputError("column self_pay holds floating-point numbers; give yuan as text or decimals (e.g. 5500.50)")
+        raise InputError(
+            N_("column self_pay holds floating-point numbers; give yuan as text or decimals (e.g. 5500.50)")
+        )
 
 
 def _is_date(dtype) -> bool:

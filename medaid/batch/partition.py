@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from medaid.batch.output import RESULT_COLUMNS
 from medaid.batch.settle import Summary, settle_claims
+from medaid.errors import N_, InternalError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -78,7 +79,8 @@ RESULT_SCHEMA = pa.schema(
         ("provisional", pa.string()),
     ]
 )
-assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
+if tuple(RESULT_SCHEMA.names) != RESULT_COLUMNS:
+    raise InternalError(N_("the result schema and RESULT_COLUMNS differ: {names}"), names=RESULT_SCHEMA.names)
 _ROW_REFERENCE = re.compile(r"\b(row|line) (\d+)")
 
 
@@ -137,7 +139,10 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     registry = registry or default_registry()
     schema = table.schema
     frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     if SEQ not in frame.columns:
         frame = frame.with_columns(pl.int_range(frame.height, dtype=pl.Int64).alias(SEQ))
     if ROW_IN_FILE not in frame.columns:
@@ -240,5 +245,7 @@ def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     """``frame`` as an Arrow table cast to ``schema`` (the names must agree, in order)."""
     table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string: the cheapest cast to string
     if table.schema.names != schema.names:
-        raise AssertionError(f"columns {table.schema.names} differ from the declared {schema.names}")
+        raise InternalError(
+            N_("columns {names} differ from the declared {declared}"), names=table.schema.names, declared=schema.names
+        )
     return table.cast(schema) if table.schema != schema else table

@@ -21,7 +21,7 @@ from medaid.batch.io import REASON, ROW, plain_csv, read_claims_input, table_for
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
 from medaid.batch.parse import Parsed, parse_columns
 from medaid.contract.claims import ClaimsContract
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -143,7 +143,7 @@ def settle_claims(
     bad, reasons = _refuse_unsettleable(ok, index, lookup, parsed)
     line = (read.lines[bad] if read.lines is not None else bad + 2).astype(np.int64)
     if strict and len(bad):
-        raise InputError(f"{name}: line {int(line[0])}: {reasons[0]}")
+        raise InputError(N_("{reason}"), file=name, line=int(line[0]), reason=reasons[0])
     picked = table[bad].with_columns(pl.Series(ROW, line, pl.UInt32), pl.Series(REASON, reasons, pl.String))
     rejected = picked.select(ROW, REASON, *input_columns)
 

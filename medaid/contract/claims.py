@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from medaid.contract import values as v
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = [
     "Column",
@@ -88,7 +88,11 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
             continue
         if canonical in found:
             raise InputError(
-                f"column {canonical} is given twice (columns {found[canonical] + 1} and {index + 1})", where=where
+                N_("column {canonical} is given twice (columns {first} and {second})"),
+                canonical=canonical,
+                first=found[canonical] + 1,
+                second=index + 1,
+                where=where,
             )
         found[canonical] = index
     missing = [name for name in required if name not in found]
@@ -98,7 +102,11 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
             zh.setdefault(english, chinese_name)  # the first Chinese name declared
         wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
         raise InputError(
-            f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
+            N_("header lacks required columns {wanted}; found {names}")
+            if len(missing) > 1
+            else N_("header lacks required column {wanted}; found {names}"),
+            wanted=wanted,
+            names=", ".join(v.trim(n or "") for n in names),
             where=where,
         )
     return found
@@ -157,7 +165,7 @@ class ClaimsContract:
             registry = default_registry()
         versions = self.versions = medical_assistance_versions(registry)
         if not versions:
-            raise InputError("the policy registry has no Shanghai medical-assistance version")
+            raise InputError(N_("the policy registry has no Shanghai medical-assistance version"))
         self.window = v.DateWindow(
             versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future
         )

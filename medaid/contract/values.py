@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 
 from medaid.districts import DISTRICTS, lookup_district
+from medaid.errors import N_
 from medaid.money import SPACES, amount_problem, fen_of, quoted
 
 __all__ = [
@@ -208,7 +209,10 @@ class CategoryNames:
                     key = name.lower() if name.isascii() else name
                     if names.setdefault(key, category.id) != category.id:
                         raise PolicyError(
-                            f"category name {name!r} is used for both {names[key]} and {category.id}",
+                            N_("category name {name!r} is used for both {names} and {id}"),
+                            name=name,
+                            names=names[key],
+                            id=category.id,
                             where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}",
                         )
         return cls(names)

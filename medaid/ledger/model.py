@@ -10,7 +10,9 @@ import datetime as dt
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import AlreadyReversedError as AlreadyReversedError
+from medaid.errors import ConflictError as ConflictError
+from medaid.errors import UnknownClaimError as UnknownClaimError
 
 __all__ = [
     "ConflictError",
@@ -23,22 +25,6 @@ __all__ = [
     "KindUsage",
     "YearUsage",
 ]
-
-
-class ConflictError(InputError):
-    """A ``claim_id`` the ledger already holds, sent again with different content (amount, date, ...).
-
-    Settlement is idempotent by ``claim_id``: the same id with the same content returns the stored
-    settlement; a different content under the same id is a mistake upstream and is refused.
-    """
-
-
-class UnknownClaimError(InputError):
-    """A ``claim_id`` the ledger has never settled."""
-
-
-class AlreadyReversedError(InputError):
-    """A reversal (冲正) of a claim that is already reversed."""
 
 
 @attrs.frozen

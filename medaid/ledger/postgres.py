@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
@@ -325,7 +325,7 @@ class PostgresStore:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise InputError("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'") from None
+            raise InputError(N_("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'")) from None
         # psycopg logs a warning when it leaves pipeline mode on a lost connection; the ledger handles that
         # loss (it reconnects and runs the transaction again), so the warning must not reach the user's
         # terminal through logging's last-resort handler. An application that configures logging still sees it.
@@ -335,7 +335,11 @@ class PostgresStore:
         self._secrets = _passwords(dsn)
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
-            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+            raise InputError(
+                N_("synchronous must be one of {names}, got {synchronous!r}"),
+                names=", ".join(SYNCHRONOUS),
+                synchronous=synchronous,
+            )
         self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (
             ["SET synchronous_commit = off"] if mode == "OFF" else []
         )
@@ -373,15 +377,23 @@ class PostgresStore:
                 self.dsn, autocommit=True, connect_timeout=self._connect_timeout, application_name="medaid"
             )
         except psycopg.Error as exc:
-            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot connect to {place} ({cause})"), place=self.where, cause=self._scrub(_cause(exc))
+            ) from None
         except Exception as exc:  # a malformed URL: psycopg raises ProgrammingError (a psycopg.Error) or ValueError
-            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot connect to {place} ({cause})"), place=self.where, cause=self._scrub(_cause(exc))
+            ) from None
         try:
             for statement in self._session:
                 conn.execute(statement)
         except psycopg.Error as exc:
             conn.close()
-            raise DatabaseError(self._scrub(f"cannot set up the connection to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot set up the connection to {place} ({cause})"),
+                place=self.where,
+                cause=self._scrub(_cause(exc)),
+            ) from None
         self._cur = conn.cursor()
         self._seq_cur = conn.cursor()
         self._lock_cur = conn.cursor()
@@ -401,7 +413,9 @@ class PostgresStore:
             except DatabaseError as exc:
                 if time.monotonic() >= deadline:
                     raise DatabaseError(
-                        f"lost the connection and could not reconnect within {self._reconnect_timeout:g} s: {exc}"
+                        N_("lost the connection and could not reconnect within {seconds:g} s: {exc}"),
+                        seconds=self._reconnect_timeout,
+                        exc=exc,
                     ) from None
             time.sleep(0.2)
 
@@ -427,8 +441,10 @@ class PostgresStore:
         if state.startswith("40") or state == "23505":
             return RetryTransaction(f"{self.where}: {cause}")
         if state == "55P03":
-            return DatabaseError(f"a person-year stayed locked by another writer too long ({cause})", where=self.where)
-        return DatabaseError(cause, where=self.where)
+            return DatabaseError(
+                N_("a person-year stayed locked by another writer too long ({cause})"), cause=cause, where=self.where
+            )
+        return DatabaseError(N_("{cause}"), cause=cause, where=self.where)
 
     def _rollback(self) -> None:
         if not self._lost():
@@ -458,7 +474,8 @@ class PostgresStore:
         if version is None:
             if not create:
                 raise DatabaseError(
-                    "no medaid ledger in this database (create it with `medaid ledger init --db …`)", where=self.where
+                    N_("no medaid ledger in this database (create it with `medaid ledger init --db …`)"),
+                    where=self.where,
                 )
             self._ddl(create_tables)
             version = self._ddl(self._schema_version)
@@ -476,7 +493,7 @@ class PostgresStore:
             return result
         except psycopg.Error as exc:
             self._rollback()
-            raise DatabaseError(self._scrub(_cause(exc)), where=self.where) from None
+            raise DatabaseError(N_("{cause}"), cause=self._scrub(_cause(exc)), where=self.where) from None
         except BaseException:
             self._rollback()
             raise

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment
@@ -268,14 +268,18 @@ class SQLiteStore:
         self._texts = _Texts()
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
-            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+            raise InputError(
+                N_("synchronous must be one of {names}, got {synchronous!r}"),
+                names=", ".join(SYNCHRONOUS),
+                synchronous=synchronous,
+            )
         if not create and not self.path.is_file():
-            raise InputError(f"no ledger at {self.path} (settle a claim or a file first to create it)")
+            raise InputError(N_("no ledger at {path} (settle a claim or a file first to create it)"), path=self.path)
         _create_private(self.path)
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
-            raise InputError(f"cannot open the ledger: {exc}", where=str(self.path)) from None
+            raise InputError(N_("cannot open the ledger: {exc}"), exc=exc, where=str(self.path)) from None
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._wal()
@@ -289,7 +293,7 @@ class SQLiteStore:
             self._init_schema(check_version)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise InputError(f"not a medaid ledger ({exc})", where=str(self.path)) from None
+            raise InputError(N_("not a medaid ledger ({exc})"), exc=exc, where=str(self.path)) from None
 
     def _wal(self) -> None:
         # Switching a new file to WAL takes an exclusive lock that the busy handler does not always wait

@@ -16,7 +16,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from medaid.errors import InputError, MedaidError
+from medaid.errors import N_, InputError, MedaidError
 from medaid.money import fen_to_yuan_str as yuan
 from medaid.money import ppm_to_str
 from medaid.service._http import decode, lang_of, read_body, require_token, respond, state_of
@@ -59,7 +59,7 @@ def _row_parser(registry):
     def parse(values: tuple[str, ...]) -> tuple[Any, str]:
         parsed, reason = contract.row(values)
         if parsed is None:
-            raise InputError(reason or "refused")
+            raise InputError(N_("{reason}"), reason=reason or "refused")
         return parsed.claim(), parsed.district
 
     return parse
@@ -158,8 +158,8 @@ def _steps(state, s, lang: str) -> tuple[list[dict], list[str]]:
     """The explanation steps of a stored settlement: the claim assessed again by the reference rules with
     the year-to-date usage it was settled against, as far as the stored amounts determine it (the amount
     paid before it under the cap, the 300 offset used before it)."""
-    from medaid.i18n.explain import explain
-    from medaid.report import step_dict
+    from medaid.present.assessment import step_dict
+    from medaid.present.explain import explain
     from medaid.rules import Assessment, Claim, Usage, assess_claim
 
     policy = state.registry.medical_assistance(s.date)

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
@@ -105,7 +105,9 @@ def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry
     """``registry`` with the reform file (or id) ``reform_ref`` in place of its base; refuses a non-reform."""
     reform = registry.resolve(reform_ref)
     if reform.extends is None:
-        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_ref}')
+        raise InputError(
+            N_('--reform needs a reform file (with extends = "<policy id>"), got {reform_ref}'), reform_ref=reform_ref
+        )
     require_medical_assistance(reform, reform_ref)
     return substitute(registry, reform)
 
@@ -114,8 +116,13 @@ def require_medical_assistance(reform: AnyPolicy, ref: str, option: str = "--ref
     """Refuse a policy of another scheme (mutual aid) where claims are settled under medical assistance."""
     if not isinstance(reform, Policy):
         raise InputError(
-            f"{option} {ref}: {reform.id} is a {reform.scheme} policy; claims are settled under medical assistance "
-            f"(mutual aid is medaid mutual-aid)"
+            N_(
+                "{option} {ref}: {reform_id} is a {reform_scheme} policy; claims are settled under medical assistance (mutual aid is medaid mutual-aid)"
+            ),
+            option=option,
+            ref=ref,
+            reform_id=reform.id,
+            reform_scheme=reform.scheme,
         )
 
 
@@ -202,9 +209,9 @@ def compare_caseload(
     from medaid.batch.io import read_claims
 
     if by not in GROUPINGS:
-        raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
+        raise InputError(N_("--by must be one of {names}, got {by!r}"), names=", ".join(GROUPINGS), by=by)
     if reform.extends is None:
-        raise InputError(f"{reform.id} is not a reform (it has no extends)")
+        raise InputError(N_("{reform_id} is not a reform (it has no extends)"), reform_id=reform.id)
     require_medical_assistance(reform, reform.id)
     if base is not None:
         require_medical_assistance(base, base.id, "--base")
@@ -332,7 +339,7 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
     from medaid.batch.io import read_claims
 
     if not values:
-        raise InputError("--values needs at least one value")
+        raise InputError(N_("--values needs at least one value"))
     table, _name = read_claims(source, **read)
     table = numbered(table)
     runs = [settle_fen(table, registry, allow_future=future)]
@@ -369,7 +376,9 @@ def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
 def _with_value(policy: Policy, key: str, value: str) -> AnyPolicy:
     parts = key.split(".")
     if len(parts) < 2 or not all(parts):
-        raise InputError(f"--param must be a policy key like categories.low_income.outpatient.cap, got {key!r}")
+        raise InputError(
+            N_("--param must be a policy key like categories.low_income.outpatient.cap, got {key_text!r}"), key_text=key
+        )
     changes: dict[str, Any] = {}
     node = changes
     for part in parts[:-1]:
@@ -394,7 +403,7 @@ def _value(text: str, name: str) -> Any:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"--values: {text!r} is not a number, none, true, false or a|b list") from None
+        raise InputError(N_("--values: {text!r} is not a number, none, true, false or a|b list"), text=text) from None
     if not number.is_finite():
-        raise InputError(f"--values: {text!r} is not a finite number")
+        raise InputError(N_("--values: {text!r} is not a finite number"), text=text)
     return int(number) if number == number.to_integral_value() else number
