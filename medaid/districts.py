@@ -10,7 +10,7 @@ import attrs
 
 from medaid.errors import N_, InputError
 
-__all__ = ["District", "DISTRICTS", "district_id", "district", "lookup_district"]
+__all__ = ["District", "DISTRICTS", "DISTRICT_IDS", "DISTRICT_INDEX", "district_id", "district", "lookup_district"]
 
 
 @attrs.frozen
@@ -48,6 +48,12 @@ DISTRICTS: tuple[District, ...] = tuple(
     )
 )
 
+#: The ids, in :data:`DISTRICTS` order.
+DISTRICT_IDS: tuple[str, ...] = tuple(d.id for d in DISTRICTS)
+#: id -> position in :data:`DISTRICTS`: the city's usual order for sorting, and a district's code in a columnar file.
+DISTRICT_INDEX: dict[str, int] = {district_id: i for i, district_id in enumerate(DISTRICT_IDS)}
+
+# Every name a district goes by (its aliases), declared here only: the claims contract reads through it.
 _LOOKUP: dict[str, District] = {}
 for _d in DISTRICTS:
     for _name in (

@@ -41,7 +41,7 @@ LOW_CARDINALITY = ("district", "date", "category", "kind", "resident_insurance")
 #: Name of the line number (the header is line 1) and of the reject reason in the rejects table.
 ROW, REASON = "line", "reason"
 #: Hidden columns that carry a table's line numbers and the file reader's refusals through a plain
-#: DataFrame (``read_claims`` → ``settle_claims(table)``); never written out.
+#: DataFrame (``read_claims`` → ``settle_batch(table)``); never written out.
 LINE_COLUMN, REFUSED_COLUMN = "__medaid_line", "__medaid_refused"
 
 
@@ -96,7 +96,7 @@ class ClaimsInput:
 def read_claims(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> tuple[pl.DataFrame, str]:
     """The claims table and a name for messages, from a path, a polars DataFrame, a pyarrow table or dicts.
 
-    Kept for callers that pass the table on (``settle_claims(table)``): line numbers and refusals that are
+    Kept for callers that pass the table on (``settle_batch(table)``): line numbers and refusals that are
     not trivial ride along as hidden columns. See :func:`read_claims_input`.
     """
     read = read_claims_input(source, encoding=encoding, sheet=sheet)

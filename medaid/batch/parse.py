@@ -23,10 +23,10 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid import districts
 from medaid.batch.persons import person_codes
 from medaid.contract import values as v
 from medaid.contract.claims import CLAIMS, ClaimsContract, duplicate_reason
-from medaid.districts import DISTRICTS
 from medaid.errors import N_, InputError
 from medaid.money import MAX_YUAN, SPACES, WITHIN_MAX_PATTERN
 
@@ -35,7 +35,7 @@ __all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
 #: Largest self-pay of one claim, exclusive, in yuan (:data:`medaid.money.MAX_YUAN`).
 MAX_SELF_PAY_YUAN = MAX_YUAN
 #: District ids, in the order of :data:`medaid.districts.DISTRICTS`; ``Parsed.district`` indexes it.
-DISTRICT_IDS = tuple(d.id for d in DISTRICTS)
+DISTRICT_IDS = districts.DISTRICT_IDS
 _EPOCH = dt.date(1970, 1, 1)
 _ORDER = tuple(c.name for c in CLAIMS)
 

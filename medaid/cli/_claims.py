@@ -87,7 +87,7 @@ def claims(
         default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
         check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
-        from medaid.batch import settle_claims
+        from medaid.batch import settle_batch
         from medaid.dist.dataset import is_dataset
 
         if is_dataset(source):  # a settled dataset folder (from --cluster) settled again in one process
@@ -97,7 +97,7 @@ def claims(
         progress = _Progress()
         with input_path(source) as path:
             try:
-                result = settle_claims(
+                result = settle_batch(
                     path,
                     output=output,
                     registry=registry,
@@ -198,9 +198,10 @@ def _default_rejects(output: Path) -> Path:
 def _summary_table(summary) -> str:
     """The end-of-run table: claims, persons, assistance by kind, subsidy, caps that bound."""
     from medaid.money import fen_to_yuan_str
+    from medaid.policy.model import KINDS
 
     rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         rows.append(
             (
                 kind,

@@ -389,7 +389,7 @@ def district_report(
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
-        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.district.aggregate import GROUPINGS, district_totals, read_settled
         from medaid.errors import InputError
         from medaid.policy.model import Policy
         from medaid.policy.registry import default_registry
@@ -419,7 +419,9 @@ def district_report(
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
                 frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
-            report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+            report = district_totals(
+                frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims)
+            )
         if output_format == "xlsx":
             from medaid.present.district.xlsx import write_xlsx
 
@@ -446,6 +448,7 @@ def district_report(
 def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.policy.model import KINDS
     from medaid.present.table import render_table
 
     shares = sorted(
@@ -474,7 +477,7 @@ def _district_table(report, lang: str, unit: str, excel: str | None = None) -> s
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in KINDS else value)
         cells += [
             format_count(v, lang)
             for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])

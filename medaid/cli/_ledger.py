@@ -249,9 +249,10 @@ def clear(
 
 def _usage_text(usage, claims, adjustments) -> list[str]:
     from medaid.money import fen_to_yuan_str as yuan
+    from medaid.policy.model import KINDS
 
     lines = [f"{usage.person_id} {usage.year}: {usage.claims} settled claims, {usage.reversed} reversed"]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         k = usage.kind(kind)
         cap = "no cap" if k.category and k.cap_fen is None else "-" if k.cap_fen is None else yuan(k.cap_fen)
         remaining = "-" if k.remaining_fen is None else yuan(k.remaining_fen)

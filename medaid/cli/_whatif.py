@@ -21,6 +21,7 @@ from medaid.cli._common import (
 )
 from medaid.cli._options import Caseload, CaseloadInput, ExcelOutput, Report, with_groups
 from medaid.errors import N_
+from medaid.policy.model import KINDS
 
 _TEXT = {
     "en": {
@@ -48,10 +49,7 @@ _TEXT = {
         "sweep_title": "参数 {key} 取值测算（单位：{unit}）；现行政策 {baseline}",
     },
 }
-_KINDS = {
-    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
-    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
-}
+_KINDS = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {kind: kind for kind in KINDS}}
 
 
 @with_groups
@@ -139,7 +137,7 @@ def sweep(
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
-        from medaid.whatif.caseload import sweep as run_sweep
+        from medaid.whatif.caseload import sweep_parameter as run_sweep
 
         output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
         output_format, unit, lang = report_options(

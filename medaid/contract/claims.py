@@ -27,6 +27,9 @@ __all__ = [
     "CLAIMS",
     "COLUMNS",
     "HEADERS_ZH",
+    "ResultColumn",
+    "RESULTS",
+    "RESULT_COLUMNS",
     "ClaimValues",
     "ClaimsContract",
     "header_map",
@@ -71,6 +74,37 @@ CLAIMS: tuple[Column, ...] = (
 )
 COLUMNS: tuple[str, ...] = tuple(c.name for c in CLAIMS)
 HEADERS_ZH: dict[str, str] = {c.header_zh: c.name for c in CLAIMS}
+
+
+@attrs.frozen
+class ResultColumn:
+    """One column a settlement adds after the input columns (``medaid claims``, ``medaid ledger settle``, the
+    service's settled rows): its name, its type (``text``, ``yuan``: exact yuan with two decimals, ``ratio``:
+    an exact decimal, ``bool``), whether it may be empty, and what it holds. Each output derives its types here."""
+
+    name: str
+    type: str
+    nullable: bool
+    meaning: str
+
+
+RESULTS: tuple[ResultColumn, ...] = (
+    ResultColumn("district_id", "text", False, "the district's id (minhang), whatever name the input used"),
+    ResultColumn("category_applied", "text", False, "the category whose rule applied (就高 among several)"),
+    ResultColumn("policy_id", "text", False, "the policy version in force on the date"),
+    ResultColumn("offset", "yuan", False, "the part of the self-pay the 300 outpatient offset made ineligible"),
+    ResultColumn("eligible", "yuan", False, "self-pay the ratio applies to"),
+    ResultColumn("ratio", "ratio", False, "the category's ratio for this kind of care"),
+    ResultColumn("before_cap", "yuan", False, "eligible × ratio, rounded half up to the fen"),
+    ResultColumn("assistance", "yuan", False, "what is paid after the annual cap"),
+    ResultColumn("deductible_subsidy", "yuan", False, "the deductible subsidy (起付线补助), outside the cap"),
+    ResultColumn("cap", "yuan", True, "the annual cap of the category for this kind (empty: none)"),
+    ResultColumn("cap_left", "yuan", True, "what is left of the cap after this claim (empty: no cap)"),
+    ResultColumn("cap_bound", "bool", False, "whether the cap reduced this claim's assistance"),
+    ResultColumn("provisional", "text", True, "the provisional policy keys used, ;-separated"),
+)
+#: The result columns' names, in output order.
+RESULT_COLUMNS: tuple[str, ...] = tuple(c.name for c in RESULTS)
 
 
 def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str, str], where: str) -> dict[str, int]:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from medaid.districts import DISTRICTS, lookup_district
+from medaid.districts import DISTRICT_INDEX, lookup_district
 from medaid.errors import N_
 from medaid.money import SPACES, amount_problem, fen_of, quoted
 
@@ -133,10 +133,7 @@ def district(text: str) -> tuple[str | None, str | None]:
 def district_index(text: str) -> tuple[int | None, str | None]:
     """:func:`district` as the index into :data:`medaid.districts.DISTRICTS`."""
     found, reason = district(text)
-    return (None, reason) if found is None else (_DISTRICT_INDEX[found], None)
-
-
-_DISTRICT_INDEX = {d.id: i for i, d in enumerate(DISTRICTS)}
+    return (None, reason) if found is None else (DISTRICT_INDEX[found], None)
 
 
 def parse_day(text: str) -> dt.date | None:

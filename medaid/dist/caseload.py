@@ -65,9 +65,8 @@ def merge_comparisons(parts: Sequence[tuple], reform: AnyPolicy, base: AnyPolicy
                 total[field] += getattr(group, field)
     merged = tuple(GroupComparison(key=key, **values) for key, values in sorted(groups.items()))
     if GROUPINGS[by][0] == "district_id":  # the city's usual order of districts, as in one process
-        from medaid.districts import DISTRICTS
+        from medaid.districts import DISTRICT_INDEX as rank
 
-        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
         merged = tuple(sorted(merged, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
     return CaseloadComparison(
         baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=merged,

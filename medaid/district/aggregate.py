@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from medaid._deprecation import renamed
 from medaid.district.funding import split_city_district
 from medaid.districts import District, district
 from medaid.errors import N_, InputError, MedaidError
@@ -34,7 +35,15 @@ from medaid.policy.model import KINDS, Policy
 if TYPE_CHECKING:  # polars is imported only when a file is read
     import polars as pl
 
-__all__ = ["GROUPINGS", "REQUIRED", "GroupTotals", "DistrictReport", "read_settled", "frame_from_results", "aggregate"]
+__all__ = [
+    "GROUPINGS",
+    "REQUIRED",
+    "GroupTotals",
+    "DistrictReport",
+    "read_settled",
+    "frame_from_results",
+    "district_totals",
+]
 
 REQUIRED = ("person_id", "district", "kind", "self_pay", "assistance", "deductible_subsidy")
 OPTIONAL = ("policy_id", "date", "category_applied", "category")
@@ -104,7 +113,7 @@ def _fail(path: str, frame: pl.DataFrame, mask: pl.Series, column: str, what: st
 
 
 def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> pl.DataFrame:
-    """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`aggregate` needs, amounts in fen.
+    """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`district_totals` needs, amounts in fen.
 
     The settled file's contract is the claims contract's (:mod:`medaid.contract`) for the columns they share:
     the same encodings (UTF-8 fast; GBK, ``encoding`` or a workbook read row by row), Chinese header names and
@@ -411,7 +420,7 @@ def _policy_ids(
     return frame, policies
 
 
-def aggregate(
+def district_totals(
     frame: pl.DataFrame,
     *,
     by: str = "district",
@@ -524,6 +533,9 @@ def aggregate(
     )
     used = tuple(policies[p] for p in sorted(policies, key=lambda p: policies[p].effective_from))
     return DistrictReport(by, tuple(rows), total, used, frame.height)
+
+
+aggregate = renamed(district_totals, "aggregate")
 
 
 def _district_enum() -> pl.Enum:

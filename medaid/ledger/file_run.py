@@ -14,28 +14,14 @@ from collections.abc import Iterator
 
 import attrs
 
+from medaid.contract.claims import RESULT_COLUMNS
 from medaid.errors import N_, InputError, InternalError, MedaidError
 
 __all__ = ["OUTPUT_COLUMNS", "FileRun", "settle_file", "worker_count", "in_processes", "csv_line"]
 
-#: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
-#: here because it loads polars), then ``status``.
-OUTPUT_COLUMNS = (
-    "district_id",
-    "category_applied",
-    "policy_id",
-    "offset",
-    "eligible",
-    "ratio",
-    "before_cap",
-    "assistance",
-    "deductible_subsidy",
-    "cap",
-    "cap_left",
-    "cap_bound",
-    "provisional",
-    "status",
-)
+#: After the input columns: the columns of ``medaid claims`` (:data:`medaid.contract.claims.RESULT_COLUMNS`),
+#: then ``status``.
+OUTPUT_COLUMNS = (*RESULT_COLUMNS, "status")
 MAX_WORKERS = 16
 #: From this many lines a file is settled by two processes by default (below it, forking costs more than it saves).
 PARALLEL_FROM = 20_000

@@ -27,6 +27,7 @@ import attrs
 from medaid._version import __version__
 from medaid.errors import N_, InputError, InternalError
 from medaid.ledger.model import (
+    CONTENT_FIELDS,
     AlreadyReversedError,
     Clearing,
     ClearingLine,
@@ -36,6 +37,7 @@ from medaid.ledger.model import (
     Settlement,
     UnknownClaimError,
     YearUsage,
+    content,
 )
 from medaid.ledger.store import DatabaseError, LedgerStore, RetryTransaction
 from medaid.money import MAX_FEN
@@ -60,11 +62,6 @@ MAX_ATTEMPTS = 30
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 T = TypeVar("T")
-
-
-def content(claim: Claim) -> tuple:
-    """What must match for a claim_id seen again to be the same claim (everything the rules read, and the person)."""
-    return (claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories, claim.resident_insurance)
 
 
 def _now() -> str:
@@ -324,35 +321,11 @@ class Ledger:
             usage = updated.get(key) or usages.get(key) or Usage(year)
             r = assess_claim(policy_for(claim.date), claim, usage)
             updated[key] = r.usage
-            policy = r.policy
             planned[claim_id] = len(new)
             out.append(len(new))
             new.append(
-                Settlement(
-                    claim_id,
-                    claim.person_id,
-                    claim.date,
-                    claim.kind,
-                    claim.self_pay_fen,
-                    claim.categories,
-                    claim.resident_insurance,
-                    r.category,
-                    r.ratio_ppm,
-                    r.offset_fen,
-                    r.eligible_fen,
-                    r.before_cap_fen,
-                    r.assistance_fen,
-                    r.deductible_subsidy_fen,
-                    r.cap_fen,
-                    r.cap_left_fen,
-                    r.cap_bound,
-                    policy.id,
-                    policy.content_hash,
-                    __version__,
-                    provisional(r),
-                    seq,
-                    "settled",
-                    settled_at,
+                Settlement.of_result(
+                    r, engine_version=__version__, provisional=provisional(r), seq=seq, settled_at=settled_at
                 )
             )
             seq += 1
@@ -427,14 +400,8 @@ class Ledger:
     @staticmethod
     def _conflict_error(claim: Claim, stored: Settlement) -> ConflictError:
         differences = []
-        for field, was, now in (
-            ("person_id", stored.person_id, claim.person_id),
-            ("date", stored.date, claim.date),
-            ("kind", stored.kind, claim.kind),
-            ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
-            ("categories", stored.categories, claim.categories),
-            ("resident_insurance", stored.resident_insurance, claim.resident_insurance),
-        ):
+        for field in CONTENT_FIELDS:
+            was, now = getattr(stored, field), getattr(claim, field)
             if was != now:
                 differences.append(f"{field} was {_show(was)}, now {_show(now)}")
         detail = "; ".join(differences) or "different content"
@@ -540,10 +507,7 @@ class Ledger:
         with store.write([(person_id, year)]) if apply else store.read():
             settlements = [s for s in store.year_settlements(person_id, year) if s.status == "settled"]
             extra = store.adjustments(person_id, year)
-            claims = [
-                Claim(s.date, s.kind, s.self_pay_fen, s.categories, s.resident_insurance, s.claim_id, s.person_id)
-                for s in settlements
-            ]
+            claims = [s.claim for s in settlements]
             assessment = assess_person(claims, self._policy)
             by_id = {s.claim_id: s for s in settlements}
             lines, deltas = [], []

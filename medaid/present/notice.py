@@ -16,6 +16,7 @@ from typing import Any
 
 from medaid.errors import N_, InputError
 from medaid.i18n.amounts import format_amount
+from medaid.policy.model import KINDS
 from medaid.present.claim import from_ledger
 from medaid.present.decisions import decision_text
 
@@ -23,7 +24,6 @@ __all__ = ["TEMPLATE_FILE", "VARIABLES_FILE", "default_template_dir", "mask_pers
 
 TEMPLATE_FILE = "notice.html.j2"
 VARIABLES_FILE = "notice.toml"
-KINDS = ("inpatient", "outpatient")
 
 
 def default_template_dir() -> Path:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 
+from medaid._deprecation import renamed
 from medaid._version import __version__
 from medaid.errors import N_, InputError
 from medaid.money import MAX_FEN
@@ -20,7 +21,7 @@ from medaid.rules.ops import SCALAR
 from medaid.rules.outpatient import offset, subsidy, subsidy_max, takes_offset
 from medaid.rules.ratio import before_cap, eligible, select_category
 
-__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_claims"]
+__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_each_claim"]
 
 PolicyFor = Callable[[dt.date], Policy]
 
@@ -168,20 +169,20 @@ def _result(
 ) -> ClaimResult:
     paid = assistance or 0
     return ClaimResult(
-        claim,
-        policy,
-        category,
-        ratio,
-        offset,
-        eligible,
-        before_cap,
-        paid,
-        subsidy,
-        cap,
-        cap_left,
-        assistance is not None and cap_bound(True, assistance, before_cap),
-        tuple(trace),
-        usage.add(claim.kind, paid, offset, subsidy),
+        claim=claim,
+        policy=policy,
+        category=category,
+        ratio_ppm=ratio,
+        offset_fen=offset,
+        eligible_fen=eligible,
+        before_cap_fen=before_cap,
+        assistance_fen=paid,
+        deductible_subsidy_fen=subsidy,
+        cap_fen=cap,
+        cap_left_fen=cap_left,
+        cap_bound=assistance is not None and cap_bound(True, assistance, before_cap),
+        trace=tuple(trace),
+        usage=usage.add(claim.kind, paid, offset, subsidy),
     )
 
 
@@ -302,7 +303,7 @@ def assess_person_year(
     return assess_person(claims, policy_for)
 
 
-def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
+def assess_each_claim(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
     """Many persons' claims: each person assessed in date order (ties in input order), results in input order.
 
     This per-claim loop is the reference the batch engine and the ledger are tested against.
@@ -316,6 +317,9 @@ def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimR
         for (index, _claim), result in zip(rows, assess_person([claim for _i, claim in rows], policy_for).claims):
             results[index] = result
     return [results[index] for index in range(len(results))]
+
+
+assess_claims = renamed(assess_each_claim, "assess_claims")
 
 
 def _by_date(claim: Claim) -> dt.date:

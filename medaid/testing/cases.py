@@ -18,6 +18,7 @@ import attrs
 from medaid.errors import N_, InputError
 from medaid.money import fen_to_yuan_str, parse_yuan, ppm_to_str
 from medaid.policy.load import read_toml
+from medaid.policy.model import KINDS
 from medaid.policy.registry import PolicyRegistry, default_registry
 from medaid.present.assessment import assessment_dict
 from medaid.rules import Assessment, Claim, ClaimResult, assess_person
@@ -141,15 +142,14 @@ def _normal(value: Any) -> Any:
 def _person_year(row: Mapping[str, Any], where: str) -> tuple[Claim, ...]:
     categories, day, resident = _common(row, where)
     return tuple(
-        Claim(day, kind, _yuan(row.get(kind, 0), f"{where}.{kind}"), categories, resident, kind)
-        for kind in ("inpatient", "outpatient")
+        Claim(day, kind, _yuan(row.get(kind, 0), f"{where}.{kind}"), categories, resident, kind) for kind in KINDS
     )
 
 
 def _claim(row: Mapping[str, Any], where: str, index: int) -> Claim:
     categories, day, resident = _common(row, where)
     kind = row.get("kind")
-    if kind not in ("inpatient", "outpatient"):
+    if kind not in KINDS:
         raise InputError(N_("kind must be inpatient or outpatient, got {kind!r}"), kind=kind, where=where)
     return Claim(
         day,

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from medaid._deprecation import renamed
 from medaid.errors import N_, InputError
 from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
@@ -31,7 +32,7 @@ __all__ = [
     "settle_fen",
     "SweepPoint",
     "Sweep",
-    "sweep",
+    "sweep_parameter",
 ]
 
 #: --by choices and the settled-table columns they group on.
@@ -64,9 +65,9 @@ def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = Fal
     """
     import polars as pl
 
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
 
-    result = settle_claims(table, registry=registry, allow_future=allow_future)
+    result = settle_batch(table, registry=registry, allow_future=allow_future)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
     extra = [POSITION] if POSITION in table.columns else []
@@ -133,13 +134,13 @@ def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     import tempfile
     from pathlib import Path
 
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
     from medaid.district.aggregate import read_settled
 
     reformed = reform_registry(registry, reform_ref)
     with tempfile.TemporaryDirectory() as folder:
         settled = Path(folder) / "reform.parquet"
-        result = settle_claims(path, registry=reformed, output=settled)
+        result = settle_batch(path, registry=reformed, output=settled)
         return reformed, read_settled(settled), result.summary, result.rejects
 
 
@@ -293,9 +294,8 @@ def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:
         for row in joined.iter_rows(named=True)
     )
     if keys and keys[0] == "district_id":  # the city's usual order of districts, not the alphabet
-        from medaid.districts import DISTRICTS
+        from medaid.districts import DISTRICT_INDEX as rank
 
-        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
         groups = tuple(sorted(groups, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
     return groups
 
@@ -330,7 +330,9 @@ class Sweep:
         return self.rows_in - self.rejected
 
 
-def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None) -> Sweep:
+def sweep_parameter(
+    source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None
+) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
     version the claims touch, and settle the caseload once per value (``read``: the reader's options)."""
     read = dict(read or {})
@@ -359,6 +361,9 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
         rows_in=table.height,
         rejects=rejects,
     )
+
+
+sweep = renamed(sweep_parameter, "sweep")
 
 
 def _point(value: str, totals: Any, districts: Any) -> SweepPoint:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medaid.policy import default_registry
-from medaid.rules import Claim, assess_claims, assess_person
+from medaid.rules import Claim, assess_each_claim, assess_person
 from medaid.testing import strategies as mst
 
 REGISTRY = default_registry()
@@ -22,10 +22,10 @@ VERSIONS = [p for p in REGISTRY if p.scheme == "medical_assistance"]
 
 @settings(max_examples=100)
 @given(st.lists(st.tuples(st.sampled_from("abc"), mst.claims(VERSIONS)), min_size=1, max_size=12))
-def test_assess_claims_equals_assess_person_per_person(rows: list[tuple[str, Claim]]) -> None:
+def test_assess_each_claim_equals_assess_person_per_person(rows: list[tuple[str, Claim]]) -> None:
     """Many persons' claims in one call give each person's own assessment, in input order."""
     batch = [attrs.evolve(claim, person_id=person, claim_id=str(i)) for i, (person, claim) in enumerate(rows)]
-    results = assess_claims(batch, POLICY_FOR)
+    results = assess_each_claim(batch, POLICY_FOR)
     assert [c.claim_id for c in batch] == [r.claim.claim_id for r in results]
     for person in "abc":
         mine = [c for c in batch if c.person_id == person]

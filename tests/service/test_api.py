@@ -11,7 +11,7 @@ import httpx
 import polars as pl
 from typer.testing import CliRunner
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.cli import app
 from tests.service.live import LiveServer
 
@@ -223,8 +223,8 @@ def test_policies_are_medaid_policy_show(server: LiveServer) -> None:
 
 
 def test_settle_is_medaid_claims(server: LiveServer) -> None:
-    """JSON rows and a CSV body give the rows and summary of medaid.settle_claims on the file."""
-    expected = settle_claims(EXAMPLE)
+    """JSON rows and a CSV body give the rows and summary of medaid.settle_batch on the file."""
+    expected = settle_batch(EXAMPLE)
     csv_answer = httpx.post(
         server.url + "/v1/settle", content=EXAMPLE.read_bytes(), headers={"content-type": "text/csv"}
     ).json()
