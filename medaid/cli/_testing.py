@@ -13,7 +13,9 @@ from medaid.errors import N_
 
 def test(
     paths: list[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
-    coverage: bool = typer.Option(False, "--coverage", help="Report which policy branches the cases exercised."),
+    coverage: bool = typer.Option(
+        False, "--coverage", help="Report which clauses, and which of their branches, the cases exercised."
+    ),
     lang: Lang = None,
 ) -> None:
     """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
@@ -77,7 +79,7 @@ def _case_files(paths: list[Path]) -> list[Path]:
 
 
 def _print_coverage(outcomes, registry, language: str) -> None:
-    from medaid.i18n.catalog import _
+    from medaid.i18n.catalog import _, ngettext
     from medaid.testing.coverage import coverage as measure
 
     policies = [p for p in registry if p.scheme == "medical_assistance"]
@@ -87,6 +89,18 @@ def _print_coverage(outcomes, registry, language: str) -> None:
             covered=len(report.covered), total=report.total, keys=len(report.keys)
         )
     )
+    for use in report.clauses:  # one line per clause of the rulebook (medaid.rules.clauses), in its order
+        key = f"{use.clause.key}.{use.clause.field}"
+        if use.claims:
+            line = ngettext(
+                "clause {clause} ({key}): acted on {n} claim; {covered} of {total} branches",
+                "clause {clause} ({key}): acted on {n} claims; {covered} of {total} branches",
+                use.claims,
+                language,
+            ).format(clause=use.clause.id, key=key, n=use.claims, covered=use.covered, total=use.total)
+        else:
+            line = _("clause {clause} ({key}): no case exercises it", language).format(clause=use.clause.id, key=key)
+        typer.echo("  " + line)
     for branch in report.missed:
         typer.echo("  " + _("never exercised: {branch}", language).format(branch=branch.describe()))
 

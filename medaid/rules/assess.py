@@ -15,6 +15,7 @@ from medaid.errors import N_, InputError
 from medaid.money import MAX_FEN
 from medaid.policy.model import KINDS, Policy
 from medaid.rules.caps import cap_bound, cap_left, cap_payment, cap_used, limit_value
+from medaid.rules.clauses import clause
 from medaid.rules.model import Assessment, Claim, ClaimResult, TraceEntry, Usage
 from medaid.rules.ops import SCALAR
 from medaid.rules.outpatient import offset, subsidy, subsidy_max, takes_offset
@@ -23,6 +24,19 @@ from medaid.rules.ratio import before_cap, eligible, select_category
 __all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_each_claim"]
 
 PolicyFor = Callable[[dt.date], Policy]
+
+
+def _step(clause_id: str) -> tuple[str, str]:
+    """The step code a clause records and the policy field it cites, from the clause metadata."""
+    c = clause(clause_id)
+    if c.step is None:  # a programming error, raised on import
+        raise LookupError(f"clause {clause_id} records no explanation step")
+    return c.step, c.field
+
+
+_CATEGORY, _OFFSET, _NOT_COVERED, _RATIO, _SUBSIDY, _CAP, _CAP_SCOPE = (
+    _step(name) for name in ("category", "offset", "eligible", "ratio", "subsidy", "cap", "cap_scope")
+)
 
 
 def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
@@ -51,10 +65,10 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
     chosen_by = policy.selection if several else rule.citation
     trace: list[TraceEntry] = [
         (
-            "category",
+            _CATEGORY[0],
             kind,
             chosen_by,
-            "rule" if several else "ratio",
+            _CATEGORY[1] if several else _RATIO[1],
             {"category": category.id, "candidates": claim.categories},
         )
     ]
@@ -63,31 +77,31 @@ def assess_claim(policy: Policy, claim: Claim, usage: Usage) -> ClaimResult:
         subsidy, offset = _resident_outpatient(policy, category.id, claim, usage, trace)
     eligible_fen = eligible(SCALAR, claim.self_pay_fen, offset, rule.covered)
     if not rule.covered:
-        trace.append(("not_covered", kind, rule.citation, "covered", {"category": category.id}))
+        trace.append((_NOT_COVERED[0], kind, rule.citation, _NOT_COVERED[1], {"category": category.id}))
         return _result(policy, claim, usage, category.id, 0, offset, eligible_fen, 0, subsidy, None, None, None, trace)
     before = before_cap(SCALAR, eligible_fen, rule.ratio_ppm)
     trace.append(
         (
-            "ratio",
+            _RATIO[0],
             kind,
             rule.citation,
-            "ratio",
+            _RATIO[1],
             {"eligible": eligible_fen, "ratio_ppm": rule.ratio_ppm, "amount": before},
         )
     )
     scope = policy.caps
     if scope.citation is not None:
-        trace.append(("cap_scope", kind, scope.citation, "scope", {"scope": scope.scope}))
+        trace.append((_CAP_SCOPE[0], kind, scope.citation, _CAP_SCOPE[1], {"scope": scope.scope}))
     paid_before = cap_used(usage, kind, scope.scope)
     cap = rule.cap_fen
     assistance = cap_payment(SCALAR, before, limit_value(cap), paid_before)
     left = None if cap is None else cap_left(SCALAR, cap, paid_before, assistance)
     trace.append(
         (
-            "cap",
+            _CAP[0],
             kind,
             rule.citation,
-            "cap",
+            _CAP[1],
             {"cap": cap, "paid_before": paid_before, "before_cap": before, "amount": assistance, "cap_left": left},
         )
     )
@@ -117,10 +131,10 @@ def _resident_outpatient(
     if takes:
         trace.append(
             (
-                "offset",
+                _OFFSET[0],
                 "outpatient",
                 offset_rule.citation,
-                "amount",
+                _OFFSET[1],
                 {"amount": offset_fen, "max": offset_rule.amount_fen, "used_before": usage.offset_used_fen},
             )
         )
@@ -128,10 +142,10 @@ def _resident_outpatient(
     if category in subsidy_rule.categories:
         trace.append(
             (
-                "subsidy",
+                _SUBSIDY[0],
                 "outpatient",
                 subsidy_rule.citation,
-                "max",
+                _SUBSIDY[1],
                 {"amount": subsidy_fen, "max": subsidy_rule.amount_fen, "paid_before": usage.subsidy_paid_fen},
             )
         )

@@ -82,7 +82,14 @@ def _groups(policy: Policy) -> dict[str, tuple[str, ...]]:
 
 def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     paid: dict[str, int] = {}
-    for r in _run(policy, claims).claims:
+    assessment = _run(policy, claims)
+    # The deductible subsidy's yearly maximum is an annual cap too (the strategy puts the claims in one year).
+    most = policy.deductible_subsidy.amount_fen
+    if not (assessment.deductible_subsidy_fen <= most):
+        raise InvariantBroken(
+            f"deductible subsidy paid {fen_to_yuan_str(assessment.deductible_subsidy_fen)} in a year, over its maximum {fen_to_yuan_str(most)}"
+        )
+    for r in assessment.claims:
         group = cap_group(policy.caps.scope, r.claim.kind)
         paid[group] = paid.get(group, 0) + r.assistance_fen
         if r.cap_fen is not None:
@@ -134,7 +141,12 @@ def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> No
         raise InvariantBroken(
             f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once"
         )
-    if not (split.assistance_fen(kind) <= one.assistance_fen(kind) + len(same)):
+    if not (split.deductible_subsidy_fen == one.deductible_subsidy_fen):
+        raise InvariantBroken(
+            f"split pays {fen_to_yuan_str(split.deductible_subsidy_fen)} of deductible subsidy, one claim {fen_to_yuan_str(one.deductible_subsidy_fen)}"
+        )
+    # Each claim is rounded once, so a split year may differ from one claim by at most a fen per claim.
+    if not (abs(split.assistance_fen(kind) - one.assistance_fen(kind)) <= len(same)):
         raise InvariantBroken(
             f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}"
         )

@@ -20,7 +20,7 @@ cap and the self-pay at which each cap starts to bind), where bugs live.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 from hypothesis import strategies as st
@@ -33,6 +33,7 @@ __all__ = [
     "categories",
     "category_sets",
     "kinds",
+    "edges",
     "amounts",
     "dates",
     "claims",
@@ -60,34 +61,51 @@ def kinds() -> st.SearchStrategy[str]:
     return st.sampled_from(KINDS)
 
 
-def edges(policy: Policy) -> list[int]:
-    """Self-pay amounts (fen) where the policy's behaviour changes: offset, caps, cap thresholds."""
-    points = {0, 1, policy.outpatient_offset.amount_fen}
-    for category in policy.categories.values():
-        for rule in (category.inpatient, category.outpatient):
-            if rule.covered and rule.cap_fen is not None and rule.ratio_ppm:
-                threshold = -(-rule.cap_fen * PPM // rule.ratio_ppm)
-                points |= {rule.cap_fen, threshold, threshold + policy.outpatient_offset.amount_fen}
+def _many(policy: Policy | Iterable[Policy]) -> tuple[Policy, ...]:
+    return (policy,) if isinstance(policy, Policy) else tuple(policy)
+
+
+def edges(policy: Policy | Iterable[Policy]) -> list[int]:
+    """Self-pay amounts (fen) where the behaviour of a policy (or of any of several) changes: the offset,
+    each cap, the self-pay at which each cap starts to bind (with and without the offset), each ±1 fen."""
+    points = {0, 1}
+    for one in _many(policy):
+        points.add(one.outpatient_offset.amount_fen)
+        for category in one.categories.values():
+            for rule in (category.inpatient, category.outpatient):
+                if rule.covered and rule.cap_fen is not None and rule.ratio_ppm:
+                    threshold = -(-rule.cap_fen * PPM // rule.ratio_ppm)
+                    points |= {rule.cap_fen, threshold, threshold + one.outpatient_offset.amount_fen}
     return sorted(p + d for p in points for d in (-1, 0, 1) if p + d >= 0)
 
 
-def amounts(policy: Policy | None = None, max_yuan: int = 400_000) -> st.SearchStrategy[int]:
-    """Self-pay in fen, half of the time on one of the policy's edges."""
+def amounts(policy: Policy | Iterable[Policy] | None = None, max_yuan: int = 400_000) -> st.SearchStrategy[int]:
+    """Self-pay in fen up to ``max_yuan``, half of the time on one of the edges of ``policy`` (or of several)."""
     anywhere = st.integers(0, max_yuan * 100)
-    return st.one_of(st.sampled_from(edges(policy)), anywhere) if policy else anywhere
+    return st.one_of(st.sampled_from(edges(policy)), anywhere) if policy is not None else anywhere
 
 
-def dates(policy: Policy) -> st.SearchStrategy[dt.date]:
-    """Dates on which ``policy`` is in force."""
+def dates(policy: Policy | Iterable[Policy]) -> st.SearchStrategy[dt.date]:
+    """Dates on which ``policy`` (or one of several, e.g. every shipped version) is in force."""
+    return st.one_of(*(_dates(one) for one in _many(policy)))
+
+
+def _dates(policy: Policy) -> st.SearchStrategy[dt.date]:
     end = policy.effective_to or policy.effective_from.replace(year=policy.effective_from.year + OPEN_END_YEARS)
     return st.dates(policy.effective_from, end)
 
 
 @st.composite
 def claims(
-    draw, policy: Policy, *, cats: Sequence[str] | None = None, day: dt.date | None = None, kind: str | None = None
+    draw: st.DrawFn,
+    policy: Policy | Sequence[Policy],
+    *,
+    cats: Sequence[str] | None = None,
+    day: dt.date | None = None,
+    kind: str | None = None,
 ) -> Claim:
-    """One claim under ``policy``; fix categories, date or kind to hold them across claims."""
+    """One claim under ``policy`` (or on a date of one of several versions); fix categories, date or kind to
+    hold them across claims."""
     return Claim(
         date=day or draw(dates(policy)),
         kind=kind or draw(kinds()),
@@ -100,7 +118,12 @@ def claims(
 
 @st.composite
 def claim_sequences(
-    draw, policy: Policy, *, max_claims: int = 8, one_category: bool = False, categories: Sequence[str] | None = None
+    draw: st.DrawFn,
+    policy: Policy | Sequence[Policy],
+    *,
+    max_claims: int = 8,
+    one_category: bool = False,
+    categories: Sequence[str] | None = None,
 ) -> list[Claim]:
     """A person's claims under ``policy``, numbered: all in ``categories`` if given, one drawn set for all
     with ``one_category``, else each claim its own."""
@@ -110,7 +133,7 @@ def claim_sequences(
 
 
 @st.composite
-def persons(draw, policy: Policy, *, max_persons: int = 5) -> dict[str, list[Claim]]:
+def persons(draw: st.DrawFn, policy: Policy | Sequence[Policy], *, max_persons: int = 5) -> dict[str, list[Claim]]:
     """Several persons' claims, keyed by person id."""
     count = draw(st.integers(1, max_persons))
     return {f"p{n}": [attrs.evolve(c, person_id=f"p{n}") for c in draw(claim_sequences(policy))] for n in range(count)}

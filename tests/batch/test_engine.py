@@ -17,7 +17,7 @@ from medaid.policy import default_registry
 from medaid.policy.model import CATEGORIES
 from medaid.rules import Claim, assess_person
 from medaid.rules.ratio import select_category
-from tests.strategies import EDGE_FEN
+from medaid.testing import strategies as mst
 
 REGISTRY = default_registry()
 POLICY_FOR = REGISTRY.medical_assistance
@@ -30,7 +30,11 @@ boundary_dates = st.one_of(
     st.sampled_from([dt.date(2018, 7, 1), dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2023, 6, 1)]),
     st.dates(dt.date(2017, 12, 25), dt.date(2025, 12, 31)),
 )
-amounts = st.one_of(st.sampled_from(EDGE_FEN), st.integers(0, 1_000_00), st.integers(0, 40_000_000))
+amounts = st.one_of(
+    st.sampled_from(mst.edges(p for p in REGISTRY if p.scheme == "medical_assistance")),
+    st.integers(0, 1_000_00),
+    st.integers(0, 40_000_000),
+)
 category_texts = st.lists(st.sampled_from((*CATEGORIES, "wizard")), min_size=1, max_size=3, unique=True).map("|".join)
 
 

@@ -16,11 +16,12 @@ from medaid.districts import DISTRICTS
 from medaid.errors import InputError
 from medaid.policy.registry import default_registry
 from medaid.rules import Claim, assess_person
-from tests.strategies import category_sets, fen, kinds
+from medaid.testing import strategies as mst
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "examples" / "settled-small.csv"
 REGISTRY = default_registry()
+VERSIONS = [p for p in REGISTRY if p.scheme == "medical_assistance"]
 HEADER = "person_id,district,kind,self_pay,assistance,deductible_subsidy,date\n"
 
 
@@ -37,7 +38,13 @@ def settle(people):
     return pairs
 
 
-claim_specs = st.tuples(st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)), kinds, fen, category_sets, st.booleans())
+claim_specs = st.tuples(
+    st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)),
+    mst.kinds(),
+    mst.amounts(VERSIONS),
+    mst.category_sets(),
+    st.booleans(),
+)
 people = st.lists(
     st.tuples(st.sampled_from(DISTRICTS[:5]), st.lists(claim_specs, min_size=1, max_size=4)), min_size=1, max_size=8
 )

@@ -1,4 +1,5 @@
-"""``caps.scope = "shared"``: one annual cap for both kinds, the same in the reference, the batch and the ledger."""
+"""Annual caps (medaid.rules.caps): the running cap, what is left, whether it bound, and ``caps.scope`` —
+including ``"shared"``, one annual cap for both kinds, the same in the reference, the batch and the ledger."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,12 +17,38 @@ from medaid.errors import PolicyError
 from medaid.ledger import Ledger
 from medaid.money import fen_to_yuan_str
 from medaid.policy import PolicyRegistry, default_registry
-from medaid.rules import Claim, assess_each_claim, assess_person
+from medaid.rules import Claim, Usage, assess_each_claim, assess_person
+from medaid.rules.caps import NO_CAP, cap_bound, cap_group, cap_used, within_limit
+from medaid.rules.ops import SCALAR
 
 ROOT = Path(__file__).resolve().parents[2]
 REFORM = default_registry().reform(ROOT / "policies" / "reforms" / "shared-annual-cap.toml")
 ONLY = PolicyRegistry([REFORM])
 DAY = dt.date(2023, 5, 1)
+
+
+def test_within_limit_is_the_running_cap() -> None:
+    """Summed over claims in order, the limit bites once: 2 800 split as 2 600 + 300 pays 200 on the second."""
+    assert within_limit(SCALAR, 300_00, 2_800_00, 2_600_00) == 200_00
+    assert within_limit(SCALAR, 300_00, 2_500_00, 2_600_00) == 0
+    assert within_limit(SCALAR, 5, NO_CAP, 10**15) == 5
+
+
+def test_cap_bound_works_on_bools_arrays_and_expressions() -> None:
+    """cap_bound is True only for a covered claim the cap paid less than its amount."""
+    assert [cap_bound(c, p, b) for c, p, b in ((True, 1, 2), (True, 2, 2), (False, 1, 2))] == [True, False, False]
+    assert cap_bound(np.array([True, True, False]), np.array([1, 2, 1]), np.array([2, 2, 2])).tolist() == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_cap_scope_groups_and_usage() -> None:
+    """per_kind counts the claim's kind only; shared counts both kinds against the cap."""
+    usage = Usage(2023, paid_inpatient_fen=100, paid_outpatient_fen=20)
+    assert (cap_group("per_kind", "outpatient"), cap_group("shared", "outpatient")) == ("outpatient", "all")
+    assert (cap_used(usage, "outpatient", "per_kind"), cap_used(usage, "outpatient", "shared")) == (20, 120)
 
 
 def _claims(*specs: tuple[str, int, str]) -> list[Claim]:
