@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli._common import choice, echo_json, lang_option, user_errors
+from medaid.cli._common import ENCODING, SHEET, choice, echo_json, lang_option, user_errors
 
 
 def explain(
@@ -13,8 +13,12 @@ def explain(
         None, "--db", help="The ledger that settled the claim: a SQLite file or a postgresql:// URL."
     ),
     claims: str | None = typer.Option(
-        None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."
+        None,
+        "--claims",
+        help="A claims file (.csv, .xlsx or .parquet): the claim's person-year is recomputed (only that person's rows are read).",
     ),
+    encoding: str | None = ENCODING,
+    sheet: str | None = SHEET,
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
     lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
 ) -> None:
@@ -40,7 +44,9 @@ def explain(
             with Ledger(db, registry=registry, create=False) as ledger:
                 explanation = from_ledger(ledger, claim_id, registry.medical_assistance, where=db)
         else:
-            explanation = from_claims_file(claims, claim_id, registry.medical_assistance)
+            explanation = from_claims_file(
+                claims, claim_id, registry.medical_assistance, encoding=encoding, sheet=sheet
+            )
         if output_format == "json":
             from medaid.i18n.claim import claim_dict
 
