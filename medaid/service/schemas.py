@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from medaid.contract.values import KIND_LABELS
 from medaid.policy.model import CATEGORIES
 
 __all__ = [
@@ -50,8 +51,20 @@ Ratio = Annotated[
     str, Meta(pattern=r"^[0-9]+(\.[0-9]+)?$", description="A ratio as an exact decimal.", examples=["0.9"])
 ]
 Text = Annotated[str, Meta(min_length=1, max_length=200)]
-CategoryId = Literal[CATEGORIES]  # type: ignore[valid-type]
+#: A category as a person types it: an id (any case), the Chinese name or an alias of the policy files
+#: (``medaid.contract.values.CategoryNames``, read by the library), so no second table of names here.
+CategoryName = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=100,
+        description=f"A category id ({', '.join(CATEGORIES)}), its Chinese name (低保) or an alias of the policy files.",
+        examples=["dibao", "低保"],
+    ),
+]
 Kind = Literal["inpatient", "outpatient"]
+#: 就诊类型 as a client may send it: the id or a Chinese label of the claims contract.
+KindName = Literal[tuple(KIND_LABELS)]  # type: ignore[valid-type]  # built from the contract's labels, not spelled twice
 Lang = Literal["zh", "en"]
 
 #: Request fields that hold money; a JSON number there gets its own message (refused, never rounded).
@@ -72,7 +85,7 @@ class AssessRequest(Struct, forbid_unknown_fields=True):
     """One person-year, in ``medaid calc``'s names; ``reform`` is a reform file's content as JSON."""
 
     categories: Annotated[
-        list[CategoryId],
+        list[CategoryName],
         Meta(
             min_length=1,
             max_length=len(CATEGORIES),
@@ -312,10 +325,13 @@ class LedgerClaim(Struct, forbid_unknown_fields=True):
     category: Annotated[
         str,
         Meta(
-            min_length=1, max_length=200, description="A category id; several joined with | (就高).", examples=["dibao"]
+            min_length=1,
+            max_length=200,
+            description="A category id, Chinese name (低保) or alias; several joined with | (就高).",
+            examples=["dibao", "低保|低收入"],
         ),
     ]
-    kind: Kind
+    kind: KindName
     self_pay: Yuan
     resident_insurance: bool
 

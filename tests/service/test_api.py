@@ -442,3 +442,16 @@ def test_an_upgrade_offer_with_a_split_or_chunked_body_then_keep_alive(server: L
     for answer in (_raw(server, split, body[20:], after), _raw(server, chunked, rest + after)):
         assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:600]
         assert b'"total":"133100.00"' in answer and b'"status":"ok"' in answer
+
+
+def test_chinese_category_and_kind_names(server: LiveServer) -> None:
+    """低保 and 住院 are read as dibao and inpatient, in /v1/assess and in a ledger claim; a bad kind is named."""
+    by_id = httpx.post(server.url + "/v1/assess", json=PERSON).json()
+    by_name = httpx.post(server.url + "/v1/assess", json={**PERSON, "categories": ["低保"]}).json()
+    assert by_name["total"] == by_id["total"] == "133100.00" and by_name["categories"] == ["dibao"]
+    url = server.url + "/v1/ledger/claims"
+    chinese = httpx.post(url, json=claim("Z1", "P-zh", category="低保", kind="住院", self_pay="1000")).json()
+    settled = chinese["settlements"][0]
+    assert (settled["kind"], settled["category_applied"], settled["assistance"]) == ("inpatient", "dibao", "900.00")
+    bad = httpx.post(url, json=claim("Z2", "P-zh", kind="牙科"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/kind"
