@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
+from medaid.cli._options import Lang, TextFormat
 
 
 def calc(
@@ -20,8 +21,8 @@ def calc(
         False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."
     ),
     date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
     reform: str | None = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
 ) -> None:
     """Calculate one person's medical assistance for a year of self-pay, with the rule and source of each step."""
@@ -45,11 +46,11 @@ def calc(
             return
         assessment = assess_person_year(categories, day, registry.medical_assistance, **amounts)
         if output_format == "json":
-            from medaid.report import assessment_dict
+            from medaid.present.assessment import assessment_dict
 
             echo_json(assessment_dict(assessment))
         else:
-            from medaid.i18n.explain import explain
+            from medaid.present.explain import explain
 
             typer.echo("\n".join(explain(assessment, registry.get, language)))
 
@@ -69,7 +70,7 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
     comparison = compare_person_year(registry, reform, categories, day, **amounts)
     changes = diff(registry.get(reform.extends), reform)
     if output_format == "json":
-        from medaid.report import assessment_dict
+        from medaid.present.assessment import assessment_dict
 
         echo_json(
             {
@@ -83,6 +84,6 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
             }
         )
         return
-    from medaid.i18n.compare import side_by_side
+    from medaid.present.compare import side_by_side
 
     typer.echo("\n".join(side_by_side(comparison, changes, language)))

@@ -9,15 +9,11 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     input_path,
     user_errors,
 )
+from medaid.cli._options import ClaimsFile, ExcelOutput, with_groups
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -25,6 +21,7 @@ PROGRESS_ROWS = 100_000
 _SHOWN_REJECTS = 20
 
 
+@with_groups
 def claims(
     source: str = typer.Argument(
         ...,
@@ -51,11 +48,8 @@ def claims(
     reform: str | None = typer.Option(
         None, "--reform", help="Settle under a reform file instead of the version it extends."
     ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
+    excel: ExcelOutput = ExcelOutput(),
+    read: ClaimsFile = ClaimsFile(),
     cluster: str | None = typer.Option(
         None,
         "--cluster",
@@ -81,7 +75,7 @@ def claims(
             raise InputError("--output - and --rejects - cannot share standard output; give --rejects a file")
         echo = functools.partial(typer.echo, err=to_stdout or is_stdio(rejects))
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
-        out_encoding = excel_encoding(excel, excel_gbk)
+        out_encoding = excel_encoding(excel.excel, excel.excel_gbk)
         if to_stdout and fmt != "csv":
             raise InputError("-o - writes CSV to standard output; Parquet needs a file")
         if out_encoding is not None and fmt != "csv":
@@ -110,9 +104,7 @@ def claims(
                     output_format=fmt,
                     progress=progress,
                     excel=out_encoding,
-                    encoding=encoding,
-                    sheet=sheet,
-                    allow_future=allow_future,
+                    **read.read(),
                 )
             finally:
                 progress.close()

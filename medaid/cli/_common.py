@@ -12,16 +12,6 @@ import typer
 from medaid.errors import InputError, MedaidError
 
 EXIT_BAD_INPUT = 2
-#: The input options of every command that reads a claims, settled, transfer or participants file.
-ENCODING = typer.Option(
-    None,
-    "--encoding",
-    help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).",
-)
-SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx input, by name or number from 1 (default: the first).")
-ALLOW_FUTURE = typer.Option(
-    False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo)."
-)
 
 
 @contextlib.contextmanager
@@ -74,10 +64,6 @@ def report_options(
     if chart is not None and chart.suffix.lower() != ".png":
         raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
     return output_format, unit, language
-
-
-EXCEL_HELP = "CSV for Chinese Excel: UTF-8 with BOM, cells that Excel would run as formulas (=, +, -, @) prefixed with ' (plain numbers such as -12.00 stay numbers)."
-EXCEL_GBK_HELP = "As --excel, but encoded GBK (GB18030) for older Excel versions."
 
 
 @contextlib.contextmanager

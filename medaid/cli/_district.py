@@ -10,11 +10,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     check_outputs,
     choice,
     echo_json,
@@ -27,9 +23,11 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
-from medaid.i18n.district import text
+from medaid.cli._options import ExcelOutput, InputFile, Lang, Rejects, Report, with_groups
+from medaid.present.district.text import text
 
 
+@with_groups
 def transfer(
     input_csv: str = typer.Argument(
         ...,
@@ -41,11 +39,9 @@ def transfer(
         "--policy",
         help="Medical-assistance policy id or reform file giving the city's share of the audit.",
     ),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -55,13 +51,13 @@ def transfer(
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("table", "csv", "json"), "--format")
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
             raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
         with input_path(input_csv) as path:
-            result = compute_transfer(read_transfer_csv(Path(path), encoding=encoding, sheet=sheet), policy)
+            result = compute_transfer(read_transfer_csv(Path(path), encoding=read.encoding, sheet=read.sheet), policy)
         if output_format == "csv":
             emit(_transfer_csv(result, out_encoding), None, out_encoding)
         else:
@@ -115,7 +111,7 @@ def _transfer_table(result, lang: str) -> None:
     from medaid.districts import district
     from medaid.i18n import format_ratio
     from medaid.i18n.amounts import format_wan
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     typer.echo(
         text("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id)
@@ -202,6 +198,7 @@ def _transfer_json(result, lang: str) -> None:
     )
 
 
+@with_groups
 def mutual_aid(
     year: str = typer.Option(..., "--year", help="Budget year; the standard in force on 1 January applies."),
     district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
@@ -217,9 +214,8 @@ def mutual_aid(
         help="CSV or .xlsx with unit, type (town|street|镇|街道), participants (or 单位, 类型, 参加人数).",
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    read: InputFile = InputFile(),
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -250,7 +246,7 @@ def mutual_aid(
         if participants_csv is not None and counts:
             raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
         if participants_csv is not None:
-            units = read_participants_csv(participants_csv, encoding=encoding, sheet=sheet)
+            units = read_participants_csv(participants_csv, encoding=read.encoding, sheet=read.sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:
@@ -313,7 +309,7 @@ def _mutual_aid_json(result, lang: str) -> None:
 def _mutual_aid_table(result, lang: str) -> None:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     standard = result.policy.standard
 
@@ -364,6 +360,7 @@ def _mutual_aid_table(result, lang: str) -> None:
         )
 
 
+@with_groups
 def district_report(
     settled_claims: str = typer.Argument(
         ...,
@@ -371,23 +368,17 @@ def district_report(
     ),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    out: Report = Report(),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     policy_id: str | None = typer.Option(
         None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."
     ),
     reform: str | None = typer.Option(
         None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."
     ),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="With --reform: write the rows the re-settlement rejected here (CSV)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    rejects: Rejects = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
@@ -397,10 +388,11 @@ def district_report(
         from medaid.policy.registry import default_registry
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output = out.output
         output_format, unit, lang = report_options(
-            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+            output_format, ("table", "csv", "json", "xlsx"), out.unit, out.lang, output, chart
         )
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         if rejects is not None and not reform:
             raise InputError(
                 "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
@@ -417,10 +409,10 @@ def district_report(
 
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
-                frame = read_settled(path, encoding=encoding, sheet=sheet)
+                frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
             report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
         if output_format == "xlsx":
-            from medaid.district.xlsx import write_xlsx
+            from medaid.present.district.xlsx import write_xlsx
 
             write_xlsx(report, output, lang)
         else:
@@ -429,7 +421,7 @@ def district_report(
             )
             emit(rendered, output, out_encoding)
         if chart is not None:
-            from medaid.district.chart import write_chart
+            from medaid.present.district.chart import write_chart
 
             warning = write_chart(report, chart, lang)
             if warning:
@@ -445,7 +437,7 @@ def district_report(
 def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     shares = sorted(
         {
@@ -500,7 +492,7 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
     import csv
     import io
 
-    from medaid.district.report import columns, report_records
+    from medaid.present.district.report import columns, report_records
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
@@ -513,6 +505,6 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
 def _district_json(report, lang: str, unit: str, excel: str | None = None) -> str:
     import json
 
-    from medaid.district.report import report_dict
+    from medaid.present.district.report import report_dict
 
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli._common import ENCODING, SHEET, choice, echo_json, lang_option, user_errors
+from medaid.cli._common import choice, echo_json, lang_option, user_errors
+from medaid.cli._options import Encoding, Lang, Sheet
 
 
 def explain(
@@ -17,10 +18,10 @@ def explain(
         "--claims",
         help="A claims file (.csv, .xlsx or .parquet): the claim's person-year is recomputed (only that person's rows are read).",
     ),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Explain one settled claim: self-pay, offset, category (就高), ratio and rounding, cap before and left, subsidy, sources."""
     with user_errors():
@@ -48,10 +49,10 @@ def explain(
                 claims, claim_id, registry.medical_assistance, encoding=encoding, sheet=sheet
             )
         if output_format == "json":
-            from medaid.i18n.claim import claim_dict
+            from medaid.present.claim_text import claim_dict
 
             echo_json(claim_dict(explanation))
         else:
-            from medaid.i18n.claim import explain_claim
+            from medaid.present.claim_text import explain_claim
 
             typer.echo("\n".join(explain_claim(explanation, language)))

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import lang_option, user_errors
+from medaid.cli._options import Lang
 
 
 def notice(
@@ -15,7 +16,7 @@ def notice(
     year: int = typer.Option(..., "--year", help="The calendar year."),
     output: Path = typer.Option(..., "--output", "-o", help="The notice, HTML (printable on A4)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also print it to this PDF with headless Chromium."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
     template: Path | None = typer.Option(
         None,
         "--template",

@@ -7,14 +7,15 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, lang_option, user_errors
+from medaid.cli._options import Lang, TextFormat
 
 app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_(
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """List the bundled policy versions with their effective dates."""
     with user_errors():
@@ -49,8 +50,8 @@ def list_(
 @app.command("show")
 def show(
     policy_id: str = typer.Argument(..., help="Policy id (see `medaid policy list`) or a reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """Every parameter of one version: value, source and provisional mark."""
     with user_errors():
@@ -86,8 +87,8 @@ def show(
 def diff(
     old: str = typer.Argument(..., help="Policy id or reform file."),
     new: str = typer.Argument(..., help="Policy id or reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """The parameters that differ between two versions."""
     with user_errors():
@@ -132,7 +133,7 @@ def diff(
 @app.command("validate")
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Validate policy files (and their dates together); every problem with its file and key path."""
     from medaid.errors import MedaidError
@@ -174,9 +175,7 @@ def docs(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."
     ),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."
-    ),
+    lang: Lang = None,
 ) -> None:
     """Generate the policy reference (every parameter, its value per version, source, provisional marks)."""
     with user_errors():

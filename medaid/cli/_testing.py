@@ -7,20 +7,19 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import lang_option, user_errors
+from medaid.cli._options import Lang
 
 
 def test(
     paths: list[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
     coverage: bool = typer.Option(False, "--coverage", help="Report which policy branches the cases exercised."),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Language of the explanation shown with a failure (zh or en)."
-    ),
+    lang: Lang = None,
 ) -> None:
     """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
     with user_errors():
         from medaid.i18n.catalog import _
-        from medaid.i18n.explain import explain
         from medaid.policy.registry import default_registry
+        from medaid.present.explain import explain
         from medaid.testing import load_case, run_case
 
         language = lang_option(lang)
@@ -95,14 +94,14 @@ def check(
     policy: str = typer.Argument(..., help="A policy id, a policy file or a reform file."),
     examples: int = typer.Option(200, "--examples", help="Hypothesis examples per invariant."),
     seed: int = typer.Option(0, "--seed", help="Random seed, for a reproducible run."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Run the invariant suite against a policy version or reform; exit 1 if any invariant is broken."""
     with user_errors():
         from medaid.errors import InputError
         from medaid.i18n.catalog import _
-        from medaid.i18n.testing import invariant_description, invariant_status
         from medaid.policy.registry import default_registry
+        from medaid.present.check import invariant_description, invariant_status
 
         try:
             from medaid.testing.invariants import check_policy

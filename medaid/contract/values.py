@@ -4,7 +4,7 @@ Each rule here is the scalar implementation (one value at a time). The columnar 
 (:mod:`medaid.batch.parse`) calls these same functions once per *distinct* value of a low-cardinality
 column (district, date, category, kind, insurance), and implements the two high-cardinality rules
 (identifiers and amounts) as polars expressions built from the patterns declared here; the parity test
-(``tests/contract/test_parity.py``) holds the two together value by value.
+(``tests/contract/test_claims.py``) holds the two together value by value.
 
 A rule returns ``(value, None)`` or ``(None, reason)``; it never raises for bad data.
 """

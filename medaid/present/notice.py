@@ -16,8 +16,8 @@ from typing import Any
 
 from medaid.errors import InputError
 from medaid.i18n.amounts import format_amount
-from medaid.i18n.decisions import decision_text
 from medaid.present.claim import from_ledger
+from medaid.present.decisions import decision_text
 
 __all__ = ["TEMPLATE_FILE", "VARIABLES_FILE", "default_template_dir", "mask_person", "notice_context", "render_notice"]
 
@@ -157,7 +157,7 @@ def render_notice(context: dict[str, Any], template_dir: Path | str | None = Non
     """
     import jinja2
 
-    from medaid.i18n.notice import labels
+    from medaid.present.notice_labels import labels
 
     folder = Path(template_dir) if template_dir is not None else default_template_dir()
     if not (folder / TEMPLATE_FILE).is_file():

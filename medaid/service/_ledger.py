@@ -158,8 +158,8 @@ def _steps(state, s, lang: str) -> tuple[list[dict], list[str]]:
     """The explanation steps of a stored settlement: the claim assessed again by the reference rules with
     the year-to-date usage it was settled against, as far as the stored amounts determine it (the amount
     paid before it under the cap, the 300 offset used before it)."""
-    from medaid.i18n.explain import explain
-    from medaid.report import step_dict
+    from medaid.present.assessment import step_dict
+    from medaid.present.explain import explain
     from medaid.rules import Assessment, Claim, Usage, assess_claim
 
     policy = state.registry.medical_assistance(s.date)

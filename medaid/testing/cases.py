@@ -19,7 +19,7 @@ from medaid.errors import InputError
 from medaid.money import fen_to_yuan_str, parse_yuan, ppm_to_str
 from medaid.policy.load import read_toml
 from medaid.policy.registry import PolicyRegistry, default_registry
-from medaid.report import assessment_dict
+from medaid.present.assessment import assessment_dict
 from medaid.rules import Assessment, Claim, ClaimResult, assess_person
 
 __all__ = ["Case", "Mismatch", "CaseOutcome", "load_case", "run_case", "claim_dict"]

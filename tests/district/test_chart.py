@@ -7,9 +7,9 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from medaid.district import chart
 from medaid.district.aggregate import aggregate, read_settled
 from medaid.errors import InputError
+from medaid.present.district import chart
 
 SMALL = Path(__file__).resolve().parents[2] / "examples" / "settled-small.csv"
 DEJAVU = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")

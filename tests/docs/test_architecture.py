@@ -8,7 +8,7 @@ from pathlib import Path
 
 from medaid.rules.clauses import CLAUSES
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
 
 
 def _resolve(dotted: str) -> object:

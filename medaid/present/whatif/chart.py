@@ -43,7 +43,7 @@ def _figure(lang: str, labels: Sequence[str]):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from medaid.district.chart import font_family
+    from medaid.present.district.chart import font_family
 
     family, lang, warning = font_family(lang, "".join(labels) + "".join(_TEXT["zh"].values()) + "0123456789.,-")
     figure = Figure(figsize=(9, 5), dpi=110, layout="constrained")

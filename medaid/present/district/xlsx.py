@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from medaid.district.aggregate import DistrictReport
-from medaid.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
+from medaid.present.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
 
 __all__ = ["write_xlsx"]
 
