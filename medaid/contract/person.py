@@ -56,8 +56,10 @@ def person_claims(
         except pl.exceptions.PolarsError:
             found = None  # a CSV polars cannot read as it is (a ragged row, a bad quote): row by row below
         parquet = path.suffix.lower() in (".parquet", ".pq")
-        # A CSV's refused claim is re-read row by row, for the line number a multi-line value would shift.
-        if parquet or (found is not None and any(values.claim_id == wanted for _line, values in found[0])):
+        # Only a CSV's refused claim is re-read row by row, for the line number a multi-line value would shift.
+        if found is not None and (parquet or not any(text == wanted for _line, _reason, text in found[1])):
+            return _answer(found, wanted, where)
+        if parquet:
             return _answer(found or ([], []), wanted, where)
     return _answer(_read_rows(path, wanted, encoding, sheet, registry), wanted, where)
 
@@ -107,15 +109,13 @@ def _rows_with(frame: pl.LazyFrame, column: str, texts: list[str]) -> pl.DataFra
 
 
 def _scanned(frame: pl.LazyFrame, claim_id: str, contract: ClaimsContract):
-    """(read rows, refused rows) of the claim's person and of every row sharing a claim id with them."""
+    """(read rows, refused rows) of the claim's rows, its person's and every row sharing a claim id with them."""
     hits = _rows_with(frame, "claim_id", [claim_id])
-    persons = hits.select(_key("person_id")).to_series().drop_nulls().unique().to_list()
-    if not persons:
-        return None
+    persons = [p for p in hits.select(_key("person_id")).to_series().drop_nulls().unique().to_list() if p]
     theirs = _rows_with(frame, "person_id", persons)
-    ids = theirs.select(_key("claim_id")).to_series().drop_nulls().unique().to_list()
+    ids = [i for i in theirs.select(_key("claim_id")).to_series().drop_nulls().unique().to_list() if i != claim_id]
     shared = _rows_with(frame, "claim_id", ids)
-    rows = pl.concat([theirs, shared]).unique(_LINE).sort(_LINE)
+    rows = pl.concat([hits, theirs, shared]).unique(_LINE).sort(_LINE)
     read, refused = [], []
     numbered = ((row[0], row[1:]) for row in rows.iter_rows())
     for (line, values, reason), cells in zip(contract.rows(numbered), rows.iter_rows()):

@@ -102,3 +102,23 @@ def test_refused_claim_named(tmp_path: Path, suffix: str) -> None:
         person_claims(path, "c000003")
     with pytest.raises(InputError, match="no claim with claim_id 'nope'"):
         person_claims(path, "nope")
+
+
+def test_utf8_csv_is_not_read_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A UTF-8 CSV is scanned by polars for a found claim and for a missing one (never the slow reader)."""
+    from medaid.contract import person
+
+    path = write_claims_csv(tmp_path / "c.csv", make_claims(20, 3, seed=2))
+    monkeypatch.setattr(person, "_read_rows", lambda *args: pytest.fail("read row by row"))
+    assert person_claims(path, "c000004").target.claim_id == "c000004"
+    with pytest.raises(InputError, match="no claim with claim_id 'nope'"):
+        person_claims(path, "nope")
+
+
+def test_claim_without_a_person_is_refused(tmp_path: Path) -> None:
+    """A claim whose row has no person_id is named as refused (not as missing), in Parquet as in CSV."""
+    rows = _rows(write_claims_csv(tmp_path / "c.csv", make_claims(6, 2, seed=3)))
+    rows[2][1] = ""
+    for path in (_write(rows, tmp_path / "x.csv"), _parquet(rows, tmp_path / "x.parquet")):
+        with pytest.raises(InputError, match="line 3: claim_id 'c000001' is on a rejected row: person_id"):
+            person_claims(path, "c000001")
