@@ -6,6 +6,7 @@ import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
 from medaid.cli._options import Lang, TextFormat
+from medaid.errors import N_
 
 
 def calc(
@@ -63,7 +64,10 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
 
     reform = registry.resolve(reform_path)
     if reform.extends is None:
-        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_path}')
+        raise InputError(
+            N_('--reform needs a reform file (with extends = "<policy id>"), got {reform_path}'),
+            reform_path=reform_path,
+        )
     from medaid.whatif.caseload import require_medical_assistance
 
     require_medical_assistance(reform, reform_path)

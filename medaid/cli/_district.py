@@ -24,6 +24,7 @@ from medaid.cli._common import (
     user_errors,
 )
 from medaid.cli._options import ExcelOutput, InputFile, Lang, Rejects, Report, with_groups
+from medaid.errors import N_
 from medaid.present.district.text import text
 
 
@@ -55,7 +56,11 @@ def transfer(
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
-            raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
+            raise InputError(
+                N_("--policy must be a medical-assistance policy, got {policy_id!r} ({policy_scheme})"),
+                policy_id=policy.id,
+                policy_scheme=policy.scheme,
+            )
         with input_path(input_csv) as path:
             result = compute_transfer(read_transfer_csv(Path(path), encoding=read.encoding, sheet=read.sheet), policy)
         if output_format == "csv":
@@ -233,7 +238,7 @@ def mutual_aid(
         output_format = choice(output_format, ("table", "json"), "--format")
         lang = lang_option(lang)
         if not year.strip().isdigit() or len(year.strip()) != 4:
-            raise InputError(f"--year must be a year like 2022, got {year!r}")
+            raise InputError(N_("--year must be a year like 2022, got {year!r}"), year=year)
         found = district(district_name)
         counts = [
             (kind, option, value)
@@ -244,13 +249,15 @@ def mutual_aid(
             if value is not None
         ]
         if participants_csv is not None and counts:
-            raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
+            raise InputError(
+                N_("give either --participants FILE or --town-participants/--street-participants, not both")
+            )
         if participants_csv is not None:
             units = read_participants_csv(participants_csv, encoding=read.encoding, sheet=read.sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:
-            raise InputError("give --town-participants N and --street-participants M, or --participants FILE")
+            raise InputError(N_("give --town-participants N and --street-participants M, or --participants FILE"))
         policy = mutual_aid_policy(default_registry(), int(year))
         result = mutual_aid_funding(policy, found, units, year=int(year))
         (_mutual_aid_json if output_format == "json" else _mutual_aid_table)(result, lang)
@@ -382,7 +389,7 @@ def district_report(
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
-        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.district.aggregate import GROUPINGS, district_totals, read_settled
         from medaid.errors import InputError
         from medaid.policy.model import Policy
         from medaid.policy.registry import default_registry
@@ -395,13 +402,15 @@ def district_report(
         out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         if rejects is not None and not reform:
             raise InputError(
-                "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
+                N_(
+                    "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
+                )
             )
         check_outputs(settled_claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         default_policy = registry.resolve(policy_id) if policy_id else None
         if default_policy is not None and not isinstance(default_policy, Policy):
-            raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
+            raise InputError(N_("--policy must be a medical-assistance policy, got {id!r}"), id=default_policy.id)
         rejected_rows = None
         with input_path(settled_claims) as path:
             if reform:
@@ -410,7 +419,9 @@ def district_report(
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
                 frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
-            report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+            report = district_totals(
+                frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims)
+            )
         if output_format == "xlsx":
             from medaid.present.district.xlsx import write_xlsx
 
@@ -437,6 +448,7 @@ def district_report(
 def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
+    from medaid.policy.model import KINDS
     from medaid.present.table import render_table
 
     shares = sorted(
@@ -465,7 +477,7 @@ def _district_table(report, lang: str, unit: str, excel: str | None = None) -> s
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in KINDS else value)
         cells += [
             format_count(v, lang)
             for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])

@@ -6,6 +6,7 @@ import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, user_errors
 from medaid.cli._options import Encoding, Lang, Sheet
+from medaid.errors import N_
 
 
 def explain(
@@ -32,7 +33,7 @@ def explain(
         output_format = choice(output_format, ("text", "json"), "--format")
         language = lang_option(lang)
         if (db is None) == (claims is None):
-            raise InputError("give exactly one of --db LEDGER or --claims FILE")
+            raise InputError(N_("give exactly one of --db LEDGER or --claims FILE"))
         registry = default_registry()
         if db is not None:
             from pathlib import Path
@@ -41,7 +42,7 @@ def explain(
             from medaid.ledger.backends import is_postgres
 
             if not is_postgres(db) and not Path(db).is_file():
-                raise InputError("no such ledger file", where=db)
+                raise InputError(N_("no such ledger file"), where=db)
             with Ledger(db, registry=registry, create=False) as ledger:
                 explanation = from_ledger(ledger, claim_id, registry.medical_assistance, where=db)
         else:

@@ -8,6 +8,7 @@ import typer
 
 from medaid.cli._common import lang_option, user_errors
 from medaid.cli._options import Lang
+from medaid.errors import N_
 
 
 def notice(
@@ -37,7 +38,7 @@ def notice(
         from medaid.ledger.backends import is_postgres
 
         if not is_postgres(db) and not Path(db).is_file():
-            raise InputError("no such ledger file", where=db)
+            raise InputError(N_("no such ledger file"), where=db)
         if pdf is not None:
             from medaid.present.browser import find_chromium
 

@@ -158,12 +158,12 @@ def validate(
                 typer.echo(_("ok: {path} ({policy})", language).format(path=path, policy=policy.id))
             except MedaidError as exc:
                 problems += [
-                    f"{file}: {key}: {message}" if key else f"{file}: {message}"
-                    for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]
+                    f"{file}: {key}: {shown(message, language)}" if key else f"{file}: {shown(message, language)}"
+                    for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", exc.render(language))]
                 ]
         PolicyRegistry(p for p in loaded if p.extends is None)
     except MedaidError as exc:
-        problems.append(str(exc))
+        problems.append(exc.render(language))
     for line in problems:
         typer.echo(f"medaid: {line}", err=True)
     if problems:
@@ -207,3 +207,10 @@ def _resolve(ref: str):
     from medaid.policy.registry import default_registry
 
     return default_registry().resolve(ref)
+
+
+def shown(message: str, lang: str) -> str:
+    """A validator's problem in ``lang`` (a :class:`medaid.errors.Message` keeps its message id)."""
+    from medaid.errors import Message
+
+    return message.render(lang) if isinstance(message, Message) else message

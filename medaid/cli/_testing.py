@@ -8,6 +8,7 @@ import typer
 
 from medaid.cli._common import lang_option, user_errors
 from medaid.cli._options import Lang
+from medaid.errors import N_
 
 
 def test(
@@ -69,9 +70,9 @@ def _case_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"no such case file or folder: {path}")
+            raise InputError(N_("no such case file or folder: {path}"), path=path)
     if not files:
-        raise InputError(f"no case files (*.toml) under {', '.join(map(str, paths))}")
+        raise InputError(N_("no case files (*.toml) under {names}"), names=", ".join(map(str, paths)))
     return files
 
 
@@ -106,15 +107,19 @@ def check(
         try:
             from medaid.testing.invariants import check_policy
         except ImportError as exc:  # hypothesis is a dependency; a trimmed install may lack it
-            raise InputError(f"medaid check needs hypothesis ({exc}): pip install hypothesis") from None
+            raise InputError(N_("medaid check needs hypothesis ({exc}): pip install hypothesis"), exc=exc) from None
 
         if examples < 1:
-            raise InputError(f"--examples must be at least 1, got {examples}")
+            raise InputError(N_("--examples must be at least 1, got {examples}"), examples=examples)
         registry = default_registry()
         target = registry.resolve(policy)
         if target.scheme != "medical_assistance":
             raise InputError(
-                f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms"
+                N_(
+                    "{target_id} is a {target_scheme} policy; medaid check runs medical-assistance versions and reforms"
+                ),
+                target_id=target.id,
+                target_scheme=target.scheme,
             )
         base = registry.get(target.extends) if target.extends else None
         language = lang_option(lang)

@@ -20,6 +20,8 @@ from medaid.cli._common import (
     user_errors,
 )
 from medaid.cli._options import Caseload, CaseloadInput, ExcelOutput, Report, with_groups
+from medaid.errors import N_
+from medaid.policy.model import KINDS
 
 _TEXT = {
     "en": {
@@ -47,10 +49,7 @@ _TEXT = {
         "sweep_title": "参数 {key} 取值测算（单位：{unit}）；现行政策 {baseline}",
     },
 }
-_KINDS = {
-    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
-    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
-}
+_KINDS = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {kind: kind for kind in KINDS}}
 
 
 @with_groups
@@ -85,7 +84,9 @@ def compare(
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
-            raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform}')
+            raise InputError(
+                N_('--reform needs a reform file (with extends = "<policy id>"), got {reform}'), reform=reform
+            )
         baseline = registry.resolve(base) if base else None
         if cluster:
             from medaid.dist.caseload import compare_partition, merge_comparisons
@@ -136,7 +137,7 @@ def sweep(
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
-        from medaid.whatif.caseload import sweep as run_sweep
+        from medaid.whatif.caseload import sweep_parameter as run_sweep
 
         output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
         output_format, unit, lang = report_options(
@@ -150,7 +151,7 @@ def sweep(
             from medaid.errors import InputError
 
             if not points:
-                raise InputError("--values needs at least one value")
+                raise InputError(N_("--values needs at least one value"))
             result = merge_sweeps(
                 _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points
             )

@@ -18,7 +18,7 @@ import polars as pl
 
 from medaid.contract.claims import COLUMNS, HEADERS_ZH, ClaimsContract, ClaimValues, header_map
 from medaid.contract.values import text_of
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import SPACES
 
 __all__ = ["PersonClaims", "person_claims"]
@@ -46,7 +46,7 @@ def person_claims(
     path = Path(path)
     where = str(path)
     if not path.is_file():
-        raise InputError("cannot read the claims file: no such file", where=where)
+        raise InputError(N_("cannot read the claims file: no such file"), where=where)
     wanted = claim_id.strip(SPACES)
     contract = ClaimsContract(registry)
     frame = _lazy(path, encoding, sheet, where)
@@ -71,13 +71,13 @@ def _lazy(path: Path, encoding: str | None, sheet: str | None, where: str) -> pl
     suffix = path.suffix.lower()  # the formats of medaid.batch.io.table_format (not imported: it loads numpy)
     if suffix in (".parquet", ".pq"):
         if sheet is not None:
-            raise InputError(f"--sheet applies to .xlsx workbooks, not to {path.name}")
+            raise InputError(N_("--sheet applies to .xlsx workbooks, not to {path_name}"), path_name=path.name)
         try:
             frame = pl.scan_parquet(path, row_index_name=_LINE, row_index_offset=2)
             names = frame.collect_schema().names()
         except (pl.exceptions.PolarsError, OSError) as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise InputError(f"cannot read as parquet: {first}", where=where) from None
+            raise InputError(N_("cannot read as parquet: {reason}"), file=where, reason=first) from None
     elif suffix in (".csv", ".txt") and detect_encoding(path, encoding) in ("utf-8", "utf-8-sig"):
         try:
             frame = pl.scan_csv(path, infer_schema=False, encoding="utf8", row_index_name=_LINE, row_index_offset=2)
@@ -157,7 +157,13 @@ def _answer(found, claim_id: str, where: str) -> PersonClaims:
     if target is None:
         for line, reason, text in refused:
             if text == claim_id:
-                raise InputError(f"claim_id {claim_id!r} is on a rejected row: {reason}", where=f"{where}: line {line}")
-        raise InputError(f"no claim with claim_id {claim_id!r}", where=where)
+                raise InputError(
+                    N_("claim_id {claim_id!r} is on a rejected row: {reason}"),
+                    claim_id=claim_id,
+                    reason=reason,
+                    file=where,
+                    line=line,
+                )
+        raise InputError(N_("no claim with claim_id {claim_id!r}"), claim_id=claim_id, where=where)
     claims = tuple(values for _line, values in read if values.person_id == target.person_id)
     return PersonClaims(target, claims)

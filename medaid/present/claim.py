@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from medaid.errors import N_, InternalError
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.model import ClaimResult
 
@@ -164,4 +165,6 @@ def from_claims_file(
         if result.claim is target:
             return ClaimExplanation("claims", where, result, before)
         before = result.usage if result.claim.date.year == target.date.year else Usage(target.date.year)
-    raise AssertionError("the claim is among the person's claims")  # pragma: no cover
+    raise InternalError(
+        N_("claim {claim_id!r} is not among its person's claims"), claim_id=claim_id
+    )  # pragma: no cover

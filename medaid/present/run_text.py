@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from medaid.i18n.catalog import N_, _
 from medaid.money import fen_to_yuan_str
+from medaid.policy.model import KINDS
 from medaid.present.table import render_table, width
 
 __all__ = [
@@ -83,7 +84,7 @@ def claims_summary(summary, lang: str) -> str:
             _("cap bound: persons", lang),
         ]
     ]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         rows.append(
             [
                 kind_label(kind, lang),
@@ -129,7 +130,7 @@ def usage_lines(usage, claims, adjustments, lang: str, category_name=None) -> li
             reversed=count(usage.reversed, lang),
         )
     ]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         k = usage.kind(kind)
         cap = (
             _("no cap", lang)
