@@ -96,9 +96,15 @@ def main() -> None:
 
         remove_pending()
         interrupted = stop.signum == signal.SIGINT
-        sys.stderr.write(
-            f"\nmedaid: {'interrupted' if interrupted else 'terminated'}; no output file was left half-written\n"
+        from medaid.i18n import default_lang
+        from medaid.i18n.catalog import _
+
+        message = (
+            _("interrupted; no output file was left half-written", default_lang())
+            if interrupted
+            else _("terminated; no output file was left half-written", default_lang())
         )
+        sys.stderr.write(f"\nmedaid: {message}\n")
         sys.exit(EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
     except Exception as exc:  # the last safety net: every known failure is a MedaidError with exit 2
         if os.environ.get("MEDAID_DEBUG", "") not in ("", "0"):

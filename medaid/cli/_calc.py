@@ -14,7 +14,7 @@ def calc(
         ...,
         "--category",
         "-c",
-        help="Recipient category; repeat (or join with |) for several: the highest ratio applies (就高).",
+        help="Recipient category: an id (dibao), its Chinese name (低保) or an alias (docs/claims.md); repeat (or join with |) for several: the highest ratio applies (就高).",
     ),
     inpatient: str = typer.Option("0", "--inpatient", help="Inpatient (住院) eligible self-pay this year, yuan."),
     outpatient: str = typer.Option("0", "--outpatient", help="Outpatient (门急诊) eligible self-pay this year, yuan."),

@@ -11,9 +11,10 @@ import typer
 from medaid.cli._common import (
     EXIT_BAD_INPUT,
     input_path,
+    lang_option,
     user_errors,
 )
-from medaid.cli._options import ClaimsFile, ExcelOutput, with_groups
+from medaid.cli._options import ClaimsFile, ExcelOutput, Lang, with_groups
 from medaid.errors import N_
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
@@ -62,14 +63,19 @@ def claims(
         min=1,
         help="With --cluster: partitions after the shuffle by person (default: 1 per million claims, at least 2 per worker).",
     ),
+    lang: Lang = None,
 ) -> None:
     """Settle every claim of INPUT against the person's running annual caps, exactly as the reference rules."""
+    with user_errors():
+        language = lang_option(lang)
     if cluster is not None:
-        return _claims_on_cluster(source, output, cluster, partitions, reform, rejects, output_format, strict)
+        return _claims_on_cluster(source, output, cluster, partitions, reform, rejects, output_format, strict, language)
     with user_errors():
         from medaid.batch.io import table_format
         from medaid.errors import InputError
+        from medaid.i18n.catalog import _
         from medaid.outputs import check_output, excel_encoding, is_stdio, remove_stale
+        from medaid.present.run_text import claims_summary, count
 
         to_stdout = is_stdio(output)
         if to_stdout and is_stdio(rejects):
@@ -94,7 +100,7 @@ def claims(
             from medaid.dist.dataset import read_dataset
 
             source = read_dataset(source)
-        progress = _Progress()
+        progress = _Progress(language)
         with input_path(source) as path:
             try:
                 result = settle_batch(
@@ -116,23 +122,41 @@ def claims(
 
             write_table(result.rejects, target, "csv", excel=out_encoding)
         elif target is not None and remove_stale(target):
-            echo(f"removed {target} (an earlier run's rejects; this run has none)")
-        echo(
-            f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}"
-            + (f" ({summary.blank_rows} blank rows skipped)" if summary.blank_rows else "")
-        )
+            echo(_("removed {path} (an earlier run's rejects; this run has none)", language).format(path=target))
+        counts = {
+            "rows_in": count(summary.rows_in, language),
+            "settled": count(summary.settled, language),
+            "rejected": count(summary.rejected, language),
+        }
+        if summary.blank_rows:
+            echo(
+                _(
+                    "rows in {rows_in} / settled {settled} / rejected {rejected} ({blank} blank rows skipped)", language
+                ).format(**counts, blank=count(summary.blank_rows, language))
+            )
+        else:
+            echo(_("rows in {rows_in} / settled {settled} / rejected {rejected}", language).format(**counts))
         if summary.rejected:
             first = result.rejects.row(0, named=True)
             if target is not None:
-                echo(f"rejects written to {target} (first: line {first['line']}: {first['reason']})")
+                echo(
+                    _("rejects written to {path} (first: line {line}: {reason})", language).format(
+                        path=target, line=first["line"], reason=first["reason"]
+                    )
+                )
             else:
                 for row in result.rejects.head(_SHOWN_REJECTS).iter_rows(named=True):
-                    echo(f"medaid: line {row['line']}: {row['reason']}")
+                    echo(
+                        "medaid: " + _("line {line}: {reason}", language).format(line=row["line"], reason=row["reason"])
+                    )
                 if summary.rejected > _SHOWN_REJECTS:
                     echo(
-                        f"medaid: ... and {summary.rejected - _SHOWN_REJECTS} more (write them all with --rejects FILE)"
+                        "medaid: "
+                        + _("... and {n} more (write them all with --rejects FILE)", language).format(
+                            n=count(summary.rejected - _SHOWN_REJECTS, language)
+                        )
                     )
-        echo(_summary_table(summary))
+        echo(claims_summary(summary, language))
     if summary.rejected:
         # The good rows are settled and written; the exit code still tells a script that some input was bad.
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -147,10 +171,13 @@ def _claims_on_cluster(
     rejects: str | None,
     output_format: str | None,
     strict: bool,
+    language: str,
 ) -> None:
     """``--cluster``: the Dask runner (medaid.dist.dask); the same summary and exit code as one process."""
     with user_errors():
         from medaid.errors import InputError
+        from medaid.i18n.catalog import _
+        from medaid.present.run_text import claims_summary, count
 
         for given, option in ((rejects, "--rejects"), (output_format, "--format"), (strict or None, "--strict")):
             if given is not None:
@@ -174,19 +201,33 @@ def _claims_on_cluster(
                 client.client,
                 partitions=partitions,
                 registry=registry,
-                progress=lambda done, total: typer.echo(f"medaid: {done}/{total} partitions settled", err=True),
+                progress=lambda done, total: typer.echo(
+                    "medaid: " + _("{done}/{total} partitions settled", language).format(done=done, total=total),
+                    err=True,
+                ),
             )
         finally:
             client.close()
         summary = result.summary
-        typer.echo(f"rows in {summary.rows_in} / settled {summary.settled} / rejected {summary.rejected}")
-        typer.echo(f"dataset written to {output} ({result.partitions} partitions)")
+        typer.echo(
+            _("rows in {rows_in} / settled {settled} / rejected {rejected}", language).format(
+                rows_in=count(summary.rows_in, language),
+                settled=count(summary.settled, language),
+                rejected=count(summary.rejected, language),
+            )
+        )
+        typer.echo(
+            _("dataset written to {output} ({n} partitions)", language).format(output=output, n=result.partitions)
+        )
         if result.first_reject is not None:
             row, reason, file = result.first_reject
-            typer.echo(
-                f"rejects written to {Path(output) / 'rejects'} (first: {file + ': ' if file else ''}row {row}: {reason})"
-            )
-        typer.echo(_summary_table(summary))
+            where = Path(output) / "rejects"
+            if file:
+                first = _("rejects written to {path} (first: {file}: row {row}: {reason})", language)
+            else:
+                first = _("rejects written to {path} (first: row {row}: {reason})", language)
+            typer.echo(first.format(path=where, file=file, row=row, reason=reason))
+        typer.echo(claims_summary(summary, language))
     if summary.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -195,44 +236,19 @@ def _default_rejects(output: Path) -> Path:
     return output.with_name(output.stem + ".rejects.csv")
 
 
-def _summary_table(summary) -> str:
-    """The end-of-run table: claims, persons, assistance by kind, subsidy, caps that bound."""
-    from medaid.money import fen_to_yuan_str
-    from medaid.policy.model import KINDS
-
-    rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
-    for kind in KINDS:
-        rows.append(
-            (
-                kind,
-                str(summary.claims[kind]),
-                "",
-                fen_to_yuan_str(summary.assistance_fen[kind]),
-                str(summary.cap_bound_claims[kind]),
-                str(summary.cap_bound_persons[kind]),
-            )
-        )
-    rows.append(("deductible subsidy", "", "", fen_to_yuan_str(summary.deductible_subsidy_fen), "", ""))
-    rows.append(("total", str(summary.settled), str(summary.persons), fen_to_yuan_str(summary.total_fen), "", ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
-        for row in rows
-    ]
-    lines.append(f"policy versions: {', '.join(summary.policy_ids) or '-'}")
-    return "\n".join(lines)
-
-
 class _Progress:
     """Stages read → validate → settle → write as a bar on stderr; only on a terminal and for big inputs."""
 
     STAGES = ("read", "validate", "settle", "write", "done")
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
         self._bar = None
         self._task = None
 
     def __call__(self, stage: str, rows: int | None) -> None:
+        from medaid.present.run_text import progress_label
+
         if self._bar is None and rows is not None and rows > PROGRESS_ROWS and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -244,11 +260,13 @@ class _Progress:
                 console=Console(stderr=True),
                 transient=True,
             )
-            self._task = self._bar.add_task(f"{rows:,} claims: {stage}", total=len(self.STAGES) - 1)
+            self._task = self._bar.add_task(progress_label(rows, stage, self.lang), total=len(self.STAGES) - 1)
             self._bar.start()
             self._bar.update(self._task, completed=self.STAGES.index(stage))
         elif self._bar is not None:
-            self._bar.update(self._task, completed=self.STAGES.index(stage), description=f"{rows:,} claims: {stage}")
+            self._bar.update(
+                self._task, completed=self.STAGES.index(stage), description=progress_label(rows, stage, self.lang)
+            )
 
     def close(self) -> None:
         if self._bar is not None:

@@ -172,9 +172,16 @@ def check_outputs(source, *, output=None, chart=None, rejects=None) -> None:
     check_output(rejects, inputs=[source], outputs=[output, chart], option="--rejects")
 
 
-def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, encoding: str | None = None) -> None:
+def report_rows(
+    source, rows_in: int, settled: int, rejected_rows, rejects, encoding: str | None = None, lang: str | None = None
+) -> None:
     """On stderr: ``rows in N / settled S / rejected R`` (N = S + R) and the first rejected rows; all of them
-    to ``rejects`` (CSV, written whenever given) if asked. The caller exits 2 if any row was rejected."""
+    to ``rejects`` (CSV, written whenever given) if asked. The caller exits 2 if any row was rejected.
+    ``lang``: the command's language (default: the locale's)."""
+    from medaid.i18n.catalog import _
+    from medaid.present.run_text import count
+
+    language = lang or lang_option(None)
     rejected = 0 if rejected_rows is None else rejected_rows.height
     if rejects is not None and rejected_rows is not None:
         from medaid.batch.io import write_table
@@ -182,14 +189,23 @@ def report_rows(source, rows_in: int, settled: int, rejected_rows, rejects, enco
         write_table(rejected_rows, rejects, "csv", excel=encoding)
     if rejected:
         for row in rejected_rows.head(SHOWN_REJECTS).iter_rows(named=True):
-            typer.echo(f"medaid: {source}: line {row['line']}: {row['reason']}", err=True)
-        if rejected > SHOWN_REJECTS:
-            typer.echo(
-                f"medaid: ... and {rejected - SHOWN_REJECTS} more rejected rows"
-                + ("" if rejects else " (write them all with --rejects FILE)"),
-                err=True,
+            line = _("{file}: line {line}: {reason}", language).format(
+                file=source, line=row["line"], reason=row["reason"]
             )
-    typer.echo(f"rows in {rows_in} / settled {settled} / rejected {rejected}", err=True)
+            typer.echo(f"medaid: {line}", err=True)
+        if rejected > SHOWN_REJECTS:
+            more = (
+                _("... and {n} more rejected rows", language)
+                if rejects
+                else _("... and {n} more rejected rows (write them all with --rejects FILE)", language)
+            )
+            typer.echo("medaid: " + more.format(n=count(rejected - SHOWN_REJECTS, language)), err=True)
+    counts = {
+        "rows_in": count(rows_in, language),
+        "settled": count(settled, language),
+        "rejected": count(rejected, language),
+    }
+    typer.echo(_("rows in {rows_in} / settled {settled} / rejected {rejected}", language).format(**counts), err=True)
 
 
 #: Rejected rows listed on stderr by the report commands (all of them go to --rejects FILE).

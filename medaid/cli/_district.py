@@ -197,7 +197,7 @@ def district_report(
             if warning:
                 typer.echo(f"medaid: warning: {warning}", err=True)
         if reform:
-            report_rows(settled_claims, summary.rows_in, summary.settled, rejected_rows, rejects, out_encoding)
+            report_rows(settled_claims, summary.rows_in, summary.settled, rejected_rows, rejects, out_encoding, lang)
         # Without --reform every row of the settled file is totalled (the report says how many), or the
         # run stops at the first bad row, naming its line: no row is dropped either way.
     if rejected_rows is not None and rejected_rows.height:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, user_errors
-from medaid.cli._options import Lang
+from medaid.cli._options import Encoding, Lang, Sheet
 from medaid.errors import N_
 
 
@@ -15,8 +15,12 @@ def explain(
         None, "--db", help="The ledger that settled the claim: a SQLite file or a postgresql:// URL."
     ),
     claims: str | None = typer.Option(
-        None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."
+        None,
+        "--claims",
+        help="A claims file (.csv, .xlsx or .parquet): the claim's person-year is recomputed (only that person's rows are read).",
     ),
+    encoding: Encoding = None,
+    sheet: Sheet = None,
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
     lang: Lang = None,
 ) -> None:
@@ -42,7 +46,9 @@ def explain(
             with Ledger(db, registry=registry, create=False) as ledger:
                 explanation = from_ledger(ledger, claim_id, registry.medical_assistance, where=db)
         else:
-            explanation = from_claims_file(claims, claim_id, registry.medical_assistance)
+            explanation = from_claims_file(
+                claims, claim_id, registry.medical_assistance, encoding=encoding, sheet=sheet
+            )
         if output_format == "json":
             from medaid.present.claim_text import claim_dict
 

@@ -9,9 +9,10 @@ from medaid.cli._common import (
     choice,
     echo_json,
     input_path,
+    lang_option,
     user_errors,
 )
-from medaid.cli._options import ClaimsFile, ExcelOutput, Rejects, TextFormat, with_groups
+from medaid.cli._options import ClaimsFile, ExcelOutput, Lang, Rejects, TextFormat, with_groups
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
@@ -51,11 +52,17 @@ def settle(
         help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1).",
     ),
     read: ClaimsFile = ClaimsFile(),
+    lang: Lang = None,
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
         import csv
         import gc
+
+        from medaid.i18n.catalog import _
+        from medaid.present.run_text import count, yuan
+
+        language = lang_option(lang)
 
         # Outputs are checked before anything is committed to the ledger: a run that settles and then
         # cannot write its output would leave payments the user never saw.
@@ -73,7 +80,6 @@ def settle(
         gc.disable()
         from medaid.ledger.claims_file import COLUMNS
         from medaid.ledger.file_run import OUTPUT_COLUMNS, csv_line, settle_file
-        from medaid.money import fen_to_yuan_str
 
         with input_path(claims) as path:
             run = settle_file(
@@ -98,53 +104,76 @@ def settle(
                 reject_writer.writerow(("line", "reason", *COLUMNS))
                 reject_writer.writerows(tuple(cell(v) for v in (r.line, r.reason, *r.fields)) for r in rejected)
         for reject in rejected[:_SHOWN_REJECTS]:
-            typer.echo(f"medaid: {claims}: line {reject.line}: {reject.reason}", err=True)
-        if len(rejected) > _SHOWN_REJECTS:
             typer.echo(
-                f"medaid: ... and {len(rejected) - _SHOWN_REJECTS} more rejected rows"
-                + ("" if rejects else " (write them all with --rejects FILE)"),
+                "medaid: "
+                + _("{file}: line {line}: {reason}", language).format(
+                    file=claims, line=reject.line, reason=reject.reason
+                ),
                 err=True,
             )
+        if len(rejected) > _SHOWN_REJECTS:
+            more = (
+                _("... and {n} more rejected rows", language)
+                if rejects
+                else _("... and {n} more rejected rows (write them all with --rejects FILE)", language)
+            )
+            typer.echo("medaid: " + more.format(n=count(len(rejected) - _SHOWN_REJECTS, language)), err=True)
         duplicates = counts["duplicate"] + counts["reversed"]
         typer.echo(
-            f"rows in {total} / settled {counts['settled']} / duplicate {duplicates} / rejected {len(rejected)}",
+            _("rows in {total} / settled {settled} / duplicate {duplicate} / rejected {rejected}", language).format(
+                total=count(total, language),
+                settled=count(counts["settled"], language),
+                duplicate=count(duplicates, language),
+                rejected=count(len(rejected), language),
+            ),
             err=True,
         )
-        typer.echo(f"paid by this run: {fen_to_yuan_str(paid)} yuan (assistance and deductible subsidy)", err=True)
+        typer.echo(
+            _("paid by this run: {amount} yuan (assistance and deductible subsidy)", language).format(
+                amount=yuan(paid, language)
+            ),
+            err=True,
+        )
         if duplicates and not counts["settled"]:
-            typer.echo("nothing new to pay: every readable claim was already in the ledger", err=True)
+            typer.echo(_("nothing new to pay: every readable claim was already in the ledger", language), err=True)
         if rejected:
             raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command("init")
-def init(db: str = _DB) -> None:
+def init(db: str = _DB, lang: Lang = None) -> None:
     """Create the ledger's tables (schema version of this medaid); an existing ledger is left as it is."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.ledger.backends import init_ledger
 
+        language = lang_option(lang)
         created, version = init_ledger(db)
         where = _shown(db)
-        typer.echo(
-            f"created a ledger (schema version {version}) at {where}"
+        message = (
+            _("created a ledger (schema version {version}) at {where}", language)
             if created
-            else f"{where} already holds a ledger (schema version {version})"
+            else _("{where} already holds a ledger (schema version {version})", language)
         )
+        typer.echo(message.format(version=version, where=where))
 
 
 @app.command("migrate")
-def migrate(db: str = _DB) -> None:
+def migrate(db: str = _DB, lang: Lang = None) -> None:
     """Upgrade a ledger made by an older medaid to this medaid's schema version (back it up first)."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.ledger.backends import migrate_ledger
 
+        language = lang_option(lang)
         was, now = migrate_ledger(db)
         where = _shown(db)
-        typer.echo(
-            f"{where}: migrated from schema version {was} to {now}"
+        message = (
+            _("{where}: migrated from schema version {was} to {now}", language)
             if was != now
-            else f"{where}: already at schema version {now}, nothing to do"
+            else _("{where}: already at schema version {now}, nothing to do", language)
         )
+        typer.echo(message.format(where=where, was=was, now=now))
 
 
 def _shown(db: str) -> str:
@@ -164,12 +193,16 @@ def show(
     db: str = _DB,
     year: int | None = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
     output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """A person's year-to-date usage (paid and remaining per kind) and settled claims."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.ledger import Ledger
+        from medaid.present.run_text import usage_lines
 
         output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
         with Ledger(db, create=False) as ledger:
             years = [year] if year is not None else ledger.years(person)
             shown = [
@@ -179,9 +212,10 @@ def show(
             echo_json({"person_id": person, "years": [_usage_dict(*year_shown) for year_shown in shown]})
             return
         if not shown:
-            typer.echo(f"{person}: no settled claims")
+            typer.echo(_("{person}: no settled claims", language).format(person=person))
+        names = None if language == "en" else _category_names(language)
         for year_shown in shown:
-            typer.echo("\n".join(_usage_text(*year_shown)))
+            typer.echo("\n".join(usage_lines(*year_shown, language, names)))
 
 
 @app.command("reverse")
@@ -189,17 +223,31 @@ def reverse(
     claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="The claim to reverse."),
     db: str = _DB,
     reason: str = typer.Option(..., "--reason", help="Why (recorded with the reversal)."),
+    lang: Lang = None,
 ) -> None:
     """Reverse (冲正) a settled claim: what it paid goes back to the person's remaining cap."""
     with user_errors():
+        from medaid.i18n.catalog import _
         from medaid.ledger import Ledger
-        from medaid.money import fen_to_yuan_str as yuan
+        from medaid.present.run_text import kind_label, yuan
 
+        language = lang_option(lang)
         with Ledger(db, create=False) as ledger:
             r = ledger.reverse(claim_id, reason)
         typer.echo(
-            f"reversed {r.claim_id} ({r.person_id}, {r.year}, {r.kind}): assistance {yuan(r.assistance_fen)}, "
-            f"deductible subsidy {yuan(r.deductible_subsidy_fen)} back to the remaining cap; reason: {r.reason}"
+            _(
+                "reversed {claim_id} ({person_id}, {year}, {kind}): assistance {assistance}, "
+                "deductible subsidy {subsidy} back to the remaining cap; reason: {reason}",
+                language,
+            ).format(
+                claim_id=r.claim_id,
+                person_id=r.person_id,
+                year=r.year,
+                kind=kind_label(r.kind, language),
+                assistance=yuan(r.assistance_fen, language),
+                subsidy=yuan(r.deductible_subsidy_fen, language),
+                reason=r.reason,
+            )
         )
 
 
@@ -212,13 +260,15 @@ def clear(
         False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."
     ),
     output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """Individual clearing (个人清算): recompute a person-year in date order; paid vs due per claim, net 补发/追回."""
     with user_errors():
         from medaid.ledger import Ledger
-        from medaid.money import fen_to_yuan_str as yuan
+        from medaid.present.run_text import clearing_lines
 
         output_format = choice(output_format, ("text", "json"), "--format")
+        language = lang_option(lang)
         with Ledger(db, create=False) as ledger:
             c = ledger.clear(person, year, apply=apply)
         if output_format == "json":
@@ -226,50 +276,26 @@ def clear(
 
             echo_json({**clearing_dict(c), "engine_version": c.engine_version})
             return
-        typer.echo(f"{c.person_id} {c.year}: {len(c.lines)} claims recomputed in date order")
-        typer.echo(f"{'claim_id':<16} {'date':<10} {'kind':<10} {'paid':>12} {'due':>12} {'adjustment':>12}")
-        for line in c.lines:
-            typer.echo(
-                f"{line.claim_id:<16} {line.date.isoformat():<10} {line.kind:<10} "
-                f"{yuan(line.paid_assistance_fen + line.paid_subsidy_fen):>12} "
-                f"{yuan(line.due_assistance_fen + line.due_subsidy_fen):>12} {yuan(line.adjustment_fen):>12}"
-            )
-        net = c.adjustment_fen
-        label = "补发 pay the person" if net > 0 else "追回 recover from the person" if net < 0 else "nothing to adjust"
-        typer.echo(f"paid {yuan(c.paid_fen)}, due {yuan(c.due_fen)}, net adjustment {yuan(net)} ({label})")
-        if apply:
-            typer.echo(
-                "adjustment recorded; usage set to the recomputed year"
-                if c.applied
-                else "nothing recorded: the ledger already pays what is due"
-            )
-        elif net or any(line.adjustment_fen for line in c.lines):
-            typer.echo("not recorded: run again with --apply to record it")
+        typer.echo("\n".join(clearing_lines(c, apply, language)))
 
 
-def _usage_text(usage, claims, adjustments) -> list[str]:
-    from medaid.money import fen_to_yuan_str as yuan
-    from medaid.policy.model import KINDS
+def _category_names(lang: str):
+    """The Chinese name of a category in the version in force at the start of a year (its id if none)."""
+    import datetime as dt
 
-    lines = [f"{usage.person_id} {usage.year}: {usage.claims} settled claims, {usage.reversed} reversed"]
-    for kind in KINDS:
-        k = usage.kind(kind)
-        cap = "no cap" if k.category and k.cap_fen is None else "-" if k.cap_fen is None else yuan(k.cap_fen)
-        remaining = "-" if k.remaining_fen is None else yuan(k.remaining_fen)
-        lines.append(
-            f"  {kind:<10} paid {yuan(k.paid_fen):>12}  cap {cap:>12} ({k.category or 'no claim'})  remaining {remaining:>12}"
-        )
-    lines.append(
-        f"  300 offset used {yuan(usage.offset_used_fen)}, deductible subsidy paid {yuan(usage.subsidy_paid_fen)}"
-    )
-    for s in claims:
-        more = adjustments.get(s.claim_id)
-        cleared = f" (clearing {yuan(more[0] + more[1])})" if more and any(more) else ""
-        lines.append(
-            f"  {s.claim_id:<16} {s.date.isoformat()} {s.kind:<10} self-pay {yuan(s.self_pay_fen):>12} "
-            f"assistance {yuan(s.assistance_fen):>12} subsidy {yuan(s.deductible_subsidy_fen):>8} {s.status}{cleared}"
-        )
-    return lines
+    from medaid.errors import MedaidError
+    from medaid.policy.registry import default_registry
+
+    registry = default_registry()
+
+    def name(category: str, year: int) -> str:
+        try:
+            found = registry.medical_assistance(dt.date(year, 1, 1)).categories.get(category)
+        except MedaidError:
+            return category
+        return category if found is None else found.name_zh if lang == "zh" else found.name_en
+
+    return name
 
 
 def _usage_dict(usage, claims, adjustments) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from medaid.cli._common import user_errors
+from medaid.cli._common import lang_option, user_errors
+from medaid.cli._options import Lang
 from medaid.errors import N_
 
 #: The largest file synth writes (about 10 GB of CSV); beyond it the arrays alone outgrow most machines.
@@ -24,13 +25,18 @@ def claims(
         ..., "--output", "-o", help="File to write, .csv or .parquet; - writes CSV to standard output."
     ),
     output_format: str | None = typer.Option(None, "--format", help="csv or parquet (default: from the extension)."),
+    lang: Lang = None,
 ) -> None:
     """Write a realistic synthetic claims file: 16 districts, the category mix, ~92 % outpatient, heavy-tailed inpatient."""
     with user_errors():
         from medaid.batch.io import table_format, write_table
         from medaid.errors import InputError
+        from medaid.i18n.catalog import _
         from medaid.outputs import check_output, is_stdio
+        from medaid.present.run_text import count as number
         from medaid.synth import synth_claims
+
+        language = lang_option(lang)
 
         fmt = table_format("out.csv" if is_stdio(output) and output_format is None else output, output_format)
         if not 2018 <= year <= 2100:
@@ -44,4 +50,9 @@ def claims(
             raise InputError(N_("-o - writes CSV to standard output; Parquet needs a file"))
         table = synth_claims(count, year, seed)
         write_table(table, output, fmt)
-        typer.echo(f"wrote {table.height} claims of {year} (seed {seed}) to {output}", err=is_stdio(output))
+        typer.echo(
+            _("wrote {count} claims of {year} (seed {seed}) to {output}", language).format(
+                count=number(table.height, language), year=year, seed=seed, output=output
+            ),
+            err=is_stdio(output),
+        )

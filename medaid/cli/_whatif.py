@@ -83,7 +83,7 @@ def compare(
 
             _warn(comparison_chart(result, lambda language: group_names(result, language), chart, lang))
         if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
-            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
+            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
     if not cluster and result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -137,7 +137,7 @@ def sweep(
 
             _warn(sweep_chart(result, chart, lang))
         if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
-            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding)
+            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
     if not cluster and result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 

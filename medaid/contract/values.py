@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from medaid.districts import DISTRICT_INDEX, lookup_district
 from medaid.errors import N_
@@ -213,6 +213,16 @@ class CategoryNames:
                             where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}",
                         )
         return cls(names)
+
+    def ids(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Each of ``names`` (ids in any case, Chinese names, aliases) as its category id; a name not known
+        stays as given, so the caller's own check names it (``Policy.category``).
+
+        >>> CategoryNames({"dibao": "dibao", "低保": "dibao"}).ids(["低保", "DIBAO", "nope"])
+        ('dibao', 'dibao', 'nope')
+        """
+        names_ = self.names
+        return tuple(names_.get(trim(n).lower() if n.isascii() else trim(n), n) for n in names)
 
     def parse(self, text: str) -> tuple[str | None, str | None]:
         """The category ids as ``dibao|low_income`` (in the order given, each once), or the reason."""

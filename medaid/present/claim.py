@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from medaid.errors import N_, InputError, InternalError
+from medaid.errors import N_, InternalError
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.model import ClaimResult
 
@@ -140,43 +140,26 @@ def _differences(result: ClaimResult, settlement) -> tuple[str, ...]:
     return tuple(out)
 
 
-def from_claims_file(path: Path | str, claim_id: str, policy_for) -> ClaimExplanation:
-    """Explain ``claim_id`` of a claims file by assessing that person's claims in date order.
+def from_claims_file(
+    path: Path | str, claim_id: str, policy_for, *, encoding: str | None = None, sheet: str | None = None
+) -> ClaimExplanation:
+    """Explain ``claim_id`` of a claims file (CSV, ``.xlsx`` or Parquet) by assessing that person's claims in
+    date order; only that person's rows are read from a Parquet or UTF-8 CSV file
+    (:func:`medaid.contract.person.person_claims`).
 
     ``policy_for`` gives the version in force on a date (``registry.medical_assistance``).
 
     Raises:
-        InputError: the file cannot be read, has no (or a rejected, or a repeated) ``claim_id``.
+        InputError: the file cannot be read, has no ``claim_id``, or the claim's row is rejected.
     """
-    from medaid.ledger.claims_file import read_claims
+    from medaid.contract.person import person_claims
 
-    rows, rejected = read_claims(path)
+    found = person_claims(path, claim_id, encoding=encoding, sheet=sheet)
     where = str(path)
-    found = [row for row in rows if row.claim.claim_id == claim_id]
-    if not found:
-        for reject in rejected:
-            if claim_id in (field.strip() for field in reject.fields):
-                raise InputError(
-                    N_("claim_id {claim_id!r} is on a rejected row: {reason}"),
-                    claim_id=claim_id,
-                    reason=reject.reason,
-                    file=where,
-                    line=reject.line,
-                )
-        raise InputError(N_("no claim with claim_id {claim_id!r}"), claim_id=claim_id, where=where)
-    if len(found) > 1:
-        lines = ", ".join(str(row.line) for row in found)
-        raise InputError(
-            N_("claim_id {claim_id!r} appears {n_found} times (lines {lines})"),
-            claim_id=claim_id,
-            n_found=len(found),
-            lines=lines,
-            where=where,
-        )
-    target = found[0].claim
+    claims = [values.claim() for values in found.claims]
+    target = next(claim for claim, values in zip(claims, found.claims) if values is found.target)
     # The batch engine's order: the person's claims by date, ties in file order (a stable sort).
-    person = [row.claim for row in rows if row.claim.person_id == target.person_id]
-    assessment = assess_person(person, policy_for)
+    assessment = assess_person(claims, policy_for)
     before = Usage(target.date.year)
     for result in assessment.claims:
         if result.claim is target:

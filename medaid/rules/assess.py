@@ -279,6 +279,9 @@ def assess_person_year(
 ) -> Assessment:
     """A person-year given as totals: one inpatient and one outpatient claim on ``date``.
 
+    ``categories`` are ids or the names a person types (低保, 低收入, a policy file's aliases): see
+    :func:`category_ids`.
+
     Raises:
         InputError: a category given as a bare string or an empty list, a date that is not a
             ``datetime.date``, an amount that is not whole fen (a float) or is beyond the maximum.
@@ -296,11 +299,23 @@ def assess_person_year(
             N_("resident_insurance must be True or False, got {resident_insurance!r}"),
             resident_insurance=resident_insurance,
         )
+    categories = category_ids(categories, policy_for(date))
     claims = [
         Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),
         Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),
     ]
     return assess_person(claims, policy_for)
+
+
+def category_ids(categories: tuple[str, ...], policy: Policy) -> tuple[str, ...]:
+    """Categories as a person types them (低保, 低收入, dibao, DIBAO …) as ``policy``'s category ids, by the
+    claims contract's names (:class:`medaid.contract.values.CategoryNames`: ids, ``name_zh``, ``aliases``);
+    an unknown name stays, for :meth:`Policy.category` to refuse with the valid ones."""
+    if all(name in policy.categories for name in categories):
+        return categories  # the common case, ids already: no lookup
+    from medaid.contract.values import CategoryNames
+
+    return CategoryNames.from_policies([policy]).ids(categories)
 
 
 def assess_each_claim(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:

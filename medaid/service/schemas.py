@@ -15,6 +15,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from medaid.contract.claims import COLUMNS, RESULTS
+from medaid.contract.values import KIND_LABELS
 from medaid.i18n import LANGS
 from medaid.policy.model import CATEGORIES, KINDS
 
@@ -52,9 +53,21 @@ Ratio = Annotated[
     str, Meta(pattern=r"^[0-9]+(\.[0-9]+)?$", description="A ratio as an exact decimal.", examples=["0.9"])
 ]
 Text = Annotated[str, Meta(min_length=1, max_length=200)]
+#: A category as a person types it: an id (any case), the Chinese name or an alias of the policy files
+#: (``medaid.contract.values.CategoryNames``, read by the library), so no second table of names here.
+CategoryName = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=100,
+        description=f"A category id ({', '.join(CATEGORIES)}), its Chinese name (低保) or an alias of the policy files.",
+        examples=["dibao", "低保"],
+    ),
+]
 # Literal of a tuple defined elsewhere: the values are declared once, which a type checker cannot follow.
-CategoryId = Literal[CATEGORIES]  # type: ignore[valid-type]
 Kind = Literal[KINDS]  # type: ignore[valid-type]
+#: 就诊类型 as a client may send it: the id or a Chinese label of the claims contract (KIND_LABELS).
+KindName = Literal[tuple(KIND_LABELS)]  # type: ignore[valid-type]
 Lang = Literal[LANGS]  # type: ignore[valid-type]
 
 #: Request fields that hold money; a JSON number there gets its own message (refused, never rounded).
@@ -75,7 +88,7 @@ class AssessRequest(Struct, forbid_unknown_fields=True):
     """One person-year, in ``medaid calc``'s names; ``reform`` is a reform file's content as JSON."""
 
     categories: Annotated[
-        list[CategoryId],
+        list[CategoryName],
         Meta(
             min_length=1,
             max_length=len(CATEGORIES),
@@ -295,10 +308,13 @@ class LedgerClaim(Struct, forbid_unknown_fields=True):
     category: Annotated[
         str,
         Meta(
-            min_length=1, max_length=200, description="A category id; several joined with | (就高).", examples=["dibao"]
+            min_length=1,
+            max_length=200,
+            description="A category id, Chinese name (低保) or alias; several joined with | (就高).",
+            examples=["dibao", "低保|低收入"],
         ),
     ]
-    kind: Kind
+    kind: KindName
     self_pay: Yuan
     resident_insurance: bool
 

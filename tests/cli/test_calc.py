@@ -131,3 +131,26 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert 2 == result.exit_code
     assert message in result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    ("typed", "ids"),
+    [("低保", "dibao"), ("DIBAO", "dibao"), ("低收入", "low_income"), ("低保|低收入", "dibao|low_income")],
+)
+def test_chinese_category_names_are_the_ids(typed: str, ids: str) -> None:
+    """``--category 低保`` (a Chinese name, an alias, an id in any case) gives exactly ``--category dibao``."""
+    by_name = run(*[typed if arg == "dibao" else arg for arg in E11], "--format", "json")
+    by_id = run(*[ids if arg == "dibao" else arg for arg in E11], "--format", "json")
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout) == json.loads(by_id.stdout)
+    assert json.loads(by_id.stdout)["categories"] == ids.split("|")
+
+
+def test_chinese_category_with_a_reform() -> None:
+    """``calc --reform`` reads a Chinese category name too."""
+    reform = "policies/reforms/low-income-outpatient-cap-3000.toml"
+    args = [{"dibao": "低收入", "2023-05-01": "2024-05-01"}.get(arg, arg) for arg in E11]
+    by_name = run(*args, "--reform", reform, "--format", "json")
+    by_id = run(*[("low_income" if arg == "低收入" else arg) for arg in args], "--reform", reform, "--format", "json")
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout) == json.loads(by_id.stdout)

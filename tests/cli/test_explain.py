@@ -221,3 +221,29 @@ def test_unknown_ledger_claim(ledger_run) -> None:
     db, _settled = ledger_run
     code, _out, err = run("explain", "ZZZ", "--db", str(db))
     assert code == 2 and "no settled claim with claim_id 'ZZZ'" in err
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx", ".gbk.csv"])
+def test_parquet_xlsx_and_gbk_explained_as_the_csv(tmp_path: Path, suffix: str) -> None:
+    """``--claims`` on the example as Parquet, xlsx or GBK CSV gives the CSV's answer for every claim."""
+    import polars as pl
+
+    with EXAMPLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    path = tmp_path / f"claims{suffix}"
+    if suffix == ".parquet":
+        pl.DataFrame(rows[1:], schema=rows[0], orient="row").write_parquet(path)
+    elif suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gbk"))
+    for row in rows[1:]:
+        expected = run("explain", row[0], "--claims", str(EXAMPLE), "--format", "json")
+        code, out, err = run("explain", row[0], "--claims", str(path), "--format", "json")
+        assert code == 0, err
+        assert {**json.loads(out), "where": ""} == {**json.loads(expected[1]), "where": ""}

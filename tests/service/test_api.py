@@ -444,6 +444,19 @@ def test_an_upgrade_offer_with_a_split_or_chunked_body_then_keep_alive(server: L
         assert b'"total":"133100.00"' in answer and b'"status":"ok"' in answer
 
 
+def test_chinese_category_and_kind_names(server: LiveServer) -> None:
+    """低保 and 住院 are read as dibao and inpatient, in /v1/assess and in a ledger claim; a bad kind is named."""
+    by_id = httpx.post(server.url + "/v1/assess", json=PERSON).json()
+    by_name = httpx.post(server.url + "/v1/assess", json={**PERSON, "categories": ["低保"]}).json()
+    assert by_name["total"] == by_id["total"] == "133100.00" and by_name["categories"] == ["dibao"]
+    url = server.url + "/v1/ledger/claims"
+    chinese = httpx.post(url, json=claim("Z1", "P-zh", category="低保", kind="住院", self_pay="1000")).json()
+    settled = chinese["settlements"][0]
+    assert (settled["kind"], settled["category_applied"], settled["assistance"]) == ("inpatient", "dibao", "900.00")
+    bad = httpx.post(url, json=claim("Z2", "P-zh", kind="牙科"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/kind"
+
+
 def test_library_errors_in_the_clients_language(server: LiveServer) -> None:
     """A library error (no policy in force on the date) is a 422 whose detail is the error's message id,
     translated by Accept-Language, as the CLI prints it under --lang."""
@@ -452,5 +465,5 @@ def test_library_errors_in_the_clients_language(server: LiveServer) -> None:
     en = httpx.post(server.url + "/v1/assess", json=person, headers={"accept-language": "en"}).json()
     assert en["status"] == zh["status"] == 422 and en["type"] == zh["type"] == "urn:medaid:problem:no-policy"
     assert en["detail"] == "no medical-assistance policy in force on 2017-05-01; versions cover 2018-01-01 to now"
-    assert zh["detail"] == "2017-05-01 没有有效的 medical-assistance 政策；现有版本覆盖 2018-01-01 to now"
+    assert zh["detail"] == "2017-05-01 没有有效的医疗救助政策；现有版本覆盖 2018-01-01 至今"
     assert zh["errors"][0]["pointer"] == "/date" and zh["errors"][0]["detail"] == zh["detail"]
