@@ -66,7 +66,7 @@ def person_claims(
 
 def _lazy(path: Path, encoding: str | None, sheet: str | None, where: str) -> pl.LazyFrame | None:
     """The file as a lazy frame with the contract's column names and each row's line; None: read row by row."""
-    from medaid.contract.files import detect_encoding
+    from medaid.contract.files import check_encoding
 
     suffix = path.suffix.lower()  # the formats of medaid.batch.io.table_format (not imported: it loads numpy)
     if suffix in (".parquet", ".pq"):
@@ -78,15 +78,19 @@ def _lazy(path: Path, encoding: str | None, sheet: str | None, where: str) -> pl
         except (pl.exceptions.PolarsError, OSError) as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise InputError(N_("cannot read as parquet: {reason}"), file=where, reason=first) from None
-    elif suffix in (".csv", ".txt") and detect_encoding(path, encoding) in ("utf-8", "utf-8-sig"):
+    elif suffix in (".csv", ".txt") and check_encoding(encoding) in (None, "utf-8"):
+        # Tried as UTF-8 without reading the whole file to detect it first (2 s of 3.6 M claims): polars
+        # refuses invalid UTF-8 as it reads, and then (GBK, UTF-16, a ragged row) the file is read row by row.
         try:
             frame = pl.scan_csv(path, infer_schema=False, encoding="utf8", row_index_name=_LINE, row_index_offset=2)
             names = frame.collect_schema().names()
-        except pl.exceptions.PolarsError:
+            found = header_map(names, COLUMNS, HEADERS_ZH, f"{where}: line 1")
+        except (pl.exceptions.PolarsError, InputError):
             return None
     else:
         return None
-    found = header_map(names, COLUMNS, HEADERS_ZH, f"{where}: line 1")
+    if suffix in (".parquet", ".pq"):
+        found = header_map(names, COLUMNS, HEADERS_ZH, f"{where}: line 1")
     # Line numbers: data row N is line N + 1, as the batch reader counts a Parquet file. In a CSV a
     # value may span lines; those lines are only shown for a refused claim, which is re-read row by row.
     # (A row index made by the scan keeps the filters pushed down into the reader.)

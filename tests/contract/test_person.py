@@ -66,7 +66,12 @@ def test_parquet_and_csv_give_the_whole_files_rows(tmp_path_factory, seed: int, 
     rows[dup][1] = pad + rows[dup][1] + pad  # a padded person_id is the same person
     rows[dup][0] = rows[dup + 3][0]  # a claim_id given twice: the later copy is refused
     reference = _write(rows, folder / "c.csv")
-    files = (reference, _parquet(rows, folder / "c.parquet"), _write(rows, folder / "gbk.csv", "gbk"))
+    files = (
+        reference,
+        _parquet(rows, folder / "c.parquet"),
+        _write(rows, folder / "gbk.csv", "gbk"),
+        _write(rows, folder / "bom.csv", "utf-8-sig"),
+    )
     for row in rows[1:]:
         claim_id = row[0].strip()
         try:
