@@ -234,3 +234,21 @@ def test_every_message_renders_every_value_in_both_languages(data) -> None:
             spec, conv = specs[name]
             shown = format(repr(value) if conv == "r" else value, spec)
             assert shown in text
+
+
+def test_internal_error_on_the_command_line_says_it_is_a_bug(capsys, monkeypatch) -> None:
+    """An InternalError reaching a command: its message and that it is a bug, in the user's language, exit 70."""
+    import typer
+
+    from medaid.cli._common import user_errors
+
+    monkeypatch.delenv("MEDAID_DEBUG", raising=False)
+    with pytest.raises(typer.Exit) as info, user_errors("zh"):
+        raise InternalError(errors.N_("the retry loop ended without a result"))
+    assert info.value.exit_code == 70
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "medaid: 重试循环结束但没有结果"
+    assert lines[1].startswith("medaid: 这是 medaid 的缺陷") and len(lines) == 2
+    monkeypatch.setenv("MEDAID_DEBUG", "1")
+    with pytest.raises(InternalError), user_errors("en"):
+        raise InternalError(errors.N_("the retry loop ended without a result"))
