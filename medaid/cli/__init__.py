@@ -89,6 +89,9 @@ def main() -> None:
     os.environ.setdefault(*ALLOCATOR)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stop)
+    from medaid.cli._usage import install, language_of
+
+    install(language_of(sys.argv[1:]))
     try:
         app()
     except Stopped as stop:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from medaid.errors import N_, PolicyError
+from medaid.money import fen_to_yuan_str
 from medaid.policy._reader import Problems, Reader
 from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
@@ -268,6 +269,15 @@ def _medical_assistance(
             "deductible_subsidy.categories",
             N_("must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}"),
             extra=extra,
+        )
+    if subsidy.categories and subsidy.amount_fen < offset.amount_fen:
+        # The subsidy of a claim is the offset it took, up to the max: a yearly max below the offset would be
+        # paid once per claim of a split year, not once a year (the caps invariant of `medaid check`).
+        top.problems.add(
+            "deductible_subsidy.max",
+            N_("must be at least outpatient_offset.amount ({offset}): the subsidy pays the offset band, got {max}"),
+            offset=fen_to_yuan_str(offset.amount_fen),
+            max=fen_to_yuan_str(subsidy.amount_fen),
         )
 
     def make(**rest: Any) -> Policy:

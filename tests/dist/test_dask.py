@@ -41,7 +41,7 @@ def sort_all(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns)
 
 
-def district_totals(path: Path):
+def _totals(path: Path):
     return district_totals(read_settled(path), by="district,kind")
 
 
@@ -69,7 +69,7 @@ def test_distributed_equals_one_process(client, tmp_path_factory, frame: pl.Data
         assert got_rejects is None
     assert run.summary == whole.summary
     if whole.summary.settled:
-        assert district_totals(folder / "out") == district_totals(folder / "one.parquet")
+        assert _totals(folder / "out") == _totals(folder / "one.parquet")
     # The same claims in several files: one dataset, each reject naming its file and its row there.
     if files > 1 and frame.height:
         parts = folder / "parts"

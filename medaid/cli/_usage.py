@@ -1,0 +1,110 @@
+"""Command-line usage errors (a missing option, an unknown option, a bad value) in the user's language.
+
+typer parses the command line with its own copy of click, whose messages are English f-strings, not
+gettext messages. Under Chinese, :func:`install` replaces typer's error printer with :func:`show`, which
+builds the same message from the exception's fields through medaid's catalogues. English keeps typer's
+own output unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from medaid.i18n.catalog import N_, _
+
+__all__ = ["install", "language_of", "message", "show"]
+
+_UNKNOWN_COMMAND = re.compile(r"No such command '(.+)'\.")
+_NOT_A_NUMBER = re.compile(r"(.+) is not a valid (integer|int range|float|float range)\.")
+_NUMBER_KINDS = {
+    "integer": N_("integer"),
+    "int range": N_("integer"),
+    "float": N_("number"),
+    "float range": N_("number"),
+}
+_PARAMETER_KINDS = {"option": N_("option"), "argument": N_("argument"), "parameter": N_("parameter")}
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The language the command line asks for (``--lang zh`` / ``--lang=zh``), else the system locale's."""
+    from medaid.i18n import default_lang
+
+    for index, word in enumerate(argv):
+        if word == "--lang" and index + 1 < len(argv):
+            return "zh" if argv[index + 1].lower().startswith("zh") else "en"
+        if word.startswith("--lang="):
+            return "zh" if word.partition("=")[2].lower().startswith("zh") else "en"
+    return default_lang()
+
+
+def message(error: Any, lang: str) -> str:
+    """One line for a usage error, from its class and fields (typer's vendored click exceptions)."""
+    kind = type(error).__name__
+    if kind == "MissingParameter":
+        declared = error.param_type or getattr(error.param, "param_type_name", None) or "parameter"
+        param_type = _(_PARAMETER_KINDS.get(declared, N_("parameter")), lang)
+        return _("Missing {kind} {name}.", lang).format(kind=param_type, name=_hint(error))
+    if kind == "NoSuchOption":
+        text = _("No such option: {name}", lang).format(name=error.option_name)
+        if error.possibilities:
+            text += " " + _("(Did you mean: {options}?)", lang).format(options=", ".join(sorted(error.possibilities)))
+        return text
+    if kind == "BadParameter":
+        return _("Invalid value for {name}: {reason}", lang).format(
+            name=_hint(error), reason=_reason(error.message, lang)
+        )
+    if error.message == "Missing command.":
+        return _("Missing command.", lang)
+    unknown = _UNKNOWN_COMMAND.fullmatch(error.message)
+    if unknown:
+        return _("No such command: {name}", lang).format(name=unknown.group(1))
+    return _("Usage error: {reason}", lang).format(reason=error.message)
+
+
+def show(error: Any, lang: str = "zh") -> None:
+    """Print a usage error the way typer does (usage line, help hint, the message), in ``lang``."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # typer printed the help already
+        return
+    ctx = getattr(error, "ctx", None)
+    lines = []
+    if ctx is not None:
+        usage = ctx.get_usage()
+        lines.append(_("Usage:", lang) + usage.removeprefix("Usage:") if usage.startswith("Usage:") else usage)
+        lines.append(
+            _("Try '{command} {option}' for help.", lang).format(
+                command=ctx.command_path, option=ctx.help_option_names[0]
+            )
+        )
+    lines.append("medaid: " + message(error, lang))
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def install(lang: str) -> None:
+    """Under Chinese, typer prints usage errors with :func:`show` (the console script calls this first)."""
+    if lang != "zh":
+        return
+    from typer import rich_utils
+
+    rich_utils.rich_format_error = lambda error: show(error, lang)  # type: ignore[assignment]  # typer calls it by module attribute
+
+
+def _reason(reason: str, lang: str) -> str:
+    """click's reason for a bad value, translated where it is one of the number checks."""
+    number = _NOT_A_NUMBER.fullmatch(reason)
+    if number is None:
+        return reason
+    kind = _(_NUMBER_KINDS[number.group(2)], lang)
+    return _("{value} is not a valid {kind}.", lang).format(value=number.group(1), kind=kind)
+
+
+def _hint(error: Any) -> str:
+    """The option or argument named the way typer names it (``'--date'``, ``'--year' / '-y'``, ``PERSON``)."""
+    hint = error.param_hint
+    if hint is None and getattr(error, "param", None) is not None:
+        hint = error.param.get_error_hint(error.ctx)
+    if isinstance(hint, list | tuple):
+        return " / ".join(repr(h) for h in hint)
+    return str(hint or "")
