@@ -148,8 +148,9 @@ class _Terms:
         return pl.lit(pl.Series(values)).gather(self.index)
 
     def label(self, names: Sequence[str], codes: np.ndarray) -> pl.Expr:
-        """The lookup's label for each claim (see :func:`_labels`)."""
-        return _labels(names).gather(self.rule(codes))
+        """The lookup's label for each claim (see :func:`_labels`): the labels are gathered per lookup entry
+        once, here, so each row costs one gather, not two."""
+        return pl.lit(_labels(names).gather(codes)).gather(self.index)
 
 
 def _working_values(claims: Claims) -> dict[str, np.ndarray]:
@@ -170,7 +171,7 @@ def _result_columns(names: dict[str, str], claims: Claims) -> list[pl.Expr]:
     has_cap = terms.rule(lookup.has_cap)
     cap = terms.rule(np.where(lookup.has_cap, lookup.cap_fen, 0))
     columns = {
-        "district_id": _labels(DISTRICT_IDS).gather(pl.col(names["district"])),
+        "district_id": pl.lit(_labels(DISTRICT_IDS)).gather(pl.col(names["district"])),
         "category_applied": terms.label(lookup.applied_names, lookup.applied),
         "policy_id": terms.label(claims.policy_ids, lookup.version),
         "offset": _yuan(pl.col(names["offset"])),
@@ -187,10 +188,10 @@ def _result_columns(names: dict[str, str], claims: Claims) -> list[pl.Expr]:
     return [columns[name].alias(name) for name in RESULT_COLUMNS]
 
 
-def _labels(names: Sequence[str]) -> pl.Expr:
-    """A few labels as a Categorical literal: gathered per row, a column costs one small integer per row
+def _labels(names: Sequence[str]) -> pl.Series:
+    """A few labels as a Categorical series: gathered per row, a column costs one small integer per row
     (written as the label; Categorical rather than Enum so outputs of different runs concatenate)."""
-    return pl.lit(pl.Series(names, dtype=pl.Categorical))
+    return pl.Series(names, dtype=pl.Categorical)
 
 
 def _yuan(fen: pl.Expr) -> pl.Expr:
