@@ -33,7 +33,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from medaid.batch import settle_claims  # noqa: E402
+from medaid.batch import settle_batch  # noqa: E402
 from medaid.policy import default_registry  # noqa: E402
 from medaid.rules import Claim, assess_person  # noqa: E402
 from medaid.synth import synth_claims  # noqa: E402
@@ -112,7 +112,7 @@ def bench_reference(count: int) -> tuple[float, float]:
     """Seconds of the batch engine and of the reference loop on the same ``count`` claims (fen checked equal)."""
     table = synth_claims(count, 2023, seed=7)
     start = time.perf_counter()
-    batch = settle_claims(table)
+    batch = settle_batch(table)
     batch_seconds = time.perf_counter() - start
     registry = default_registry()
     build_start = time.perf_counter()

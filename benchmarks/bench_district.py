@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_district.py [--rows 3600000] [--runs 3] [--parquet]
 Writes a synthetic settled file (16 districts, 2023 dates, amounts as yuan strings) to a temporary
-directory, then times read_settled + aggregate. It checks what it times: every district's total and
+directory, then times read_settled + district_totals. It checks what it times: every district's total and
 the grand total against sums computed separately in integer fen, and city + district == total.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from medaid.district.aggregate import aggregate, read_settled
+from medaid.district.aggregate import district_totals, read_settled
 from medaid.districts import DISTRICTS
 
 
@@ -74,7 +74,7 @@ def main() -> None:
         times, cpu = [], []
         for _ in range(args.runs):
             start, start_cpu = time.perf_counter(), time.process_time()
-            report = aggregate(read_settled(path), by="district")
+            report = district_totals(read_settled(path), by="district")
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
         got = {g.district.id: g.total_fen for g in report.rows}

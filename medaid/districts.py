@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
-__all__ = ["District", "DISTRICTS", "district_id", "district", "lookup_district"]
+__all__ = ["District", "DISTRICTS", "DISTRICT_IDS", "DISTRICT_INDEX", "district_id", "district", "lookup_district"]
 
 
 @attrs.frozen
@@ -48,6 +48,12 @@ DISTRICTS: tuple[District, ...] = tuple(
     )
 )
 
+#: The ids, in :data:`DISTRICTS` order.
+DISTRICT_IDS: tuple[str, ...] = tuple(d.id for d in DISTRICTS)
+#: id -> position in :data:`DISTRICTS`: the city's usual order for sorting, and a district's code in a columnar file.
+DISTRICT_INDEX: dict[str, int] = {district_id: i for i, district_id in enumerate(DISTRICT_IDS)}
+
+# Every name a district goes by (its aliases), declared here only: the claims contract reads through it.
 _LOOKUP: dict[str, District] = {}
 for _d in DISTRICTS:
     for _name in (
@@ -72,11 +78,13 @@ def lookup_district(name: str) -> District | None:
 def district(name: str) -> District:
     """The district named ``name`` (id, Chinese or English name), or an error listing the ids."""
     if not isinstance(name, str):
-        raise InputError(f"district must be a name like minhang or 闵行区, got {name!r}")
+        raise InputError(N_("district must be a name like minhang or 闵行区, got {name!r}"), name=name)
     found = lookup_district(name)
     if found is None:
         raise InputError(
-            f"unknown district {name!r}; valid: {', '.join(d.id for d in DISTRICTS)} (or their Chinese names)"
+            N_("unknown district {name!r}; valid: {names} (or their Chinese names)"),
+            name=name,
+            names=", ".join(d.id for d in DISTRICTS),
         )
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = [
     "FEN_PER_YUAN",
@@ -93,11 +93,16 @@ def parse_yuan(text: str, *, what: str = "amount") -> int:
     5
     """
     if not isinstance(text, str):
-        raise InputError(f"{what} must be text like 5500.50, got {type(text).__name__} {text!r}")
+        raise InputError(
+            N_("{what} must be text like 5500.50, got {type_name} {text!r}"),
+            what=what,
+            type_name=type(text).__name__,
+            text=text,
+        )
     cleaned = text.strip(SPACES)
     problem = amount_problem(cleaned, what)
     if problem is not None:
-        raise InputError(problem)
+        raise InputError(N_("{reason}"), reason=problem)
     return fen_of(cleaned)
 
 
@@ -111,7 +116,7 @@ def yuan_to_fen(value: Decimal | int, *, what: str = "amount") -> int:
     """Convert an exact yuan value (from a policy file) to whole fen; refuse sub-fen precision."""
     fen = Decimal(value) * FEN_PER_YUAN
     if fen != fen.to_integral_value():
-        raise InputError(f"{what} must be a whole number of fen, got {value}")
+        raise InputError(N_("{what} must be a whole number of fen, got {value}"), what=what, value=value)
     return int(fen)
 
 
@@ -133,9 +138,9 @@ def ratio_to_ppm(value: Decimal | int | str, *, what: str = "ratio") -> int:
     try:
         scaled = Decimal(value) * PPM
     except (InvalidOperation, TypeError, ValueError):
-        raise InputError(f"{what} must be a number between 0 and 1, got {value!r}") from None
+        raise InputError(N_("{what} must be a number between 0 and 1, got {value!r}"), what=what, value=value) from None
     if scaled != scaled.to_integral_value():
-        raise InputError(f"{what} must have at most six decimals, got {value}")
+        raise InputError(N_("{what} must have at most six decimals, got {value}"), what=what, value=value)
     return int(scaled)
 
 

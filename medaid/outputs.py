@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = [
     "STDIO",
@@ -115,25 +115,41 @@ def check_output(
         return
     target = Path(path)
     if str(path) == "":
-        raise InputError(f"{option}: an empty path names no file")
+        raise InputError(N_("an empty path names no file"), file=option)
     folder = target.parent
     if not folder.is_dir():
-        raise InputError(f"{option} {str(path)!r}: no folder {str(folder)!r} (create it first)")
+        raise InputError(
+            N_("{option} {path!r}: no folder {folder!r} (create it first)"),
+            option=option,
+            path=str(path),
+            folder=str(folder),
+        )
     if target.is_dir():
-        raise InputError(f"{option} {str(path)!r} is a folder; give a file name")
+        raise InputError(N_("{option} {path!r} is a folder; give a file name"), option=option, path=str(path))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"{option} {str(path)!r}: cannot write in the folder {str(folder)!r} (permission denied)")
+        raise InputError(
+            N_("{option} {path!r}: cannot write in the folder {folder!r} (permission denied)"),
+            option=option,
+            path=str(path),
+            folder=str(folder),
+        )
     for source in inputs:
         if source is None or is_stdio(source):
             continue
         if _same_file(target, Path(source)):
             raise InputError(
-                f"{option} {str(path)!r} is the input {str(source)!r}; write to another file (the input would be lost)"
+                N_("{option} {path!r} is the input {source!r}; write to another file (the input would be lost)"),
+                option=option,
+                path=str(path),
+                source=str(source),
             )
     for other in outputs:
         if other is not None and not is_stdio(other) and _same_file(target, Path(other)):
             raise InputError(
-                f"{option} {str(path)!r} is also another output of this run ({str(other)!r}); give each its own file"
+                N_("{option} {path!r} is also another output of this run ({other!r}); give each its own file"),
+                option=option,
+                path=str(path),
+                other=str(other),
             )
 
 
@@ -162,7 +178,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
             prefix=f".{target.stem}.", suffix=f".medaid-tmp{target.suffix}", dir=target.parent
         )
     except OSError as exc:
-        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise InputError(N_("cannot write: {reason}"), file=target, reason=exc.strerror or exc) from None
     os.close(handle)
     temp = Path(name)
     _PENDING.add(temp)
@@ -173,7 +189,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
             os.chmod(temp, _mode_for(target))
             os.replace(temp, target)
         except OSError as exc:
-            raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise InputError(N_("cannot write: {reason}"), file=target, reason=exc.strerror or exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -255,7 +271,9 @@ def remove_stale(path: Path | str) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise InputError(f"{path}: cannot remove the earlier run's file: {exc.strerror or exc}") from None
+        raise InputError(
+            N_("cannot remove the earlier run's file: {reason}"), file=path, reason=exc.strerror or exc
+        ) from None
     return True
 
 

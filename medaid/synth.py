@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from medaid.districts import DISTRICTS
+from medaid.policy.model import KINDS
 
 __all__ = ["synth_claims", "CATEGORY_MIX"]
 
@@ -98,7 +99,7 @@ def synth_claims(claims: int, year: int = 2023, seed: int = 0) -> pl.DataFrame:
         district=pl.col("district").cast(pl.Enum(district_ids)),
         date=pl.col("date").cast(pl.Date),
         category=pl.col("category").cast(pl.Categorical),
-        kind=pl.col("kind").cast(pl.Enum(("inpatient", "outpatient"))),
+        kind=pl.col("kind").cast(pl.Enum(KINDS)),
         self_pay=pl.col("fen").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2)),
         resident_insurance=pl.col("resident"),
     ).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))

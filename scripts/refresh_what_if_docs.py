@@ -2,7 +2,7 @@
 
 Run after a change that moves the numbers (the synthetic generator, the engine, a policy file):
     python scripts/refresh_what_if_docs.py
-tests/whatif/test_docs.py fails until the docs are refreshed.
+tests/docs/test_what_if.py fails until the docs are refreshed.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def main() -> None:
                 elif arg.endswith(".png"):
                     arg = str(ROOT / "docs" / arg)
                 args.append(arg)
-            # A fresh process, as in tests/whatif/test_docs.py (and as a user runs it).
+            # A fresh process, as in tests/docs/test_what_if.py (and as a user runs it).
             output = subprocess.run(
                 [sys.executable, "-m", "medaid", *args], capture_output=True, text=True, encoding="utf-8"
             ).stdout

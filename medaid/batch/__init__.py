@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from medaid.batch.settle import RESULT_COLUMNS, SettlementResult, Summary, settle_claims
+from medaid.batch.settle import RESULT_COLUMNS, SettlementResult, Summary, settle_batch
+from medaid.batch.settle import settle_claims as settle_claims  # the old name, deprecated, for one release
 
-__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_claims", "settle_partition", "PartitionResult"]
+__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_batch", "settle_partition", "PartitionResult"]
 
 
 def __getattr__(name: str) -> Any:

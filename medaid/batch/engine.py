@@ -24,9 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 import attrs
 import numpy as np
 
-from medaid.errors import MedaidError, PolicyError
+from medaid.batch import lookup_index
+from medaid.errors import N_, MedaidError, PolicyError
 from medaid.money import ppm_to_str
-from medaid.policy.model import Policy
+from medaid.policy.model import KINDS, Policy
 from medaid.rules import Claim, Usage, assess_claim, caps
 from medaid.rules.caps import cap_group, cap_left, cap_payment
 from medaid.rules.ops import NUMPY
@@ -49,8 +50,8 @@ CHUNK = 1 << 20
 class Lookup:
     """Per lookup index the rule the reference chose, as flat arrays indexed by that index.
 
-    The lookup index of a claim is ``((c * n_versions + v) * 2 + kind) * 2 + resident``: ``c`` its
-    category string, ``v`` its policy version, kind 0 = inpatient, 1 = outpatient. ``valid`` is False
+    The lookup index of a claim packs its category string, policy version, kind and resident flag
+    (:mod:`medaid.batch.lookup_index`). ``valid`` is False
     where a category is unknown to that version; ``errors`` then holds the reason.
     """
 
@@ -82,7 +83,7 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
     depend on which rules a claim touches, never on its amount.
     """
     _refuse_mixed_scopes(versions)
-    n = len(category_strings) * len(versions) * 4
+    n = lookup_index.size(len(category_strings), len(versions))
     valid, covered, has_cap, takes = (np.zeros(n, bool) for _ in range(4))
     ratio, offset, subsidy = (np.zeros(n, np.int64) for _ in range(3))
     cap = np.full(n, NO_CAP, np.int64)
@@ -94,9 +95,9 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
     for c, text in enumerate(category_strings):
         cats = split_categories(text)
         for v, policy in enumerate(versions):
-            for k, kind in enumerate(("inpatient", "outpatient")):
+            for k, kind in enumerate(KINDS):
                 for r in (0, 1):
-                    i = ((c * len(versions) + v) * 2 + k) * 2 + r
+                    i = lookup_index.pack(c, v, k, r, len(versions))
                     version[i] = v
                     group[i] = 0 if cap_group(policy.caps.scope, kind) == "all" else k
                     try:
@@ -149,8 +150,14 @@ def _refuse_mixed_scopes(versions: Sequence[Policy]) -> None:
     for a, b in zip(versions, versions[1:]):
         if a.caps.scope != b.caps.scope and a.effective_to is not None and a.effective_to.year == b.effective_from.year:
             raise PolicyError(
-                f"caps.scope changes inside {b.effective_from.year} ({a.id}: {a.caps.scope}, {b.id}: {b.caps.scope}); "
-                "the batch engine needs one scope per calendar year",
+                N_(
+                    "caps.scope changes inside {year} ({a_id}: {scope}, {b_id}: {scope2}); the batch engine needs one scope per calendar year"
+                ),
+                year=b.effective_from.year,
+                a_id=a.id,
+                scope=a.caps.scope,
+                b_id=b.id,
+                scope2=b.caps.scope,
                 where=b.id,
             )
 
@@ -322,8 +329,8 @@ def _chunk_bounds(starts: np.ndarray, size: int) -> np.ndarray:
 
 def _cap_group(index: np.ndarray, lookup: Lookup) -> np.ndarray:
     """Each row's cap group (:func:`medaid.rules.caps.cap_group`): its kind bit, or 0 for both kinds when shared."""
-    kind = (index >> 1) & 1
-    if np.array_equal(lookup.cap_group, (np.arange(len(lookup.cap_group)) >> 1) & 1):
+    kind = lookup_index.kind_of(index)
+    if np.array_equal(lookup.cap_group, lookup_index.kind_of(np.arange(len(lookup.cap_group)))):
         return kind  # every version counts its caps per kind (D8): the group is the kind
     return np.take(lookup.cap_group, index)
 

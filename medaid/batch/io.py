@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, InternalError
 
 __all__ = [
     "REQUIRED",
@@ -41,7 +41,7 @@ LOW_CARDINALITY = ("district", "date", "category", "kind", "resident_insurance")
 #: Name of the line number (the header is line 1) and of the reject reason in the rejects table.
 ROW, REASON = "line", "reason"
 #: Hidden columns that carry a table's line numbers and the file reader's refusals through a plain
-#: DataFrame (``read_claims`` → ``settle_claims(table)``); never written out.
+#: DataFrame (``read_claims`` → ``settle_batch(table)``); never written out.
 LINE_COLUMN, REFUSED_COLUMN = "__medaid_line", "__medaid_refused"
 
 
@@ -49,7 +49,7 @@ def table_format(path: Path | str, given: str | None = None) -> str:
     """``csv``, ``parquet`` or ``xlsx``: ``given`` if set, else from the file extension."""
     if given is not None:
         if given not in ("csv", "parquet", "xlsx"):
-            raise InputError(f"--format must be csv or parquet, got {given!r}")
+            raise InputError(N_("--format must be csv or parquet, got {given!r}"), given=given)
         return given
     suffix = Path(path).suffix.lower()
     if suffix in (".csv", ".txt"):
@@ -59,7 +59,8 @@ def table_format(path: Path | str, given: str | None = None) -> str:
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
     raise InputError(
-        f"cannot tell the format of {str(path)!r} from its extension; use .csv, .xlsx or .parquet (or --format)"
+        N_("cannot tell the format of {path!r} from its extension; use .csv, .xlsx or .parquet (or --format)"),
+        path=str(path),
     )
 
 
@@ -95,7 +96,7 @@ class ClaimsInput:
 def read_claims(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> tuple[pl.DataFrame, str]:
     """The claims table and a name for messages, from a path, a polars DataFrame, a pyarrow table or dicts.
 
-    Kept for callers that pass the table on (``settle_claims(table)``): line numbers and refusals that are
+    Kept for callers that pass the table on (``settle_batch(table)``): line numbers and refusals that are
     not trivial ride along as hidden columns. See :func:`read_claims_input`.
     """
     read = read_claims_input(source, encoding=encoding, sheet=sheet)
@@ -119,27 +120,31 @@ def read_claims_input(source: Any, *, encoding: str | None = None, sheet: str | 
         path = Path(source)
         name = str(path)
         if not path.is_file():
-            raise InputError(f"{name}: no such file")
+            raise InputError(N_("no such file"), file=name)
         fmt = table_format(path)
         if fmt == "xlsx":
             return _from_rows(path, name, encoding=None, sheet=sheet)
         if sheet is not None:
-            raise InputError(f"--sheet applies to .xlsx workbooks, not to {path.name}")
+            raise InputError(N_("--sheet applies to .xlsx workbooks, not to {path_name}"), path_name=path.name)
         if fmt == "parquet":
             try:
                 table = pl.read_parquet(path)
             except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-                raise InputError(f"{name}: cannot read as parquet: {_first_line(exc)}") from None
+                raise InputError(N_("cannot read as parquet: {reason}"), file=name, reason=_first_line(exc)) from None
             return _from_table(table, name)
         return _read_csv(path, name, encoding)
     if isinstance(source, list):
         return _from_table(pl.DataFrame(source, infer_schema_length=None), "<records>")
     if type(source).__module__.startswith("pyarrow"):
         table = pl.from_arrow(source)
-        assert isinstance(table, pl.DataFrame)
+        if not isinstance(table, pl.DataFrame):
+            raise InternalError(
+                N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(table).__name__
+            )
         return _from_table(table, "<arrow table>")
     raise InputError(
-        f"cannot read claims from a {type(source).__name__}; give a path, a polars DataFrame or a list of dicts"
+        N_("cannot read claims from a {type_name}; give a path, a polars DataFrame or a list of dicts"),
+        type_name=type(source).__name__,
     )
 
 
@@ -153,7 +158,7 @@ def _renamed(table: pl.DataFrame, name: str) -> pl.DataFrame:
     renames = {table.columns[index]: column for column, index in found.items() if table.columns[index] != column}
     clash = [new for new in renames.values() if new in table.columns and new not in renames]
     if clash:
-        raise InputError(f"column {clash[0]} is given twice (under two names)", where=name)
+        raise InputError(N_("column {clash} is given twice (under two names)"), clash=clash[0], where=name)
     return table.rename(renames) if renames else table
 
 
@@ -266,7 +271,7 @@ def _from_rows(path: Path, name: str, *, encoding: str | None, sheet: str | None
             header_line, header = line, [text_of(c) for c in cells]
             break
     if header is None:
-        raise InputError(f"empty file; expected a header with {', '.join(COLUMNS)}", where=name)
+        raise InputError(N_("empty file; expected a header with {names}"), names=", ".join(COLUMNS), where=name)
     while header and header[-1] == "" and len(header) > len(COLUMNS):
         header.pop()  # a sheet's trailing empty header cells
     width = len(header)
@@ -311,7 +316,7 @@ def write_lazy(
     fmt = table_format(path, fmt)
     if excel is not None:
         if fmt != "csv":
-            raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
+            raise InputError(N_("--excel applies to CSV output; give a .csv file (or --format csv)"))
         from medaid.outputs import excel_frame
 
         frame, plain = excel_frame(frame), False  # a neutralised cell starts with a quote: let the writer look
@@ -344,7 +349,9 @@ def _sink(frame: pl.LazyFrame, path: Path, fmt: str, plain: bool, excel: str | N
                 utf8.unlink(missing_ok=True)
     except pl.exceptions.ComputeError as exc:
         raise InputError(
-            f"{path}: cannot write: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+            N_("cannot write: {reason}"),
+            file=path,
+            reason=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
         ) from None
 
 
@@ -356,7 +363,7 @@ def _write_stdout(frame: pl.LazyFrame, fmt: str, plain: bool, excel: str | None)
     import tempfile
 
     if fmt != "csv":
-        raise InputError("-o - writes CSV to standard output; give --format csv (Parquet needs a file)")
+        raise InputError(N_("-o - writes CSV to standard output; give --format csv (Parquet needs a file)"))
     with tempfile.TemporaryDirectory(prefix="medaid-") as folder:
         temp = Path(folder) / "out.csv"
         _sink(frame, temp, fmt, plain, excel)

@@ -19,8 +19,10 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid.batch import lookup_index
 from medaid.batch.engine import Lookup, Settled
 from medaid.batch.parse import DISTRICT_IDS
+from medaid.contract import claims as claims_contract
 from medaid.rules.caps import cap_bound
 from medaid.rules.ops import NUMPY, POLARS
 from medaid.rules.outpatient import subsidy
@@ -29,21 +31,8 @@ from medaid.rules.ratio import before_cap, eligible
 __all__ = ["RESULT_COLUMNS", "Claims", "settled_frame", "summary_totals"]
 
 #: Columns added after the input columns, in this order. Amounts are yuan with two decimals.
-RESULT_COLUMNS = (
-    "district_id",
-    "category_applied",
-    "policy_id",
-    "offset",
-    "eligible",
-    "ratio",
-    "before_cap",
-    "assistance",
-    "deductible_subsidy",
-    "cap",
-    "cap_left",
-    "cap_bound",
-    "provisional",
-)
+#: The columns a settlement adds, declared by the claims contract (:data:`medaid.contract.claims.RESULTS`).
+RESULT_COLUMNS = claims_contract.RESULT_COLUMNS
 
 
 @attrs.frozen
@@ -85,7 +74,7 @@ def summary_totals(claims: Claims) -> pl.DataFrame:
     bound = cap_bound(covered, settled.assistance, before)
     del before, covered
     subsidy_fen = subsidy(NUMPY, settled.offset, np.take(lookup.subsidy_fen, index))
-    kind = (index >> 1) & 1
+    kind = lookup_index.kind_of(index)
     rows = []
     for k in (0, 1):
         mask = kind == k

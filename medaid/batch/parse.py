@@ -23,11 +23,11 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid import districts
 from medaid.batch.persons import person_codes
 from medaid.contract import values as v
 from medaid.contract.claims import CLAIMS, ClaimsContract, duplicate_reason
-from medaid.districts import DISTRICTS
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import MAX_YUAN, SPACES, WITHIN_MAX_PATTERN
 
 __all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
@@ -35,7 +35,7 @@ __all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
 #: Largest self-pay of one claim, exclusive, in yuan (:data:`medaid.money.MAX_YUAN`).
 MAX_SELF_PAY_YUAN = MAX_YUAN
 #: District ids, in the order of :data:`medaid.districts.DISTRICTS`; ``Parsed.district`` indexes it.
-DISTRICT_IDS = tuple(d.id for d in DISTRICTS)
+DISTRICT_IDS = districts.DISTRICT_IDS
 _EPOCH = dt.date(1970, 1, 1)
 _ORDER = tuple(c.name for c in CLAIMS)
 
@@ -176,9 +176,13 @@ def _check_types(schema: pl.Schema) -> None:
     for column in _ORDER:
         dtype = schema[column]
         if isinstance(dtype, (pl.List, pl.Array, pl.Struct, pl.Object)) or dtype == pl.Binary:
-            raise InputError(f"column {column} holds {dtype} values; expected text, numbers or dates")
+            raise InputError(
+                N_("column {column} holds {dtype} values; expected text, numbers or dates"), column=column, dtype=dtype
+            )
     if schema["self_pay"].is_float():
-        raise InputError("column self_pay holds floating-point numbers; give yuan as text or decimals (e.g. 5500.50)")
+        raise InputError(
+            N_("column self_pay holds floating-point numbers; give yuan as text or decimals (e.g. 5500.50)")
+        )
 
 
 def _is_date(dtype) -> bool:

@@ -3,7 +3,7 @@
 Settlement is sequential within a person-year (running caps, the 300 offset, the deductible subsidy) and
 independent across persons, so a partition that holds every claim of its persons settles exactly as
 the whole file would. :func:`settle_partition` runs the very function ``medaid claims`` runs
-(:func:`medaid.batch.settle.settle_claims`) on the partition, with the rows in their input order, and
+(:func:`medaid.batch.settle.settle_batch`) on the partition, with the rows in their input order, and
 returns the rows with a declared Arrow schema a Spark or Dask runner can state up front.
 
 The runner carries, per row, columns that name where the row came from (all optional):
@@ -34,8 +34,10 @@ import polars as pl
 import pyarrow as pa
 
 from medaid.batch.output import RESULT_COLUMNS
-from medaid.batch.settle import Summary, settle_claims
-from medaid.policy.model import Policy
+from medaid.batch.settle import Summary, settle_batch
+from medaid.contract.claims import RESULTS
+from medaid.errors import N_, InternalError
+from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
 __all__ = [
@@ -61,24 +63,8 @@ _POS = "_pos"
 #: Yuan with two decimals, exact; 18 digits hold every amount medaid accepts, in one int64.
 MONEY = pa.decimal128(18, 2)
 #: The declared types of the columns :func:`settle_partition` adds, in :data:`RESULT_COLUMNS` order.
-RESULT_SCHEMA = pa.schema(
-    [
-        ("district_id", pa.string()),
-        ("category_applied", pa.string()),
-        ("policy_id", pa.string()),
-        ("offset", MONEY),
-        ("eligible", MONEY),
-        ("ratio", pa.string()),
-        ("before_cap", MONEY),
-        ("assistance", MONEY),
-        ("deductible_subsidy", MONEY),
-        ("cap", MONEY),
-        ("cap_left", MONEY),
-        ("cap_bound", pa.bool_()),
-        ("provisional", pa.string()),
-    ]
-)
-assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
+_ARROW_TYPES = {"text": pa.string(), "yuan": MONEY, "ratio": pa.string(), "bool": pa.bool_()}
+RESULT_SCHEMA = pa.schema([(column.name, _ARROW_TYPES[column.type]) for column in RESULTS])
 _ROW_REFERENCE = re.compile(r"\b(row|line) (\d+)")
 
 
@@ -137,7 +123,10 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     registry = registry or default_registry()
     schema = table.schema
     frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     if SEQ not in frame.columns:
         frame = frame.with_columns(pl.int_range(frame.height, dtype=pl.Int64).alias(SEQ))
     if ROW_IN_FILE not in frame.columns:
@@ -147,14 +136,14 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     # Input order: the engine breaks ties (one person, one date) by position, so position = _seq order.
     frame = frame.sort(SEQ, maintain_order=True).with_row_index(_POS)
     ghosts = bool(frame[GHOST].any())
-    first = settle_claims(frame, registry=registry)
+    first = settle_batch(frame, registry=registry)
     rejects = first.rejects
     if ghosts:
         rejects = rejects.filter(~pl.col(GHOST))
         # The ghosts' own persons live in other partitions: settle again without them and without
         # this partition's refused rows (refused rows never touch anyone's caps).
         kept = frame.filter(~pl.col(GHOST) & ~pl.col(_POS).is_in(rejects[_POS].implode()))
-        result = settle_claims(kept, registry=registry)
+        result = settle_batch(kept, registry=registry)
         own = frame.height - int(frame[GHOST].sum())
         summary = attrs.evolve(result.summary, rows_in=own, rejected=rejects.height)
     else:
@@ -174,7 +163,7 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
         p.id: i
         for i, p in enumerate(sorted((p for p in registry if isinstance(p, Policy)), key=lambda p: p.effective_from))
     }
-    kinds = ("inpatient", "outpatient")
+    kinds = KINDS
 
     def total(field: str) -> int:
         return sum(getattr(s, field) for s in parts)
@@ -200,7 +189,7 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
 def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Rejects numbered as in their source file: ``row`` and every "row N" of a reason (a duplicate's
     first copy) move from the position in this partition to the row's own place in its file, in the
-    numbering ``settle_claims`` uses (its offset from a 0-based position, read off the first reject)."""
+    numbering ``settle_batch`` uses (its offset from a 0-based position, read off the first reject)."""
     base = int(rejects["line"][0]) - int(rejects[_POS][0]) if rejects.height else 0
     in_file = frame[ROW_IN_FILE].to_list()
 
@@ -240,5 +229,7 @@ def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     """``frame`` as an Arrow table cast to ``schema`` (the names must agree, in order)."""
     table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string: the cheapest cast to string
     if table.schema.names != schema.names:
-        raise AssertionError(f"columns {table.schema.names} differ from the declared {schema.names}")
+        raise InternalError(
+            N_("columns {names} differ from the declared {declared}"), names=table.schema.names, declared=schema.names
+        )
     return table.cast(schema) if table.schema != schema else table

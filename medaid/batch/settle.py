@@ -16,16 +16,18 @@ import attrs
 import numpy as np
 import polars as pl
 
+from medaid._deprecation import renamed
+from medaid.batch import lookup_index
 from medaid.batch.engine import EPOCH, Lookup, build_lookup, settle_arrays
 from medaid.batch.io import REASON, ROW, plain_csv, read_claims_input, table_format, write_lazy, write_table
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
 from medaid.batch.parse import Parsed, parse_columns
 from medaid.contract.claims import ClaimsContract
-from medaid.errors import InputError
-from medaid.policy.model import Policy
+from medaid.errors import N_, InputError
+from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
-__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_claims"]
+__all__ = ["RESULT_COLUMNS", "SettlementResult", "Summary", "settle_batch"]
 
 #: Called at the start of each stage (read, validate, settle, write) with the row count once known.
 Progress = Callable[[str, "int | None"], None]
@@ -93,7 +95,7 @@ class SettlementResult:
         write_lazy(self.lazy(), path, fmt, plain=plain, excel=excel)
 
 
-def settle_claims(
+def settle_batch(
     source: Any,
     *,
     output: Path | str | None = None,
@@ -121,7 +123,7 @@ def settle_claims(
     >>> import medaid
     >>> rows = [dict(claim_id="a", person_id="p", district="minhang", date="2023-03-01", category="dibao",
     ...              kind="outpatient", self_pay="5500", resident_insurance="true")]
-    >>> result = medaid.settle_claims(rows)
+    >>> result = medaid.settle_batch(rows)
     >>> result.table.select("eligible", "assistance", "deductible_subsidy").row(0)
     (Decimal('5200.00'), Decimal('2800.00'), Decimal('300.00'))
     """
@@ -143,7 +145,7 @@ def settle_claims(
     bad, reasons = _refuse_unsettleable(ok, index, lookup, parsed)
     line = (read.lines[bad] if read.lines is not None else bad + 2).astype(np.int64)
     if strict and len(bad):
-        raise InputError(f"{name}: line {int(line[0])}: {reasons[0]}")
+        raise InputError(N_("{reason}"), file=name, line=int(line[0]), reason=reasons[0])
     picked = table[bad].with_columns(pl.Series(ROW, line, pl.UInt32), pl.Series(REASON, reasons, pl.String))
     rejected = picked.select(ROW, REASON, *input_columns)
 
@@ -171,15 +173,14 @@ def settle_claims(
     return result
 
 
+settle_claims = renamed(settle_batch, "settle_claims")
+
+
 def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.ndarray:
     """Each row's index into the :class:`~medaid.batch.engine.Lookup` (int32: the lookup is small)."""
-    index = parsed.category.astype(np.int32) * n_versions
-    index += np.maximum(version, 0)
-    index *= 2
-    index += parsed.kind
-    index *= 2
-    index += parsed.resident
-    return index
+    return lookup_index.pack(
+        parsed.category.astype(np.int32), np.maximum(version, 0), parsed.kind, parsed.resident, n_versions
+    )
 
 
 def _refuse_unsettleable(
@@ -192,7 +193,7 @@ def _refuse_unsettleable(
     if not unknown.any():
         return parsed.bad, parsed.reasons
     more = np.flatnonzero(unknown)
-    texts = [lookup.errors[int(index[i]) & ~1] for i in more]
+    texts = [lookup.errors[lookup_index.without_resident(int(index[i]))] for i in more]
     ok[more] = False
     bad = np.concatenate([parsed.bad, more])
     order = np.argsort(bad, kind="stable")
@@ -212,7 +213,7 @@ def _version_index(day: np.ndarray, versions: list[Policy]) -> np.ndarray:
 def _summary(rows_in: int, claims: Claims, rejected: int, versions: Sequence[Policy]) -> Summary:
     totals = {int(row["kind"]): row for row in summary_totals(claims).iter_rows(named=True)}
     used = np.flatnonzero(np.bincount(np.take(claims.lookup.version, claims.index), minlength=len(versions)))
-    names = ("inpatient", "outpatient")
+    names = KINDS
 
     def per_kind(field: str) -> dict[str, int]:
         return {name: int(totals[k][field]) if k in totals else 0 for k, name in enumerate(names)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, parse_date, user_errors
+from medaid.cli._options import Lang, TextFormat
+from medaid.errors import N_
 
 
 def calc(
@@ -20,8 +22,8 @@ def calc(
         False, "--resident-insurance", help="Member of the resident insurance (城乡居民医保)."
     ),
     date: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD: picks the policy version."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
     reform: str | None = typer.Option(None, "--reform", help="A reform file: show baseline and reform side by side."),
 ) -> None:
     """Calculate one person's medical assistance for a year of self-pay, with the rule and source of each step."""
@@ -45,11 +47,11 @@ def calc(
             return
         assessment = assess_person_year(categories, day, registry.medical_assistance, **amounts)
         if output_format == "json":
-            from medaid.report import assessment_dict
+            from medaid.present.assessment import assessment_dict
 
             echo_json(assessment_dict(assessment))
         else:
-            from medaid.i18n.explain import explain
+            from medaid.present.explain import explain
 
             typer.echo("\n".join(explain(assessment, registry.get, language)))
 
@@ -62,14 +64,17 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
 
     reform = registry.resolve(reform_path)
     if reform.extends is None:
-        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_path}')
+        raise InputError(
+            N_('--reform needs a reform file (with extends = "<policy id>"), got {reform_path}'),
+            reform_path=reform_path,
+        )
     from medaid.whatif.caseload import require_medical_assistance
 
     require_medical_assistance(reform, reform_path)
     comparison = compare_person_year(registry, reform, categories, day, **amounts)
     changes = diff(registry.get(reform.extends), reform)
     if output_format == "json":
-        from medaid.report import assessment_dict
+        from medaid.present.assessment import assessment_dict
 
         echo_json(
             {
@@ -83,6 +88,6 @@ def _side_by_side(registry, reform_path: str, categories, day, amounts, output_f
             }
         )
         return
-    from medaid.i18n.compare import side_by_side
+    from medaid.present.compare import side_by_side
 
     typer.echo("\n".join(side_by_side(comparison, changes, language)))

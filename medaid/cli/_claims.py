@@ -9,15 +9,12 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     input_path,
     user_errors,
 )
+from medaid.cli._options import ClaimsFile, ExcelOutput, with_groups
+from medaid.errors import N_
 
 #: Inputs above this many rows get a progress bar (on a terminal only).
 PROGRESS_ROWS = 100_000
@@ -25,6 +22,7 @@ PROGRESS_ROWS = 100_000
 _SHOWN_REJECTS = 20
 
 
+@with_groups
 def claims(
     source: str = typer.Argument(
         ...,
@@ -51,11 +49,8 @@ def claims(
     reform: str | None = typer.Option(
         None, "--reform", help="Settle under a reform file instead of the version it extends."
     ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
+    excel: ExcelOutput = ExcelOutput(),
+    read: ClaimsFile = ClaimsFile(),
     cluster: str | None = typer.Option(
         None,
         "--cluster",
@@ -78,21 +73,21 @@ def claims(
 
         to_stdout = is_stdio(output)
         if to_stdout and is_stdio(rejects):
-            raise InputError("--output - and --rejects - cannot share standard output; give --rejects a file")
+            raise InputError(N_("--output - and --rejects - cannot share standard output; give --rejects a file"))
         echo = functools.partial(typer.echo, err=to_stdout or is_stdio(rejects))
         fmt = table_format("out.csv" if to_stdout and output_format is None else output, output_format)
-        out_encoding = excel_encoding(excel, excel_gbk)
+        out_encoding = excel_encoding(excel.excel, excel.excel_gbk)
         if to_stdout and fmt != "csv":
-            raise InputError("-o - writes CSV to standard output; Parquet needs a file")
+            raise InputError(N_("-o - writes CSV to standard output; Parquet needs a file"))
         if out_encoding is not None and fmt != "csv":
-            raise InputError("--excel applies to CSV output; give a .csv file (or --format csv)")
+            raise InputError(N_("--excel applies to CSV output; give a .csv file (or --format csv)"))
         # Every path is checked before any work: a missing folder or an output that is the input fails now.
         check_output(output, inputs=[source], option="--output")
         check_output(rejects, inputs=[source], outputs=[output], option="--rejects")
         default_rejects = None if (rejects or to_stdout) else _default_rejects(Path(output))
         check_output(default_rejects, inputs=[source], outputs=[output], option="--rejects (default)")
         registry = _reform_registry(reform) if reform else None
-        from medaid.batch import settle_claims
+        from medaid.batch import settle_batch
         from medaid.dist.dataset import is_dataset
 
         if is_dataset(source):  # a settled dataset folder (from --cluster) settled again in one process
@@ -102,7 +97,7 @@ def claims(
         progress = _Progress()
         with input_path(source) as path:
             try:
-                result = settle_claims(
+                result = settle_batch(
                     path,
                     output=output,
                     registry=registry,
@@ -110,9 +105,7 @@ def claims(
                     output_format=fmt,
                     progress=progress,
                     excel=out_encoding,
-                    encoding=encoding,
-                    sheet=sheet,
-                    allow_future=allow_future,
+                    **read.read(),
                 )
             finally:
                 progress.close()
@@ -162,7 +155,10 @@ def _claims_on_cluster(
         for given, option in ((rejects, "--rejects"), (output_format, "--format"), (strict or None, "--strict")):
             if given is not None:
                 raise InputError(
-                    f"{option} does not apply with --cluster: OUTPUT is a Parquet dataset folder, its rejects go to OUTPUT/rejects/"
+                    N_(
+                        "{option} does not apply with --cluster: OUTPUT is a Parquet dataset folder, its rejects go to OUTPUT/rejects/"
+                    ),
+                    option=option,
                 )
         from medaid.dist.dask import needs_dask
 
@@ -202,9 +198,10 @@ def _default_rejects(output: Path) -> Path:
 def _summary_table(summary) -> str:
     """The end-of-run table: claims, persons, assistance by kind, subsidy, caps that bound."""
     from medaid.money import fen_to_yuan_str
+    from medaid.policy.model import KINDS
 
     rows = [("", "claims", "persons", "assistance (yuan)", "cap bound: claims", "cap bound: persons")]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         rows.append(
             (
                 kind,

@@ -4,40 +4,72 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 
 import typer
 
-from medaid.errors import InputError, MedaidError
+from medaid.errors import N_, InputError, InternalError, MedaidError
 
 EXIT_BAD_INPUT = 2
-#: The input options of every command that reads a claims, settled, transfer or participants file.
-ENCODING = typer.Option(
-    None,
-    "--encoding",
-    help="Text encoding of a CSV input (utf-8, gbk, gb18030 …); default: detected (UTF-8 with or without BOM, else GB18030).",
-)
-SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx input, by name or number from 1 (default: the first).")
-ALLOW_FUTURE = typer.Option(
-    False, "--allow-future", help="Settle claims dated after today (refused by default as a likely typo)."
-)
 
 
 @contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn a :class:`MedaidError` into one line on stderr and exit 2; a bug keeps its traceback."""
+def user_errors(lang: str | None = None) -> Iterator[None]:
+    """Turn a :class:`MedaidError` into one line on stderr in the user's language and exit 2; an
+    :class:`~medaid.errors.InternalError` (a bug) says so and exits 70; any other bug keeps its traceback.
+
+    The language is ``lang``, else the command's own ``--lang``, else the locale (:func:`error_lang`).
+    """
     try:
         yield
-    except MedaidError as exc:
-        typer.echo(f"medaid: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (MedaidError, InternalError) as exc:
+        language = error_lang(lang)
+        typer.echo(f"medaid: {exc.render(language)}", err=True)
+        if isinstance(exc, InternalError):
+            if os.environ.get("MEDAID_DEBUG", "") not in ("", "0"):
+                raise
+            from medaid.i18n.catalog import gettext
+
+            typer.echo(f"medaid: {gettext(BUG_HINT, language)}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+#: Said after an internal error (exit 70).
+BUG_HINT = N_(
+    "this is a bug in medaid, not a fault of the input; please report it with the command you ran "
+    "(run again with MEDAID_DEBUG=1 to see the traceback)"
+)
+
+
+def error_lang(lang: str | None = None) -> str:
+    """The language to report an error in: ``lang``, else the running command's ``--lang`` (if it has one
+    and it is valid), else zh for a Chinese locale, else en."""
+    from medaid.i18n import LANGS, default_lang
+
+    if lang is None:
+        context = _current_context()
+        lang = context.params.get("lang") if context is not None else None
+    return lang if lang in LANGS else default_lang()
+
+
+def _current_context():
+    """The running command's click context: typer 0.2x runs its own copy of click (``typer._click``, not
+    public), older typer the real one; whichever is running has the context."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+    return get_current_context(silent=True)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     """``value`` if it is one of ``allowed``, else an :class:`InputError` naming the option."""
     if value not in allowed:
-        raise InputError(f"{option} must be one of {', '.join(allowed)}, got {value!r}")
+        raise InputError(
+            N_("{option} must be one of {names}, got {value!r}"), option=option, names=", ".join(allowed), value=value
+        )
     return value
 
 
@@ -46,7 +78,9 @@ def parse_date(text: str, option: str = "--date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{option} must be a date like 2023-05-01, got {text!r}") from None
+        raise InputError(
+            N_("{option} must be a date like 2023-05-01, got {text!r}"), option=option, text=text
+        ) from None
 
 
 def lang_option(lang: str | None) -> str:
@@ -70,14 +104,10 @@ def report_options(
     unit = choice(unit, ("wan", "yuan"), "--unit")
     language = lang_option(lang)
     if output_format == "xlsx" and (output is None or str(output) == "-"):
-        raise InputError("--format xlsx needs --output FILE.xlsx (a workbook is a file, not a stream)")
+        raise InputError(N_("--format xlsx needs --output FILE.xlsx (a workbook is a file, not a stream)"))
     if chart is not None and chart.suffix.lower() != ".png":
-        raise InputError(f"--chart must name a .png file, got {str(chart)!r}")
+        raise InputError(N_("--chart must name a .png file, got {chart!r}"), chart=str(chart))
     return output_format, unit, language
-
-
-EXCEL_HELP = "CSV for Chinese Excel: UTF-8 with BOM, cells that Excel would run as formulas (=, +, -, @) prefixed with ' (plain numbers such as -12.00 stay numbers)."
-EXCEL_GBK_HELP = "As --excel, but encoded GBK (GB18030) for older Excel versions."
 
 
 @contextlib.contextmanager
@@ -125,7 +155,8 @@ def excel_option(excel: bool, gbk: bool, output_format: str = "csv") -> str | No
     encoding = excel_encoding(excel, gbk)
     if encoding is not None and output_format != "csv":
         raise InputError(
-            f"--excel applies to --format csv, got --format {output_format} (xlsx opens in Excel as it is)"
+            N_("--excel applies to --format csv, got --format {output_format} (xlsx opens in Excel as it is)"),
+            output_format=output_format,
         )
     return encoding
 
@@ -142,7 +173,7 @@ def check_outputs(source, *, output=None, chart=None, rejects=None) -> None:
     from medaid.outputs import check_output, is_stdio
 
     if is_stdio(chart):
-        raise InputError("--chart needs a .png file, not standard output")
+        raise InputError(N_("--chart needs a .png file, not standard output"))
     check_output(output, inputs=[source], option="--output")
     check_output(chart, inputs=[source], outputs=[output], option="--chart")
     check_output(rejects, inputs=[source], outputs=[output, chart], option="--rejects")

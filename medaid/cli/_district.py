@@ -10,11 +10,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     check_outputs,
     choice,
     echo_json,
@@ -27,9 +23,12 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
-from medaid.i18n.district import text
+from medaid.cli._options import ExcelOutput, InputFile, Lang, Rejects, Report, with_groups
+from medaid.errors import N_
+from medaid.present.district.text import text
 
 
+@with_groups
 def transfer(
     input_csv: str = typer.Argument(
         ...,
@@ -41,11 +40,9 @@ def transfer(
         "--policy",
         help="Medical-assistance policy id or reform file giving the city's share of the audit.",
     ),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """The city's transfer to each district (D10): clearing + pre-allocation + city share × audit, rounded to whole 万元."""
     with user_errors():
@@ -55,13 +52,17 @@ def transfer(
         from medaid.policy.registry import default_registry
 
         output_format = choice(output_format, ("table", "csv", "json"), "--format")
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         lang = lang_option(lang)
         policy = default_registry().resolve(policy_id)
         if not isinstance(policy, Policy):
-            raise InputError(f"--policy must be a medical-assistance policy, got {policy.id!r} ({policy.scheme})")
+            raise InputError(
+                N_("--policy must be a medical-assistance policy, got {policy_id!r} ({policy_scheme})"),
+                policy_id=policy.id,
+                policy_scheme=policy.scheme,
+            )
         with input_path(input_csv) as path:
-            result = compute_transfer(read_transfer_csv(Path(path), encoding=encoding, sheet=sheet), policy)
+            result = compute_transfer(read_transfer_csv(Path(path), encoding=read.encoding, sheet=read.sheet), policy)
         if output_format == "csv":
             emit(_transfer_csv(result, out_encoding), None, out_encoding)
         else:
@@ -115,7 +116,7 @@ def _transfer_table(result, lang: str) -> None:
     from medaid.districts import district
     from medaid.i18n import format_ratio
     from medaid.i18n.amounts import format_wan
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     typer.echo(
         text("transfer_title", lang, share=format_ratio(result.audit_city_share_ppm, lang), policy=result.policy_id)
@@ -202,6 +203,7 @@ def _transfer_json(result, lang: str) -> None:
     )
 
 
+@with_groups
 def mutual_aid(
     year: str = typer.Option(..., "--year", help="Budget year; the standard in force on 1 January applies."),
     district_name: str = typer.Option(..., "--district", help="District id or name (minhang, 闵行区, Minhang)."),
@@ -217,9 +219,8 @@ def mutual_aid(
         help="CSV or .xlsx with unit, type (town|street|镇|街道), participants (or 单位, 类型, 参加人数).",
     ),
     output_format: str = typer.Option("table", "--format", help="table or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (table only); default from the system locale."),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    lang: Lang = None,
+    read: InputFile = InputFile(),
 ) -> None:
     """Mutual-aid (互助帮困) funding by level — individual, city, district, town — and per participant."""
     with user_errors():
@@ -237,7 +238,7 @@ def mutual_aid(
         output_format = choice(output_format, ("table", "json"), "--format")
         lang = lang_option(lang)
         if not year.strip().isdigit() or len(year.strip()) != 4:
-            raise InputError(f"--year must be a year like 2022, got {year!r}")
+            raise InputError(N_("--year must be a year like 2022, got {year!r}"), year=year)
         found = district(district_name)
         counts = [
             (kind, option, value)
@@ -248,13 +249,15 @@ def mutual_aid(
             if value is not None
         ]
         if participants_csv is not None and counts:
-            raise InputError("give either --participants FILE or --town-participants/--street-participants, not both")
+            raise InputError(
+                N_("give either --participants FILE or --town-participants/--street-participants, not both")
+            )
         if participants_csv is not None:
-            units = read_participants_csv(participants_csv, encoding=encoding, sheet=sheet)
+            units = read_participants_csv(participants_csv, encoding=read.encoding, sheet=read.sheet)
         elif counts:
             units = [Participants(kind + "s", kind, parse_count(value, what=option)) for kind, option, value in counts]
         else:
-            raise InputError("give --town-participants N and --street-participants M, or --participants FILE")
+            raise InputError(N_("give --town-participants N and --street-participants M, or --participants FILE"))
         policy = mutual_aid_policy(default_registry(), int(year))
         result = mutual_aid_funding(policy, found, units, year=int(year))
         (_mutual_aid_json if output_format == "json" else _mutual_aid_table)(result, lang)
@@ -313,7 +316,7 @@ def _mutual_aid_json(result, lang: str) -> None:
 def _mutual_aid_table(result, lang: str) -> None:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     standard = result.policy.standard
 
@@ -364,6 +367,7 @@ def _mutual_aid_table(result, lang: str) -> None:
         )
 
 
+@with_groups
 def district_report(
     settled_claims: str = typer.Argument(
         ...,
@@ -371,45 +375,42 @@ def district_report(
     ),
     by: str = typer.Option("district", "--by", help="district, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
+    out: Report = Report(),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a bar chart of the totals by district (PNG)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     policy_id: str | None = typer.Option(
         None, "--policy", help="Funding rule for rows without policy_id or date (policy id or file)."
     ),
     reform: str | None = typer.Option(
         None, "--reform", help="Re-settle the claims (their input columns) under a reform file, then total."
     ),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="With --reform: write the rows the re-settlement rejected here (CSV)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
+    rejects: Rejects = None,
+    excel: ExcelOutput = ExcelOutput(),
+    read: InputFile = InputFile(),
 ) -> None:
     """Per district: persons, person-times (人次), self-pay, assistance, subsidy, total, and the city/district shares."""
     with user_errors():
-        from medaid.district.aggregate import GROUPINGS, aggregate, read_settled
+        from medaid.district.aggregate import GROUPINGS, district_totals, read_settled
         from medaid.errors import InputError
         from medaid.policy.model import Policy
         from medaid.policy.registry import default_registry
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output = out.output
         output_format, unit, lang = report_options(
-            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+            output_format, ("table", "csv", "json", "xlsx"), out.unit, out.lang, output, chart
         )
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         if rejects is not None and not reform:
             raise InputError(
-                "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
+                N_(
+                    "--rejects needs --reform (a settled file is read whole: a bad row stops the report, naming its line)"
+                )
             )
         check_outputs(settled_claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         default_policy = registry.resolve(policy_id) if policy_id else None
         if default_policy is not None and not isinstance(default_policy, Policy):
-            raise InputError(f"--policy must be a medical-assistance policy, got {default_policy.id!r}")
+            raise InputError(N_("--policy must be a medical-assistance policy, got {id!r}"), id=default_policy.id)
         rejected_rows = None
         with input_path(settled_claims) as path:
             if reform:
@@ -417,10 +418,12 @@ def district_report(
 
                 registry, frame, summary, rejected_rows = resettled(path, reform, registry)
             else:
-                frame = read_settled(path, encoding=encoding, sheet=sheet)
-            report = aggregate(frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims))
+                frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
+            report = district_totals(
+                frame, by=by, registry=registry, default_policy=default_policy, path=str(settled_claims)
+            )
         if output_format == "xlsx":
-            from medaid.district.xlsx import write_xlsx
+            from medaid.present.district.xlsx import write_xlsx
 
             write_xlsx(report, output, lang)
         else:
@@ -429,7 +432,7 @@ def district_report(
             )
             emit(rendered, output, out_encoding)
         if chart is not None:
-            from medaid.district.chart import write_chart
+            from medaid.present.district.chart import write_chart
 
             warning = write_chart(report, chart, lang)
             if warning:
@@ -445,7 +448,8 @@ def district_report(
 def _district_table(report, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count, format_ratio
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.policy.model import KINDS
+    from medaid.present.table import render_table
 
     shares = sorted(
         {
@@ -473,7 +477,7 @@ def _district_table(report, lang: str, unit: str, excel: str | None = None) -> s
         cells = [name]
         if detail:
             value = group.detail or ""
-            cells.append(text(value, lang) if value in ("inpatient", "outpatient") else value)
+            cells.append(text(value, lang) if value in KINDS else value)
         cells += [
             format_count(v, lang)
             for v in (group.persons, group.person_times["inpatient"], group.person_times["outpatient"])
@@ -500,7 +504,7 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
     import csv
     import io
 
-    from medaid.district.report import columns, report_records
+    from medaid.present.district.report import columns, report_records
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(report.by), lineterminator="\n")
@@ -513,6 +517,6 @@ def _district_csv(report, lang: str, unit: str, excel: str | None = None) -> str
 def _district_json(report, lang: str, unit: str, excel: str | None = None) -> str:
     import json
 
-    from medaid.district.report import report_dict
+    from medaid.present.district.report import report_dict
 
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import choice, echo_json, lang_option, user_errors
+from medaid.cli._options import Lang
+from medaid.errors import N_
 
 
 def explain(
@@ -16,7 +18,7 @@ def explain(
         None, "--claims", help="A claims file (CSV): the claim's person-year is recomputed."
     ),
     output_format: str = typer.Option("text", "--format", help="text or json (the steps of `calc --format json`)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Explain one settled claim: self-pay, offset, category (就高), ratio and rounding, cap before and left, subsidy, sources."""
     with user_errors():
@@ -27,7 +29,7 @@ def explain(
         output_format = choice(output_format, ("text", "json"), "--format")
         language = lang_option(lang)
         if (db is None) == (claims is None):
-            raise InputError("give exactly one of --db LEDGER or --claims FILE")
+            raise InputError(N_("give exactly one of --db LEDGER or --claims FILE"))
         registry = default_registry()
         if db is not None:
             from pathlib import Path
@@ -36,16 +38,16 @@ def explain(
             from medaid.ledger.backends import is_postgres
 
             if not is_postgres(db) and not Path(db).is_file():
-                raise InputError("no such ledger file", where=db)
+                raise InputError(N_("no such ledger file"), where=db)
             with Ledger(db, registry=registry, create=False) as ledger:
                 explanation = from_ledger(ledger, claim_id, registry.medical_assistance, where=db)
         else:
             explanation = from_claims_file(claims, claim_id, registry.medical_assistance)
         if output_format == "json":
-            from medaid.i18n.claim import claim_dict
+            from medaid.present.claim_text import claim_dict
 
             echo_json(claim_dict(explanation))
         else:
-            from medaid.i18n.claim import explain_claim
+            from medaid.present.claim_text import explain_claim
 
             typer.echo("\n".join(explain_claim(explanation, language)))

@@ -5,17 +5,13 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     choice,
     echo_json,
     input_path,
     user_errors,
 )
+from medaid.cli._options import ClaimsFile, ExcelOutput, Rejects, TextFormat, with_groups
 
 app = typer.Typer(
     help="The casework ledger: year-to-date usage per person, settled once per claim (SQLite file or PostgreSQL).",
@@ -28,6 +24,7 @@ _SHOWN_REJECTS = 20
 
 
 @app.command("settle")
+@with_groups
 def settle(
     claims: str = typer.Argument(
         ...,
@@ -38,9 +35,7 @@ def settle(
     output: str | None = typer.Option(
         None, "--output", "-o", help="Write the settled rows here (CSV) instead of stdout."
     ),
-    rejects: str | None = typer.Option(
-        None, "--rejects", help="Also write the rejected rows here (CSV: line, reason, the fields)."
-    ),
+    rejects: Rejects = None,
     batch_size: int = typer.Option(
         50_000, "--batch-size", help="Claims per transaction (each commits whole or not at all)."
     ),
@@ -49,16 +44,13 @@ def settle(
         "--synchronous",
         help="SQLite: NORMAL (survives a crash of the process) or FULL (also power loss; slower). PostgreSQL: OFF sets synchronous_commit off (faster; a server crash can lose the last commits).",
     ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
+    excel: ExcelOutput = ExcelOutput(),
     workers: int = typer.Option(
         0,
         "--workers",
         help="Processes settling the file, each reading it and settling a share of the persons (0: 2 for a file of 20 000 lines or more on 2 or more CPUs, else 1).",
     ),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
+    read: ClaimsFile = ClaimsFile(),
 ) -> None:
     """Settle a claims file against the ledger, in date order; claims already settled pay nothing again."""
     with user_errors():
@@ -74,7 +66,7 @@ def settle(
         check_output(output, inputs=[claims, ledger_file], option="--output")
         check_output(rejects, inputs=[claims, ledger_file], outputs=[output], option="--rejects")
         check_output(ledger_file, inputs=[claims], option="--db")
-        out_encoding = excel_encoding(excel, excel_gbk) or "utf-8"
+        out_encoding = excel_encoding(excel.excel, excel.excel_gbk) or "utf-8"
         cell = excel_cell if out_encoding != "utf-8" else (lambda value: value)
         # A file run builds hundreds of thousands of short-lived, acyclic objects; the cyclic collector
         # would re-scan them all (a sixth of the run) and find nothing. This process ends with the command.
@@ -90,9 +82,7 @@ def settle(
                 synchronous=synchronous,
                 batch_size=batch_size,
                 workers=workers,
-                encoding=encoding,
-                sheet=sheet,
-                allow_future=allow_future,
+                **read.read(),
             )
         lines, counts, paid, total, rejected = run.lines, run.counts, run.paid_fen, run.rows_in, run.rejected
         if (
@@ -173,7 +163,7 @@ def show(
     person: str = typer.Argument(..., metavar="PERSON", help="The person_id."),
     db: str = _DB,
     year: int | None = typer.Option(None, "--year", help="Only this year (default: every year with a claim)."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
 ) -> None:
     """A person's year-to-date usage (paid and remaining per kind) and settled claims."""
     with user_errors():
@@ -221,7 +211,7 @@ def clear(
     apply: bool = typer.Option(
         False, "--apply", help="Record the adjustment (once) and set the usage to the recomputed year."
     ),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: TextFormat = "text",
 ) -> None:
     """Individual clearing (个人清算): recompute a person-year in date order; paid vs due per claim, net 补发/追回."""
     with user_errors():
@@ -259,9 +249,10 @@ def clear(
 
 def _usage_text(usage, claims, adjustments) -> list[str]:
     from medaid.money import fen_to_yuan_str as yuan
+    from medaid.policy.model import KINDS
 
     lines = [f"{usage.person_id} {usage.year}: {usage.claims} settled claims, {usage.reversed} reversed"]
-    for kind in ("inpatient", "outpatient"):
+    for kind in KINDS:
         k = usage.kind(kind)
         cap = "no cap" if k.category and k.cap_fen is None else "-" if k.cap_fen is None else yuan(k.cap_fen)
         remaining = "-" if k.remaining_fen is None else yuan(k.remaining_fen)

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import lang_option, user_errors
+from medaid.cli._options import Lang
+from medaid.errors import N_
 
 
 def notice(
@@ -15,7 +17,7 @@ def notice(
     year: int = typer.Option(..., "--year", help="The calendar year."),
     output: Path = typer.Option(..., "--output", "-o", help="The notice, HTML (printable on A4)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also print it to this PDF with headless Chromium."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
     template: Path | None = typer.Option(
         None,
         "--template",
@@ -36,7 +38,7 @@ def notice(
         from medaid.ledger.backends import is_postgres
 
         if not is_postgres(db) and not Path(db).is_file():
-            raise InputError("no such ledger file", where=db)
+            raise InputError(N_("no such ledger file"), where=db)
         if pdf is not None:
             from medaid.present.browser import find_chromium
 

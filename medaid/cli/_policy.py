@@ -7,14 +7,15 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import EXIT_BAD_INPUT, choice, echo_json, lang_option, user_errors
+from medaid.cli._options import Lang, TextFormat
 
 app = typer.Typer(help="Policy versions: list, show, diff, validate, docs.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_(
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """List the bundled policy versions with their effective dates."""
     with user_errors():
@@ -49,8 +50,8 @@ def list_(
 @app.command("show")
 def show(
     policy_id: str = typer.Argument(..., help="Policy id (see `medaid policy list`) or a reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """Every parameter of one version: value, source and provisional mark."""
     with user_errors():
@@ -86,8 +87,8 @@ def show(
 def diff(
     old: str = typer.Argument(..., help="Policy id or reform file."),
     new: str = typer.Argument(..., help="Policy id or reform file."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    output_format: TextFormat = "text",
+    lang: Lang = None,
 ) -> None:
     """The parameters that differ between two versions."""
     with user_errors():
@@ -132,7 +133,7 @@ def diff(
 @app.command("validate")
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Policy or reform files; default: the bundled policies."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Validate policy files (and their dates together); every problem with its file and key path."""
     from medaid.errors import MedaidError
@@ -157,12 +158,12 @@ def validate(
                 typer.echo(_("ok: {path} ({policy})", language).format(path=path, policy=policy.id))
             except MedaidError as exc:
                 problems += [
-                    f"{file}: {key}: {message}" if key else f"{file}: {message}"
-                    for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", str(exc))]
+                    f"{file}: {key}: {shown(message, language)}" if key else f"{file}: {shown(message, language)}"
+                    for file, key, message in getattr(exc, "problems", ()) or [(str(path), "", exc.render(language))]
                 ]
         PolicyRegistry(p for p in loaded if p.extends is None)
     except MedaidError as exc:
-        problems.append(str(exc))
+        problems.append(exc.render(language))
     for line in problems:
         typer.echo(f"medaid: {line}", err=True)
     if problems:
@@ -174,9 +175,7 @@ def docs(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write here instead of stdout (e.g. docs/policy.md)."
     ),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Language of the messages, zh or en (the reference itself is in English)."
-    ),
+    lang: Lang = None,
 ) -> None:
     """Generate the policy reference (every parameter, its value per version, source, provisional marks)."""
     with user_errors():
@@ -208,3 +207,10 @@ def _resolve(ref: str):
     from medaid.policy.registry import default_registry
 
     return default_registry().resolve(ref)
+
+
+def shown(message: str, lang: str) -> str:
+    """A validator's problem in ``lang`` (a :class:`medaid.errors.Message` keeps its message id)."""
+    from medaid.errors import Message
+
+    return message.render(lang) if isinstance(message, Message) else message

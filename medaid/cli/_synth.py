@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from medaid.cli._common import user_errors
+from medaid.errors import N_
 
 #: The largest file synth writes (about 10 GB of CSV); beyond it the arrays alone outgrow most machines.
 MAX_CLAIMS = 200_000_000
@@ -33,14 +34,14 @@ def claims(
 
         fmt = table_format("out.csv" if is_stdio(output) and output_format is None else output, output_format)
         if not 2018 <= year <= 2100:
-            raise InputError(f"--year must be between 2018 and 2100, got {year}")
+            raise InputError(N_("--year must be between 2018 and 2100, got {year}"), year=year)
         if seed < 0:
-            raise InputError(f"--seed must be a whole number of 0 or more, got {seed}")
+            raise InputError(N_("--seed must be a whole number of 0 or more, got {seed}"), seed=seed)
         if count > MAX_CLAIMS:
-            raise InputError(f"--claims must be at most {MAX_CLAIMS:,}, got {count:,}")
+            raise InputError(N_("--claims must be at most {maximum:,}, got {count:,}"), maximum=MAX_CLAIMS, count=count)
         check_output(output)
         if is_stdio(output) and fmt != "csv":
-            raise InputError("-o - writes CSV to standard output; Parquet needs a file")
+            raise InputError(N_("-o - writes CSV to standard output; Parquet needs a file"))
         table = synth_claims(count, year, seed)
         write_table(table, output, fmt)
         typer.echo(f"wrote {table.height} claims of {year} (seed {seed}) to {output}", err=is_stdio(output))

@@ -7,20 +7,20 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import lang_option, user_errors
+from medaid.cli._options import Lang
+from medaid.errors import N_
 
 
 def test(
     paths: list[Path] = typer.Argument(..., help="Case files (TOML) or folders of them."),
     coverage: bool = typer.Option(False, "--coverage", help="Report which policy branches the cases exercised."),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Language of the explanation shown with a failure (zh or en)."
-    ),
+    lang: Lang = None,
 ) -> None:
     """Run case files; print a diff with the explanation for each failure; exit 1 if any fails."""
     with user_errors():
         from medaid.i18n.catalog import _
-        from medaid.i18n.explain import explain
         from medaid.policy.registry import default_registry
+        from medaid.present.explain import explain
         from medaid.testing import load_case, run_case
 
         language = lang_option(lang)
@@ -70,9 +70,9 @@ def _case_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"no such case file or folder: {path}")
+            raise InputError(N_("no such case file or folder: {path}"), path=path)
     if not files:
-        raise InputError(f"no case files (*.toml) under {', '.join(map(str, paths))}")
+        raise InputError(N_("no case files (*.toml) under {names}"), names=", ".join(map(str, paths)))
     return files
 
 
@@ -95,27 +95,31 @@ def check(
     policy: str = typer.Argument(..., help="A policy id, a policy file or a reform file."),
     examples: int = typer.Option(200, "--examples", help="Hypothesis examples per invariant."),
     seed: int = typer.Option(0, "--seed", help="Random seed, for a reproducible run."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en (default: zh on a Chinese system locale)."),
+    lang: Lang = None,
 ) -> None:
     """Run the invariant suite against a policy version or reform; exit 1 if any invariant is broken."""
     with user_errors():
         from medaid.errors import InputError
         from medaid.i18n.catalog import _
-        from medaid.i18n.testing import invariant_description, invariant_status
         from medaid.policy.registry import default_registry
+        from medaid.present.check import invariant_description, invariant_status
 
         try:
             from medaid.testing.invariants import check_policy
         except ImportError as exc:  # hypothesis is a dependency; a trimmed install may lack it
-            raise InputError(f"medaid check needs hypothesis ({exc}): pip install hypothesis") from None
+            raise InputError(N_("medaid check needs hypothesis ({exc}): pip install hypothesis"), exc=exc) from None
 
         if examples < 1:
-            raise InputError(f"--examples must be at least 1, got {examples}")
+            raise InputError(N_("--examples must be at least 1, got {examples}"), examples=examples)
         registry = default_registry()
         target = registry.resolve(policy)
         if target.scheme != "medical_assistance":
             raise InputError(
-                f"{target.id} is a {target.scheme} policy; medaid check runs medical-assistance versions and reforms"
+                N_(
+                    "{target_id} is a {target_scheme} policy; medaid check runs medical-assistance versions and reforms"
+                ),
+                target_id=target.id,
+                target_scheme=target.scheme,
             )
         base = registry.get(target.extends) if target.extends else None
         language = lang_option(lang)

@@ -8,12 +8,7 @@ from pathlib import Path
 import typer
 
 from medaid.cli._common import (
-    ALLOW_FUTURE,
-    ENCODING,
-    EXCEL_GBK_HELP,
-    EXCEL_HELP,
     EXIT_BAD_INPUT,
-    SHEET,
     check_outputs,
     choice,
     emit,
@@ -24,6 +19,9 @@ from medaid.cli._common import (
     report_rows,
     user_errors,
 )
+from medaid.cli._options import Caseload, CaseloadInput, ExcelOutput, Report, with_groups
+from medaid.errors import N_
+from medaid.policy.model import KINDS
 
 _TEXT = {
     "en": {
@@ -51,42 +49,24 @@ _TEXT = {
         "sweep_title": "参数 {key} 取值测算（单位：{unit}）；现行政策 {baseline}",
     },
 }
-_KINDS = {
-    "zh": {"inpatient": "住院", "outpatient": "门急诊"},
-    "en": {"inpatient": "inpatient", "outpatient": "outpatient"},
-}
+_KINDS = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {kind: kind for kind in KINDS}}
 
 
+@with_groups
 def compare(
-    claims: str = typer.Argument(
-        ...,
-        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
-    ),
+    claims: CaseloadInput,
     reform: str = typer.Option(..., "--reform", help="Reform file (extends a version)."),
     base: str | None = typer.Option(
         None, "--base", help="Baseline: a policy id or reform file (default: the version the reform extends)."
     ),
     by: str = typer.Option("district", "--by", help="district, category, kind, district,category or district,kind."),
     output_format: str = typer.Option("table", "--format", help="table, csv, json or xlsx (xlsx needs --output)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    out: Report = Report(),
     chart: Path | None = typer.Option(
         None, "--chart", help="Also write a bar chart of the difference per group (PNG)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
-    cluster: str | None = typer.Option(
-        None,
-        "--cluster",
-        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
-    ),
+    excel: ExcelOutput = ExcelOutput(),
+    caseload: Caseload = Caseload(),
 ) -> None:
     """Baseline vs reform over a caseload: totals, difference, persons better off / worse off / unchanged."""
     with user_errors():
@@ -95,15 +75,18 @@ def compare(
         from medaid.whatif.caseload import GROUPINGS, compare_caseload
 
         by = choice(by.replace(" ", ""), tuple(GROUPINGS), "--by")
+        output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
         output_format, unit, lang = report_options(
-            output_format, ("table", "csv", "json", "xlsx"), unit, lang, output, chart
+            output_format, ("table", "csv", "json", "xlsx"), out.unit, out.lang, output, chart
         )
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         registry = default_registry()
         reformed = registry.resolve(reform)
         if reformed.extends is None:
-            raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform}')
+            raise InputError(
+                N_('--reform needs a reform file (with extends = "<policy id>"), got {reform}'), reform=reform
+            )
         baseline = registry.resolve(base) if base else None
         if cluster:
             from medaid.dist.caseload import compare_partition, merge_comparisons
@@ -118,7 +101,7 @@ def compare(
                     registry=registry,
                     base=baseline,
                     by=by,
-                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                    read=caseload.read(),
                 )
         names = [_group_name(g.key, by, lang) for g in result.groups]
         if output_format == "xlsx":
@@ -127,7 +110,7 @@ def compare(
             render = {"table": _compare_table, "csv": _compare_csv, "json": _compare_json}[output_format]
             emit(render(result, names, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
-            from medaid.whatif.chart import comparison_chart
+            from medaid.present.whatif.chart import comparison_chart
 
             _warn(
                 comparison_chart(
@@ -140,39 +123,27 @@ def compare(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@with_groups
 def sweep(
-    claims: str = typer.Argument(
-        ...,
-        help="Claims file (CSV, .xlsx or Parquet) or the dataset folder of `medaid claims --cluster`; - reads standard input.",
-    ),
+    claims: CaseloadInput,
     param: str = typer.Option(..., "--param", help="Policy key, e.g. categories.low_income.outpatient.cap."),
     values: str = typer.Option(..., "--values", help="Comma-separated values, e.g. 2500,2800,3000."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    out: Report = Report(),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a line chart of cost against the value (PNG)."),
-    lang: str | None = typer.Option(None, "--lang", help="zh or en; default from the system locale."),
-    unit: str = typer.Option("wan", "--unit", help="Table amounts in wan (万元) or yuan (元)."),
-    rejects: Path | None = typer.Option(
-        None, "--rejects", help="Write the rejected rows here (CSV: line, reason, the fields)."
-    ),
-    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    excel_gbk: bool = typer.Option(False, "--excel-gbk", help=EXCEL_GBK_HELP),
-    encoding: str | None = ENCODING,
-    sheet: str | None = SHEET,
-    allow_future: bool = ALLOW_FUTURE,
-    cluster: str | None = typer.Option(
-        None,
-        "--cluster",
-        help="Run on Dask: local:N or tcp://host:8786 (docs/scale-out.md); a dataset folder is also read as input.",
-    ),
+    excel: ExcelOutput = ExcelOutput(),
+    caseload: Caseload = Caseload(),
 ) -> None:
     """Total cost (and per district) for each value of one parameter, set in every version the claims use."""
     with user_errors():
         from medaid.policy.registry import default_registry
-        from medaid.whatif.caseload import sweep as run_sweep
+        from medaid.whatif.caseload import sweep_parameter as run_sweep
 
-        output_format, unit, lang = report_options(output_format, ("table", "csv", "json"), unit, lang, output, chart)
-        out_encoding = excel_option(excel, excel_gbk, output_format)
+        output, rejects, cluster = out.output, caseload.rejects, caseload.cluster
+        output_format, unit, lang = report_options(
+            output_format, ("table", "csv", "json"), out.unit, out.lang, output, chart
+        )
+        out_encoding = excel_option(excel.excel, excel.excel_gbk, output_format)
         check_outputs(claims, output=output, chart=chart, rejects=rejects)
         points = [v for v in values.split(",") if v.strip()]
         if cluster:
@@ -180,7 +151,7 @@ def sweep(
             from medaid.errors import InputError
 
             if not points:
-                raise InputError("--values needs at least one value")
+                raise InputError(N_("--values needs at least one value"))
             result = merge_sweeps(
                 _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points
             )
@@ -191,12 +162,12 @@ def sweep(
                     param,
                     points,
                     registry=default_registry(),
-                    read={"encoding": encoding, "sheet": sheet, "allow_future": allow_future},
+                    read=caseload.read(),
                 )
         render = {"table": _sweep_table, "csv": _sweep_csv, "json": _sweep_json}[output_format]
         emit(render(result, lang, unit, out_encoding), output, out_encoding)
         if chart is not None:
-            from medaid.whatif.chart import sweep_chart
+            from medaid.present.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
         if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
@@ -273,7 +244,7 @@ def _records(result, names: list[str]) -> list[dict]:
 def _compare_table(result, names: list[str], lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n import format_count
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     text = _TEXT[lang]
     rows = [list(text["head"])]
@@ -378,7 +349,7 @@ def _write_xlsx(result, names: list[str], path: Path, lang: str) -> None:
 
 def _sweep_table(result, lang: str, unit: str, excel: str | None = None) -> str:
     from medaid.i18n.amounts import format_amount, unit_label
-    from medaid.i18n.table import render_table
+    from medaid.present.table import render_table
 
     text = _TEXT[lang]
     rows = [list(text["sweep_head"])]

@@ -20,13 +20,16 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from medaid.contract import values as v
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = [
     "Column",
     "CLAIMS",
     "COLUMNS",
     "HEADERS_ZH",
+    "ResultColumn",
+    "RESULTS",
+    "RESULT_COLUMNS",
     "ClaimValues",
     "ClaimsContract",
     "header_map",
@@ -73,6 +76,37 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in CLAIMS)
 HEADERS_ZH: dict[str, str] = {c.header_zh: c.name for c in CLAIMS}
 
 
+@attrs.frozen
+class ResultColumn:
+    """One column a settlement adds after the input columns (``medaid claims``, ``medaid ledger settle``, the
+    service's settled rows): its name, its type (``text``, ``yuan``: exact yuan with two decimals, ``ratio``:
+    an exact decimal, ``bool``), whether it may be empty, and what it holds. Each output derives its types here."""
+
+    name: str
+    type: str
+    nullable: bool
+    meaning: str
+
+
+RESULTS: tuple[ResultColumn, ...] = (
+    ResultColumn("district_id", "text", False, "the district's id (minhang), whatever name the input used"),
+    ResultColumn("category_applied", "text", False, "the category whose rule applied (就高 among several)"),
+    ResultColumn("policy_id", "text", False, "the policy version in force on the date"),
+    ResultColumn("offset", "yuan", False, "the part of the self-pay the 300 outpatient offset made ineligible"),
+    ResultColumn("eligible", "yuan", False, "self-pay the ratio applies to"),
+    ResultColumn("ratio", "ratio", False, "the category's ratio for this kind of care"),
+    ResultColumn("before_cap", "yuan", False, "eligible × ratio, rounded half up to the fen"),
+    ResultColumn("assistance", "yuan", False, "what is paid after the annual cap"),
+    ResultColumn("deductible_subsidy", "yuan", False, "the deductible subsidy (起付线补助), outside the cap"),
+    ResultColumn("cap", "yuan", True, "the annual cap of the category for this kind (empty: none)"),
+    ResultColumn("cap_left", "yuan", True, "what is left of the cap after this claim (empty: no cap)"),
+    ResultColumn("cap_bound", "bool", False, "whether the cap reduced this claim's assistance"),
+    ResultColumn("provisional", "text", True, "the provisional policy keys used, ;-separated"),
+)
+#: The result columns' names, in output order.
+RESULT_COLUMNS: tuple[str, ...] = tuple(c.name for c in RESULTS)
+
+
 def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str, str], where: str) -> dict[str, int]:
     """Where each column is in a header row: English names in any case, or the Chinese header names
     (``chinese``: Chinese → English); spaces around names ignored. Extra columns are allowed.
@@ -88,7 +122,11 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
             continue
         if canonical in found:
             raise InputError(
-                f"column {canonical} is given twice (columns {found[canonical] + 1} and {index + 1})", where=where
+                N_("column {canonical} is given twice (columns {first} and {second})"),
+                canonical=canonical,
+                first=found[canonical] + 1,
+                second=index + 1,
+                where=where,
             )
         found[canonical] = index
     missing = [name for name in required if name not in found]
@@ -98,7 +136,11 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
             zh.setdefault(english, chinese_name)  # the first Chinese name declared
         wanted = ", ".join(f"{name} ({zh[name]})" if name in zh else name for name in missing)
         raise InputError(
-            f"header lacks required column{'s' if len(missing) > 1 else ''} {wanted}; found {', '.join(v.trim(n or '') for n in names)}",
+            N_("header lacks required columns {wanted}; found {names}")
+            if len(missing) > 1
+            else N_("header lacks required column {wanted}; found {names}"),
+            wanted=wanted,
+            names=", ".join(v.trim(n or "") for n in names),
             where=where,
         )
     return found
@@ -157,7 +199,7 @@ class ClaimsContract:
             registry = default_registry()
         versions = self.versions = medical_assistance_versions(registry)
         if not versions:
-            raise InputError("the policy registry has no Shanghai medical-assistance version")
+            raise InputError(N_("the policy registry has no Shanghai medical-assistance version"))
         self.window = v.DateWindow(
             versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future
         )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from medaid.contract.values import text_of
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = ["SPREADSHEET", "is_spreadsheet", "detect_encoding", "check_encoding", "decoded_text", "rows", "is_blank"]
 
@@ -35,7 +35,9 @@ def check_encoding(encoding: str | None) -> str | None:
     try:
         return codecs.lookup(encoding.strip()).name
     except LookupError:
-        raise InputError(f"--encoding must be an encoding such as utf-8, gbk or gb18030, got {encoding!r}") from None
+        raise InputError(
+            N_("--encoding must be an encoding such as utf-8, gbk or gb18030, got {encoding!r}"), encoding=encoding
+        ) from None
 
 
 def detect_encoding(path: Path | str, forced: str | None = None) -> str:
@@ -60,7 +62,7 @@ def detect_encoding(path: Path | str, forced: str | None = None) -> str:
     except UnicodeDecodeError:
         return "gb18030"
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(N_("cannot read {path}: {reason}"), path=path, reason=exc.strerror or exc) from None
     return "utf-8-sig"
 
 
@@ -77,7 +79,9 @@ def _decode_error(path, encoding: str, line: int | None) -> InputError:
     where = f"{path}: line {line}" if line else str(path)
     name = encoding.removesuffix("-sig")
     return InputError(
-        f"not valid {name} text; give the file's encoding with --encoding (utf-8, gbk, gb18030)", where=where
+        N_("not valid {name} text; give the file's encoding with --encoding (utf-8, gbk, gb18030)"),
+        name=name,
+        where=where,
     )
 
 
@@ -110,12 +114,12 @@ def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = N
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"cannot read {path}: no such file")
+        raise InputError(N_("cannot read {path}: no such file"), path=path)
     if is_spreadsheet(path):
         yield from _sheet_rows(path, sheet)
         return
     if sheet is not None:
-        raise InputError(f"--sheet applies to .xlsx workbooks, not to {path.name}")
+        raise InputError(N_("--sheet applies to .xlsx workbooks, not to {path_name}"), path_name=path.name)
     chosen = detect_encoding(path, encoding)
     csv.field_size_limit(2**31 - 1)  # a huge value is a bad value (refused, quoted short), not an unreadable file
     line = 0
@@ -128,9 +132,9 @@ def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = N
     except UnicodeDecodeError:
         raise _decode_error(path, chosen, _first_bad_line(path, chosen)) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", where=f"{path}: line {line + 1}") from None
+        raise InputError(N_("malformed CSV: {exc}"), exc=exc, file=path, line=line + 1) from None
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(N_("cannot read {path}: {reason}"), path=path, reason=exc.strerror or exc) from None
 
 
 def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
@@ -142,7 +146,7 @@ def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"cannot read {path} as an .xlsx workbook: {exc}") from None
+        raise InputError(N_("cannot read {path} as an .xlsx workbook: {exc}"), path=path, exc=exc) from None
     try:
         names = book.sheetnames
         if sheet is None:
@@ -152,7 +156,7 @@ def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
         elif sheet.strip().isdigit() and 1 <= int(sheet) <= len(names):
             chosen = names[int(sheet) - 1]
         else:
-            raise InputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+            raise InputError(N_("no sheet {sheet!r}; sheets: {names}"), file=path, sheet=sheet, names=", ".join(names))
         for number, cells in enumerate(book[chosen].iter_rows(values_only=True), start=1):
             yield number, list(cells)
     finally:

@@ -4,7 +4,7 @@ Each rule here is the scalar implementation (one value at a time). The columnar 
 (:mod:`medaid.batch.parse`) calls these same functions once per *distinct* value of a low-cardinality
 column (district, date, category, kind, insurance), and implements the two high-cardinality rules
 (identifiers and amounts) as polars expressions built from the patterns declared here; the parity test
-(``tests/contract/test_parity.py``) holds the two together value by value.
+(``tests/contract/test_claims.py``) holds the two together value by value.
 
 A rule returns ``(value, None)`` or ``(None, reason)``; it never raises for bad data.
 """
@@ -15,7 +15,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from medaid.districts import DISTRICTS, lookup_district
+from medaid.districts import DISTRICT_INDEX, lookup_district
+from medaid.errors import N_
 from medaid.money import SPACES, amount_problem, fen_of, quoted
 
 __all__ = [
@@ -132,10 +133,7 @@ def district(text: str) -> tuple[str | None, str | None]:
 def district_index(text: str) -> tuple[int | None, str | None]:
     """:func:`district` as the index into :data:`medaid.districts.DISTRICTS`."""
     found, reason = district(text)
-    return (None, reason) if found is None else (_DISTRICT_INDEX[found], None)
-
-
-_DISTRICT_INDEX = {d.id: i for i, d in enumerate(DISTRICTS)}
+    return (None, reason) if found is None else (DISTRICT_INDEX[found], None)
 
 
 def parse_day(text: str) -> dt.date | None:
@@ -208,7 +206,10 @@ class CategoryNames:
                     key = name.lower() if name.isascii() else name
                     if names.setdefault(key, category.id) != category.id:
                         raise PolicyError(
-                            f"category name {name!r} is used for both {names[key]} and {category.id}",
+                            N_("category name {name!r} is used for both {names} and {id}"),
+                            name=name,
+                            names=names[key],
+                            id=category.id,
                             where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}",
                         )
         return cls(names)

@@ -8,6 +8,8 @@ then grouped with the very code :mod:`medaid.whatif.caseload` uses in one proces
 
 from __future__ import annotations
 
+from medaid.errors import N_, InternalError
+
 from collections import defaultdict
 from typing import Any, Sequence
 
@@ -29,7 +31,10 @@ def _settled_fen(table: Any, registry: PolicyRegistry) -> tuple[pl.DataFrame, pl
     """The partition settled: the grouping columns, each claim's total fen (assistance + subsidy), the result."""
     result = settle_partition(table, registry=registry)
     frame = pl.from_arrow(result.settled)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64)
     return frame.select("person_id", "policy_id", *keys), frame.select(total).to_series(), result
@@ -60,9 +65,8 @@ def merge_comparisons(parts: Sequence[tuple], reform: AnyPolicy, base: AnyPolicy
                 total[field] += getattr(group, field)
     merged = tuple(GroupComparison(key=key, **values) for key, values in sorted(groups.items()))
     if GROUPINGS[by][0] == "district_id":  # the city's usual order of districts, as in one process
-        from medaid.districts import DISTRICTS
+        from medaid.districts import DISTRICT_INDEX as rank
 
-        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
         merged = tuple(sorted(merged, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
     return CaseloadComparison(
         baseline_id=(base.id if base is not None else reform.extends), reform_id=reform.id, by=by, groups=merged,

@@ -31,7 +31,7 @@ import polars as pl
 from medaid.batch.settle import Summary
 from medaid.dist.dataset import (CKEY, PIECE_ROWS, PKEY, REJECTS, Piece, duplicate_keys, input_files, keyed, parquet_pieces,
                                  part_name, publish, read_piece, staging_dir, with_ghosts, write_part)
-from medaid.errors import InputError, MedaidError
+from medaid.errors import InputError, InternalError, MedaidError, N_
 from medaid.policy.registry import PolicyRegistry
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def needs_dask() -> None:
         import dask.dataframe  # noqa: F401
         import distributed  # noqa: F401
     except ImportError:
-        raise InputError("--cluster needs Dask: pip install 'medaid[dist]'") from None
+        raise InputError(N_("--cluster needs Dask: pip install 'medaid[dist]'")) from None
 
 
 @attrs.define
@@ -85,15 +85,15 @@ def cluster_client(spec: str) -> _Cluster:
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
-            raise InputError(f"--cluster local:N needs a number of workers, got {spec!r}")
+            raise InputError(N_("--cluster local:N needs a number of workers, got {spec!r}"), spec=spec)
         local = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         return _Cluster(Client(local), local)
     if spec.startswith(("tcp://", "tls://", "ucx://")) or ":" in spec:
         try:
             return _Cluster(Client(spec, timeout="10s"))
         except OSError as exc:
-            raise InputError(f"--cluster {spec}: cannot reach the scheduler ({exc})") from None
-    raise InputError(f"--cluster must be local:N or a scheduler address like tcp://host:8786, got {spec!r}")
+            raise InputError(N_("--cluster {spec}: cannot reach the scheduler ({exc})"), spec=spec, exc=exc) from None
+    raise InputError(N_("--cluster must be local:N or a scheduler address like tcp://host:8786, got {spec!r}"), spec=spec)
 
 
 def partition_count(rows: int, workers: int) -> int:
@@ -162,7 +162,7 @@ def _plan(source: str | Path, client: Any, partitions: int | None, shuffle: str 
     count = partitions or partition_count(rows, workers)
     inputs = max(1, math.ceil(rows / PIECE_ROWS)) if frame is not None else len(pieces)
     if shuffle not in ("auto", "arrow", "dask"):
-        raise InputError(f"shuffle must be auto, arrow or dask, got {shuffle!r}")
+        raise InputError(N_("shuffle must be auto, arrow or dask, got {shuffle!r}"), shuffle=shuffle)
     if shuffle == "dask" or (shuffle == "auto" and inputs * count > ARROW_SPLIT_TASKS):
         import dask.dataframe as dd
 
@@ -191,7 +191,10 @@ def _split(source: Any, count: int) -> tuple:
     import numpy as np
 
     frame = read_piece(source) if isinstance(source, Piece) else pl.from_arrow(source)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     keys = frame[CKEY].to_numpy()
     # polars gathers the rows of each target (multi-threaded): several times faster than Arrow's take here.
     parts = frame.with_columns((pl.col(PKEY) % count).alias("__target")).partition_by("__target", as_dict=True, include_key=False)
@@ -223,7 +226,10 @@ def _pick(split: tuple, repeated: Any, count: int) -> Any:
     if not len(repeated) or not tables:
         return None
     frame = pl.from_arrow(pa.concat_tables(tables))
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     picked = frame.filter(pl.col(CKEY).is_in(pl.Series(repeated).implode()))
     return picked if picked.height else None
 
@@ -255,7 +261,10 @@ def _arrow_part(part, index: int, candidates: pl.DataFrame | None) -> tuple[pa.T
 
     table = pa.concat_tables(part, promote_options="permissive") if isinstance(part, list) else pa.Table.from_pandas(part, preserve_index=False)
     frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     return with_ghosts(frame, candidates).to_arrow(), frame
 
 
@@ -271,9 +280,11 @@ def _naming(index: int, frame: pl.DataFrame) -> Iterator[None]:
     try:
         yield
     except MedaidError as exc:
-        raise InputError(f"partition {index} ({_rows(frame)}): {exc}") from None
+        raise InputError(N_("partition {index} ({rows}): {exc}"), index=index, rows=_rows(frame), exc=exc) from None
     except Exception as exc:
-        raise RuntimeError(f"partition {index} ({_rows(frame)}): {type(exc).__name__}: {exc}") from exc
+        raise InternalError(
+            N_("partition {index} ({rows}): {type_name}: {exc}"), index=index, rows=_rows(frame), type_name=type(exc).__name__, exc=exc
+        ) from exc
 
 
 def _inputs(source: str | Path) -> tuple[pl.DataFrame | None, list[Piece], list[Path]]:
@@ -282,7 +293,7 @@ def _inputs(source: str | Path) -> tuple[pl.DataFrame | None, list[Piece], list[
     if all(f.suffix.lower() in (".parquet", ".pq") for f in files):
         return None, parquet_pieces(files), files
     if len(files) > 1:
-        raise InputError(f"{source}: a folder or glob must hold Parquet files only")
+        raise InputError(N_("a folder or glob must hold Parquet files only"), file=source)
     from medaid.batch.io import read_claims
 
     table, name = read_claims(files[0])
@@ -310,7 +321,10 @@ def _meta(piece: Piece):
     import pyarrow.parquet as pq
 
     empty = pl.from_arrow(pq.read_schema(piece.path).empty_table())
-    assert isinstance(empty, pl.DataFrame)
+    if not isinstance(empty, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(empty).__name__
+        )
     return _pandas(keyed(empty, seq=0, row=0, name=piece.path, file=piece.name))
 
 
@@ -324,9 +338,12 @@ def _read_keys(piece: Piece):
         file = pq.ParquetFile(piece.path)
         table = file.read_row_groups(list(piece.groups), columns=["claim_id"]) if piece.groups else pq.read_table(piece.path, columns=["claim_id"])
     except Exception as exc:
-        raise InputError(f"{piece.path}: cannot read column claim_id: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        raise InputError(N_("cannot read column claim_id: {reason}"), file=piece.path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
+        )
     return frame.select(_key("claim_id").alias(CKEY)).to_pandas()
 
 
@@ -358,7 +375,10 @@ def _candidates(claims, pieces: list[Piece]) -> pl.DataFrame | None:
     import pyarrow as pa
 
     found = pl.from_arrow(pa.Table.from_pandas(rows, preserve_index=False))
-    assert isinstance(found, pl.DataFrame)
+    if not isinstance(found, pl.DataFrame):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(found).__name__
+        )
     return found
 
 

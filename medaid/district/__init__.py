@@ -8,7 +8,14 @@ objects; the CLI only formats them.
 
 from __future__ import annotations
 
-from medaid.district.aggregate import DistrictReport, GroupTotals, aggregate, frame_from_results, read_settled
+from medaid.district.aggregate import (
+    DistrictReport,
+    GroupTotals,
+    district_totals,
+    frame_from_results,
+    read_settled,
+)
+from medaid.district.aggregate import aggregate as aggregate  # the old name, deprecated, for one release
 from medaid.district.funding import Split, split, split_city_district
 from medaid.district.mutual_aid import (
     Levels,
@@ -23,7 +30,7 @@ from medaid.district.transfer import Transfer, TransferInput, TransferRow, compu
 __all__ = [
     "DistrictReport",
     "GroupTotals",
-    "aggregate",
+    "district_totals",
     "frame_from_results",
     "read_settled",
     "Split",

@@ -10,7 +10,7 @@ from medaid.contract.claims import header_map
 from medaid.contract.files import is_blank, rows
 from medaid.contract.tables import TableContract
 from medaid.contract.values import text_of
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 
 def read_rows(
@@ -37,11 +37,13 @@ def read_rows(
         found = (number, texts)
         break
     if found is None:
-        raise InputError(f"{path}: the file is empty; expected columns {', '.join(contract.columns)}")
+        raise InputError(
+            N_("the file is empty; expected columns {names}"), file=path, names=", ".join(contract.columns)
+        )
     header_line, header = found
     while header and header[-1] == "":
         header.pop()
-    at = header_map(header, contract.columns, contract.headers_zh, f"{path}:{header_line}")
+    at = header_map(header, contract.columns, contract.headers_zh, f"{path}: line {header_line}")
     names = list(header)
     for column, index in at.items():
         names[index] = column
@@ -50,6 +52,12 @@ def read_rows(
         if is_blank(values):
             continue
         if len(values) > len(names) and any(values[len(names) :]):
-            raise InputError(f"{path}:{number}: {len(values)} values but {len(names)} columns")
+            raise InputError(
+                N_("{n_values} values but {n_names} columns"),
+                file=path,
+                line=number,
+                n_values=len(values),
+                n_names=len(names),
+            )
         values += [""] * (len(names) - len(values))
         yield number, dict(zip(names, values))

@@ -26,15 +26,24 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from medaid._deprecation import renamed
 from medaid.district.funding import split_city_district
 from medaid.districts import District, district
-from medaid.errors import InputError, MedaidError
+from medaid.errors import N_, InputError, MedaidError
 from medaid.policy.model import KINDS, Policy
 
 if TYPE_CHECKING:  # polars is imported only when a file is read
     import polars as pl
 
-__all__ = ["GROUPINGS", "REQUIRED", "GroupTotals", "DistrictReport", "read_settled", "frame_from_results", "aggregate"]
+__all__ = [
+    "GROUPINGS",
+    "REQUIRED",
+    "GroupTotals",
+    "DistrictReport",
+    "read_settled",
+    "frame_from_results",
+    "district_totals",
+]
 
 REQUIRED = ("person_id", "district", "kind", "self_pay", "assistance", "deductible_subsidy")
 OPTIONAL = ("policy_id", "date", "category_applied", "category")
@@ -88,14 +97,23 @@ def _fail(path: str, frame: pl.DataFrame, mask: pl.Series, column: str, what: st
         lines = frame[_LINE] if _LINE in frame.columns else None
         row = int(lines[index]) if lines is not None else index + 2
         shown = repr(value) if len(repr(value)) <= 42 else repr(value)[:41] + "…"  # a huge value is not echoed whole
+        if len(hits) > 1:
+            raise InputError(
+                N_("column {column} {what}, got {shown} ({count} rows)"),
+                file=path,
+                line=row,
+                column=column,
+                what=what,
+                shown=shown,
+                count=len(hits),
+            )
         raise InputError(
-            f"{path}: line {row}: column {column} {what}, got {shown}"
-            + (f" ({len(hits)} rows)" if len(hits) > 1 else "")
+            N_("column {column} {what}, got {shown}"), file=path, line=row, column=column, what=what, shown=shown
         )
 
 
 def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> pl.DataFrame:
-    """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`aggregate` needs, amounts in fen.
+    """Read settled claims (CSV, ``.xlsx``, Parquet, or a dataset folder from ``medaid claims --cluster``) into a frame of the columns :func:`district_totals` needs, amounts in fen.
 
     The settled file's contract is the claims contract's (:mod:`medaid.contract`) for the columns they share:
     the same encodings (UTF-8 fast; GBK, ``encoding`` or a workbook read row by row), Chinese header names and
@@ -111,7 +129,10 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
     dataset = path.is_dir() and any(path.glob("part-*.parquet"))
     if not (path.is_file() or dataset):
         raise InputError(
-            f"cannot read {path}: no such file" + (" (a folder must hold part-*.parquet)" if path.is_dir() else "")
+            N_("cannot read {path}: no such file (a folder must hold part-*.parquet)")
+            if path.is_dir()
+            else N_("cannot read {path}: no such file"),
+            path=path,
         )
     parquet = dataset or path.suffix.lower() in (".parquet", ".pq")
     frame = None
@@ -130,12 +151,15 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
             lazy = lazy.rename({n: _english(n) for n in lazy.collect_schema().names() if _english(n) != n})
             frame = lazy.collect()
         except Exception as exc:  # polars raises many kinds; the file is what is wrong
-            raise InputError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
+            raise InputError(N_("cannot read {path}: {reason}"), path=path, reason=str(exc).splitlines()[0]) from None
     names = frame.columns
     missing = [name for name in REQUIRED if name not in names]
     if missing:
         raise InputError(
-            f"{path}: missing column {', '.join(missing)}; found {', '.join(n for n in names if n != _LINE)}"
+            N_("missing column {names}; found {found}"),
+            file=path,
+            names=", ".join(missing),
+            found=", ".join(n for n in names if n != _LINE),
         )
     columns = [*REQUIRED, *(name for name in OPTIONAL if name in names), *([_LINE] if _LINE in names else [])]
     frame = frame.select(columns)
@@ -143,13 +167,18 @@ def read_settled(path: Path | str, *, encoding: str | None = None, sheet: str | 
         dtype = frame.schema[name]
         if dtype.is_float():
             raise InputError(
-                f"{path}: column {name} holds floating-point numbers; give amounts as yuan strings or decimals"
+                N_("column {name} holds floating-point numbers; give amounts as yuan strings or decimals"),
+                file=path,
+                name=name,
             )
         if not (
             dtype == pl.String or dtype.is_integer() or (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= 2)
         ):
             raise InputError(
-                f"{path}: column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}"
+                N_("column {name} must hold yuan as text or decimals with at most two decimals, got type {dtype}"),
+                file=path,
+                name=name,
+                dtype=dtype,
             )
     # Amounts and dates keep their type (Parquet decimals are converted directly); names become text.
     frame = frame.with_columns(
@@ -187,7 +216,7 @@ def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> pl.DataFr
             header = [_english(t) for t in texts]
             break
     if header is None:
-        raise InputError(f"{path}: the file is empty; expected columns {', '.join(REQUIRED)}")
+        raise InputError(N_("the file is empty; expected columns {names}"), file=path, names=", ".join(REQUIRED))
     while header and header[-1] == "":
         header.pop()
     columns: list[list[str]] = [[] for _ in header]
@@ -197,7 +226,13 @@ def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> pl.DataFr
         if is_blank(texts):
             continue
         if len(texts) > len(header) and any(texts[len(header) :]):
-            raise InputError(f"{path}: line {line}: {len(texts)} values but {len(header)} columns")
+            raise InputError(
+                N_("{n_texts} values but {n_header} columns"),
+                file=path,
+                line=line,
+                n_texts=len(texts),
+                n_header=len(header),
+            )
         texts += [""] * (len(header) - len(texts))
         for column, text in zip(columns, texts):
             column.append(text)
@@ -361,7 +396,7 @@ def _policy_ids(
             )
         else:
             raise InputError(
-                f"{path}: no policy_id or date column to choose the funding rule; give the policy (--policy)"
+                N_("no policy_id or date column to choose the funding rule; give the policy (--policy)"), file=path
             )
     policies = {}
     for policy_id in frame["policy_id"].unique().to_list():
@@ -385,7 +420,7 @@ def _policy_ids(
     return frame, policies
 
 
-def aggregate(
+def district_totals(
     frame: pl.DataFrame,
     *,
     by: str = "district",
@@ -405,7 +440,7 @@ def aggregate(
 
         registry = default_registry()
     if by not in GROUPINGS:
-        raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
+        raise InputError(N_("--by must be one of {names}, got {by!r}"), names=", ".join(GROUPINGS), by=by)
     if by == "district,category":
         source = (
             "category_applied"
@@ -415,7 +450,7 @@ def aggregate(
             else None
         )
         if source is None:
-            raise InputError(f"{path}: missing column category (needed for --by district,category)")
+            raise InputError(N_("missing column category (needed for --by district,category)"), file=path)
         frame = frame.with_columns(detail=pl.col(source).fill_null("-"))
     elif by == "district,kind":
         frame = frame.with_columns(detail=pl.col("kind"))
@@ -498,6 +533,9 @@ def aggregate(
     )
     used = tuple(policies[p] for p in sorted(policies, key=lambda p: policies[p].effective_from))
     return DistrictReport(by, tuple(rows), total, used, frame.height)
+
+
+aggregate = renamed(district_totals, "aggregate")
 
 
 def _district_enum() -> pl.Enum:

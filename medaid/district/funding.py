@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from medaid.errors import N_, InternalError
 from medaid.money import PPM, round_half_up
 from medaid.policy.model import Funding
 
@@ -50,7 +51,7 @@ def split(total_fen: int, shares_ppm: Sequence[int]) -> tuple[int, ...]:
     ((155500, 77750, 77750), (155500, 155500, 0))
     """
     if sum(shares_ppm) != PPM:
-        raise ValueError(f"shares must sum to {PPM} ppm, got {list(shares_ppm)}")
+        raise InternalError(N_("shares must sum to {total} ppm, got {shares}"), total=PPM, shares=list(shares_ppm))
     last = max(i for i, share in enumerate(shares_ppm) if share)
     parts = [round_signed(total_fen * share, PPM) if i != last else 0 for i, share in enumerate(shares_ppm)]
     parts[last] = total_fen - sum(parts)

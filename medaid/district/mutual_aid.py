@@ -23,7 +23,7 @@ import attrs
 from medaid.district._csv import read_rows
 from medaid.district.funding import split
 from medaid.districts import District
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, InternalError
 from medaid.policy.model import MutualAidPolicy, MutualAidShares
 
 __all__ = [
@@ -118,7 +118,10 @@ class MutualAidFunding:
 def mutual_aid_policy(registry, year: int) -> MutualAidPolicy:
     """The mutual-aid standard in force on 1 January of ``year`` (a :class:`~medaid.errors.NoPolicyError` if none)."""
     policy = registry.in_force(dt.date(year, 1, 1), scheme="mutual_aid")
-    assert isinstance(policy, MutualAidPolicy)
+    if not isinstance(policy, MutualAidPolicy):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="MutualAidPolicy", type_name=type(policy).__name__
+        )
     return policy
 
 
@@ -140,10 +143,15 @@ def mutual_aid_funding(
     for unit in participants:
         if unit.type not in PARTICIPANT_TYPES:
             raise InputError(
-                f"participant type must be one of {', '.join(PARTICIPANT_TYPES)}, got {unit.type!r} ({unit.unit})"
+                N_("participant type must be one of {names}, got {type!r} ({unit})"),
+                names=", ".join(PARTICIPANT_TYPES),
+                type=unit.type,
+                unit=unit.unit,
             )
         if unit.count < 0:
-            raise InputError(f"participants must not be negative, got {unit.count} ({unit.unit})")
+            raise InputError(
+                N_("participants must not be negative, got {count} ({unit})"), count=unit.count, unit=unit.unit
+            )
         shares = policy.shares_for(district.id, unit.type)
         units.append(UnitFunding(unit, _levels(policy, shares, unit.count), shares))
     per_person = {kind: _levels(policy, policy.shares_for(district.id, kind), 1) for kind in PARTICIPANT_TYPES}
@@ -161,8 +169,8 @@ def parse_count(text: str, *, what: str = "participants") -> int:
     cleaned = text.strip().replace(",", "").replace("_", "")
     if not cleaned.isascii() or not cleaned.lstrip("+").isdigit():
         if cleaned.startswith("-") and cleaned[1:].isdigit():
-            raise InputError(f"{what} must not be negative, got {text!r}")
-        raise InputError(f"{what} must be a whole number ≥ 0, got {text!r}")
+            raise InputError(N_("{what} must not be negative, got {text!r}"), what=what, text=text)
+        raise InputError(N_("{what} must be a whole number ≥ 0, got {text!r}"), what=what, text=text)
     return int(cleaned)
 
 
@@ -175,10 +183,15 @@ def read_participants_csv(
 
     units = []
     for number, row in read_rows(path, PARTICIPANTS, encoding=encoding, sheet=sheet):
-        where = f"{path}:{number}"
+        where = f"{path}: line {number}"
         kind = _TYPE_NAMES.get(row["type"].lower())
         if kind is None:
-            raise InputError(f"{where}: column type must be town or street (镇 or 街道), got {row['type']!r}")
+            raise InputError(
+                N_("column type must be town or street (镇 or 街道), got {row!r}"),
+                file=path,
+                line=number,
+                row=row["type"],
+            )
         units.append(
             Participants(
                 row["unit"] or f"line {number}",
@@ -187,5 +200,5 @@ def read_participants_csv(
             )
         )
     if not units:
-        raise InputError(f"{path}: no participant rows")
+        raise InputError(N_("no participant rows"), file=path)
     return units

@@ -24,7 +24,7 @@ import attrs
 from medaid.district._csv import read_rows
 from medaid.district.funding import round_signed
 from medaid.districts import District, district
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import PPM
 from medaid.policy.model import Policy
 
@@ -55,7 +55,11 @@ def parse_wan(text: str, *, what: str = "amount") -> int:
     cleaned = text.strip().replace(",", "").replace("_", "")
     match = _WAN.match(cleaned)
     if match is None:
-        raise InputError(f"{what} must be 万元 with at most six decimals (e.g. -759.58 or 1754), got {text!r}")
+        raise InputError(
+            N_("{what} must be 万元 with at most six decimals (e.g. -759.58 or 1754), got {text!r}"),
+            what=what,
+            text=text,
+        )
     sign, whole, frac = match.groups()
     fen = int(whole) * FEN_PER_WAN + int((frac or "").ljust(6, "0"))
     return -fen if sign == "-" else fen
@@ -167,20 +171,29 @@ def read_transfer_csv(
     inputs: list[TransferInput] = []
     seen: dict[str, int] = {}
     for number, row in read_rows(path, TRANSFER, encoding=encoding, sheet=sheet):
-        where = f"{path}:{number}"
+        where = f"{path}: line {number}"
         if row["district"].lower() in ("合计", "总计", "total"):
             raise InputError(
-                f"{where}: a total row ({row['district']}) is not an input; medaid adds up the districts itself, remove the row"
+                N_("a total row ({row}) is not an input; medaid adds up the districts itself, remove the row"),
+                file=path,
+                line=number,
+                row=row["district"],
             )
         try:
             found = district(row["district"])
         except InputError as exc:
-            raise InputError(f"{where}: column district: {exc}") from None
+            raise InputError(N_("column district: {exc}"), file=path, line=number, exc=exc) from None
         if found.id in seen:
-            raise InputError(f"{where}: district {row['district']!r} again (first on line {seen[found.id]})")
+            raise InputError(
+                N_("district {row!r} again (first on line {seen})"),
+                file=path,
+                line=number,
+                row=row["district"],
+                seen=seen[found.id],
+            )
         seen[found.id] = number
         amounts = [parse_wan(row.get(column) or "", what=f"{where}: column {column}") for column in COLUMNS[1:]]
         inputs.append(TransferInput(found, *amounts))
     if not inputs:
-        raise InputError(f"{path}: no district rows")
+        raise InputError(N_("no district rows"), file=path)
     return inputs

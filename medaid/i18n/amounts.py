@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from medaid.i18n import babel_locale
 from medaid.money import FEN_PER_YUAN, round_half_up
 
 __all__ = ["UNITS", "unit_label", "format_amount", "format_wan"]
@@ -16,7 +17,6 @@ __all__ = ["UNITS", "unit_label", "format_amount", "format_wan"]
 #: Fen per display unit.
 UNITS = {"yuan": FEN_PER_YUAN, "wan": 1_000_000}
 _LABELS = {("yuan", "zh"): "元", ("yuan", "en"): "yuan", ("wan", "zh"): "万元", ("wan", "en"): "10k yuan"}
-_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -41,7 +41,7 @@ def format_amount(fen: int, lang: str, unit: str = "yuan", *, grouping: bool = T
     per = UNITS[unit] // 100
     hundredths = round_half_up(abs(fen), per)
     value = Decimal(hundredths) / 100
-    text = format_decimal(value, "#,##0.00" if grouping else "0.00", locale=_LOCALES[lang])
+    text = format_decimal(value, "#,##0.00" if grouping else "0.00", locale=babel_locale(lang))
     return f"-{text}" if fen < 0 and hundredths else text
 
 
@@ -57,4 +57,4 @@ def format_wan(value: Decimal | int, lang: str, *, min_decimals: int = 0) -> str
     exponent = value.as_tuple().exponent
     decimals = max(min_decimals, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, pattern, locale=_LOCALES[lang])
+    return format_decimal(value, pattern, locale=babel_locale(lang))

@@ -19,7 +19,7 @@ from medaid.contract.claims import COLUMNS, HEADERS_ZH, ClaimsContract, duplicat
 from medaid.contract.files import is_blank
 from medaid.contract.files import rows as file_rows
 from medaid.contract.values import text_of
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, InternalError
 from medaid.rules import Claim
 
 __all__ = ["COLUMNS", "ClaimRow", "RejectedRow", "ClaimsFileReader", "part_of", "read_claims"]
@@ -69,7 +69,7 @@ class ClaimsFileReader:
     ) -> None:
         mine, parts = part
         if not 0 <= mine < parts:
-            raise ValueError(f"part must be (k, n) with 0 <= k < n, got {part!r}")
+            raise InternalError(N_("part must be (k, n) with 0 <= k < n, got {part!r}"), part=part)
         self.path, self.part = Path(path), part
         self.encoding, self.sheet = encoding, sheet
         self.contract = ClaimsContract(registry, today=today, allow_future=allow_future)
@@ -120,7 +120,7 @@ class ClaimsFileReader:
         part, so each part knows which copy came first."""
         where = str(self.path)
         if not self.path.is_file():
-            raise InputError("cannot read the claims file: no such file", where=where)
+            raise InputError(N_("cannot read the claims file: no such file"), where=where)
         rows = file_rows(self.path, encoding=self.encoding, sheet=self.sheet)
         header = None
         for line, cells in rows:
@@ -129,7 +129,7 @@ class ClaimsFileReader:
                 break
             self.blank_rows += 1
         if header is None:
-            raise InputError(f"empty file; expected a header with {', '.join(COLUMNS)}", where=where)
+            raise InputError(N_("empty file; expected a header with {names}"), names=", ".join(COLUMNS), where=where)
         header_line, names = header
         while names and names[-1] == "":
             names.pop()  # a sheet's trailing empty header cells

@@ -14,28 +14,14 @@ from collections.abc import Iterator
 
 import attrs
 
-from medaid.errors import InputError, MedaidError
+from medaid.contract.claims import RESULT_COLUMNS
+from medaid.errors import N_, InputError, InternalError, MedaidError
 
 __all__ = ["OUTPUT_COLUMNS", "FileRun", "settle_file", "worker_count", "in_processes", "csv_line"]
 
-#: After the input columns: the columns of ``medaid claims`` (medaid.batch.settle.RESULT_COLUMNS, not imported
-#: here because it loads polars), then ``status``.
-OUTPUT_COLUMNS = (
-    "district_id",
-    "category_applied",
-    "policy_id",
-    "offset",
-    "eligible",
-    "ratio",
-    "before_cap",
-    "assistance",
-    "deductible_subsidy",
-    "cap",
-    "cap_left",
-    "cap_bound",
-    "provisional",
-    "status",
-)
+#: After the input columns: the columns of ``medaid claims`` (:data:`medaid.contract.claims.RESULT_COLUMNS`),
+#: then ``status``.
+OUTPUT_COLUMNS = (*RESULT_COLUMNS, "status")
 MAX_WORKERS = 16
 #: From this many lines a file is settled by two processes by default (below it, forking costs more than it saves).
 PARALLEL_FROM = 20_000
@@ -75,9 +61,11 @@ def settle_file(
     import os
 
     if batch_size < 1:
-        raise InputError(f"--batch-size must be at least 1, got {batch_size}")
+        raise InputError(N_("--batch-size must be at least 1, got {batch_size}"), batch_size=batch_size)
     if not 0 <= workers <= MAX_WORKERS:
-        raise InputError(f"--workers must be from 0 (automatic) to {MAX_WORKERS}, got {workers}")
+        raise InputError(
+            N_("--workers must be from 0 (automatic) to {maximum}, got {workers}"), maximum=MAX_WORKERS, workers=workers
+        )
     parts = worker_count(workers, claims)
     from medaid.contract.files import check_encoding, is_spreadsheet
 
@@ -310,7 +298,7 @@ def in_processes(work, shares: list[list]) -> list:
             try:
                 payload = ("ok", work(share))
             except MedaidError as exc:
-                payload, code = ("input", str(exc)), 1
+                payload, code = ("input", exc), 1  # pickled whole: its message id, fields and place
             except BaseException:  # a bug: its traceback goes to the parent
                 payload, code = ("bug", traceback.format_exc()), 1
             try:
@@ -333,14 +321,16 @@ def in_processes(work, shares: list[list]) -> list:
                 if data
                 else (
                     "input",
-                    "a settling worker ended without a result (killed?); settle the file again to complete it",
+                    InputError(
+                        N_("a settling worker ended without a result (killed?); settle the file again to complete it")
+                    ),
                 )
             )
     for kind, value in answers:
         if kind == "input":
-            raise InputError(value)
+            raise value
         if kind == "bug":
-            raise RuntimeError(f"a settling worker failed:\n{value}")
+            raise InternalError(N_("a settling worker failed:\n{trace}"), trace=value)
         results.append(value)
     return results
 

@@ -25,8 +25,9 @@ from typing import TypeVar
 import attrs
 
 from medaid._version import __version__
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, InternalError
 from medaid.ledger.model import (
+    CONTENT_FIELDS,
     AlreadyReversedError,
     Clearing,
     ClearingLine,
@@ -36,6 +37,7 @@ from medaid.ledger.model import (
     Settlement,
     UnknownClaimError,
     YearUsage,
+    content,
 )
 from medaid.ledger.store import DatabaseError, LedgerStore, RetryTransaction
 from medaid.money import MAX_FEN
@@ -60,11 +62,6 @@ MAX_ATTEMPTS = 30
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 T = TypeVar("T")
-
-
-def content(claim: Claim) -> tuple:
-    """What must match for a claim_id seen again to be the same claim (everything the rules read, and the person)."""
-    return (claim.person_id, claim.date, claim.kind, claim.self_pay_fen, claim.categories, claim.resident_insurance)
 
 
 def _now() -> str:
@@ -108,7 +105,7 @@ class Ledger:
     ) -> None:
         if store is None:
             if path is None:
-                raise InputError("a ledger needs a path (or a store)")
+                raise InputError(N_("a ledger needs a path (or a store)"))
             from medaid.ledger.backends import open_store
 
             store = open_store(path, synchronous=synchronous, create=create)
@@ -163,7 +160,9 @@ class Ledger:
         the settlements of the other claims, in order.
         """
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise InputError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
+            raise InputError(
+                N_("batch_size must be a whole number of at least 1, got {batch_size!r}"), batch_size=batch_size
+            )
         claims = claims if isinstance(claims, (list, tuple)) else list(claims)
         valid: list[tuple[int, Claim, tuple]] = []
         seen: dict[str, tuple] = {}
@@ -172,11 +171,15 @@ class Ledger:
                 self._check(claim)
                 fp = content(claim)
                 if seen.setdefault(claim.claim_id, fp) != fp:
-                    raise ConflictError(f"claim_id {claim.claim_id!r} appears twice with different content")
+                    raise ConflictError(
+                        N_("claim_id {claim_id!r} appears twice with different content"), claim_id=claim.claim_id
+                    )
             except InputError as exc:
                 if on_invalid is None:
                     if len(claims) > 1:
-                        raise type(exc)(f"claim {index} ({_name(claim)}): {exc}") from None
+                        raise type(exc)(
+                            N_("claim {index} ({name}): {error}"), index=index, name=_name(claim), error=exc
+                        ) from None
                     raise
                 on_invalid(index, claim, exc)
                 continue
@@ -248,12 +251,17 @@ class Ledger:
             except RetryTransaction as retry:
                 if retry.committed_unknown and not idempotent:
                     raise DatabaseError(
-                        f"{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again"
+                        N_(
+                            "{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again"
+                        ),
+                        retry=retry,
                     ) from None
                 if attempt == MAX_ATTEMPTS:
-                    raise DatabaseError(f"gave up after {MAX_ATTEMPTS} attempts: {retry}") from None
+                    raise DatabaseError(
+                        N_("gave up after {attempts} attempts: {retry}"), attempts=MAX_ATTEMPTS, retry=retry
+                    ) from None
                 time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
-        raise AssertionError("unreachable")
+        raise InternalError(N_("the retry loop ended without a result"))
 
     def _read(self, read: Callable[[LedgerStore], T]) -> T:
         """``read(store)`` in one read transaction (run again if the store asks to: a read is idempotent)."""
@@ -313,35 +321,11 @@ class Ledger:
             usage = updated.get(key) or usages.get(key) or Usage(year)
             r = assess_claim(policy_for(claim.date), claim, usage)
             updated[key] = r.usage
-            policy = r.policy
             planned[claim_id] = len(new)
             out.append(len(new))
             new.append(
-                Settlement(
-                    claim_id,
-                    claim.person_id,
-                    claim.date,
-                    claim.kind,
-                    claim.self_pay_fen,
-                    claim.categories,
-                    claim.resident_insurance,
-                    r.category,
-                    r.ratio_ppm,
-                    r.offset_fen,
-                    r.eligible_fen,
-                    r.before_cap_fen,
-                    r.assistance_fen,
-                    r.deductible_subsidy_fen,
-                    r.cap_fen,
-                    r.cap_left_fen,
-                    r.cap_bound,
-                    policy.id,
-                    policy.content_hash,
-                    __version__,
-                    provisional(r),
-                    seq,
-                    "settled",
-                    settled_at,
+                Settlement.of_result(
+                    r, engine_version=__version__, provisional=provisional(r), seq=seq, settled_at=settled_at
                 )
             )
             seq += 1
@@ -372,32 +356,42 @@ class Ledger:
             pass
         for category in claim.categories:
             if type(category) is not str:
-                raise InputError(f"categories must be category ids, got {claim.categories!r}")
+                raise InputError(N_("categories must be category ids, got {categories!r}"), categories=claim.categories)
             policy.category(category)
         self._known_categories.add(known)
 
     def _explain(self, claim: Claim) -> None:
         if not isinstance(claim, Claim):
-            raise InputError(f"expected a medaid.rules.Claim, got {type(claim).__name__}")
+            raise InputError(N_("expected a medaid.rules.Claim, got {type_name}"), type_name=type(claim).__name__)
         for field in ("claim_id", "person_id"):
             value = getattr(claim, field)
             if not isinstance(value, str) or not value.strip():
-                raise InputError(f"{field} must be a non-empty string, got {value!r}")
+                raise InputError(N_("{field} must be a non-empty string, got {value!r}"), field=field, value=value)
         if not isinstance(claim.date, dt.date) or isinstance(claim.date, dt.datetime):
-            raise InputError(f"date must be a datetime.date, got {claim.date!r}")
+            raise InputError(N_("date must be a datetime.date, got {date!r}"), date=claim.date)
         if claim.kind not in KINDS:
-            raise InputError(f"kind must be inpatient or outpatient, got {claim.kind!r}")
+            raise InputError(N_("kind must be inpatient or outpatient, got {kind!r}"), kind=claim.kind)
         amount = claim.self_pay_fen
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise InputError(f"self_pay_fen must be a non-negative whole number of fen, got {amount!r}")
+            raise InputError(
+                N_("self_pay_fen must be a non-negative whole number of fen, got {amount!r}"), amount=amount
+            )
         if amount >= MAX_FEN:  # beyond it, year totals could overflow the store's 64-bit integers
             raise InputError(
-                f"self_pay_fen must be below {MAX_FEN} (1000000000.00 yuan, as a claims file), got {amount}"
+                N_("self_pay_fen must be below {maximum} (1000000000.00 yuan, as a claims file), got {amount}"),
+                maximum=MAX_FEN,
+                amount=amount,
             )
         if not isinstance(claim.resident_insurance, bool):
-            raise InputError(f"resident_insurance must be True or False, got {claim.resident_insurance!r}")
+            raise InputError(
+                N_("resident_insurance must be True or False, got {resident_insurance!r}"),
+                resident_insurance=claim.resident_insurance,
+            )
         if not isinstance(claim.categories, tuple) or not claim.categories:
-            raise InputError(f"categories must be a non-empty tuple of category ids, got {claim.categories!r}")
+            raise InputError(
+                N_("categories must be a non-empty tuple of category ids, got {categories!r}"),
+                categories=claim.categories,
+            )
         # Otherwise only subclasses (of date, int, str) failed the fast test above: they are accepted.
 
     def _conflict(self, claim: Claim, stored: Settlement) -> None:
@@ -406,19 +400,15 @@ class Ledger:
     @staticmethod
     def _conflict_error(claim: Claim, stored: Settlement) -> ConflictError:
         differences = []
-        for field, was, now in (
-            ("person_id", stored.person_id, claim.person_id),
-            ("date", stored.date, claim.date),
-            ("kind", stored.kind, claim.kind),
-            ("self_pay_fen", stored.self_pay_fen, claim.self_pay_fen),
-            ("categories", stored.categories, claim.categories),
-            ("resident_insurance", stored.resident_insurance, claim.resident_insurance),
-        ):
+        for field in CONTENT_FIELDS:
+            was, now = getattr(stored, field), getattr(claim, field)
             if was != now:
                 differences.append(f"{field} was {_show(was)}, now {_show(now)}")
         detail = "; ".join(differences) or "different content"
         return ConflictError(
-            f"claim_id {claim.claim_id!r} is already settled with different content ({detail}); use a new claim_id"
+            N_("claim_id {claim_id!r} is already settled with different content ({detail}); use a new claim_id"),
+            claim_id=claim.claim_id,
+            detail=detail,
         )
 
     def _provisional(self, result) -> tuple[str, ...]:
@@ -450,12 +440,12 @@ class Ledger:
             InputError: an empty reason. The ledger is unchanged on every error.
         """
         if not isinstance(reason, str) or not reason.strip():
-            raise InputError(f"a reversal needs a reason, got {reason!r}")
+            raise InputError(N_("a reversal needs a reason, got {reason!r}"), reason=reason)
         if not isinstance(claim_id, str) or not claim_id:
-            raise InputError(f"claim_id must be a non-empty string, got {claim_id!r}")
+            raise InputError(N_("claim_id must be a non-empty string, got {claim_id!r}"), claim_id=claim_id)
         found = self._read(lambda store: store.settlement(claim_id))
         if found is None:
-            raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
+            raise UnknownClaimError(N_("no settled claim with claim_id {claim_id!r}"), claim_id=claim_id)
         # A claim's person and date never change: lock its person-year, then read it again under the lock.
         key = (found.person_id, found.date.year)
         return self._retrying(lambda: self._reverse_once(claim_id, reason, key), idempotent=False)
@@ -465,11 +455,13 @@ class Ledger:
         with store.write([key]):
             settlement = store.settlement(claim_id)
             if settlement is None:
-                raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
+                raise UnknownClaimError(N_("no settled claim with claim_id {claim_id!r}"), claim_id=claim_id)
             if settlement.status == "reversed":
                 earlier = store.reversal(claim_id)
                 when = f" on {earlier.reversed_at} ({earlier.reason})" if earlier else ""
-                raise AlreadyReversedError(f"claim {claim_id!r} is already reversed{when}")
+                raise AlreadyReversedError(
+                    N_("claim {claim_id!r} is already reversed{when}"), claim_id=claim_id, when=when
+                )
             year = settlement.date.year
             extra = store.adjustments(settlement.person_id, year).get(claim_id, (0, 0, 0))
             reversal = Reversal(
@@ -515,10 +507,7 @@ class Ledger:
         with store.write([(person_id, year)]) if apply else store.read():
             settlements = [s for s in store.year_settlements(person_id, year) if s.status == "settled"]
             extra = store.adjustments(person_id, year)
-            claims = [
-                Claim(s.date, s.kind, s.self_pay_fen, s.categories, s.resident_insurance, s.claim_id, s.person_id)
-                for s in settlements
-            ]
+            claims = [s.claim for s in settlements]
             assessment = assess_person(claims, self._policy)
             by_id = {s.claim_id: s for s in settlements}
             lines, deltas = [], []
@@ -606,7 +595,7 @@ class Ledger:
         """The stored settlement of ``claim_id``; :class:`UnknownClaimError` if there is none."""
         found = self._read(lambda store: store.settlement(claim_id))
         if found is None:
-            raise UnknownClaimError(f"no settled claim with claim_id {claim_id!r}")
+            raise UnknownClaimError(N_("no settled claim with claim_id {claim_id!r}"), claim_id=claim_id)
         return found
 
     def reversal(self, claim_id: str) -> Reversal | None:
@@ -617,9 +606,9 @@ class Ledger:
     @staticmethod
     def _person_year(person_id: str, year: int) -> None:
         if not isinstance(person_id, str) or not person_id.strip():
-            raise InputError(f"person_id must be a non-empty string, got {person_id!r}")
+            raise InputError(N_("person_id must be a non-empty string, got {person_id!r}"), person_id=person_id)
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
-            raise InputError(f"year must be a year like 2023, got {year!r}")
+            raise InputError(N_("year must be a year like 2023, got {year!r}"), year=year)
 
 
 @attrs.frozen

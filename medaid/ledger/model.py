@@ -7,16 +7,22 @@ not change when the ledger does.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import AlreadyReversedError as AlreadyReversedError
+from medaid.errors import ConflictError as ConflictError
+from medaid.errors import UnknownClaimError as UnknownClaimError
+from medaid.rules.model import Claim, ClaimOutcome, ClaimResult, all_keyword_only
 
 __all__ = [
     "ConflictError",
     "UnknownClaimError",
     "AlreadyReversedError",
     "Settlement",
+    "CONTENT_FIELDS",
+    "content",
     "Reversal",
     "ClearingLine",
     "Clearing",
@@ -25,25 +31,14 @@ __all__ = [
 ]
 
 
-class ConflictError(InputError):
-    """A ``claim_id`` the ledger already holds, sent again with different content (amount, date, ...).
-
-    Settlement is idempotent by ``claim_id``: the same id with the same content returns the stored
-    settlement; a different content under the same id is a mistake upstream and is refused.
-    """
-
-
-class UnknownClaimError(InputError):
-    """A ``claim_id`` the ledger has never settled."""
-
-
-class AlreadyReversedError(InputError):
-    """A reversal (冲正) of a claim that is already reversed."""
-
-
-@attrs.frozen
-class Settlement:
+@attrs.frozen(kw_only=True, field_transformer=all_keyword_only)
+class Settlement(ClaimOutcome, Claim):
     """One settled claim (结算), as recorded: the claim, what the reference rules paid and why.
+
+    The fields are the :class:`~medaid.rules.Claim`'s, then the :class:`~medaid.rules.ClaimOutcome`'s
+    (what :class:`~medaid.rules.ClaimResult` holds), then the stamp below: none is declared twice, and
+    the stores build their columns from :func:`attrs.fields` (:mod:`medaid.ledger.columns`). Built by
+    keyword only (:meth:`of_result` from an assessment).
 
     ``status`` is ``settled``, ``duplicate`` (this call found the claim already settled with the same
     content and paid nothing more; the amounts are the stored ones) or ``reversed`` (冲正 since).
@@ -51,23 +46,6 @@ class Settlement:
     clearing (个人清算) may add an adjustment, see :class:`Clearing`.
     """
 
-    claim_id: str
-    person_id: str
-    date: dt.date
-    kind: str
-    self_pay_fen: int
-    categories: tuple[str, ...]
-    resident_insurance: bool
-    category: str
-    ratio_ppm: int
-    offset_fen: int
-    eligible_fen: int
-    before_cap_fen: int
-    assistance_fen: int
-    deductible_subsidy_fen: int
-    cap_fen: int | None
-    cap_left_fen: int | None
-    cap_bound: bool
     policy_id: str
     policy_hash: str
     engine_version: str
@@ -76,15 +54,33 @@ class Settlement:
     status: str
     settled_at: str
 
-    @property
-    def total_fen(self) -> int:
-        """Assistance plus deductible subsidy of this claim."""
-        return self.assistance_fen + self.deductible_subsidy_fen
+    @classmethod
+    def of_result(
+        cls, result: ClaimResult, *, engine_version: str, provisional: tuple[str, ...], seq: int, settled_at: str
+    ) -> Settlement:
+        """The settlement recording ``result``: its claim and outcome fields, stamped, status ``settled``."""
+        values = {name: getattr(result.claim, name) for name in _CLAIM_FIELDS}
+        values.update((name, getattr(result, name)) for name in _OUTCOME_FIELDS)
+        return cls(
+            **values,
+            policy_id=result.policy.id,
+            policy_hash=result.policy.content_hash,
+            engine_version=engine_version,
+            provisional=provisional,
+            seq=seq,
+            status="settled",
+            settled_at=settled_at,
+        )
 
     @property
     def content(self) -> tuple:
-        """The claim as settled: (person_id, date, kind, self_pay_fen, categories, resident_insurance)."""
-        return (self.person_id, self.date, self.kind, self.self_pay_fen, self.categories, self.resident_insurance)
+        """The claim as settled, as :func:`content` gives it."""
+        return content(self)
+
+    @property
+    def claim(self) -> Claim:
+        """The claim as it was settled (a plain :class:`~medaid.rules.Claim`, e.g. to assess it again)."""
+        return Claim(**{name: getattr(self, name) for name in _CLAIM_FIELDS})
 
     def _with_status(self, status: str) -> Settlement:
         return self._with("status", status)
@@ -107,6 +103,12 @@ class Settlement:
 
 
 _SETTLEMENT_FIELDS = tuple(field.name for field in attrs.fields(Settlement))
+_CLAIM_FIELDS = tuple(field.name for field in attrs.fields(Claim))
+#: What must match for a claim_id seen again to be the same claim: every field of the claim but its id.
+CONTENT_FIELDS = ("person_id", *(name for name in _CLAIM_FIELDS if name not in ("claim_id", "person_id")))
+#: ``content(claim)``: the values of :data:`CONTENT_FIELDS` of a claim (or a settlement), as a tuple.
+content = operator.attrgetter(*CONTENT_FIELDS)
+_OUTCOME_FIELDS = tuple(field.name for field in attrs.fields(ClaimOutcome))
 
 
 @attrs.frozen

@@ -23,7 +23,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
+from medaid.ledger.columns import COLUMNS, POSTGRES_TYPES, column_list, compile_decoder, compile_encoder, create_table
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
@@ -37,33 +38,7 @@ __all__ = ["PostgresStore", "redact", "SCHEMA"]
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE SEQUENCE settlement_seq",
-    """CREATE TABLE settlements (
-        seq BIGINT PRIMARY KEY,
-        claim_id TEXT NOT NULL UNIQUE,
-        person_id TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        date DATE NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
-        self_pay_fen BIGINT NOT NULL CHECK (self_pay_fen >= 0),
-        categories TEXT NOT NULL,
-        resident_insurance BOOLEAN NOT NULL,
-        category TEXT NOT NULL,
-        ratio_ppm INTEGER NOT NULL,
-        offset_fen BIGINT NOT NULL,
-        eligible_fen BIGINT NOT NULL,
-        before_cap_fen BIGINT NOT NULL,
-        assistance_fen BIGINT NOT NULL CHECK (assistance_fen >= 0),
-        deductible_subsidy_fen BIGINT NOT NULL CHECK (deductible_subsidy_fen >= 0),
-        cap_fen BIGINT,
-        cap_left_fen BIGINT,
-        cap_bound BOOLEAN NOT NULL,
-        policy_id TEXT NOT NULL,
-        policy_hash TEXT NOT NULL,
-        engine_version TEXT NOT NULL,
-        provisional TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('settled', 'reversed')),
-        settled_at TEXT NOT NULL
-    )""",
+    create_table(POSTGRES_TYPES),
     "CREATE INDEX settlements_person_year ON settlements (person_id, year)",
     """CREATE TABLE usage (
         person_id TEXT NOT NULL,
@@ -105,20 +80,13 @@ SCHEMA = (
     MIGRATIONS[2][0],
 )
 
-_COLUMNS = (
-    "seq, claim_id, person_id, date, kind, self_pay_fen, categories, resident_insurance, category, ratio_ppm, "
-    "offset_fen, eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, "
-    "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
-)
-_INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join(["%s"] * 25) + ")"
+_COLUMNS = column_list()
+_INSERT = f"INSERT INTO settlements ({column_list(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
 # COPY's columns: the text ones first, so that a row's text part is checked for characters needing an
 # escape in one pass (see _copy_text).
-_COPY = (
-    "COPY settlements (claim_id, person_id, kind, categories, category, policy_id, policy_hash, engine_version, "
-    "provisional, status, settled_at, seq, year, date, self_pay_fen, resident_insurance, ratio_ppm, offset_fen, "
-    "eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, cap_bound) FROM STDIN"
-)
-_TEXT_FIELDS = 11
+_COPY_TEXT = tuple(column for column in COLUMNS if column.kind in ("text", "names"))
+_COPY_REST = tuple(column for column in COLUMNS if column.kind not in ("text", "names"))
+_COPY = f"COPY settlements ({column_list(_COPY_TEXT + _COPY_REST)}) FROM STDIN"
 _NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
@@ -207,88 +175,19 @@ class _Names:
             names = self.lists[text] = tuple(text.split("|")) if text else ()
         return names
 
-    def settlement(self, row: tuple) -> Settlement:
-        (
-            seq,
-            claim_id,
-            person_id,
-            date,
-            kind,
-            self_pay,
-            categories,
-            resident,
-            category,
-            ratio,
-            offset,
-            eligible,
-            before_cap,
-            assistance,
-            subsidy,
-            cap,
-            cap_left,
-            cap_bound,
-            policy_id,
-            policy_hash,
-            engine,
-            provisional,
-            status,
-            settled_at,
-        ) = row
-        return Settlement(
-            claim_id,
-            person_id,
-            date,
-            kind,
-            self_pay,
-            self.names(categories),
-            resident,
-            category,
-            ratio,
-            offset,
-            eligible,
-            before_cap,
-            assistance,
-            subsidy,
-            cap,
-            cap_left,
-            cap_bound,
-            policy_id,
-            policy_hash,
-            engine,
-            self.names(provisional),
-            seq,
-            status,
-            settled_at,
-        )
 
-    def row(self, s: Settlement, seq: int) -> tuple:
-        return (
-            seq,
-            s.claim_id,
-            s.person_id,
-            s.date,
-            s.kind,
-            s.self_pay_fen,
-            self.of(s.categories),
-            s.resident_insurance,
-            s.category,
-            s.ratio_ppm,
-            s.offset_fen,
-            s.eligible_fen,
-            s.before_cap_fen,
-            s.assistance_fen,
-            s.deductible_subsidy_fen,
-            s.cap_fen,
-            s.cap_left_fen,
-            s.cap_bound,
-            s.policy_id,
-            s.policy_hash,
-            s.engine_version,
-            self.of(s.provisional),
-            s.status,
-            s.settled_at,
-            s.date.year,
-        )
+class _Codecs:
+    """A store's row codecs (:mod:`medaid.ledger.columns`): rows to Settlements, Settlements to rows and to COPY text."""
+
+    def __init__(self, names: _Names) -> None:
+        scope = {"of": names.of, "names": names.names, "_NULL": _NULL}
+        self.decode = compile_decoder({"names": "names({v})"}, scope)
+        self.encode = compile_encoder({"names": "of({v})"}, scope)
+        self.copy_text = compile_encoder({"names": "of({v})"}, scope, _COPY_TEXT)
+        # COPY's text format: NULL as \N, booleans t/f, dates ISO 8601, numbers as written (all as str).
+        rest = {"bool": "('t' if {v} else 'f')", "date": "{v}.isoformat()"}
+        rest.update(dict.fromkeys(("seq", "year", "int", "fen"), "str({v})"))
+        self.copy_rest = compile_encoder(rest, scope, _COPY_REST, null="_NULL")
 
 
 class PostgresStore:
@@ -325,7 +224,7 @@ class PostgresStore:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise InputError("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'") from None
+            raise InputError(N_("a PostgreSQL ledger needs psycopg 3: pip install 'medaid[postgresql]'")) from None
         # psycopg logs a warning when it leaves pipeline mode on a lost connection; the ledger handles that
         # loss (it reconnects and runs the transaction again), so the warning must not reach the user's
         # terminal through logging's last-resort handler. An application that configures logging still sees it.
@@ -335,13 +234,17 @@ class PostgresStore:
         self._secrets = _passwords(dsn)
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
-            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+            raise InputError(
+                N_("synchronous must be one of {names}, got {synchronous!r}"),
+                names=", ".join(SYNCHRONOUS),
+                synchronous=synchronous,
+            )
         self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (
             ["SET synchronous_commit = off"] if mode == "OFF" else []
         )
         self._connect_timeout = int(connect_timeout)
         self._reconnect_timeout = float(reconnect_timeout)
-        self._names = _Names()
+        self._codecs = _Codecs(_Names())
         self._writing = False
         self._wrote = False
         self._locked: dict[tuple[str, int], Usage | None] = {}
@@ -373,15 +276,23 @@ class PostgresStore:
                 self.dsn, autocommit=True, connect_timeout=self._connect_timeout, application_name="medaid"
             )
         except psycopg.Error as exc:
-            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot connect to {place} ({cause})"), place=self.where, cause=self._scrub(_cause(exc))
+            ) from None
         except Exception as exc:  # a malformed URL: psycopg raises ProgrammingError (a psycopg.Error) or ValueError
-            raise DatabaseError(self._scrub(f"cannot connect to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot connect to {place} ({cause})"), place=self.where, cause=self._scrub(_cause(exc))
+            ) from None
         try:
             for statement in self._session:
                 conn.execute(statement)
         except psycopg.Error as exc:
             conn.close()
-            raise DatabaseError(self._scrub(f"cannot set up the connection to {self.where} ({_cause(exc)})")) from None
+            raise DatabaseError(
+                N_("cannot set up the connection to {place} ({cause})"),
+                place=self.where,
+                cause=self._scrub(_cause(exc)),
+            ) from None
         self._cur = conn.cursor()
         self._seq_cur = conn.cursor()
         self._lock_cur = conn.cursor()
@@ -401,7 +312,9 @@ class PostgresStore:
             except DatabaseError as exc:
                 if time.monotonic() >= deadline:
                     raise DatabaseError(
-                        f"lost the connection and could not reconnect within {self._reconnect_timeout:g} s: {exc}"
+                        N_("lost the connection and could not reconnect within {seconds:g} s: {exc}"),
+                        seconds=self._reconnect_timeout,
+                        exc=exc,
                     ) from None
             time.sleep(0.2)
 
@@ -427,8 +340,10 @@ class PostgresStore:
         if state.startswith("40") or state == "23505":
             return RetryTransaction(f"{self.where}: {cause}")
         if state == "55P03":
-            return DatabaseError(f"a person-year stayed locked by another writer too long ({cause})", where=self.where)
-        return DatabaseError(cause, where=self.where)
+            return DatabaseError(
+                N_("a person-year stayed locked by another writer too long ({cause})"), cause=cause, where=self.where
+            )
+        return DatabaseError(N_("{cause}"), cause=cause, where=self.where)
 
     def _rollback(self) -> None:
         if not self._lost():
@@ -458,7 +373,8 @@ class PostgresStore:
         if version is None:
             if not create:
                 raise DatabaseError(
-                    "no medaid ledger in this database (create it with `medaid ledger init --db …`)", where=self.where
+                    N_("no medaid ledger in this database (create it with `medaid ledger init --db …`)"),
+                    where=self.where,
                 )
             self._ddl(create_tables)
             version = self._ddl(self._schema_version)
@@ -476,7 +392,7 @@ class PostgresStore:
             return result
         except psycopg.Error as exc:
             self._rollback()
-            raise DatabaseError(self._scrub(_cause(exc)), where=self.where) from None
+            raise DatabaseError(N_("{cause}"), cause=self._scrub(_cause(exc)), where=self.where) from None
         except BaseException:
             self._rollback()
             raise
@@ -617,12 +533,12 @@ class PostgresStore:
 
     def settlement(self, claim_id: str) -> Settlement | None:
         row = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_id,)).fetchone()
-        return None if row is None else self._names.settlement(row)
+        return None if row is None else self._codecs.decode(row)
 
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         if not claim_ids:
             return {}
-        to_settlement = self._names.settlement
+        to_settlement = self._codecs.decode
         if len(claim_ids) == 1:
             rows = self._cur.execute(
                 f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_ids[0],)
@@ -663,14 +579,14 @@ class PostgresStore:
                 numbers += self._nextvals(count - 1)
         else:
             numbers = self._nextvals(count)
-        row = self._names.row
+        row = self._codecs.encode
         if count < _COPY_FROM or self._piped:
             self._cur.executemany(_INSERT, [row(s, n) for s, n in zip(settlements, numbers)])
         else:
             with self._cur.copy(_COPY) as copy:
                 for start in range(0, count, 10_000):
                     copy.write(
-                        _copy_text(settlements[start : start + 10_000], numbers[start : start + 10_000], self._names)
+                        _copy_text(settlements[start : start + 10_000], numbers[start : start + 10_000], self._codecs)
                     )
         self._wrote = True
         return numbers
@@ -704,7 +620,7 @@ class PostgresStore:
         rows = self._cur.execute(
             f"SELECT {_COLUMNS} FROM settlements WHERE person_id = %s AND year = %s ORDER BY seq", (person_id, year)
         ).fetchall()
-        return [self._names.settlement(row) for row in rows]
+        return [self._codecs.decode(row) for row in rows]
 
     def person_years(self, person_id: str) -> list[int]:
         rows = self._cur.execute(
@@ -765,7 +681,7 @@ class PostgresStore:
         return None if row is None else Reversal(*row)
 
 
-def _copy_text(settlements: list[Settlement], numbers: Sequence[int], names: _Names) -> str:
+def _copy_text(settlements: list[Settlement], numbers: Sequence[int], codecs: _Codecs) -> str:
     """The rows of ``settlements`` (numbered ``numbers``) in COPY's text format, in :data:`_COPY`'s column order.
 
     Each row's text fields are joined, then checked at once: a row holding no tab, line break or backslash
@@ -774,47 +690,14 @@ def _copy_text(settlements: list[Settlement], numbers: Sequence[int], names: _Na
     """
     lines = []
     add = lines.append
-    of = names.of
-    text_tabs = _TEXT_FIELDS - 1
+    texts, rest = codecs.copy_text, codecs.copy_rest
+    text_tabs = len(_COPY_TEXT) - 1
     for s, seq in zip(settlements, numbers):
-        text = "\t".join(
-            (
-                s.claim_id,
-                s.person_id,
-                s.kind,
-                of(s.categories),
-                s.category,
-                s.policy_id,
-                s.policy_hash,
-                s.engine_version,
-                of(s.provisional),
-                s.status,
-                s.settled_at,
-            )
-        )
+        values = texts(s, seq)
+        text = "\t".join(values)
         if text.count("\t") != text_tabs or "\\" in text or "\n" in text or "\r" in text:
-            text = "\t".join(
-                value.translate(_ESCAPES)
-                for value in (
-                    s.claim_id,
-                    s.person_id,
-                    s.kind,
-                    of(s.categories),
-                    s.category,
-                    s.policy_id,
-                    s.policy_hash,
-                    s.engine_version,
-                    of(s.provisional),
-                    s.status,
-                    s.settled_at,
-                )
-            )
-        cap, left = s.cap_fen, s.cap_left_fen
-        add(
-            f"{text}\t{seq}\t{s.date.year}\t{s.date.isoformat()}\t{s.self_pay_fen}\t{'t' if s.resident_insurance else 'f'}\t"
-            f"{s.ratio_ppm}\t{s.offset_fen}\t{s.eligible_fen}\t{s.before_cap_fen}\t{s.assistance_fen}\t{s.deductible_subsidy_fen}\t"
-            f"{_NULL if cap is None else cap}\t{_NULL if left is None else left}\t{'t' if s.cap_bound else 'f'}\n"
-        )
+            text = "\t".join(value.translate(_ESCAPES) for value in values)
+        add(text + "\t" + "\t".join(rest(s, seq)) + "\n")
     return "".join(lines)
 
 

@@ -12,7 +12,7 @@ Versions:
 
 from __future__ import annotations
 
-from medaid.errors import InputError
+from medaid.errors import N_, MigrationError
 
 __all__ = ["SCHEMA_VERSION", "MIGRATIONS", "check_version", "MigrationError"]
 
@@ -26,10 +26,6 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 }
 
 
-class MigrationError(InputError):
-    """A ledger whose schema version this medaid cannot use as it is (older: migrate it; newer: upgrade medaid)."""
-
-
 def check_version(found: str | None, where: str) -> None:
     """Refuse a ledger that is not at :data:`SCHEMA_VERSION`, naming both versions and what to do.
 
@@ -37,21 +33,28 @@ def check_version(found: str | None, where: str) -> None:
     >>> check_version("1", "ledger.db")
     Traceback (most recent call last):
     ...
-    medaid.ledger.schema.MigrationError: ledger.db: ledger schema version 1 is older than this medaid's (2): back it up, then run `medaid ledger migrate --db ledger.db`
+    medaid.errors.MigrationError: ledger.db: ledger schema version 1 is older than this medaid's (2): back it up, then run `medaid ledger migrate --db ledger.db`
     """
     from medaid._version import __version__
 
     if found == str(SCHEMA_VERSION):
         return
     if found is None or not found.isdigit():
-        raise MigrationError(f"not a medaid ledger (schema version {found!r})", where=where)
+        raise MigrationError(N_("not a medaid ledger (schema version {found!r})"), found=found, where=where)
     if int(found) < SCHEMA_VERSION:
         raise MigrationError(
-            f"ledger schema version {found} is older than this medaid's ({SCHEMA_VERSION}): back it up, then run "
-            f"`medaid ledger migrate --db {where}`",
+            N_(
+                "ledger schema version {found} is older than this medaid's ({ours}): back it up, then run `medaid ledger migrate --db {place}`"
+            ),
+            found=found,
+            ours=SCHEMA_VERSION,
+            place=where,
             where=where,
         )
     raise MigrationError(
-        f"ledger schema version {found} is newer than this medaid's ({SCHEMA_VERSION}, medaid {__version__}): upgrade medaid",
+        N_("ledger schema version {found} is newer than this medaid's ({ours}, medaid {version}): upgrade medaid"),
+        found=found,
+        ours=SCHEMA_VERSION,
+        version=__version__,
         where=where,
     )

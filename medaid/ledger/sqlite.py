@@ -14,10 +14,11 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
+from medaid.ledger.columns import COLUMNS, SQLITE_TYPES, column_list, compile_decoder, compile_encoder, create_table
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment
@@ -31,33 +32,7 @@ SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS settlements (
-    seq INTEGER PRIMARY KEY,
-    claim_id TEXT NOT NULL UNIQUE,
-    person_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    date TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
-    self_pay_fen INTEGER NOT NULL CHECK (self_pay_fen >= 0),
-    categories TEXT NOT NULL,
-    resident_insurance INTEGER NOT NULL,
-    category TEXT NOT NULL,
-    ratio_ppm INTEGER NOT NULL,
-    offset_fen INTEGER NOT NULL,
-    eligible_fen INTEGER NOT NULL,
-    before_cap_fen INTEGER NOT NULL,
-    assistance_fen INTEGER NOT NULL CHECK (assistance_fen >= 0),
-    deductible_subsidy_fen INTEGER NOT NULL CHECK (deductible_subsidy_fen >= 0),
-    cap_fen INTEGER,
-    cap_left_fen INTEGER,
-    cap_bound INTEGER NOT NULL,
-    policy_id TEXT NOT NULL,
-    policy_hash TEXT NOT NULL,
-    engine_version TEXT NOT NULL,
-    provisional TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('settled', 'reversed')),
-    settled_at TEXT NOT NULL
-);
+{settlements};
 CREATE INDEX IF NOT EXISTS settlements_person_year ON settlements (person_id, year);
 CREATE TABLE IF NOT EXISTS usage (
     person_id TEXT NOT NULL,
@@ -97,14 +72,10 @@ CREATE TABLE IF NOT EXISTS adjustment_lines (
 );
 CREATE INDEX IF NOT EXISTS adjustment_lines_claim ON adjustment_lines (claim_id);
 CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, medaid_version TEXT NOT NULL);
-"""
+""".format(settlements=create_table(SQLITE_TYPES, "CREATE TABLE IF NOT EXISTS"))
 
-_COLUMNS = (
-    "seq, claim_id, person_id, date, kind, self_pay_fen, categories, resident_insurance, category, ratio_ppm, "
-    "offset_fen, eligible_fen, before_cap_fen, assistance_fen, deductible_subsidy_fen, cap_fen, cap_left_fen, "
-    "cap_bound, policy_id, policy_hash, engine_version, provisional, status, settled_at"
-)
-_INSERT = "INSERT INTO settlements (" + _COLUMNS + ", year) VALUES (" + ", ".join("?" * 25) + ")"
+_COLUMNS = column_list()
+_INSERT = f"INSERT INTO settlements ({column_list(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _UPSERT_USAGE = (
     "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
     "paid_inpatient_fen = excluded.paid_inpatient_fen, paid_outpatient_fen = excluded.paid_outpatient_fen, "
@@ -144,89 +115,13 @@ class _Texts:
             names = self.lists[text] = tuple(text.split("|")) if text else ()
         return names
 
-    def settlement(self, row: tuple) -> Settlement:
-        (
-            seq,
-            claim_id,
-            person_id,
-            date,
-            kind,
-            self_pay,
-            categories,
-            resident,
-            category,
-            ratio,
-            offset,
-            eligible,
-            before_cap,
-            assistance,
-            subsidy,
-            cap,
-            cap_left,
-            cap_bound,
-            policy_id,
-            policy_hash,
-            engine,
-            provisional,
-            status,
-            settled_at,
-        ) = row
-        return Settlement(
-            claim_id,
-            person_id,
-            self.date(date),
-            kind,
-            self_pay,
-            self.names(categories),
-            bool(resident),
-            category,
-            ratio,
-            offset,
-            eligible,
-            before_cap,
-            assistance,
-            subsidy,
-            cap,
-            cap_left,
-            bool(cap_bound),
-            policy_id,
-            policy_hash,
-            engine,
-            self.names(provisional),
-            seq,
-            status,
-            settled_at,
-        )
 
-    def row(self, s: Settlement, seq: int) -> tuple:
-        of = self.of
-        return (
-            seq,
-            s.claim_id,
-            s.person_id,
-            of(s.date),
-            s.kind,
-            s.self_pay_fen,
-            of(s.categories),
-            int(s.resident_insurance),
-            s.category,
-            s.ratio_ppm,
-            s.offset_fen,
-            s.eligible_fen,
-            s.before_cap_fen,
-            s.assistance_fen,
-            s.deductible_subsidy_fen,
-            s.cap_fen,
-            s.cap_left_fen,
-            int(s.cap_bound),
-            s.policy_id,
-            s.policy_hash,
-            s.engine_version,
-            of(s.provisional),
-            s.status,
-            s.settled_at,
-            s.date.year,
-        )
+def _codecs(texts: _Texts) -> tuple[Callable[[tuple], Settlement], Callable[[Settlement, int], tuple]]:
+    """Row -> Settlement and (Settlement, seq) -> row for this file's :data:`~medaid.ledger.columns.COLUMNS`."""
+    names = {"of": texts.of, "date": texts.date, "names": texts.names}
+    decode = compile_decoder({"date": "date({v})", "names": "names({v})", "bool": "bool({v})"}, names)
+    encode = compile_encoder({"date": "of({v})", "names": "of({v})", "bool": "int({v})"}, names)
+    return decode, encode
 
 
 class SQLiteStore:
@@ -265,17 +160,21 @@ class SQLiteStore:
         self._absent: set[str] = set()
         self._writing = False
         self._cache_version = None
-        self._texts = _Texts()
+        self._decode, self._encode = _codecs(_Texts())
         mode = str(synchronous).upper()
         if mode not in SYNCHRONOUS:
-            raise InputError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
+            raise InputError(
+                N_("synchronous must be one of {names}, got {synchronous!r}"),
+                names=", ".join(SYNCHRONOUS),
+                synchronous=synchronous,
+            )
         if not create and not self.path.is_file():
-            raise InputError(f"no ledger at {self.path} (settle a claim or a file first to create it)")
+            raise InputError(N_("no ledger at {path} (settle a claim or a file first to create it)"), path=self.path)
         _create_private(self.path)
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
-            raise InputError(f"cannot open the ledger: {exc}", where=str(self.path)) from None
+            raise InputError(N_("cannot open the ledger: {exc}"), exc=exc, where=str(self.path)) from None
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._wal()
@@ -289,7 +188,7 @@ class SQLiteStore:
             self._init_schema(check_version)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise InputError(f"not a medaid ledger ({exc})", where=str(self.path)) from None
+            raise InputError(N_("not a medaid ledger ({exc})"), exc=exc, where=str(self.path)) from None
 
     def _wal(self) -> None:
         # Switching a new file to WAL takes an exclusive lock that the busy handler does not always wait
@@ -425,7 +324,7 @@ class SQLiteStore:
 
     def settlement(self, claim_id: str) -> Settlement | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
-        return None if row is None else self._texts.settlement(row)
+        return None if row is None else self._decode(row)
 
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         found: dict[str, Settlement] = {}
@@ -434,7 +333,7 @@ class SQLiteStore:
         for chunk in _chunks(wanted):
             marks = ", ".join("?" * len(chunk))
             for row in self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id IN ({marks})", chunk):
-                found[row[1]] = self._texts.settlement(row)
+                found[row[1]] = self._decode(row)
         absent.update(claim_id for claim_id in wanted if claim_id not in found)
         return found
 
@@ -460,7 +359,7 @@ class SQLiteStore:
         # Before the insert: if the transaction rolls back, these ids are merely looked up again.
         self._absent.difference_update([s.claim_id for s in settlements])
         numbers = range(first_seq, first_seq + len(settlements))
-        self._conn.executemany(_INSERT, map(self._texts.row, settlements, numbers))
+        self._conn.executemany(_INSERT, map(self._encode, settlements, numbers))
         return numbers
 
     def usage(self, person_id: str, year: int) -> Usage | None:
@@ -486,7 +385,7 @@ class SQLiteStore:
         rows = self._conn.execute(
             f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year)
         )
-        return [self._texts.settlement(row) for row in rows]
+        return [self._decode(row) for row in rows]
 
     def person_years(self, person_id: str) -> list[int]:
         return [

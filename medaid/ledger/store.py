@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from medaid.errors import MedaidError
+from medaid.errors import DatabaseError
 from medaid.ledger.model import Reversal, Settlement
 from medaid.rules import Usage
 
@@ -23,10 +23,6 @@ __all__ = ["LedgerStore", "Adjustment", "RetryTransaction", "DatabaseError"]
 
 #: One clearing adjustment line: (claim_id, assistance delta, subsidy delta, offset delta), fen.
 Adjustment = tuple[str, int, int, int]
-
-
-class DatabaseError(MedaidError):
-    """The ledger's database cannot be reached or refused an operation (the message names it, never a password)."""
 
 
 class RetryTransaction(Exception):

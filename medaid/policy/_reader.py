@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, Message
 from medaid.money import FEN_PER_YUAN, MAX_FEN, PPM, ratio_to_ppm, yuan_to_fen
 
 Blame = Callable[[str], str]
@@ -25,9 +25,10 @@ class Problems:
         self._blame = blame
         self.items: list[tuple[str, str, str]] = []
 
-    def add(self, key: str, message: str) -> None:
-        """Record that the value at ``key`` is wrong, with the file it came from."""
-        self.items.append((self._blame(key), key, message))
+    def add(self, key: str, message: str, **fields: Any) -> None:
+        """Record that the value at ``key`` is wrong, with the file it came from; ``message`` is an
+        ``N_``-marked template filled with ``fields`` (kept, to be shown in any language)."""
+        self.items.append((self._blame(key), key, Message(message, **fields)))
 
 
 class Reader:
@@ -37,7 +38,7 @@ class Reader:
         self.path = path
         self.problems = problems
         if not isinstance(data, dict):
-            problems.add(path or "(top)", f"must be a table, got {_show(data)}")
+            problems.add(path or "(top)", N_("must be a table, got {value}"), value=_show(data))
             data = {}
         self.data: dict[str, Any] = data
         self._known: set[str] = set()
@@ -54,7 +55,7 @@ class Reader:
         self._known.add(name)
         if name not in self.data:
             if required:
-                self.problems.add(self.key(name), "is missing")
+                self.problems.add(self.key(name), N_("is missing"))
             return None
         return self.data[name]
 
@@ -63,7 +64,7 @@ class Reader:
         if value is None:
             return default
         if not isinstance(value, str) or not value.strip():
-            self.problems.add(self.key(name), f"must be a non-empty string, got {_show(value)}")
+            self.problems.add(self.key(name), N_("must be a non-empty string, got {value}"), value=_show(value))
             return default
         return value
 
@@ -72,7 +73,7 @@ class Reader:
         if value is None:
             return None
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            self.problems.add(self.key(name), f"must be a date like 2023-01-01, got {_show(value)}")
+            self.problems.add(self.key(name), N_("must be a date like 2023-01-01, got {value}"), value=_show(value))
             return None
         return value
 
@@ -82,15 +83,15 @@ class Reader:
         if value is None:
             return 0
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not _finite(value):
-            self.problems.add(self.key(name), f"must be a number between 0 and 1, got {_show(value)}")
+            self.problems.add(self.key(name), N_("must be a number between 0 and 1, got {value}"), value=_show(value))
             return 0
         try:
             ppm = ratio_to_ppm(value)
         except InputError as exc:
-            self.problems.add(self.key(name), exc.message)
+            self.problems.add(self.key(name), exc.msgid, **exc.fields)
             return 0
         if not 0 <= ppm <= PPM:
-            self.problems.add(self.key(name), f"must be between 0 and 1, got {value}")
+            self.problems.add(self.key(name), N_("must be between 0 and 1, got {value}"), value=value)
             return 0
         return ppm
 
@@ -103,26 +104,38 @@ class Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
-            self.problems.add(self.key(name), f"must be a non-negative amount in {allowed}, got {_show(value)}")
+            self.problems.add(
+                self.key(name),
+                N_("must be a non-negative amount in {allowed}, got {value}"),
+                allowed=allowed,
+                value=_show(value),
+            )
             return 0
         if not _finite(value):
             allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
-            self.problems.add(self.key(name), f"must be a finite amount in {allowed}, got {_show(value)}")
+            self.problems.add(
+                self.key(name),
+                N_("must be a finite amount in {allowed}, got {value}"),
+                allowed=allowed,
+                value=_show(value),
+            )
             return 0
         if value < 0:
-            self.problems.add(self.key(name), f"must not be negative, got {value}")
+            self.problems.add(self.key(name), N_("must not be negative, got {value}"), value=value)
             return 0
         if value > MAX_FEN // FEN_PER_YUAN:
             # Bounded by what the engine holds (int64 fen with room for a year's sums): medaid.money.MAX_FEN.
             self.problems.add(
                 self.key(name),
-                f"must be at most {MAX_FEN // FEN_PER_YUAN} yuan (the largest amount medaid holds), got {value}",
+                N_("must be at most {maximum} yuan (the largest amount medaid holds), got {value}"),
+                maximum=MAX_FEN // FEN_PER_YUAN,
+                value=value,
             )
             return 0
         try:
             return yuan_to_fen(value)
         except InputError as exc:
-            self.problems.add(self.key(name), exc.message)
+            self.problems.add(self.key(name), exc.msgid, **exc.fields)
             return 0
 
     def boolean(self, name: str, *, default: bool) -> bool:
@@ -130,7 +143,7 @@ class Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problems.add(self.key(name), f"must be true or false, got {_show(value)}")
+            self.problems.add(self.key(name), N_("must be true or false, got {value}"), value=_show(value))
             return default
         return value
 
@@ -139,7 +152,7 @@ class Reader:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.problems.add(self.key(name), f"must be a list of strings, got {_show(value)}")
+            self.problems.add(self.key(name), N_("must be a list of strings, got {value}"), value=_show(value))
             return ()
         return tuple(value)
 
@@ -158,7 +171,7 @@ class Reader:
         """Record every key of this table that nothing read: an unknown key."""
         for name in self.data:
             if name not in self._known:
-                self.problems.add(self.key(name), "unknown key")
+                self.problems.add(self.key(name), N_("unknown key"))
 
 
 def _finite(value: int | Decimal) -> bool:

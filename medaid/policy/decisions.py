@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from medaid.errors import PolicyError
+from medaid.errors import N_, PolicyError
 
 __all__ = ["Decision", "decisions", "check_mark", "FILE_NAME"]
 
@@ -45,17 +45,19 @@ def read_decisions(path: Path) -> dict[str, Decision]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PolicyError(f"cannot read the decisions file: {exc}", where=str(path)) from None
+        raise PolicyError(N_("cannot read the decisions file: {exc}"), exc=exc, where=str(path)) from None
     found = {}
     for key, table in data.items():
         if not isinstance(table, dict) or sorted(table) != sorted(_FIELDS):
-            raise PolicyError(f"each decision is a table with exactly {', '.join(_FIELDS)}", where=f"{path}: {key}")
+            raise PolicyError(
+                N_("each decision is a table with exactly {names}"), names=", ".join(_FIELDS), file=path, key=key
+            )
         sources = table["sources"]
         texts = [table[f] for f in _FIELDS[:-1]]
         if not all(isinstance(t, str) and t.strip() for t in texts) or not (
             isinstance(sources, list) and all(isinstance(s, str) for s in sources)
         ):
-            raise PolicyError("questions and defaults must be text, sources a list of text", where=f"{path}: {key}")
+            raise PolicyError(N_("questions and defaults must be text, sources a list of text"), file=path, key=key)
         question_en, question_zh, default_en, default_zh = texts
         found[key] = Decision(key, question_en, question_zh, default_en, default_zh, tuple(sources))
     return found

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from medaid.errors import PolicyError
+from medaid.errors import N_, PolicyError
 from medaid.policy._reader import Problems, Reader
 from medaid.policy.decisions import check_mark
 from medaid.policy.model import (
@@ -49,13 +49,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PolicyError(f"cannot read policy file ({exc.strerror})", where=str(path)) from None
+        raise PolicyError(N_("cannot read policy file ({strerror})"), strerror=exc.strerror, where=str(path)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal), raw
     except UnicodeDecodeError:
-        raise PolicyError("is not UTF-8 text", where=str(path)) from None
+        raise PolicyError(N_("is not UTF-8 text"), where=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"is not valid TOML: {exc}", where=str(path)) from None
+        raise PolicyError(N_("is not valid TOML: {exc}"), exc=exc, where=str(path)) from None
 
 
 def load_policy_file(path: Path | str) -> AnyPolicy:
@@ -63,7 +63,7 @@ def load_policy_file(path: Path | str) -> AnyPolicy:
     path = Path(path)
     data, raw = read_toml(path)
     if "extends" in data:
-        raise PolicyError("is a reform file (it has 'extends'); load it with its base", where=str(path))
+        raise PolicyError(N_("is a reform file (it has 'extends'); load it with its base"), where=str(path))
     return build_policy(data, paths=(str(path),), content_hash=_hash([raw]), blame=lambda key: str(path))
 
 
@@ -77,7 +77,7 @@ def load_reform(path: Path | str, resolve: Callable[[str], AnyPolicy]) -> AnyPol
     reform, raw = read_toml(path)
     base_id = reform.get("extends")
     if not isinstance(base_id, str):
-        raise PolicyError('a reform file needs extends = "<policy id>"', where=f"{path}: extends")
+        raise PolicyError(N_('a reform file needs extends = "<policy id>"'), file=path, key="extends")
     changes = {k: v for k, v in reform.items() if k != "extends"}
     base = resolve(base_id)
     if "id" in changes:
@@ -172,7 +172,7 @@ def build_policy(
     top = Reader(dict(data), "", problems)
     scheme = top.text("scheme")
     if scheme is not None and scheme not in SCHEMES:
-        problems.add("scheme", f"must be one of {', '.join(SCHEMES)}, got {scheme!r}")
+        problems.add("scheme", N_("must be one of {names}, got {scheme!r}"), names=", ".join(SCHEMES), scheme=scheme)
     header = _header(top)
     sources = _sources(top)
     cite = _citer(sources, problems)
@@ -198,7 +198,9 @@ def _header(top: Reader) -> dict[str, Any]:
     }
     start, end = header["effective_from"], header["effective_to"]
     if start and end and end < start:
-        top.problems.add("effective_to", f"must not be before effective_from ({start}), got {end}")
+        top.problems.add(
+            "effective_to", N_("must not be before effective_from ({start}), got {end}"), start=start, end=end
+        )
     provisional = top.table("provisional", required=False)
     marks = {
         name: provisional.text(name) for name in list(provisional.data) if name in ("effective_from", "effective_to")
@@ -233,7 +235,12 @@ def _citer(sources: Mapping[str, Source], problems: Problems) -> Callable[[Reade
         key = table.text("source")
         provisional = table.text("provisional", required=False)
         if key is not None and key not in sources:
-            problems.add(table.key("source"), f"names no entry of [sources]: {key!r}; known: {', '.join(sources)}")
+            problems.add(
+                table.key("source"),
+                N_("names no entry of [sources]: {key_path!r}; known: {names}"),
+                key_path=key,
+                names=", ".join(sources),
+            )
         if provisional is not None and (problem := check_mark(provisional)):
             problems.add(table.key("provisional"), problem)
         return Citation(key=table.path, source=sources.get(key or "", unknown), provisional=provisional)
@@ -248,7 +255,7 @@ def _medical_assistance(
     selection_table = top.table("selection")
     rule = selection_table.text("rule")
     if rule is not None and rule != "highest_ratio":
-        top.problems.add("selection.rule", f"must be 'highest_ratio' (就高), got {rule!r}")
+        top.problems.add("selection.rule", N_("must be 'highest_ratio' (就高), got {rule!r}"), rule=rule)
     selection = cite(selection_table)
     selection_table.finish()
     offset = _category_set(top.table("outpatient_offset"), "amount", cite)
@@ -259,7 +266,8 @@ def _medical_assistance(
         extra = ", ".join(sorted(subsidy.categories - offset.categories))
         top.problems.add(
             "deductible_subsidy.categories",
-            f"must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}",
+            N_("must be within outpatient_offset.categories (the subsidy pays the offset band), got also {extra}"),
+            extra=extra,
         )
 
     def make(**rest: Any) -> Policy:
@@ -282,10 +290,12 @@ def _categories(top: Reader, cite: Cite) -> dict[str, Category]:
     tables = top.tables("categories")
     for name in tables:
         if name not in CATEGORIES:
-            top.problems.add(f"categories.{name}", f"unknown category; valid: {', '.join(CATEGORIES)}")
+            top.problems.add(f"categories.{name}", N_("unknown category; valid: {names}"), names=", ".join(CATEGORIES))
     for name in CATEGORIES:
         if name not in tables:
-            top.problems.add(f"categories.{name}", "is missing: every category needs a rule (covered = false if none)")
+            top.problems.add(
+                f"categories.{name}", N_("is missing: every category needs a rule (covered = false if none)")
+            )
     rules: dict[str, tuple[KindRule, KindRule]] = {}
     aliases: dict[str, tuple[str, Citation]] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -305,7 +315,9 @@ def _categories(top: Reader, cite: Cite) -> dict[str, Category]:
             target, _citation = aliases[name]
             if target not in rules:
                 top.problems.add(
-                    f"categories.{name}.same_as", f"must name a category with its own rules, got {target!r}"
+                    f"categories.{name}.same_as",
+                    N_("must name a category with its own rules, got {target!r}"),
+                    target=target,
                 )
                 continue
             inpatient, outpatient = rules[target]
@@ -333,10 +345,16 @@ def _check_aliases(top: Reader, names: dict[str, tuple[str, str]], labels: dict[
             if not label or label != label.strip() or "|" in label:
                 top.problems.add(
                     f"categories.{name}.aliases",
-                    f"must be non-empty names without surrounding spaces or '|', got {label!r}",
+                    N_("must be non-empty names without surrounding spaces or '|', got {label!r}"),
+                    label=label,
                 )
             elif owner.setdefault(key, name) != name:
-                top.problems.add(f"categories.{name}.aliases", f"{label!r} already names category {owner[key]}")
+                top.problems.add(
+                    f"categories.{name}.aliases",
+                    N_("{label!r} already names category {owner}"),
+                    label=label,
+                    owner=owner[key],
+                )
 
 
 def _kind_rule(table: Reader, cite: Cite) -> KindRule:
@@ -356,7 +374,10 @@ def _category_set(table: Reader, amount_key: str, cite: Cite) -> CategorySet:
     for index, name in enumerate(categories):
         if name not in CATEGORIES:
             table.problems.add(
-                f"{table.key('categories')}[{index}]", f"unknown category {name!r}; valid: {', '.join(CATEGORIES)}"
+                f"{table.key('categories')}[{index}]",
+                N_("unknown category {name!r}; valid: {names}"),
+                name=name,
+                names=", ".join(CATEGORIES),
             )
     result = CategorySet(amount_fen=amount, categories=frozenset(categories), citation=cite(table))
     table.finish()
@@ -368,7 +389,9 @@ def _funding(table: Reader, cite: Cite) -> Funding:
     if city + district != 1_000_000 and table.has("city_share") and table.has("district_share"):
         table.problems.add(
             table.key("district_share"),
-            f"city_share + district_share must be 1, got {city / 1e6:g} + {district / 1e6:g}",
+            N_("city_share + district_share must be 1, got {city:g} + {district:g}"),
+            city=city / 1e6,
+            district=district / 1e6,
         )
     funding = Funding(
         city_share_ppm=city,
@@ -384,7 +407,9 @@ def _caps(table: Reader, cite: Cite) -> CapScope:
     """``[caps] scope``: per_kind (D8, the default when the table is absent) or shared (both kinds, one cap)."""
     scope = table.text("scope") or "per_kind"
     if scope not in SCOPES:
-        table.problems.add(table.key("scope"), f"must be one of {', '.join(SCOPES)}, got {scope!r}")
+        table.problems.add(
+            table.key("scope"), N_("must be one of {names}, got {scope!r}"), names=", ".join(SCOPES), scope=scope
+        )
     result = CapScope(scope=scope, citation=cite(table))
     table.finish()
     return result
@@ -401,23 +426,27 @@ def _mutual_aid(
         citation=cite(table),
     )
     if standard.individual_fen > standard.medical_fen:
-        top.problems.add("standard.individual", "must not exceed the medical part it is netted against")
+        top.problems.add("standard.individual", N_("must not exceed the medical part it is netted against"))
     table.finish()
     shares_tables = top.tables("shares")
     shares = {kind: _shares(shares_tables[kind], cite) for kind in PARTICIPANT_TYPES if kind in shares_tables}
     for kind in PARTICIPANT_TYPES:
         if kind not in shares_tables:
-            top.problems.add(f"shares.{kind}", "is missing")
+            top.problems.add(f"shares.{kind}", N_("is missing"))
     for kind in shares_tables:
         if kind not in PARTICIPANT_TYPES:
-            top.problems.add(f"shares.{kind}", f"unknown participant type; valid: {', '.join(PARTICIPANT_TYPES)}")
+            top.problems.add(
+                f"shares.{kind}", N_("unknown participant type; valid: {names}"), names=", ".join(PARTICIPANT_TYPES)
+            )
     district_shares = {}
     from medaid.districts import DISTRICTS
 
     district_ids = [d.id for d in DISTRICTS]
     for district, district_table in top.tables("districts", required=False).items():
         if district not in district_ids:  # a typo would silently leave the district on the default split
-            top.problems.add(f"districts.{district}", f"unknown district; valid: {', '.join(district_ids)}")
+            top.problems.add(
+                f"districts.{district}", N_("unknown district; valid: {names}"), names=", ".join(district_ids)
+            )
         kinds = {
             kind: _shares(district_table.table(kind), cite) for kind in PARTICIPANT_TYPES if district_table.has(kind)
         }
@@ -435,7 +464,9 @@ def _mutual_aid(
 def _shares(table: Reader, cite: Cite) -> MutualAidShares:
     city, district, town = table.ratio("city"), table.ratio("district"), table.ratio("town")
     if city + district + town != 1_000_000:
-        table.problems.add(table.path, f"city + district + town must be 1, got {(city + district + town) / 1e6:g}")
+        table.problems.add(
+            table.path, N_("city + district + town must be 1, got {value:g}"), value=(city + district + town) / 1e6
+        )
     shares = MutualAidShares(city_ppm=city, district_ppm=district, town_ppm=town, citation=cite(table))
     table.finish()
     return shares

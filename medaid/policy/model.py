@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from medaid.errors import N_
+
 __all__ = [
     "CATEGORIES",
     "KINDS",
@@ -171,7 +173,9 @@ class Policy(Version):
             from medaid.errors import UnknownCategoryError
 
             raise UnknownCategoryError(
-                f"unknown category {category_id!r}; valid: {', '.join(self.categories)}"
+                N_("unknown category {category_id!r}; valid: {names}"),
+                category_id=category_id,
+                names=", ".join(self.categories),
             ) from None
 
 

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from medaid.errors import NoPolicyError, PolicyError
+from medaid.errors import N_, InternalError, Message, NoPolicyError, PolicyError
 from medaid.policy.load import AnyPolicy, load_policy_file, load_reform, read_toml
 from medaid.policy.model import Policy
 
@@ -21,7 +21,7 @@ def default_policy_dir() -> Path:
     for candidate in (package / "_policies", package.parent / "policies"):
         if candidate.is_dir():
             return candidate
-    raise PolicyError("the bundled policy files are missing from this installation", where=str(package))
+    raise PolicyError(N_("the bundled policy files are missing from this installation"), where=str(package))
 
 
 class PolicyRegistry:
@@ -35,8 +35,11 @@ class PolicyRegistry:
         for policy in policies:
             if policy.id in self._by_id:
                 raise PolicyError(
-                    f"duplicate policy id {policy.id!r} (also in {self._by_id[policy.id].paths[-1]})",
-                    where=f"{policy.paths[-1]}: id",
+                    N_("duplicate policy id {policy_id!r} (also in {paths})"),
+                    policy_id=policy.id,
+                    paths=self._by_id[policy.id].paths[-1],
+                    file=policy.paths[-1],
+                    key="id",
                 )
             self._by_id[policy.id] = policy
         self._timelines: dict[tuple[str, str], list[AnyPolicy]] = {}
@@ -68,7 +71,11 @@ class PolicyRegistry:
         try:
             return self._by_id[policy_id]
         except KeyError:
-            raise PolicyError(f"no policy with id {policy_id!r}; known: {', '.join(sorted(self._by_id))}") from None
+            raise PolicyError(
+                N_("no policy with id {policy_id!r}; known: {names}"),
+                policy_id=policy_id,
+                names=", ".join(sorted(self._by_id)),
+            ) from None
 
     def in_force(self, day: dt.date, *, scheme: str = "medical_assistance", region: str = "shanghai") -> AnyPolicy:
         """The version of ``scheme`` in force on ``day``."""
@@ -76,15 +83,29 @@ class PolicyRegistry:
         index = bisect.bisect_right(self._starts.get((region, scheme), []), day) - 1
         if index >= 0 and line[index].in_force(day):
             return line[index]
-        span = _span(line)
+        name = SCHEME_NAMES.get(scheme, scheme.replace("_", "-"))
+        if not line:
+            raise NoPolicyError(
+                N_("no {scheme} policy in force on {day}; versions cover nothing"), scheme=name, day=day
+            )
+        start, end = line[0].effective_from, line[-1].effective_to
         raise NoPolicyError(
-            f"no {scheme.replace('_', '-')} policy in force on {day.isoformat()}; versions cover {span}"
+            N_("no {scheme} policy in force on {day}; versions cover {start} to {end}")
+            if end
+            else N_("no {scheme} policy in force on {day}; versions cover {start} to now"),
+            scheme=name,
+            day=day,
+            start=start,
+            end=end,
         )
 
     def medical_assistance(self, day: dt.date, region: str = "shanghai") -> Policy:
         """The medical-assistance version in force on ``day`` (typed shortcut)."""
         policy = self.in_force(day, scheme="medical_assistance", region=region)
-        assert isinstance(policy, Policy)
+        if not isinstance(policy, Policy):
+            raise InternalError(
+                N_("expected {expected}, got {type_name}"), expected="Policy", type_name=type(policy).__name__
+            )
         return policy
 
     def resolve(self, ref: Path | str) -> AnyPolicy:
@@ -105,20 +126,25 @@ def check_coverage(timeline: list[AnyPolicy]) -> None:
         where = f"{after.paths[-1]}: effective_from"
         if before.effective_to is None or before.effective_to >= after.effective_from:
             raise PolicyError(
-                f"{after.id} starts {after.effective_from} but {before.id} is still in force then", where=where
+                N_("{after_id} starts {after_effective_from} but {before_id} is still in force then"),
+                after_id=after.id,
+                after_effective_from=after.effective_from,
+                before_id=before.id,
+                where=where,
             )
         if before.effective_to + dt.timedelta(days=1) != after.effective_from:
             raise PolicyError(
-                f"gap: {before.id} ends {before.effective_to} but {after.id} starts only {after.effective_from}",
+                N_("gap: {before_id} ends {before_effective_to} but {after_id} starts only {after_effective_from}"),
+                before_id=before.id,
+                before_effective_to=before.effective_to,
+                after_id=after.id,
+                after_effective_from=after.effective_from,
                 where=where,
             )
 
 
-def _span(line: list[AnyPolicy]) -> str:
-    if not line:
-        return "nothing"
-    end = line[-1].effective_to
-    return f"{line[0].effective_from.isoformat()} to {end.isoformat() if end else 'now'}"
+#: A scheme's name in an error message, translated with it.
+SCHEME_NAMES = {"medical_assistance": Message(N_("medical-assistance")), "mutual_aid": Message(N_("mutual-aid"))}
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.outputs import atomic_path
 
 __all__ = ["find_chromium", "print_pdf", "screenshot"]
@@ -42,14 +42,16 @@ def find_chromium() -> str:
     if given:
         found = shutil.which(given)
         if found is None:
-            raise InputError(f"MEDAID_CHROMIUM names {given!r}, which is not an executable")
+            raise InputError(N_("MEDAID_CHROMIUM names {given!r}, which is not an executable"), given=given)
         return found
     for name in _NAMES:
         found = shutil.which(name)
         if found:
             return found
     raise InputError(
-        "--pdf needs a Chromium to print with, and none was found on PATH (Debian: apt install chromium; or set MEDAID_CHROMIUM)"
+        N_(
+            "--pdf needs a Chromium to print with, and none was found on PATH (Debian: apt install chromium; or set MEDAID_CHROMIUM)"
+        )
     )
 
 
@@ -58,7 +60,7 @@ def print_pdf(html: Path | str, pdf: Path | str) -> None:
     with atomic_path(pdf) as temporary:
         _run(html, "--no-pdf-header-footer", f"--print-to-pdf={temporary}")
         if temporary.stat().st_size == 0:
-            raise InputError("Chromium wrote no PDF", where=str(pdf))
+            raise InputError(N_("Chromium wrote no PDF"), where=str(pdf))
 
 
 def screenshot(html: Path | str, png: Path | str, width: int = 794, height: int = 1123) -> None:
@@ -75,9 +77,15 @@ def _run(html: Path | str, *args: str) -> None:
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:
-            raise InputError(f"Chromium did not finish within {_TIMEOUT_S} s", where=str(html)) from None
+            raise InputError(
+                N_("Chromium did not finish within {seconds} s"), seconds=_TIMEOUT_S, where=str(html)
+            ) from None
         except OSError as exc:
-            raise InputError(f"cannot run Chromium ({chromium}): {exc.strerror or exc}") from None
+            raise InputError(
+                N_("cannot run Chromium ({chromium}): {reason}"), chromium=chromium, reason=exc.strerror or exc
+            ) from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise InputError(f"Chromium failed (exit {done.returncode}): {last}", where=str(html))
+        raise InputError(
+            N_("Chromium failed (exit {returncode}): {last}"), returncode=done.returncode, last=last, where=str(html)
+        )

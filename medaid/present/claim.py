@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError, InternalError
 from medaid.rules import Claim, Usage, assess_claim, assess_person
 from medaid.rules.model import ClaimResult
 
@@ -157,12 +157,22 @@ def from_claims_file(path: Path | str, claim_id: str, policy_for) -> ClaimExplan
         for reject in rejected:
             if claim_id in (field.strip() for field in reject.fields):
                 raise InputError(
-                    f"claim_id {claim_id!r} is on a rejected row: {reject.reason}", where=f"{where}: line {reject.line}"
+                    N_("claim_id {claim_id!r} is on a rejected row: {reason}"),
+                    claim_id=claim_id,
+                    reason=reject.reason,
+                    file=where,
+                    line=reject.line,
                 )
-        raise InputError(f"no claim with claim_id {claim_id!r}", where=where)
+        raise InputError(N_("no claim with claim_id {claim_id!r}"), claim_id=claim_id, where=where)
     if len(found) > 1:
         lines = ", ".join(str(row.line) for row in found)
-        raise InputError(f"claim_id {claim_id!r} appears {len(found)} times (lines {lines})", where=where)
+        raise InputError(
+            N_("claim_id {claim_id!r} appears {n_found} times (lines {lines})"),
+            claim_id=claim_id,
+            n_found=len(found),
+            lines=lines,
+            where=where,
+        )
     target = found[0].claim
     # The batch engine's order: the person's claims by date, ties in file order (a stable sort).
     person = [row.claim for row in rows if row.claim.person_id == target.person_id]
@@ -172,4 +182,6 @@ def from_claims_file(path: Path | str, claim_id: str, policy_for) -> ClaimExplan
         if result.claim is target:
             return ClaimExplanation("claims", where, result, before)
         before = result.usage if result.claim.date.year == target.date.year else Usage(target.date.year)
-    raise AssertionError("the claim is among the person's claims")  # pragma: no cover
+    raise InternalError(
+        N_("claim {claim_id!r} is not among its person's claims"), claim_id=claim_id
+    )  # pragma: no cover

@@ -14,16 +14,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.i18n.amounts import format_amount
-from medaid.i18n.decisions import decision_text
+from medaid.policy.model import KINDS
 from medaid.present.claim import from_ledger
+from medaid.present.decisions import decision_text
 
 __all__ = ["TEMPLATE_FILE", "VARIABLES_FILE", "default_template_dir", "mask_person", "notice_context", "render_notice"]
 
 TEMPLATE_FILE = "notice.html.j2"
 VARIABLES_FILE = "notice.toml"
-KINDS = ("inpatient", "outpatient")
 
 
 def default_template_dir() -> Path:
@@ -52,7 +52,9 @@ def notice_context(
     """
     settlements = ledger.settlements(person_id, year)
     if not settlements:
-        raise InputError(f"the ledger has no claim of person {person_id!r} in {year}")
+        raise InputError(
+            N_("the ledger has no claim of person {person_id!r} in {year}"), person_id=person_id, year=year
+        )
     adjustments = ledger.adjustments(person_id, year)
     usage = ledger.usage(person_id, year)
     money = lambda fen: format_amount(fen, lang)  # noqa: E731
@@ -157,11 +159,11 @@ def render_notice(context: dict[str, Any], template_dir: Path | str | None = Non
     """
     import jinja2
 
-    from medaid.i18n.notice import labels
+    from medaid.present.notice_labels import labels
 
     folder = Path(template_dir) if template_dir is not None else default_template_dir()
     if not (folder / TEMPLATE_FILE).is_file():
-        raise InputError(f"no {TEMPLATE_FILE} in the template folder", where=str(folder))
+        raise InputError(N_("no {template} in the template folder"), template=TEMPLATE_FILE, where=str(folder))
     variables = _variables(folder / VARIABLES_FILE, context["lang"])
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
@@ -176,10 +178,10 @@ def render_notice(context: dict[str, Any], template_dir: Path | str | None = Non
         return template.render(**context, t=labels(context["lang"]), v=variables)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
-            f"template syntax error: {exc.message}", where=f"{exc.filename or where}: line {exc.lineno}"
+            N_("template syntax error: {text}"), text=exc.message, file=exc.filename or where, line=exc.lineno
         ) from None
     except jinja2.UndefinedError as exc:
-        raise InputError(f"template uses an unknown variable: {exc.message}", where=where) from None
+        raise InputError(N_("template uses an unknown variable: {text}"), text=exc.message, where=where) from None
 
 
 def _variables(path: Path, lang: str) -> dict[str, Any]:
@@ -188,10 +190,10 @@ def _variables(path: Path, lang: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the template's variables: {exc}", where=str(path)) from None
+        raise InputError(N_("cannot read the template's variables: {exc}"), exc=exc, where=str(path)) from None
     table = data.get(lang, {})
     if not isinstance(table, dict):
-        raise InputError(f"[{lang}] must be a table of variables", where=str(path))
+        raise InputError(N_("[{lang}] must be a table of variables"), lang=lang, where=str(path))
     return table
 
 

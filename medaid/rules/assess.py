@@ -9,8 +9,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 
+from medaid._deprecation import renamed
 from medaid._version import __version__
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import MAX_FEN
 from medaid.policy.model import KINDS, Policy
 from medaid.rules.caps import cap_bound, cap_left, cap_payment, cap_used, limit_value
@@ -19,7 +20,7 @@ from medaid.rules.ops import SCALAR
 from medaid.rules.outpatient import offset, subsidy, subsidy_max, takes_offset
 from medaid.rules.ratio import before_cap, eligible, select_category
 
-__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_claims"]
+__all__ = ["assess_claim", "assess_person", "assess_person_year", "assess_each_claim"]
 
 PolicyFor = Callable[[dt.date], Policy]
 
@@ -154,54 +155,77 @@ def _result(
 ) -> ClaimResult:
     paid = assistance or 0
     return ClaimResult(
-        claim,
-        policy,
-        category,
-        ratio,
-        offset,
-        eligible,
-        before_cap,
-        paid,
-        subsidy,
-        cap,
-        cap_left,
-        assistance is not None and cap_bound(True, assistance, before_cap),
-        tuple(trace),
-        usage.add(claim.kind, paid, offset, subsidy),
+        claim=claim,
+        policy=policy,
+        category=category,
+        ratio_ppm=ratio,
+        offset_fen=offset,
+        eligible_fen=eligible,
+        before_cap_fen=before_cap,
+        assistance_fen=paid,
+        deductible_subsidy_fen=subsidy,
+        cap_fen=cap,
+        cap_left_fen=cap_left,
+        cap_bound=assistance is not None and cap_bound(True, assistance, before_cap),
+        trace=tuple(trace),
+        usage=usage.add(claim.kind, paid, offset, subsidy),
     )
 
 
 def _refuse(claim: Claim) -> None:
     """Name the value a library caller got wrong (the checks of the claims contract, on a Claim)."""
     if claim.kind not in KINDS:
-        raise InputError(f"kind must be inpatient or outpatient, got {claim.kind!r}")
+        raise InputError(N_("kind must be inpatient or outpatient, got {kind!r}"), kind=claim.kind)
     check_amount(claim.self_pay_fen, "self_pay_fen")
     if not isinstance(claim.date, dt.date) or isinstance(claim.date, dt.datetime):
-        raise InputError(f"date must be a datetime.date, got {type(claim.date).__name__} {claim.date!r}")
+        raise InputError(
+            N_("date must be a datetime.date, got {type_name} {date!r}"),
+            type_name=type(claim.date).__name__,
+            date=claim.date,
+        )
     check_categories(claim.categories)
     if type(claim.categories) is not tuple:
-        raise InputError(f"categories must be a tuple of category ids, got {claim.categories!r}")
+        raise InputError(
+            N_("categories must be a tuple of category ids, got {categories!r}"), categories=claim.categories
+        )
 
 
 def check_amount(fen: object, what: str) -> None:
     """An amount of fen from a library caller: a whole number (not a float, not a bool), 0 ≤ fen < the maximum."""
     if type(fen) is not int:
-        raise InputError(f"{what} must be a whole number of fen (int), got {type(fen).__name__} {fen!r}")
+        raise InputError(
+            N_("{what} must be a whole number of fen (int), got {type_name} {fen!r}"),
+            what=what,
+            type_name=type(fen).__name__,
+            fen=fen,
+        )
     if fen < 0:
-        raise InputError(f"{what} must not be negative, got {fen} fen")
+        raise InputError(N_("{what} must not be negative, got {fen} fen"), what=what, fen=fen)
     if fen >= MAX_FEN:
-        raise InputError(f"{what} must be below {MAX_FEN} fen ({MAX_FEN // 100} yuan), got {fen}")
+        raise InputError(
+            N_("{what} must be below {maximum} fen ({yuan} yuan), got {fen}"),
+            what=what,
+            maximum=MAX_FEN,
+            yuan=MAX_FEN // 100,
+            fen=fen,
+        )
 
 
 def check_categories(categories: object) -> None:
     """Category ids from a library caller: a list or tuple of strings, not empty, not a bare string."""
     if isinstance(categories, str):
-        raise InputError(f"categories must be a list of category ids like ['dibao'], got the string {categories!r}")
+        raise InputError(
+            N_("categories must be a list of category ids like ['dibao'], got the string {categories!r}"),
+            categories=categories,
+        )
     if not isinstance(categories, (list, tuple)) or not categories:
-        raise InputError(f"categories must be a non-empty list of category ids like ['dibao'], got {categories!r}")
+        raise InputError(
+            N_("categories must be a non-empty list of category ids like ['dibao'], got {categories!r}"),
+            categories=categories,
+        )
     for category in categories:
         if not isinstance(category, str):
-            raise InputError(f"categories must be category ids (text), got {category!r}")
+            raise InputError(N_("categories must be category ids (text), got {category!r}"), category=category)
 
 
 def assess_person(claims: Iterable[Claim], policy_for: PolicyFor) -> Assessment:
@@ -248,11 +272,16 @@ def assess_person_year(
     check_categories(categories)
     categories = tuple(categories)
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        raise InputError(f"date must be a datetime.date, got {type(date).__name__} {date!r}")
+        raise InputError(
+            N_("date must be a datetime.date, got {type_name} {date!r}"), type_name=type(date).__name__, date=date
+        )
     check_amount(inpatient_fen, "inpatient_fen")
     check_amount(outpatient_fen, "outpatient_fen")
     if not isinstance(resident_insurance, bool):
-        raise InputError(f"resident_insurance must be True or False, got {resident_insurance!r}")
+        raise InputError(
+            N_("resident_insurance must be True or False, got {resident_insurance!r}"),
+            resident_insurance=resident_insurance,
+        )
     claims = [
         Claim(date, "inpatient", inpatient_fen, categories, resident_insurance, "inpatient"),
         Claim(date, "outpatient", outpatient_fen, categories, resident_insurance, "outpatient"),
@@ -260,7 +289,7 @@ def assess_person_year(
     return assess_person(claims, policy_for)
 
 
-def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
+def assess_each_claim(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimResult]:
     """Many persons' claims: each person assessed in date order (ties in input order), results in input order.
 
     This per-claim loop is the reference the batch engine and the ledger are tested against.
@@ -274,6 +303,9 @@ def assess_claims(claims: Iterable[Claim], policy_for: PolicyFor) -> list[ClaimR
         for (index, _claim), result in zip(rows, assess_person([claim for _i, claim in rows], policy_for).claims):
             results[index] = result
     return [results[index] for index in range(len(results))]
+
+
+assess_claims = renamed(assess_each_claim, "assess_claims")
 
 
 def _by_date(claim: Claim) -> dt.date:

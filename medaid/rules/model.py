@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from medaid.policy.model import Citation, Policy
 
-__all__ = ["Claim", "Usage", "Step", "ClaimResult", "Assessment"]
+__all__ = ["Claim", "Usage", "Step", "ClaimOutcome", "ClaimResult", "Assessment", "all_keyword_only"]
 
 
 @attrs.frozen
@@ -84,16 +85,25 @@ class Step:
 TraceEntry = tuple[str, str, Citation, str, dict[str, object]]
 
 
-@attrs.frozen
-class ClaimResult:
-    """The assessment of one claim: every amount in fen, and the steps that produced them.
+def all_keyword_only(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer`` making every field keyword-only, inherited ones included.
 
-    The steps are recorded as a compact trace while assessing and turned into :class:`Step` objects
-    only when read, which keeps a person-year under 20 µs.
+    ``kw_only=True`` on a class covers only the fields it declares itself; a record assembled from other
+    records' fields (:class:`ClaimResult`, the ledger's ``Settlement``) is built by name throughout.
+    """
+    return [field.evolve(kw_only=True) for field in fields]
+
+
+# slots=False: a record may combine these fields with a Claim's (the ledger's Settlement does), and
+# Python allows one base with slots of its own only.
+@attrs.frozen(kw_only=True, slots=False)
+class ClaimOutcome:
+    """What the rules decided for one claim (结算结果), in fen: declared once here for every record of it.
+
+    :class:`ClaimResult` (the reference) and the ledger's ``Settlement`` (what was recorded) both take these
+    fields by inheritance, so a new amount is one edit here; the ledger stores every field it holds.
     """
 
-    claim: Claim
-    policy: Policy = attrs.field(eq=False, repr=lambda policy: policy.id)
     category: str
     ratio_ppm: int
     offset_fen: int
@@ -104,6 +114,23 @@ class ClaimResult:
     cap_fen: int | None
     cap_left_fen: int | None
     cap_bound: bool
+
+    @property
+    def total_fen(self) -> int:
+        """Assistance plus the deductible subsidy of this claim."""
+        return self.assistance_fen + self.deductible_subsidy_fen
+
+
+@attrs.frozen(kw_only=True, field_transformer=all_keyword_only)
+class ClaimResult(ClaimOutcome):
+    """The assessment of one claim: the claim, the :class:`ClaimOutcome` amounts, and the steps that produced them.
+
+    The steps are recorded as a compact trace while assessing and turned into :class:`Step` objects
+    only when read, which keeps a person-year under 20 µs. Built by keyword only.
+    """
+
+    claim: Claim
+    policy: Policy = attrs.field(eq=False, repr=lambda policy: policy.id)
     trace: tuple[TraceEntry, ...] = attrs.field(repr=False)
     usage: Usage
 
@@ -138,11 +165,6 @@ class ClaimResult:
     def provisional(self) -> tuple[str, ...]:
         """The provisional policy keys this claim used (table paths, e.g. ``outpatient_offset``)."""
         return tuple(key for key, _decision in self.provisional_marks)
-
-    @property
-    def total_fen(self) -> int:
-        """Assistance plus the deductible subsidy of this claim."""
-        return self.assistance_fen + self.deductible_subsidy_fen
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import apply_ratio
 from medaid.policy.model import Category, KindRule, Policy
 from medaid.rules.ops import Ops
@@ -29,7 +29,7 @@ def select_category(policy: Policy, categories: tuple[str, ...], kind: str) -> C
     gathers the answer by index, so the two never disagree.
     """
     if not categories:
-        raise InputError("a claim needs at least one category")
+        raise InputError(N_("a claim needs at least one category"))
     best = policy.category(categories[0])
     for name in categories[1:]:
         candidate = policy.category(name)

@@ -32,7 +32,7 @@ async def assess(request: Request) -> Response:
     req: AssessRequest = decode(body, _decoder)
     lang = lang_of(request)
     text = _explain_flag(request)
-    from medaid.report import assessment_dict
+    from medaid.present.assessment import assessment_dict
     from medaid.rules import assess_person_year
 
     amounts = {
@@ -58,7 +58,7 @@ async def assess(request: Request) -> Response:
         raise from_medaid(exc, value=_value_for(exc, req)) from None
     changes = diff(registry.get(reform.extends), reform)
     lookup = lambda policy_id: reform if policy_id == reform.id else registry.get(policy_id)  # noqa: E731
-    from medaid.i18n.compare import side_by_side
+    from medaid.present.compare import side_by_side
 
     return respond(
         {
@@ -88,7 +88,7 @@ def _explain_flag(request: Request) -> bool:
 
 
 def _with_text(data: dict[str, Any], assessment, policy_for, lang: str, text: bool = True) -> dict[str, Any]:
-    from medaid.i18n.explain import explain
+    from medaid.present.explain import explain
 
     data["explanation"] = explain(assessment, policy_for, lang) if text else []
     data["lang"] = lang

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from medaid._version import __version__
+from medaid.i18n import LANGS
 from medaid.service.config import ServiceConfig, read_token
 from medaid.service.problems import ProblemError, from_validation
 
@@ -83,7 +84,7 @@ def lang_of(request: Request) -> str:
             except ValueError:
                 q = 0.0
         primary = tag.strip().lower().split("-")[0]
-        if primary in ("zh", "en") and q > best_q and q > 0:
+        if primary in LANGS and q > best_q and q > 0:
             best, best_q = primary, q
     return best
 

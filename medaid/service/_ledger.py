@@ -16,7 +16,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from medaid.errors import InputError, MedaidError
+from medaid.errors import N_, InputError, MedaidError
 from medaid.money import fen_to_yuan_str as yuan
 from medaid.money import ppm_to_str
 from medaid.service._http import decode, lang_of, read_body, require_token, respond, state_of
@@ -59,7 +59,7 @@ def _row_parser(registry):
     def parse(values: tuple[str, ...]) -> tuple[Any, str]:
         parsed, reason = contract.row(values)
         if parsed is None:
-            raise InputError(reason or "refused")
+            raise InputError(N_("{reason}"), reason=reason or "refused")
         return parsed.claim(), parsed.district
 
     return parse
@@ -158,20 +158,22 @@ def _steps(state, s, lang: str) -> tuple[list[dict], list[str]]:
     """The explanation steps of a stored settlement: the claim assessed again by the reference rules with
     the year-to-date usage it was settled against, as far as the stored amounts determine it (the amount
     paid before it under the cap, the 300 offset used before it)."""
-    from medaid.i18n.explain import explain
-    from medaid.report import step_dict
-    from medaid.rules import Assessment, Claim, Usage, assess_claim
+    from medaid.present.assessment import step_dict
+    from medaid.present.explain import explain
+    from medaid.rules import Assessment, Usage, assess_claim
+    from medaid.rules.ops import SCALAR
+    from medaid.rules.outpatient import subsidy, subsidy_max, takes_offset
 
     policy = state.registry.medical_assistance(s.date)
-    claim = Claim(s.date, s.kind, s.self_pay_fen, s.categories, s.resident_insurance, s.claim_id, s.person_id)
+    claim = s.claim
     if s.cap_fen is not None:
         paid_before = max(0, s.cap_fen - (s.cap_left_fen or 0) - s.assistance_fen)
     else:
         paid_before = 0
-    offset_rule = policy.outpatient_offset
-    offsets = s.kind == "outpatient" and s.resident_insurance and s.category in offset_rule.categories
-    offset_used = max(0, offset_rule.amount_fen - s.offset_fen) if offsets else 0
-    subsidy_paid = offset_used if s.category in policy.deductible_subsidy.categories else 0
+    # The offset band left before this claim, and the subsidy paid on it, by the clauses themselves.
+    offsets = takes_offset(policy, s.category, s.kind, s.resident_insurance)
+    offset_used = max(0, policy.outpatient_offset.amount_fen - s.offset_fen) if offsets else 0
+    subsidy_paid = subsidy(SCALAR, offset_used, subsidy_max(policy, s.category))
     usage = Usage(
         s.date.year,
         paid_before if s.kind == "inpatient" else 0,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from medaid.errors import N_, InternalError
+
 __all__ = ["UpgradeTolerantProtocol"]
 
 
@@ -67,7 +69,8 @@ class UpgradeTolerantProtocol(HttpToolsProtocol):
             leftover = data[len(take) :]
             done = self._owed == 0
         else:
-            assert self._chunked is not None
+            if self._chunked is None:
+                raise InternalError(N_("{name} is unset"), name="self._chunked")
             self._chunked += data
             done, leftover = self._dechunk(cycle)
             if done is None:
@@ -84,7 +87,8 @@ class UpgradeTolerantProtocol(HttpToolsProtocol):
     def _dechunk(self, cycle) -> tuple[bool | None, bytes]:
         """Move whole chunks from the buffer to the body; (finished, bytes after the message), None if malformed."""
         buffer = self._chunked
-        assert buffer is not None
+        if buffer is None:
+            raise InternalError(N_("{name} is unset"), name="buffer")
         while True:
             end = buffer.find(b"\r\n")
             if end < 0:

@@ -1,7 +1,7 @@
 """``POST /v1/settle``: a batch of claims, stateless, through the same reader and engine as ``medaid claims``.
 
 JSON rows become a table of text columns, as a claims file is read; a CSV or xlsx body is written to a
-temporary file and read by the same reader as the command (:func:`medaid.settle_claims` on a path). The
+temporary file and read by the same reader as the command (:func:`medaid.settle_batch` on a path). The
 answer is ``medaid claims``' settled rows, rejects and summary. The work runs in a thread (polars
 releases the GIL), so one big batch does not hold up the other requests of the worker.
 """
@@ -69,11 +69,11 @@ def _settle_file(body: bytes, suffix: str, stamp: dict) -> bytes:
 def _run(source, stamp: dict, name: str | None = None) -> bytes:
     import polars as pl
 
-    from medaid.batch import settle_claims
+    from medaid.batch import settle_batch
     from medaid.money import fen_to_yuan_str as yuan
 
     try:
-        result = settle_claims(source)
+        result = settle_batch(source)
     except MedaidError as exc:
         if name and isinstance(source, str):
             exc = type(exc)(str(exc).replace(source, name))

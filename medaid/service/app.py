@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from medaid.errors import N_, InternalError
 from medaid.service import _assess, _ledger, _policies, _settle
 from medaid.service._http import State, lang_of, respond
 from medaid.service.config import ServiceConfig
@@ -69,12 +70,18 @@ def _problem(request: Request, problem: ProblemError) -> Response:
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ProblemError)
+    if not isinstance(exc, ProblemError):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="ProblemError", type_name=type(exc).__name__
+        )
     return _problem(request, exc)
 
 
 async def _on_http(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):
+        raise InternalError(
+            N_("expected {expected}, got {type_name}"), expected="HTTPException", type_name=type(exc).__name__
+        )
     slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}.get(
         exc.status_code, "invalid-input"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = ["ServiceConfig", "MAX_BODY", "MAX_SETTLE_BODY", "MIN_TOKEN_LENGTH", "is_loopback", "read_token"]
 
@@ -69,11 +69,17 @@ def read_token(path: str) -> bytes:
     try:
         token = Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise InputError(f"--token-file: cannot read {path!r} ({exc.strerror or exc})") from None
+        raise InputError(
+            N_("--token-file: cannot read {path!r} ({reason})"), path=path, reason=exc.strerror or exc
+        ) from None
     except UnicodeDecodeError:
-        raise InputError(f"--token-file: {path!r} is not UTF-8 text") from None
+        raise InputError(N_("--token-file: {path!r} is not UTF-8 text"), path=path) from None
     if len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise InputError(
-            f"--token-file: {path!r} must hold one token of at least {MIN_TOKEN_LENGTH} characters without spaces (e.g. from `openssl rand -hex 32`)"
+            N_(
+                "--token-file: {path!r} must hold one token of at least {minimum} characters without spaces (e.g. from `openssl rand -hex 32`)"
+            ),
+            path=path,
+            minimum=MIN_TOKEN_LENGTH,
         )
     return token.encode()

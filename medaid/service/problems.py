@@ -14,8 +14,18 @@ from typing import Any
 
 import msgspec
 
-from medaid.errors import MedaidError, NoPolicyError, PolicyError, UnknownCategoryError
-from medaid.ledger.model import AlreadyReversedError, ConflictError, UnknownClaimError
+from medaid.errors import (
+    N_,
+    AlreadyReversedError,
+    ConflictError,
+    InternalError,
+    MedaidError,
+    Message,
+    NoPolicyError,
+    PolicyError,
+    UnknownCategoryError,
+    UnknownClaimError,
+)
 
 __all__ = ["ProblemError", "TITLES", "from_validation", "from_medaid", "pointer_of", "translate"]
 
@@ -50,13 +60,21 @@ class ProblemError(Exception):
     """A problem to answer with: its type slug, a detail, and the bad fields (pointer, message, value)."""
 
     def __init__(
-        self, slug: str, detail: str, errors: Iterable[dict[str, Any]] = (), *, headers: dict[str, str] | None = None
+        self,
+        slug: str,
+        detail: str,
+        errors: Iterable[dict[str, Any]] = (),
+        *,
+        headers: dict[str, str] | None = None,
+        error: MedaidError | None = None,
     ) -> None:
         super().__init__(detail)
         self.slug = slug
         self.detail = detail
         self.errors = list(errors)
         self.headers = headers or {}
+        #: The library error this problem answers, rendered in the client's language (its message id and fields).
+        self.error = error
 
     @property
     def status(self) -> int:
@@ -69,14 +87,23 @@ class ProblemError(Exception):
             "type": TYPE_BASE + self.slug,
             "title": title_zh if lang == "zh" else title_en,
             "status": status,
-            "detail": translate(self.detail, lang),
+            "detail": self.error.render(lang) if self.error is not None else self._detail(self.detail, lang),
             **stamp,
         }
         if instance:
             out["instance"] = instance
         if self.errors:
-            out["errors"] = [{**e, "detail": translate(e["detail"], lang)} for e in self.errors]
+            out["errors"] = [{**e, "detail": self._detail(e["detail"], lang)} for e in self.errors]
         return out
+
+    def _detail(self, detail: str, lang: str) -> str:
+        """A detail in ``lang``: the library error's own message or a validator's problem translated by its
+        message id, else the service's own text."""
+        if isinstance(detail, Message):
+            return detail.render(lang)
+        if self.error is not None and detail == self.error.message:
+            return self.error.message_in(lang)
+        return translate(str(detail), lang)
 
 
 # -- msgspec validation errors -----------------------------------------------------------------------
@@ -113,7 +140,8 @@ def value_at(document: Any, pointer: str) -> Any:
 def from_validation(exc: msgspec.ValidationError, body: bytes, prefix: str = "") -> ProblemError:
     """A 422 naming the field msgspec refused, with the value sent; a number sent as money says so."""
     match = _AT.match(str(exc))
-    assert match is not None
+    if match is None:
+        raise InternalError(N_("{name} is unset"), name="match")
     message, pointer = match["message"], prefix + pointer_of(match["path"])
     document = _any(body)
     unknown = re.match(r"Object contains unknown field `(.+)`", message)
@@ -194,7 +222,7 @@ def from_medaid(
         if value is not None:
             error["value"] = value
         errors.append(error)
-    return ProblemError(slug, str(exc), errors)
+    return ProblemError(slug, str(exc), errors, error=exc)
 
 
 def from_reform(exc: PolicyError, prefix: str = "/reform") -> ProblemError:
@@ -207,8 +235,18 @@ def from_reform(exc: PolicyError, prefix: str = "/reform") -> ProblemError:
             for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key):
                 pointer += "/" + (name or index).replace("~", "~0").replace("/", "~1")
         errors.append({"pointer": pointer, "detail": message})
-    detail = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the reform: " + "; ".join(
-        f"{e['pointer']}: {e['detail']}" for e in errors[:5]
+    # The first five problems, each shown in the client's language (the joining templates need no translation).
+    shown = {
+        f"p{i}": Message("{pointer}: {detail}", pointer=e["pointer"], detail=e["detail"])
+        for i, e in enumerate(errors[:5])
+    }
+    listed = Message("; ".join("{" + name + "}" for name in shown), **shown)
+    detail = Message(
+        N_("1 problem in the reform: {problems}")
+        if len(errors) == 1
+        else N_("{count} problems in the reform: {problems}"),
+        count=len(errors),
+        problems=listed,
     )
     return ProblemError("invalid-reform", detail, errors)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.service.config import ServiceConfig, is_loopback, read_token
 
 __all__ = ["serve", "check"]
@@ -16,14 +16,19 @@ def check(host: str, port: int, config: ServiceConfig, workers: int) -> None:
     """Refuse an unsafe or impossible start before anything listens."""
     if not is_loopback(host) and config.token_file is None:
         raise InputError(
-            f"--host {host} is reachable from other machines: give --token-file FILE (a bearer token) to bind it; without one only 127.0.0.1 is allowed"
+            N_(
+                "--host {host} is reachable from other machines: give --token-file FILE (a bearer token) to bind it; without one only 127.0.0.1 is allowed"
+            ),
+            host=host,
         )
     if config.token_file is not None:
         read_token(config.token_file)
     if not 0 < port < 65536:
-        raise InputError(f"--port must be from 1 to 65535, got {port}")
+        raise InputError(N_("--port must be from 1 to 65535, got {port}"), port=port)
     if not 1 <= workers <= MAX_WORKERS:
-        raise InputError(f"--workers must be from 1 to {MAX_WORKERS}, got {workers}")
+        raise InputError(
+            N_("--workers must be from 1 to {maximum}, got {workers}"), maximum=MAX_WORKERS, workers=workers
+        )
     if config.db is not None:
         from medaid.ledger import Ledger
 

@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from medaid.policy.model import CATEGORIES
+from medaid.contract.claims import COLUMNS, RESULTS
+from medaid.i18n import LANGS
+from medaid.policy.model import CATEGORIES, KINDS
 
 __all__ = [
     "YUAN_IN",
@@ -50,9 +52,10 @@ Ratio = Annotated[
     str, Meta(pattern=r"^[0-9]+(\.[0-9]+)?$", description="A ratio as an exact decimal.", examples=["0.9"])
 ]
 Text = Annotated[str, Meta(min_length=1, max_length=200)]
+# Literal of a tuple defined elsewhere: the values are declared once, which a type checker cannot follow.
 CategoryId = Literal[CATEGORIES]  # type: ignore[valid-type]
-Kind = Literal["inpatient", "outpatient"]
-Lang = Literal["zh", "en"]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Lang = Literal[LANGS]  # type: ignore[valid-type]
 
 #: Request fields that hold money; a JSON number there gets its own message (refused, never rounded).
 MONEY_FIELDS = frozenset({"inpatient", "outpatient", "self_pay"})
@@ -224,49 +227,29 @@ class SettleRequest(Struct, forbid_unknown_fields=True):
     claims: Annotated[list[ClaimRow], Meta(max_length=2_000_000)]
 
 
-class SettledRow(Struct):
-    """A row of ``medaid claims``' output: the input columns as given, then the result columns."""
+#: msgspec type of each result column type of the claims contract (:class:`~medaid.contract.claims.ResultColumn`).
+_RESULT_TYPES: dict[str, Any] = {"text": str, "yuan": YuanOut, "ratio": Ratio, "bool": bool}
 
-    claim_id: str | None
-    person_id: str | None
-    district: str | None
-    date: str | None
-    category: str | None
-    kind: str | None
-    self_pay: str | None
-    resident_insurance: str | None
-    district_id: str
-    category_applied: str
-    policy_id: str
-    offset: YuanOut
-    eligible: YuanOut
-    ratio: Ratio
-    before_cap: YuanOut
-    assistance: YuanOut
-    deductible_subsidy: YuanOut
-    cap: YuanOut | None
-    cap_left: YuanOut | None
-    cap_bound: bool
-    provisional: str | None
+# The settled and rejected rows are built from the claims contract's columns (COLUMNS, then RESULTS), so a
+# column added there reaches the service and its OpenAPI document without an edit here.
+SettledRow = msgspec.defstruct(
+    "SettledRow",
+    [(name, str | None) for name in COLUMNS]
+    + [(c.name, _RESULT_TYPES[c.type] | None if c.nullable else _RESULT_TYPES[c.type]) for c in RESULTS],
+    module=__name__,
+)
+SettledRow.__doc__ = """A row of ``medaid claims``' output: the input columns as given, then the result columns."""
 
-
-class RejectedRow(Struct):
-    """A row that could not be settled: its line, why, and the input columns as given.
+RejectedRow = msgspec.defstruct(
+    "RejectedRow",
+    [("line", int), ("reason", str)] + [(name, str | None, None) for name in COLUMNS],
+    module=__name__,
+)
+RejectedRow.__doc__ = """A row that could not be settled: its line, why, and the input columns as given.
 
     ``line`` follows the claims contract: in a CSV or xlsx body, the file's line (the header is line 1); in
     JSON rows, claim ``i`` of the list (0-based, as in the JSON pointer ``/claims/i``) is line ``i + 2``.
     """
-
-    line: int
-    reason: str
-    claim_id: str | None = None
-    person_id: str | None = None
-    district: str | None = None
-    date: str | None = None
-    category: str | None = None
-    kind: str | None = None
-    self_pay: str | None = None
-    resident_insurance: str | None = None
 
 
 class PerKind(Struct):

@@ -15,11 +15,12 @@ from typing import Any
 
 import attrs
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.money import fen_to_yuan_str, parse_yuan, ppm_to_str
 from medaid.policy.load import read_toml
+from medaid.policy.model import KINDS
 from medaid.policy.registry import PolicyRegistry, default_registry
-from medaid.report import assessment_dict
+from medaid.present.assessment import assessment_dict
 from medaid.rules import Assessment, Claim, ClaimResult, assess_person
 
 __all__ = ["Case", "Mismatch", "CaseOutcome", "load_case", "run_case", "claim_dict"]
@@ -69,7 +70,7 @@ def load_case(path: Path | str) -> Case:
     elif "input" in data:
         claims = _person_year(data["input"], f"{where}: input")
     else:
-        raise InputError("a case needs [input] or [[claims]]", where=where)
+        raise InputError(N_("a case needs [input] or [[claims]]"), where=where)
     reform = data.get("reform")
     if reform is not None:
         reform = str((path.parent / reform).resolve())
@@ -141,16 +142,15 @@ def _normal(value: Any) -> Any:
 def _person_year(row: Mapping[str, Any], where: str) -> tuple[Claim, ...]:
     categories, day, resident = _common(row, where)
     return tuple(
-        Claim(day, kind, _yuan(row.get(kind, 0), f"{where}.{kind}"), categories, resident, kind)
-        for kind in ("inpatient", "outpatient")
+        Claim(day, kind, _yuan(row.get(kind, 0), f"{where}.{kind}"), categories, resident, kind) for kind in KINDS
     )
 
 
 def _claim(row: Mapping[str, Any], where: str, index: int) -> Claim:
     categories, day, resident = _common(row, where)
     kind = row.get("kind")
-    if kind not in ("inpatient", "outpatient"):
-        raise InputError(f"kind must be inpatient or outpatient, got {kind!r}", where=where)
+    if kind not in KINDS:
+        raise InputError(N_("kind must be inpatient or outpatient, got {kind!r}"), kind=kind, where=where)
     return Claim(
         day,
         kind,
@@ -166,14 +166,18 @@ def _common(row: Mapping[str, Any], where: str) -> tuple[tuple[str, ...], dt.dat
     if isinstance(categories, str):
         categories = categories.split("|")
     if not categories or not all(isinstance(c, str) for c in categories):
-        raise InputError(f"categories must be a list of category ids, got {categories!r}", where=f"{where}.categories")
+        raise InputError(
+            N_("categories must be a list of category ids, got {categories!r}"),
+            categories=categories,
+            where=f"{where}.categories",
+        )
     day = row.get("date")
     if not isinstance(day, dt.date):
-        raise InputError(f"date must be a TOML date like 2023-05-01, got {day!r}", where=f"{where}.date")
+        raise InputError(N_("date must be a TOML date like 2023-05-01, got {day!r}"), day=day, where=f"{where}.date")
     return tuple(categories), day, bool(row.get("resident_insurance", False))
 
 
 def _yuan(value: Any, where: str) -> int:
     if value is None:
-        raise InputError("is missing", where=where)
+        raise InputError(N_("is missing"), where=where)
     return parse_yuan(str(value), what=where)

@@ -167,9 +167,9 @@ def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) ->
 
 
 def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
     from medaid.policy.registry import PolicyRegistry
-    from medaid.rules import assess_claims
+    from medaid.rules import assess_each_claim
 
     claims = [attrs.evolve(c, claim_id=f"{person}-{i}") for person, cs in persons.items() for i, c in enumerate(cs)]
     rows = [
@@ -186,11 +186,11 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
         for c in claims
     ]
     # The strategies draw dates up to three years into an open version, so past the run date too.
-    table = settle_claims(rows, registry=PolicyRegistry([policy]), strict=True, allow_future=True).table
+    table = settle_batch(rows, registry=PolicyRegistry([policy]), strict=True, allow_future=True).table
     batch = {
         row[0]: (row[1], row[2]) for row in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()
     }
-    for r in assess_claims(claims, lambda day: policy):
+    for r in assess_each_claim(claims, lambda day: policy):
         got = batch[r.claim.claim_id]
         want = (fen_to_yuan_str(r.assistance_fen), fen_to_yuan_str(r.deductible_subsidy_fen))
         if not ((str(got[0]), str(got[1])) == want):

@@ -23,14 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from medaid.errors import N_, PgServerError
+
 __all__ = ["PgServer", "PgServerError", "find_bin_dir"]
 
 _USER = "nobody"
 _FALLBACK_USER = "medaid-pg"
-
-
-class PgServerError(RuntimeError):
-    """The throwaway server could not be found, created or started (the message says why)."""
 
 
 def find_bin_dir() -> Path | None:
@@ -58,7 +56,9 @@ def _unprivileged_user() -> pwd.struct_passwd:
         text=True,
     )
     if done.returncode != 0:
-        raise PgServerError(f"no user 'nobody' to run PostgreSQL as, and useradd failed: {done.stderr.strip()}")
+        raise PgServerError(
+            N_("no user 'nobody' to run PostgreSQL as, and useradd failed: {reason}"), reason=done.stderr.strip()
+        )
     return pwd.getpwnam(_FALLBACK_USER)
 
 
@@ -80,8 +80,9 @@ class PgServer:
         self.bin_dir = find_bin_dir()
         if self.bin_dir is None:
             raise PgServerError(
-                "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or on PATH: "
-                "install Debian's postgresql package (apt-get install postgresql)"
+                N_(
+                    "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or on PATH: install Debian's postgresql package (apt-get install postgresql)"
+                )
             )
         self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="medaid-pg-"))
@@ -115,7 +116,12 @@ class PgServer:
             **self._as_user,
         )
         if check and done.returncode != 0:
-            raise PgServerError(f"{tool} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+            raise PgServerError(
+                N_("{tool} failed ({returncode}): {reason}"),
+                tool=tool,
+                returncode=done.returncode,
+                reason=done.stderr.strip() or done.stdout.strip(),
+            )
         return done
 
     def dsn(self, dbname: str = "postgres", user: str = "postgres") -> str:
@@ -154,7 +160,7 @@ class PgServer:
             text=True,
         )
         if done.returncode != 0:
-            raise PgServerError(f"psql failed: {done.stderr.strip()}")
+            raise PgServerError(N_("psql failed: {reason}"), reason=done.stderr.strip())
         return done.stdout
 
     def log(self) -> str:

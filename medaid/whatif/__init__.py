@@ -7,8 +7,9 @@ from medaid.whatif.caseload import (
     SweepPoint,
     compare_caseload,
     substitute,
-    sweep,
+    sweep_parameter,
 )
+from medaid.whatif.caseload import sweep as sweep  # the old name, deprecated, for one release
 from medaid.whatif.person import PersonComparison, compare_person_year, reform_policy_for
 
 __all__ = [
@@ -21,5 +22,5 @@ __all__ = [
     "compare_person_year",
     "reform_policy_for",
     "substitute",
-    "sweep",
+    "sweep_parameter",
 ]

@@ -12,7 +12,8 @@ from typing import Any
 
 import attrs
 
-from medaid.errors import InputError
+from medaid._deprecation import renamed
+from medaid.errors import N_, InputError
 from medaid.policy.load import AnyPolicy, apply_changes
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
@@ -31,7 +32,7 @@ __all__ = [
     "settle_fen",
     "SweepPoint",
     "Sweep",
-    "sweep",
+    "sweep_parameter",
 ]
 
 #: --by choices and the settled-table columns they group on.
@@ -64,9 +65,9 @@ def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = Fal
     """
     import polars as pl
 
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
 
-    result = settle_claims(table, registry=registry, allow_future=allow_future)
+    result = settle_batch(table, registry=registry, allow_future=allow_future)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
     extra = [POSITION] if POSITION in table.columns else []
@@ -105,7 +106,9 @@ def reform_registry(registry: PolicyRegistry, reform_ref: str) -> PolicyRegistry
     """``registry`` with the reform file (or id) ``reform_ref`` in place of its base; refuses a non-reform."""
     reform = registry.resolve(reform_ref)
     if reform.extends is None:
-        raise InputError(f'--reform needs a reform file (with extends = "<policy id>"), got {reform_ref}')
+        raise InputError(
+            N_('--reform needs a reform file (with extends = "<policy id>"), got {reform_ref}'), reform_ref=reform_ref
+        )
     require_medical_assistance(reform, reform_ref)
     return substitute(registry, reform)
 
@@ -114,8 +117,13 @@ def require_medical_assistance(reform: AnyPolicy, ref: str, option: str = "--ref
     """Refuse a policy of another scheme (mutual aid) where claims are settled under medical assistance."""
     if not isinstance(reform, Policy):
         raise InputError(
-            f"{option} {ref}: {reform.id} is a {reform.scheme} policy; claims are settled under medical assistance "
-            f"(mutual aid is medaid mutual-aid)"
+            N_(
+                "{option} {ref}: {reform_id} is a {reform_scheme} policy; claims are settled under medical assistance (mutual aid is medaid mutual-aid)"
+            ),
+            option=option,
+            ref=ref,
+            reform_id=reform.id,
+            reform_scheme=reform.scheme,
         )
 
 
@@ -126,13 +134,13 @@ def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     import tempfile
     from pathlib import Path
 
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
     from medaid.district.aggregate import read_settled
 
     reformed = reform_registry(registry, reform_ref)
     with tempfile.TemporaryDirectory() as folder:
         settled = Path(folder) / "reform.parquet"
-        result = settle_claims(path, registry=reformed, output=settled)
+        result = settle_batch(path, registry=reformed, output=settled)
         return reformed, read_settled(settled), result.summary, result.rejects
 
 
@@ -202,9 +210,9 @@ def compare_caseload(
     from medaid.batch.io import read_claims
 
     if by not in GROUPINGS:
-        raise InputError(f"--by must be one of {', '.join(GROUPINGS)}, got {by!r}")
+        raise InputError(N_("--by must be one of {names}, got {by!r}"), names=", ".join(GROUPINGS), by=by)
     if reform.extends is None:
-        raise InputError(f"{reform.id} is not a reform (it has no extends)")
+        raise InputError(N_("{reform_id} is not a reform (it has no extends)"), reform_id=reform.id)
     require_medical_assistance(reform, reform.id)
     if base is not None:
         require_medical_assistance(base, base.id, "--base")
@@ -286,9 +294,8 @@ def _grouped(frame: Any, keys: list[str]) -> tuple[GroupComparison, ...]:
         for row in joined.iter_rows(named=True)
     )
     if keys and keys[0] == "district_id":  # the city's usual order of districts, not the alphabet
-        from medaid.districts import DISTRICTS
+        from medaid.districts import DISTRICT_INDEX as rank
 
-        rank = {d.id: i for i, d in enumerate(DISTRICTS)}
         groups = tuple(sorted(groups, key=lambda g: (rank.get(g.key[0], len(rank)), g.key)))
     return groups
 
@@ -323,7 +330,9 @@ class Sweep:
         return self.rows_in - self.rejected
 
 
-def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None) -> Sweep:
+def sweep_parameter(
+    source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None
+) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
     version the claims touch, and settle the caseload once per value (``read``: the reader's options)."""
     read = dict(read or {})
@@ -332,7 +341,7 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
     from medaid.batch.io import read_claims
 
     if not values:
-        raise InputError("--values needs at least one value")
+        raise InputError(N_("--values needs at least one value"))
     table, _name = read_claims(source, **read)
     table = numbered(table)
     runs = [settle_fen(table, registry, allow_future=future)]
@@ -354,6 +363,9 @@ def sweep(source: Any, key: str, values: Sequence[str], *, registry: PolicyRegis
     )
 
 
+sweep = renamed(sweep_parameter, "sweep")
+
+
 def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
     import polars as pl
 
@@ -369,7 +381,9 @@ def _point(value: str, totals: Any, districts: Any) -> SweepPoint:
 def _with_value(policy: Policy, key: str, value: str) -> AnyPolicy:
     parts = key.split(".")
     if len(parts) < 2 or not all(parts):
-        raise InputError(f"--param must be a policy key like categories.low_income.outpatient.cap, got {key!r}")
+        raise InputError(
+            N_("--param must be a policy key like categories.low_income.outpatient.cap, got {key_text!r}"), key_text=key
+        )
     changes: dict[str, Any] = {}
     node = changes
     for part in parts[:-1]:
@@ -394,7 +408,7 @@ def _value(text: str, name: str) -> Any:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"--values: {text!r} is not a number, none, true, false or a|b list") from None
+        raise InputError(N_("--values: {text!r} is not a number, none, true, false or a|b list"), text=text) from None
     if not number.is_finite():
-        raise InputError(f"--values: {text!r} is not a finite number")
+        raise InputError(N_("--values: {text!r} is not a finite number"), text=text)
     return int(number) if number == number.to_integral_value() else number

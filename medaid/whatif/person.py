@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import attrs
 
-from medaid.errors import NoPolicyError
+from medaid.errors import N_, NoPolicyError
 from medaid.policy.model import Policy
 from medaid.policy.registry import PolicyRegistry
 from medaid.rules import Assessment, assess_person_year
@@ -35,7 +35,14 @@ def reform_policy_for(registry: PolicyRegistry, reform: Policy) -> Callable[[dt.
             return reform
         end = reform.effective_to.isoformat() if reform.effective_to else "now"
         raise NoPolicyError(
-            f"{day.isoformat()} is outside reform {reform.id} (it changes {reform.extends}, in force {reform.effective_from.isoformat()} to {end})"
+            N_(
+                "{day} is outside reform {reform_id} (it changes {reform_extends}, in force {reform_effective_from} to {end})"
+            ),
+            day=day.isoformat(),
+            reform_id=reform.id,
+            reform_extends=reform.extends,
+            reform_effective_from=reform.effective_from.isoformat(),
+            end=end,
         )
 
     return policy_for

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.batch.engine import NO_CAP, capped_running_sum
 from medaid.errors import MedaidError
 from medaid.money import fen_to_yuan_str, ppm_to_str
@@ -84,7 +84,7 @@ def _fen(value: Decimal | None) -> int | None:
 @given(claim_sets())
 def test_batch_equals_reference(rows: list[dict]) -> None:
     """Every amount, ratio, category, version and mark of every claim equals assess_person's, to the fen."""
-    result = settle_claims(rows)
+    result = settle_batch(rows)
     expected_ok = {row["claim_id"]: claim for row in rows if (claim := _claim(row)) is not None}
     assert set(result.table["claim_id"]) == set(expected_ok)
     assert set(result.rejects["claim_id"]) == {row["claim_id"] for row in rows} - set(expected_ok)
@@ -145,7 +145,7 @@ def test_synthetic_years_equal_reference() -> None:
     for year, seed in ((2018, 11), (2024, 12)):
         table = synth_claims(6000, year, seed=seed)  # typed columns: Enum, Date, Decimal, Boolean
         rows = table.with_columns(pl.all().cast(pl.String)).to_dicts()
-        result = settle_claims(table)
+        result = settle_batch(table)
         assert result.summary.rejected == 0
         got = {row["claim_id"]: row for row in result.table.iter_rows(named=True)}
         by_person: dict[str, list[Claim]] = {}
@@ -194,7 +194,7 @@ def test_chunks_and_threads_change_nothing(rows: list[dict]) -> None:
 
     import medaid.batch.engine as engine
 
-    whole = settle_claims(rows).table
+    whole = settle_batch(rows).table
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "CHUNK", 3)
-        assert settle_claims(rows).table.equals(whole)
+        assert settle_batch(rows).table.equals(whole)

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from medaid.batch import RESULT_COLUMNS, settle_claims
+from medaid.batch import RESULT_COLUMNS, settle_batch
 from medaid.errors import InputError
 
 HEADER = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n"
@@ -34,7 +34,7 @@ def test_bad_rows_rejected_with_row_and_reason(tmp_path: Path) -> None:
     """Each bad row lands in the rejects with its line (header = line 1) and the reason; good rows still settle."""
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + GOOD + "".join(BAD_ROWS) + GOOD.replace("c1,", "c99,"), encoding="utf-8")
-    result = settle_claims(source, rejects=tmp_path / "rejects.csv")
+    result = settle_batch(source, rejects=tmp_path / "rejects.csv")
     assert result.table["claim_id"].to_list() == ["c1", "c99"]
     rejects = pl.read_csv(tmp_path / "rejects.csv", infer_schema=False)
     assert rejects["line"].to_list() == [str(n) for n in range(3, 3 + len(BAD_ROWS))]
@@ -49,7 +49,7 @@ def test_strict_stops_at_first_bad_row(tmp_path: Path) -> None:
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + GOOD + "".join(list(BAD_ROWS)[1:3]), encoding="utf-8")
     with pytest.raises(InputError, match=r"claims.csv: line 3: self_pay must not be negative"):
-        settle_claims(source, strict=True)
+        settle_batch(source, strict=True)
 
 
 def test_missing_column_is_one_error(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_missing_column_is_one_error(tmp_path: Path) -> None:
     source = tmp_path / "claims.csv"
     source.write_text(HEADER.replace(",kind", "") + "c1,p1,minhang,2023-03-01,dibao,5500,true\n", encoding="utf-8")
     with pytest.raises(InputError, match="lacks required column kind"):
-        settle_claims(source)
+        settle_batch(source)
 
 
 def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
@@ -77,8 +77,8 @@ def test_parquet_round_trip_and_extra_columns(tmp_path: Path) -> None:
         for i in range(8)
     ]
     pl.DataFrame(rows).write_parquet(tmp_path / "in.parquet")
-    by_parquet = settle_claims(tmp_path / "in.parquet", output=tmp_path / "out.parquet")
-    by_list = settle_claims(rows)
+    by_parquet = settle_batch(tmp_path / "in.parquet", output=tmp_path / "out.parquet")
+    by_list = settle_batch(rows)
     assert pl.read_parquet(tmp_path / "out.parquet").equals(by_list.table)
     assert by_parquet.table.columns == [*rows[0], *RESULT_COLUMNS]
     assert by_parquet.table["note"].to_list() == [f"n{i}" for i in range(8)]
@@ -124,13 +124,13 @@ def test_lenient_spellings_and_arrow_input() -> None:
             "resident_insurance": "0",
         },
     ]
-    result = settle_claims(pa.Table.from_pylist(rows))
+    result = settle_batch(pa.Table.from_pylist(rows))
     assert result.summary.rejected == 0
     table = result.table
     assert table["district_id"].to_list() == ["minhang"] * 3
     assert [str(v) for v in table["offset"]] == ["300.00", "0.00", "0.00"]
     assert [str(v) for v in table["eligible"]] == ["700.00", "200.50", "200.50"]
-    assert table.equals(settle_claims(rows).table)
+    assert table.equals(settle_batch(rows).table)
 
 
 def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_path: Path) -> None:
@@ -156,9 +156,9 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
     )
     typed.write_parquet(tmp_path / "typed.parquet")
     text = typed.with_columns(pl.all().cast(pl.String))
-    by_type = settle_claims(tmp_path / "typed.parquet").table
-    assert by_type.select(RESULT_COLUMNS).equals(settle_claims(text).table.select(RESULT_COLUMNS))
-    whole_yuan = settle_claims(typed.with_columns(pl.Series("self_pay", [1000, 20000, 0]))).table
+    by_type = settle_batch(tmp_path / "typed.parquet").table
+    assert by_type.select(RESULT_COLUMNS).equals(settle_batch(text).table.select(RESULT_COLUMNS))
+    whole_yuan = settle_batch(typed.with_columns(pl.Series("self_pay", [1000, 20000, 0]))).table
     assert [str(v) for v in whole_yuan["eligible"]] == ["700.00", "20000.00", "0.00"]
 
     bad = pl.DataFrame(
@@ -173,7 +173,7 @@ def test_typed_columns_settle_like_text_and_bad_typed_values_are_rejected(tmp_pa
             "resident_insurance": [True, True, None, True],
         }
     ).with_columns(pl.col("self_pay").cast(pl.Decimal(18, 2)))
-    rejects = settle_claims(bad).rejects
+    rejects = settle_batch(bad).rejects
     assert rejects["line"].to_list() == [2, 3, 4, 5]
     assert [reason.split(",")[0] for reason in rejects["reason"]] == [
         "self_pay must not be negative",
@@ -196,10 +196,10 @@ def test_csv_output_quotes_only_when_needed(tmp_path: Path) -> None:
         "resident_insurance": "true",
     }
     plain = [dict(base, claim_id="c1"), dict(base, claim_id="c2")]
-    settle_claims(plain, output=tmp_path / "plain.csv")
+    settle_batch(plain, output=tmp_path / "plain.csv")
     assert '"' not in (tmp_path / "plain.csv").read_text(encoding="utf-8")
     odd = [dict(base, claim_id="c,1"), dict(base, claim_id='say "2"'), dict(base, claim_id="line\nbreak")]
-    settle_claims(odd, output=tmp_path / "odd.csv")
+    settle_batch(odd, output=tmp_path / "odd.csv")
     back = pl.read_csv(tmp_path / "odd.csv", infer_schema=False)
     assert back["claim_id"].to_list() == ["c,1", 'say "2"', "line\nbreak"]
     assert back["assistance"].to_list() == ["0.00", "0.00", "0.00"]

@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.batch.partition import MONEY, merge_summaries, settle_partition, settled_schema
 from medaid.dist.dataset import CKEY, PKEY, duplicate_keys, keyed, with_ghosts
 
@@ -68,7 +68,7 @@ def ordered(table: pa.Table) -> pl.DataFrame:
 @given(claim_rows(), st.integers(1, 5), st.integers(0, 2**16))
 def test_any_split_equals_one_process(frame: pl.DataFrame, partitions: int, seed: int) -> None:
     """Settled rows, rejects (row numbers and reasons) and the summary equal medaid claims on the whole file."""
-    whole = settle_claims(frame)
+    whole = settle_batch(frame)
     results = split_and_settle(frame, partitions, seed)
     schema = settled_schema(pa.schema([(c, pa.string()) for c in COLUMNS]))
     expected = whole.table.to_arrow().cast(schema)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from typer.testing import CliRunner
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.cli import app
 
 RUNNER = CliRunner()
@@ -29,7 +29,7 @@ def test_example_settles_and_summarises(tmp_path: Path) -> None:
     assert lines[0] == "rows in 34 / settled 34 / rejected 0"
     assert any(line.startswith("deductible subsidy") for line in lines)
     written = pl.read_csv(out, infer_schema=False)
-    expected = settle_claims(EXAMPLE).table
+    expected = settle_batch(EXAMPLE).table
     assert written["assistance"].to_list() == [f"{value:.2f}" for value in expected["assistance"]]
     assert written.columns[:8] == HEADER.strip().split(",")
     # Person P001's outpatient cap (2800) binds in July: 72 + 768.30 + 576 + 900 + 483.70.
@@ -84,7 +84,7 @@ def test_synth_is_deterministic_and_realistic(tmp_path: Path) -> None:
     table = pl.read_csv(first, infer_schema=False)
     assert table.height == 20000 and table["district"].n_unique() == 16
     assert 0.93 < (table["kind"] == "outpatient").mean() < 0.96  # 331.79万 / (331.79万 + 18.16万) = 94.8 %
-    summary = settle_claims(first).summary
+    summary = settle_batch(first).summary
     assert summary.rejected == 0
     assert summary.cap_bound_persons["outpatient"] > 0 and summary.cap_bound_persons["inpatient"] > 0
 

@@ -184,14 +184,14 @@ def test_replay_reproduces_every_settlement(tmp_path_factory, seed: int, reverse
 @given(seed=st.integers(0, 10_000))
 def test_file_claims_explained_as_the_batch_pays(tmp_path_factory, seed: int) -> None:
     """For random claims files (several years, categories changing), every explained claim has the batch's amounts."""
-    from medaid.batch.settle import settle_claims
+    from medaid.batch.settle import settle_batch
     from medaid.present.claim import from_claims_file
 
     path = write_claims_csv(
         tmp_path_factory.mktemp("file") / "c.csv", make_claims(40, 4, seed=seed, years=(2022, 2023, 2024))
     )
     registry = default_registry()
-    batch = {row["claim_id"]: row for row in settle_claims(path, registry=registry).table.iter_rows(named=True)}
+    batch = {row["claim_id"]: row for row in settle_batch(path, registry=registry).table.iter_rows(named=True)}
     for claim_id, row in batch.items():
         result = from_claims_file(path, claim_id, registry.medical_assistance).result
         for field in ("offset", "eligible", "before_cap", "assistance", "deductible_subsidy", "cap_left"):

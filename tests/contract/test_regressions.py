@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.errors import InputError
 from medaid.ledger.claims_file import read_claims
 
@@ -34,7 +34,7 @@ def typed(**columns) -> pl.DataFrame:
 
 def test_int64_self_pay_is_checked_before_it_is_multiplied() -> None:
     """An Int64 yuan amount of 2^62 is refused (it used to wrap when multiplied by 100)."""
-    result = settle_claims(typed(self_pay=pl.Series([2**62, 100], dtype=pl.Int64)))
+    result = settle_batch(typed(self_pay=pl.Series([2**62, 100], dtype=pl.Int64)))
     assert result.rejects.select("line", "reason").rows() == [
         (2, f"self_pay must be below 1000000000 yuan, got '{2**62}'")
     ]
@@ -43,18 +43,18 @@ def test_int64_self_pay_is_checked_before_it_is_multiplied() -> None:
 
 def test_uint64_self_pay_and_list_columns() -> None:
     """A UInt64 amount above 2^63 is refused like any other; a list-typed column is one clear error."""
-    result = settle_claims(typed(self_pay=pl.Series([2**64 - 1, 5], dtype=pl.UInt64)))
+    result = settle_batch(typed(self_pay=pl.Series([2**64 - 1, 5], dtype=pl.UInt64)))
     assert [r.split(",")[0] for r in result.rejects["reason"]] == ["self_pay must be below 1000000000 yuan"]
     with pytest.raises(InputError, match="column category holds List"):
-        settle_claims(typed(category=[["dibao"], ["dibao"]]))
+        settle_batch(typed(category=[["dibao"], ["dibao"]]))
     with pytest.raises(InputError, match="floating-point"):
-        settle_claims(typed(self_pay=[1.5, 2.0]))
+        settle_batch(typed(self_pay=[1.5, 2.0]))
 
 
 def test_decimal_of_four_places_takes_exact_values() -> None:
     """Decimal(18, 4): 12.3400 is 12.34 yuan exactly; 12.3450 is refused (a part of a fen)."""
     table = typed(self_pay=pl.Series([Decimal("12.3400"), Decimal("12.3450")], dtype=pl.Decimal(18, 4)))
-    result = settle_claims(table)
+    result = settle_batch(table)
     assert [str(v) for v in result.table["self_pay"]] == ["12.3400"] and [str(v) for v in result.table["eligible"]] == [
         "12.34"
     ]
@@ -70,9 +70,9 @@ def test_no_row_with_a_category_and_a_bad_quote(tmp_path: Path) -> None:
         HEADER + "a,p,minhang,2023-03-01,,inpatient,1,true\nb,p,minhang,2023-03-02,,inpatient,1,true\n",
         encoding="utf-8",
     )
-    assert settle_claims(source).summary.rejected == 2
+    assert settle_batch(source).summary.rejected == 2
     source.write_text(HEADER + GOOD + 'g2,p1,""黄浦,2023-03-01,dibao,inpatient,1,true\n', encoding="utf-8")
-    result = settle_claims(source)
+    result = settle_batch(source)
     assert (result.summary.rows_in, result.summary.settled + result.summary.rejected) == (2, 2)
 
 
@@ -83,7 +83,7 @@ def test_an_extra_field_rejects_its_row_with_its_line(tmp_path: Path) -> None:
         HEADER + GOOD + "g2,p1,minhang,2023-03-01,dibao,inpatient,1,true,extra\n" + GOOD.replace("g1", "g3"),
         encoding="utf-8",
     )
-    result = settle_claims(source)
+    result = settle_batch(source)
     assert result.rejects.select("line", "reason").rows() == [(3, "expected 8 fields, got 9")]
     assert result.table["claim_id"].to_list() == ["g1", "g3"]
     _rows, rejected = read_claims(source)
@@ -94,7 +94,7 @@ def test_blank_lines_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) ->
     """Blank lines are counted, not rejected; a later bad row is named by its line in the file."""
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + GOOD + "\n\n" + "g2,p1,minhang,2023-03-01,dibao,dental,1,true\n\n", encoding="utf-8")
-    result = settle_claims(source)
+    result = settle_batch(source)
     assert (result.summary.blank_rows, result.summary.rejected) == (3, 1)
     assert result.rejects["line"].to_list() == [5]
     _rows, rejected = read_claims(source)
@@ -112,7 +112,7 @@ def test_a_line_break_inside_a_value_keeps_line_numbers(tmp_path: Path) -> None:
         + "g2,p1,minhang,2023-03-01,dibao,dental,1,true,x\n",
         encoding="utf-8",
     )
-    assert settle_claims(source).rejects["line"].to_list() == [4]
+    assert settle_batch(source).rejects["line"].to_list() == [4]
 
 
 def test_a_bad_first_copy_does_not_block_a_later_good_one(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_a_bad_first_copy_does_not_block_a_later_good_one(tmp_path: Path) -> Non
         + "c1 ,p1,minhang,2023-03-01,dibao,inpatient,6,true\n",
         encoding="utf-8",
     )
-    result = settle_claims(source)
+    result = settle_batch(source)
     assert result.table["self_pay"].to_list() == ["5"]
     assert result.rejects.select("line", "reason").rows()[1] == (4, "duplicate claim_id 'c1' (first at line 3)")
     rows, rejected = read_claims(source)
@@ -149,7 +149,7 @@ def test_person_ids_are_trimmed_once(tmp_path: Path) -> None:
         }
         for i, pid in enumerate(["P1", "P1 ", "\u3000P1"])
     ]
-    assert sum(settle_claims(rows).table["assistance"]) == 2800
+    assert sum(settle_batch(rows).table["assistance"]) == 2800
 
 
 def test_huge_amount_is_a_bad_row_in_the_ledger_and_its_neighbour_settles(tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_a_long_bad_value_is_quoted_short(tmp_path: Path) -> None:
         HEADER + "c1,p1,minhang,2023-03-01,dibao,inpatient," + "9" * 1_000_000 + "x,true\n", encoding="utf-8"
     )
     expected = "self_pay must be yuan with at most two decimals (e.g. 5500 or 5500.50), got '" + "9" * 40 + "…'"
-    assert settle_claims(source).rejects["reason"].to_list() == [expected]
+    assert settle_batch(source).rejects["reason"].to_list() == [expected]
     assert [r.reason for r in read_claims(source)[1]] == [expected]
 
 
@@ -191,13 +191,13 @@ def test_future_dates_are_refused_unless_allowed(tmp_path: Path) -> None:
     source.write_text(HEADER + "c1,p1,minhang,2203-05-01,dibao,inpatient,100,true\n", encoding="utf-8")
     today = dt.date(2025, 1, 1)
     expected = "date 2203-05-01 is after the run date 2025-01-01; pass --allow-future to settle it"
-    assert settle_claims(source, today=today).rejects["reason"].to_list() == [expected]
+    assert settle_batch(source, today=today).rejects["reason"].to_list() == [expected]
     assert [r.reason for r in read_claims(source, today=today)[1]] == [expected]
-    assert settle_claims(source, today=today, allow_future=True).table["policy_id"].to_list() == [
+    assert settle_batch(source, today=today, allow_future=True).table["policy_id"].to_list() == [
         "medical-assistance-2024"
     ]
     typed_date = typed(date=[dt.date(2203, 5, 1), dt.date(2017, 1, 1)])
-    assert settle_claims(typed_date, today=today).rejects["reason"].to_list() == [
+    assert settle_batch(typed_date, today=today).rejects["reason"].to_list() == [
         expected,
         "no medical-assistance policy in force on 2017-01-01; versions cover 2018-01-01 to now",
     ]

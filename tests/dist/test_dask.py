@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.batch.partition import settled_schema
 from medaid.cli import app
-from medaid.district.aggregate import aggregate, read_settled
+from medaid.district.aggregate import district_totals, read_settled
 from medaid.dist.dask import settle_on_dask
 from medaid.synth import synth_claims
 from tests.batch.test_partition import COLUMNS, claim_rows
@@ -42,7 +42,7 @@ def sort_all(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def district_totals(path: Path):
-    return aggregate(read_settled(path), by="district,kind")
+    return district_totals(read_settled(path), by="district,kind")
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -53,7 +53,7 @@ def test_distributed_equals_one_process(client, tmp_path_factory, frame: pl.Data
     folder = tmp_path_factory.mktemp("run")
     source = folder / "claims.parquet"
     frame.write_parquet(source)
-    whole = settle_claims(frame, output=folder / "one.parquet")
+    whole = settle_batch(frame, output=folder / "one.parquet")
     run = settle_on_dask(source, folder / "out", client, partitions=partitions, shuffle=shuffle)
     schema = settled_schema(pa.schema([(c, pa.string()) for c in COLUMNS]))
     expected = pl.from_arrow(whole.table.to_arrow().cast(schema))
@@ -133,7 +133,7 @@ def test_worker_killed_mid_run_stays_exact(client, tmp_path: Path) -> None:
     source = tmp_path / "claims.parquet"
     frame = synth_claims(60_000, 2023, seed=9)
     frame.write_parquet(source, row_group_size=10_000)
-    expected = settle_claims(frame).table.select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
+    expected = settle_batch(frame).table.select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
     pids = client.run(os.getpid)
     killed = []
 
@@ -148,7 +148,7 @@ def test_worker_killed_mid_run_stays_exact(client, tmp_path: Path) -> None:
     assert killed[0] not in client.run(os.getpid).values()  # the process really died (its nanny started a new one)
     got = dataset(tmp_path / "out").select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
     assert got.equals(expected)
-    assert run.summary == settle_claims(frame).summary
+    assert run.summary == settle_batch(frame).summary
 
 
 def test_compare_and_sweep_on_the_cluster(client, tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_csv_input_read_once_and_split(client, tmp_path: Path) -> None:
     lines[1500] = lines[1500].replace("2023-", "2017-", 1)  # no policy in force
     lines.append(lines[10].replace("P", "Q", 1))  # the claim id of line 11 again, for another person
     source.write_text("\n".join(lines) + "\n")
-    whole = settle_claims(source)
+    whole = settle_batch(source)
     run = settle_on_dask(source, tmp_path / "out", client, partitions=3)
     assert run.summary == whole.summary and whole.summary.rejected == 2
     got = pl.read_parquet(tmp_path / "out" / "rejects" / "part-*.parquet").sort("line")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medaid.district.aggregate import aggregate, frame_from_results, read_settled
+from medaid.district.aggregate import district_totals, frame_from_results, read_settled
 from medaid.districts import DISTRICTS
 from medaid.errors import InputError
 from medaid.policy.registry import default_registry
@@ -48,7 +48,7 @@ people = st.lists(
 def test_district_totals_equal_the_sum_of_their_claims(persons, by) -> None:
     """Every group's amounts are the sums of its claims; city + district == total; the total row adds the rows."""
     pairs = settle(persons)
-    report = aggregate(frame_from_results(pairs), by=by, registry=REGISTRY)
+    report = district_totals(frame_from_results(pairs), by=by, registry=REGISTRY)
     for group in report.rows:
         mine = [
             r
@@ -82,7 +82,7 @@ def test_small_example_is_what_the_generator_writes() -> None:
 
 def test_small_example_totals() -> None:
     """The small example: three districts (names normalised), eight persons, 593 272.29 yuan split 1:1."""
-    report = aggregate(read_settled(SMALL), registry=REGISTRY)
+    report = district_totals(read_settled(SMALL), registry=REGISTRY)
     assert ["baoshan", "minhang", "pudong"] == [g.district.id for g in report.rows]
     assert (8, 14, 59327229) == (report.total.persons, report.total.claims, report.total.total_fen)
     assert (29663615, 29663614) == (report.total.city_fen, report.total.district_share_fen)
@@ -97,7 +97,7 @@ def test_csv_reading_is_exact(tmp_path) -> None:
         HEADER
         + "a,minhang,outpatient,1,0.1,0,2023-01-01\nb,minhang,outpatient,1,0.2,0,2023-01-01\nc,闵行,inpatient,5.5,0.05,0.00,2023-01-01\n"
     )
-    group = aggregate(read_settled(path), registry=REGISTRY).rows[0]
+    group = district_totals(read_settled(path), registry=REGISTRY).rows[0]
     assert (35, 750, 3) == (group.total_fen, group.self_pay_fen, group.persons)
 
 
@@ -106,14 +106,14 @@ def test_policy_by_date_and_default(tmp_path) -> None:
     path = tmp_path / "s.csv"
     path.write_text(HEADER + "a,minhang,outpatient,1,1,0,2022-06-01\nb,minhang,outpatient,1,1,0,2024-06-01\n")
     assert ["medical-assistance-2018-07", "medical-assistance-2024"] == [
-        p.id for p in aggregate(read_settled(path), registry=REGISTRY).policies
+        p.id for p in district_totals(read_settled(path), registry=REGISTRY).policies
     ]
     bare = tmp_path / "bare.csv"
     bare.write_text("person_id,district,kind,self_pay,assistance,deductible_subsidy\na,minhang,outpatient,1,1,0\n")
     with pytest.raises(InputError, match="no policy_id or date column"):
-        aggregate(read_settled(bare), registry=REGISTRY)
+        district_totals(read_settled(bare), registry=REGISTRY)
     policy = REGISTRY.get("medical-assistance-2023")
-    assert 100 == aggregate(read_settled(bare), registry=REGISTRY, default_policy=policy).total.total_fen
+    assert 100 == district_totals(read_settled(bare), registry=REGISTRY, default_policy=policy).total.total_fen
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_bad_rows_name_row_column_and_value(tmp_path, row, message) -> None:
     path = tmp_path / "s.csv"
     path.write_text(HEADER + row + "\n")
     with pytest.raises(InputError) as info:
-        aggregate(read_settled(path), registry=REGISTRY)
+        district_totals(read_settled(path), registry=REGISTRY)
     assert message in str(info.value)
 
 
@@ -175,7 +175,7 @@ def test_parquet_with_decimal_amounts_and_dates(tmp_path) -> None:
     )
     path = tmp_path / "s.parquet"
     frame.write_parquet(path)
-    report = aggregate(read_settled(path), registry=REGISTRY)
+    report = district_totals(read_settled(path), registry=REGISTRY)
     assert [246900, 10] == [g.total_fen for g in report.rows]
     frame.with_columns(pl.col("assistance").cast(pl.Float64)).write_parquet(path)
     with pytest.raises(InputError, match="column assistance holds floating-point numbers"):
@@ -212,6 +212,6 @@ def test_csv_round_trip_gives_the_same_report(tmp_path_factory, persons) -> None
             )
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    from_file = aggregate(read_settled(path), registry=REGISTRY)
-    in_memory = aggregate(frame_from_results(pairs), registry=REGISTRY)
+    from_file = district_totals(read_settled(path), registry=REGISTRY)
+    in_memory = district_totals(frame_from_results(pairs), registry=REGISTRY)
     assert in_memory.rows == from_file.rows and in_memory.total == from_file.total

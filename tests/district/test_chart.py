@@ -7,9 +7,9 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from medaid.district import chart
-from medaid.district.aggregate import aggregate, read_settled
+from medaid.district.aggregate import district_totals, read_settled
 from medaid.errors import InputError
+from medaid.present.district import chart
 
 SMALL = Path(__file__).resolve().parents[2] / "examples" / "settled-small.csv"
 DEJAVU = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
@@ -40,11 +40,11 @@ def test_zh_without_a_font_falls_back_to_english(tmp_path, monkeypatch) -> None:
     """No CJK font: the chart is still written, in English, with a one-line warning."""
     monkeypatch.setenv("MEDAID_CJK_FONT", DEJAVU)
     target = tmp_path / "c.png"
-    warning = chart.write_chart(aggregate(read_settled(SMALL)), target, "zh")
+    warning = chart.write_chart(district_totals(read_settled(SMALL)), target, "zh")
     assert warning is not None and "chart labels are in English" in warning and "\n" not in warning
     assert target.read_bytes().startswith(b"\x89PNG")
 
 
 def test_english_chart_needs_no_cjk_font(tmp_path) -> None:
     """An English chart never warns."""
-    assert chart.write_chart(aggregate(read_settled(SMALL)), tmp_path / "c.png", "en") is None
+    assert chart.write_chart(district_totals(read_settled(SMALL)), tmp_path / "c.png", "en") is None

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medaid.district.funding import round_signed, split, split_city_district
+from medaid.errors import InternalError
 from medaid.money import PPM
 from medaid.policy.model import Funding
 from medaid.policy.registry import default_registry
@@ -44,7 +45,7 @@ def test_default_rule_is_one_to_one() -> None:
 
 def test_shares_must_sum_to_one() -> None:
     """Shares that do not sum to one million ppm are a bug, not a rounding matter."""
-    with pytest.raises(ValueError):
+    with pytest.raises(InternalError, match="shares must sum to 1000000 ppm"):
         split(100, [500_000, 400_000])
 
 

@@ -90,9 +90,9 @@ def test_participants_csv(tmp_path) -> None:
     ("content", "message"),
     [
         ("unit,type\na,town\n", "lacks required column participants (参加人数)"),
-        ("unit,type,participants\na,village,3\n", ":2: column type must be town or street"),
-        ("unit,type,participants\na,town,-3\n", ":2: column participants must not be negative, got '-3'"),
-        ("unit,type,participants\na,town,3.5\n", ":2: column participants must be a whole number"),
+        ("unit,type,participants\na,village,3\n", ": line 2: column type must be town or street"),
+        ("unit,type,participants\na,town,-3\n", ": line 2: column participants must not be negative, got '-3'"),
+        ("unit,type,participants\na,town,3.5\n", ": line 2: column participants must be a whole number"),
     ],
 )
 def test_bad_participants_csv(tmp_path, content, message) -> None:

@@ -105,16 +105,19 @@ def test_rows_round_to_nearest_and_total_is_their_sum(values, share) -> None:
         ),
         (
             "district,clearing,pre_allocation,audit_overpayment\nnowhere,1,2,3\n",
-            ":2: column district: unknown district 'nowhere'",
+            ": line 2: column district: unknown district 'nowhere'",
         ),
-        ("district,clearing,pre_allocation,audit_overpayment\nminhang,1.2.3,2,3\n", ":2: column clearing must be 万元"),
+        (
+            "district,clearing,pre_allocation,audit_overpayment\nminhang,1.2.3,2,3\n",
+            ": line 2: column clearing must be 万元",
+        ),
         (
             "district,clearing,pre_allocation,audit_overpayment\nminhang,1,,3\n",
-            ":2: column pre_allocation must be 万元",
+            ": line 2: column pre_allocation must be 万元",
         ),
         (
             "district,clearing,pre_allocation,audit_overpayment\nminhang,1,2,3\n闵行区,1,2,3\n",
-            ":3: district '闵行区' again (first on line 2)",
+            ": line 3: district '闵行区' again (first on line 2)",
         ),
         ("district,clearing,pre_allocation,audit_overpayment\n", "no district rows"),
         ("", "the file is empty"),

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from medaid.cli import app
 from medaid.i18n.catalog import DOMAIN, LOCALE_DIR, _
-from medaid.i18n.testing import DESCRIPTIONS
+from medaid.present.check import DESCRIPTIONS
 from medaid.testing.invariants import INVARIANTS
 
 ROOT = Path(__file__).resolve().parents[2]

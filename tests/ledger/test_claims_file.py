@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from medaid.errors import InputError
+from medaid.errors import InputError, InternalError
 from medaid.ledger.claims_file import part_of, read_claims
 
 HEADER = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\n"
@@ -168,5 +168,5 @@ def test_parts_hold_every_row_once_and_each_person_whole(tmp_path: Path, parts: 
     assert {"expected 8 fields, got 9", "district is empty"} <= {r.reason for _, rejected in split for r in rejected}
     assert any("2023-13-01" in r.reason for r in split[part_of("p3", parts)][1])  # with p3's rows
     assert part_of(" p3 ", parts) == part_of("p3", parts)  # the person_id is trimmed
-    with pytest.raises(ValueError, match="part must be"):
+    with pytest.raises(InternalError, match="part must be"):
         read_claims(path, (2, 2))

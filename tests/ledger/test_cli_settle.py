@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from medaid.cli import app
-from medaid.errors import InputError
+from medaid.errors import InputError, InternalError
 from medaid.ledger.claims_file import COLUMNS
 from medaid.ledger.file_run import OUTPUT_COLUMNS, in_processes
 from tests.ledger.helpers import make_claims, settled_amounts, usage_mismatches, write_claims_csv
@@ -128,12 +128,12 @@ def _fail_in_share(share: list) -> list:
 
 
 def test_worker_results_come_back_in_order_and_their_errors_are_raised() -> None:
-    """Each share's result comes back in share order; a child's InputError is raised as one, a child's bug as a
-    RuntimeError with its traceback, a killed child as an InputError saying to settle again; every child is waited for."""
+    """Each share's result comes back in share order; a child's InputError is raised as one, a child's bug as an
+    InternalError with its traceback, a killed child as an InputError saying to settle again; every child is waited for."""
     assert [["a"], ["b"], ["c"]] == in_processes(_fail_in_share, [["a"], ["b"], ["c"]])
     with pytest.raises(InputError, match="^here: share refused$"):
         in_processes(_fail_in_share, [["a"], ["bad"]])
-    with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
+    with pytest.raises(InternalError, match="ZeroDivisionError: a bug"):
         in_processes(_fail_in_share, [["a"], ["bug"]])
     with pytest.raises(InputError, match="ended without a result"):
         in_processes(_fail_in_share, [["a"], ["killed"]])

@@ -52,7 +52,7 @@ def pg_db(pg_server, pg_admin, request):
 
 def _batch_amounts(claims_csv: Path) -> dict[str, tuple[int, int]]:
     """claim_id -> (assistance, deductible subsidy) fen, as `medaid claims` (the batch engine) settles the file."""
-    table = medaid.settle_claims(claims_csv).table
+    table = medaid.settle_batch(claims_csv).table
     return {
         claim_id: (int(assistance * 100), int(subsidy * 100))
         for claim_id, assistance, subsidy in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()

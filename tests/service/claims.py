@@ -55,9 +55,9 @@ def write_file(path: Path, claims: list[Claim]) -> Path:
 
 def batch(path: Path) -> dict[str, tuple[int, int]]:
     """claim_id -> (assistance, deductible subsidy) fen from `medaid claims`' engine on the file."""
-    from medaid.batch import settle_claims
+    from medaid.batch import settle_batch
 
-    table = settle_claims(path).table
+    table = settle_batch(path).table
     return {
         cid: (parse_yuan(str(a)), parse_yuan(str(s)))
         for cid, a, s in zip(

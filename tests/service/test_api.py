@@ -11,7 +11,7 @@ import httpx
 import polars as pl
 from typer.testing import CliRunner
 
-from medaid.batch import settle_claims
+from medaid.batch import settle_batch
 from medaid.cli import app
 from tests.service.live import LiveServer
 
@@ -223,8 +223,8 @@ def test_policies_are_medaid_policy_show(server: LiveServer) -> None:
 
 
 def test_settle_is_medaid_claims(server: LiveServer) -> None:
-    """JSON rows and a CSV body give the rows and summary of medaid.settle_claims on the file."""
-    expected = settle_claims(EXAMPLE)
+    """JSON rows and a CSV body give the rows and summary of medaid.settle_batch on the file."""
+    expected = settle_batch(EXAMPLE)
     csv_answer = httpx.post(
         server.url + "/v1/settle", content=EXAMPLE.read_bytes(), headers={"content-type": "text/csv"}
     ).json()
@@ -442,3 +442,15 @@ def test_an_upgrade_offer_with_a_split_or_chunked_body_then_keep_alive(server: L
     for answer in (_raw(server, split, body[20:], after), _raw(server, chunked, rest + after)):
         assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:600]
         assert b'"total":"133100.00"' in answer and b'"status":"ok"' in answer
+
+
+def test_library_errors_in_the_clients_language(server: LiveServer) -> None:
+    """A library error (no policy in force on the date) is a 422 whose detail is the error's message id,
+    translated by Accept-Language, as the CLI prints it under --lang."""
+    person = {**PERSON, "date": "2017-05-01"}
+    zh = httpx.post(server.url + "/v1/assess", json=person, headers={"accept-language": "zh-CN"}).json()
+    en = httpx.post(server.url + "/v1/assess", json=person, headers={"accept-language": "en"}).json()
+    assert en["status"] == zh["status"] == 422 and en["type"] == zh["type"] == "urn:medaid:problem:no-policy"
+    assert en["detail"] == "no medical-assistance policy in force on 2017-05-01; versions cover 2018-01-01 to now"
+    assert zh["detail"] == "2017-05-01 没有有效的 medical-assistance 政策；现有版本覆盖 2018-01-01 to now"
+    assert zh["errors"][0]["pointer"] == "/date" and zh["errors"][0]["detail"] == zh["detail"]

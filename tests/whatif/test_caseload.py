@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from medaid.batch.settle import settle_claims
+from medaid.batch.settle import settle_batch
 from medaid.cli import app
 from medaid.policy import default_registry
 from medaid.synth import synth_claims
-from medaid.whatif import compare_caseload, substitute, sweep
+from medaid.whatif import compare_caseload, substitute, sweep_parameter
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = default_registry()
@@ -39,8 +39,8 @@ def test_compare_equals_two_separate_runs(claims_file: Path) -> None:
     """The difference per district is the difference of two `medaid claims` runs, to the fen."""
     reform = REGISTRY.reform(NARROW)
     result = compare_caseload(claims_file, reform, registry=REGISTRY)
-    base = _fen_by_district(settle_claims(claims_file, registry=REGISTRY).table)
-    changed = _fen_by_district(settle_claims(claims_file, registry=substitute(REGISTRY, reform)).table)
+    base = _fen_by_district(settle_batch(claims_file, registry=REGISTRY).table)
+    changed = _fen_by_district(settle_batch(claims_file, registry=substitute(REGISTRY, reform)).table)
     assert {d: changed[d] - base[d] for d in base} == {g.key[0]: g.difference_fen for g in result.groups}
     assert sum(changed.values()) - sum(base.values()) == result.total.difference_fen
 
@@ -57,7 +57,9 @@ def test_narrow_offset_reading_makes_nobody_worse_off(claims_file: Path) -> None
 
 def test_sweep_at_the_shipped_value_is_the_baseline_and_rises_with_the_cap(claims_file: Path) -> None:
     """Setting the cap to its shipped 2 800 changes nothing; a higher cap never costs less."""
-    result = sweep(claims_file, "categories.low_income.outpatient.cap", ["2500", "2800", "3500"], registry=REGISTRY)
+    result = sweep_parameter(
+        claims_file, "categories.low_income.outpatient.cap", ["2500", "2800", "3500"], registry=REGISTRY
+    )
     totals = [p.total_fen for p in result.points]
     assert result.baseline.total_fen == totals[1]
     assert totals[0] <= totals[1] <= totals[2] and totals[0] < totals[2]

@@ -13,9 +13,9 @@ from typing import Any
 
 from medaid.i18n import format_money, format_ratio
 from medaid.i18n.catalog import N_, translated
-from medaid.i18n.decisions import decision_text
 from medaid.money import PPM, fen_to_yuan_str, ppm_to_str
 from medaid.present.claim import ClaimExplanation
+from medaid.present.decisions import decision_text
 from medaid.rules.model import Step
 
 __all__ = ["explain_claim", "claim_dict"]
@@ -197,7 +197,7 @@ def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
 
 def claim_dict(explanation: ClaimExplanation) -> dict[str, Any]:
     """The explanation as JSON data: the claim, its amounts (yuan strings), status, and the steps of ``calc --format json``."""
-    from medaid.report import step_dict
+    from medaid.present.assessment import step_dict
 
     result, claim = explanation.result, explanation.claim
     reversal = explanation.reversal

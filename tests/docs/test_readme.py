@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from medaid.cli import app
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_example_output_is_current() -> None:
@@ -23,7 +23,7 @@ def test_readme_example_output_is_current() -> None:
 
 def test_readme_quick_start_commands_are_the_ci_commands() -> None:
     """.ci/run runs exactly the README's test command."""
-    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     test_command = (
         "python3 -m venv .venv && . .venv/bin/activate && python -m pip install '.[test]' && python -m pytest"
     )

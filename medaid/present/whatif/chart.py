@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 from medaid.whatif.caseload import CaseloadComparison, Sweep
 
 __all__ = ["comparison_chart", "sweep_chart"]
@@ -39,11 +39,11 @@ def _figure(lang: str, labels: Sequence[str]):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise InputError("--chart needs matplotlib: pip install 'medaid[charts]'") from None
+        raise InputError(N_("--chart needs matplotlib: pip install 'medaid[charts]'")) from None
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from medaid.district.chart import font_family
+    from medaid.present.district.chart import font_family
 
     family, lang, warning = font_family(lang, "".join(labels) + "".join(_TEXT["zh"].values()) + "0123456789.,-")
     figure = Figure(figsize=(9, 5), dpi=110, layout="constrained")

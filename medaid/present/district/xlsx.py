@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from medaid.district.aggregate import DistrictReport
-from medaid.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
+from medaid.policy.model import KINDS
+from medaid.present.district.report import AMOUNT_COLUMNS, COUNT_COLUMNS, report_records
 
 __all__ = ["write_xlsx"]
 
@@ -54,7 +55,7 @@ _FUNDING = {
     "zh": "{policy}：市级 {city}，区级 {district}（{source}）",
 }
 _TOTAL = {"en": "Total", "zh": "合计"}
-_KINDS = {"zh": {"inpatient": "住院", "outpatient": "门急诊"}, "en": {}}
+_KINDS: dict[str, dict[str, str]] = {"zh": dict(zip(KINDS, ("住院", "门急诊"), strict=True)), "en": {}}
 
 
 def write_xlsx(report: DistrictReport, path: Path | str, lang: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from medaid.testing import load_case, run_case
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_example_case_file_passes() -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from medaid.i18n import format_money
-from medaid.i18n.table import render_table
 from medaid.policy.params import Change
+from medaid.present.table import render_table
 from medaid.whatif.person import LINES, PersonComparison
 
 __all__ = ["side_by_side"]

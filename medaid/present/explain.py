@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from medaid.errors import N_, InternalError
 from medaid.i18n import format_money, format_ratio
 from medaid.policy.model import Policy
 from medaid.rules.model import Assessment, ClaimResult, Step
@@ -132,5 +133,6 @@ def _category_name(policy: Policy, category: str, lang: str) -> str:
 
 
 def _m(fen: object, lang: str) -> str:
-    assert isinstance(fen, int)
+    if not isinstance(fen, int):
+        raise InternalError(N_("expected {expected}, got {type_name}"), expected="int", type_name=type(fen).__name__)
     return format_money(fen, lang)

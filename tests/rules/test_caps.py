@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medaid.batch.settle import settle_claims
+from medaid.batch.settle import settle_batch
 from medaid.errors import PolicyError
 from medaid.ledger import Ledger
 from medaid.money import fen_to_yuan_str
 from medaid.policy import PolicyRegistry, default_registry
-from medaid.rules import Claim, assess_claims, assess_person
+from medaid.rules import Claim, assess_each_claim, assess_person
 
 ROOT = Path(__file__).resolve().parents[2]
 REFORM = default_registry().reform(ROOT / "policies" / "reforms" / "shared-annual-cap.toml")
@@ -95,7 +95,7 @@ def test_reference_batch_and_ledger_agree_under_a_shared_cap(claims: list[Claim]
 
     want = {
         r.claim.claim_id: (r.assistance_fen, r.deductible_subsidy_fen)
-        for r in assess_claims(claims, lambda day: REFORM)
+        for r in assess_each_claim(claims, lambda day: REFORM)
     }
     rows = [
         {
@@ -110,7 +110,7 @@ def test_reference_batch_and_ledger_agree_under_a_shared_cap(claims: list[Claim]
         }
         for c in claims
     ]
-    table = settle_claims(rows, registry=ONLY, strict=True).table
+    table = settle_batch(rows, registry=ONLY, strict=True).table
     batch = {
         cid: (int(a * 100), int(s * 100))
         for cid, a, s in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()
@@ -142,7 +142,7 @@ def test_batch_refuses_a_scope_change_inside_a_year() -> None:
         }
     ]
     with pytest.raises(PolicyError, match="caps.scope changes inside 2018"):
-        settle_claims(rows, registry=registry)
+        settle_batch(rows, registry=registry)
 
 
 def test_unknown_scope_is_refused(tmp_path: Path) -> None:

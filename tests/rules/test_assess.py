@@ -115,10 +115,10 @@ def test_assess_claims_equals_assess_person_per_person(rows) -> None:
     """Many persons' claims in one call give each person's own assessment, in input order."""
     import attrs
 
-    from medaid.rules import assess_claims
+    from medaid.rules import assess_each_claim
 
     batch = [attrs.evolve(claim, person_id=person, claim_id=str(i)) for i, (person, claim) in enumerate(rows)]
-    results = assess_claims(batch, POLICY_FOR)
+    results = assess_each_claim(batch, POLICY_FOR)
     assert [c.claim_id for c in batch] == [r.claim.claim_id for r in results]
     for person in "abc":
         mine = [c for c in batch if c.person_id == person]

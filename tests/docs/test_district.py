@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from medaid.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "district.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```text\n\$ medaid (.*?)\n(.*?)```", DOC, flags=re.S)
 

@@ -6,7 +6,7 @@ import pytest
 
 from medaid.testing import load_case, run_case
 
-CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))
+CASES = sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from medaid.money import fen_to_yuan_str, ppm_to_str
+from medaid.policy.model import KINDS
 from medaid.rules.model import Assessment, ClaimResult, Step
 
 __all__ = ["assessment_dict", "step_dict"]
-
-KINDS = ("inpatient", "outpatient")
 
 
 def assessment_dict(assessment: Assessment) -> dict[str, Any]:

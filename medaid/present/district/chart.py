@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from medaid.district.aggregate import DistrictReport
-from medaid.errors import InputError
+from medaid.errors import N_, InputError
 
 __all__ = ["cjk_font", "font_family", "write_chart", "draw_chart"]
 
@@ -83,7 +83,7 @@ def cjk_font(text: str, candidates: Iterable[str] | None = None) -> str | None:
     configured = os.environ.get("MEDAID_CJK_FONT")
     if configured and candidates is None:
         if not Path(configured).is_file():
-            raise InputError(f"MEDAID_CJK_FONT names no file: {configured!r}")
+            raise InputError(N_("MEDAID_CJK_FONT names no file: {configured!r}"), configured=configured)
         return configured if _covers(configured, text) else None
     if candidates is None:
         from matplotlib import font_manager
@@ -136,7 +136,7 @@ def draw_chart(report: DistrictReport, lang: str, *, font: str | None = None):
     try:
         import matplotlib
     except ImportError:
-        raise InputError("--chart needs matplotlib: pip install 'medaid[charts]'") from None
+        raise InputError(N_("--chart needs matplotlib: pip install 'medaid[charts]'")) from None
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -1,0 +1,28 @@
+-- The PostgreSQL settlements table at schema version 2 as medaid wrote it before the one column list.
+CREATE TABLE settlements (
+    seq BIGINT PRIMARY KEY,
+    claim_id TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    date DATE NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
+    self_pay_fen BIGINT NOT NULL CHECK (self_pay_fen >= 0),
+    categories TEXT NOT NULL,
+    resident_insurance BOOLEAN NOT NULL,
+    category TEXT NOT NULL,
+    ratio_ppm INTEGER NOT NULL,
+    offset_fen BIGINT NOT NULL,
+    eligible_fen BIGINT NOT NULL,
+    before_cap_fen BIGINT NOT NULL,
+    assistance_fen BIGINT NOT NULL CHECK (assistance_fen >= 0),
+    deductible_subsidy_fen BIGINT NOT NULL CHECK (deductible_subsidy_fen >= 0),
+    cap_fen BIGINT,
+    cap_left_fen BIGINT,
+    cap_bound BOOLEAN NOT NULL,
+    policy_id TEXT NOT NULL,
+    policy_hash TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    provisional TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('settled', 'reversed')),
+    settled_at TEXT NOT NULL
+)
