@@ -6,8 +6,8 @@ taken, the assistance paid and the cap left. Everything else follows claim by cl
 self-pay and the rule the claim's lookup index names, by the very clause functions the reference calls
 (:mod:`medaid.rules.clauses`, over polars expressions): eligible, before_cap (ratio, rounded half up once),
 the deductible subsidy, cap_bound. Written as expressions, the table is computed slice by
-slice as polars writes it (a few hundred MiB for 10 M claims instead of the whole table), and the summary
-uses the very same expressions.
+slice as polars writes it (a few hundred MiB for 10 M claims instead of the whole table); the summary
+applies the very same clause functions to the engine's numpy arrays.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from medaid.batch.engine import Lookup, Settled
 from medaid.batch.parse import DISTRICT_IDS
 from medaid.contract import claims as claims_contract
 from medaid.rules.caps import cap_bound
-from medaid.rules.ops import POLARS
+from medaid.rules.ops import NUMPY, POLARS
 from medaid.rules.outpatient import subsidy
 from medaid.rules.ratio import before_cap, eligible
 
@@ -60,31 +60,49 @@ def settled_frame(rows: pl.DataFrame, claims: Claims) -> pl.LazyFrame:
 
 
 def summary_totals(claims: Claims) -> pl.DataFrame:
-    """Per kind (0 inpatient, 1 outpatient): claims, assistance, subsidy, claims and persons the cap bound (fen)."""
-    names = _working_names(["person"])
-    frame = pl.DataFrame({names[name]: values for name, values in _working_values(claims).items()}).with_columns(
-        person=claims.person
-    )
-    terms = _Terms(names, claims.lookup)
-    return (
-        frame.lazy()
-        .select(
-            kind=lookup_index.kind_of(pl.col(names["index"])),
-            paid=pl.col(names["paid"]),
-            subsidy=terms.subsidy,
-            bound=terms.cap_bound,
-            person="person",
+    """Per kind (0 inpatient, 1 outpatient): claims, assistance, subsidy, claims and persons the cap bound (fen).
+
+    The same clauses as the settled table's columns (:class:`_Terms`), on the engine's numpy arrays: a few
+    whole-array passes instead of a second polars query over the working columns (a tenth of a Shanghai
+    year's CPU).
+    """
+    lookup, settled, index = claims.lookup, claims.settled, claims.index
+    covered = np.take(lookup.covered, index)
+    eligible_fen = eligible(NUMPY, claims.fen, settled.offset, covered)
+    before = before_cap(NUMPY, eligible_fen, np.take(lookup.ratio_ppm, index))
+    del eligible_fen
+    bound = cap_bound(covered, settled.assistance, before)
+    del before, covered
+    subsidy_fen = subsidy(NUMPY, settled.offset, np.take(lookup.subsidy_fen, index))
+    kind = lookup_index.kind_of(index)
+    rows = []
+    for k in (0, 1):
+        mask = kind == k
+        claims_k = int(np.count_nonzero(mask))
+        if not claims_k:
+            continue  # as a group-by: only the kinds that occur
+        bound_k = bound & mask
+        rows.append(
+            {
+                "kind": k,
+                "claims": claims_k,
+                "assistance": int(np.sum(settled.assistance, where=mask)),
+                "subsidy": int(np.sum(subsidy_fen, where=mask)),
+                "bound_claims": int(np.count_nonzero(bound_k)),
+                "bound_persons": int(np.count_nonzero(np.bincount(claims.person[bound_k]))),
+            }
         )
-        .group_by("kind")
-        .agg(
-            claims=pl.len(),
-            assistance=pl.col("paid").sum(),
-            subsidy=pl.col("subsidy").sum(),
-            bound_claims=pl.col("bound").sum(),
-            bound_persons=pl.col("person").filter("bound").n_unique(),
-        )
-        .collect()
-    )
+    return pl.DataFrame(rows, schema=_TOTALS_SCHEMA)
+
+
+_TOTALS_SCHEMA = {
+    "kind": pl.Int64,
+    "claims": pl.Int64,
+    "assistance": pl.Int64,
+    "subsidy": pl.Int64,
+    "bound_claims": pl.Int64,
+    "bound_persons": pl.Int64,
+}
 
 
 #: The working columns behind the table: self-pay, lookup index, the engine's amounts, the district code.
@@ -119,8 +137,9 @@ class _Terms:
         return pl.lit(pl.Series(values)).gather(self.index)
 
     def label(self, names: Sequence[str], codes: np.ndarray) -> pl.Expr:
-        """The lookup's label for each claim (see :func:`_labels`)."""
-        return _labels(names).gather(self.rule(codes))
+        """The lookup's label for each claim (see :func:`_labels`): the labels are gathered per lookup entry
+        once, here, so each row costs one gather, not two."""
+        return pl.lit(_labels(names).gather(codes)).gather(self.index)
 
 
 def _working_values(claims: Claims) -> dict[str, np.ndarray]:
@@ -141,7 +160,7 @@ def _result_columns(names: dict[str, str], claims: Claims) -> list[pl.Expr]:
     has_cap = terms.rule(lookup.has_cap)
     cap = terms.rule(np.where(lookup.has_cap, lookup.cap_fen, 0))
     columns = {
-        "district_id": _labels(DISTRICT_IDS).gather(pl.col(names["district"])),
+        "district_id": pl.lit(_labels(DISTRICT_IDS)).gather(pl.col(names["district"])),
         "category_applied": terms.label(lookup.applied_names, lookup.applied),
         "policy_id": terms.label(claims.policy_ids, lookup.version),
         "offset": _yuan(pl.col(names["offset"])),
@@ -158,15 +177,17 @@ def _result_columns(names: dict[str, str], claims: Claims) -> list[pl.Expr]:
     return [columns[name].alias(name) for name in RESULT_COLUMNS]
 
 
-def _labels(names: Sequence[str]) -> pl.Expr:
-    """A few labels as a Categorical literal: gathered per row, a column costs one small integer per row
+def _labels(names: Sequence[str]) -> pl.Series:
+    """A few labels as a Categorical series: gathered per row, a column costs one small integer per row
     (written as the label; Categorical rather than Enum so outputs of different runs concatenate)."""
-    return pl.lit(pl.Series(names, dtype=pl.Categorical))
+    return pl.Series(names, dtype=pl.Categorical)
 
 
 def _yuan(fen: pl.Expr) -> pl.Expr:
     """Fen as an exact Decimal(18, 2) yuan (written "1234.50"): the integer read as a decimal, times 0.01.
 
-    18 digits hold any amount medaid accepts (at most 10⁹ yuan a claim) and are stored as one int64.
+    18 digits hold any amount medaid accepts (at most 10⁹ yuan a claim) and are stored as one int64. The
+    product is taken at precision 38 (polars' own width, no rescaling check) and narrowed once: a third less
+    CPU than multiplying at 18 digits, the same values.
     """
-    return (fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(18, 2))).cast(pl.Decimal(18, 2))
+    return (fen.cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(38, 2))).cast(pl.Decimal(18, 2))

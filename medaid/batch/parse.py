@@ -82,11 +82,7 @@ def parse_columns(
     lazy = table.lazy()
     claim, person = _trimmed_text(schema, "claim_id"), _trimmed_text(schema, "person_id")
     raw_person = _text(schema, "person_id")
-    person_frame = lazy.select(
-        hash=raw_person.hash(),
-        blank=person.str.len_bytes() == 0,
-        spaced=(person.str.len_bytes() != raw_person.str.len_bytes()).any(),
-    ).collect()
+    person_frame = _blank_and_spaced(lazy, raw_person, person, hash=raw_person.hash()).collect()
     person_ids = _as_text(table, "person_id")
     if person_frame["spaced"].any():  # "P1" and "P1 " are one person: codes of the trimmed ids
         person_ids = person_ids.str.strip_chars(SPACES)
@@ -108,14 +104,10 @@ def parse_columns(
     fen_ok = _fen(schema)
     queries = [
         lazy.select(fen=fen_ok),
-        lazy.select(
-            blank=claim.str.len_bytes() == 0,
-            spaced=(claim.str.len_bytes() != _text(schema, "claim_id").str.len_bytes()).any(),
-        ),
-        lazy.select(hash=_text(schema, "claim_id").hash().sort()),  # sorted on polars' threads with the rest
+        _blank_and_spaced(lazy, _text(schema, "claim_id"), claim, hash=_text(schema, "claim_id").hash()),
         *(lazy.select(_categorical(schema, column)) for column in labels),
     ]
-    fen_frame, claim_frame, claim_hash, *coded = pl.collect_all(queries)
+    fen_frame, claim_frame, *coded = pl.collect_all(queries)
     by_column = dict(zip(labels, (frame.to_series() for frame in coded)))
     del coded
 
@@ -155,8 +147,8 @@ def parse_columns(
     claim_ids = _as_text(table, "claim_id")
     if claim_frame["spaced"].any():
         claim_ids = claim_ids.str.strip_chars(SPACES)
-    sorted_hash = None if claim_frame["spaced"].any() or failed.any() else claim_hash.to_series().to_numpy()
-    del claim_hash
+    # numpy's vectorised sort: a third of the CPU of polars' sort of the same hashes.
+    sorted_hash = None if claim_frame["spaced"].any() or failed.any() else np.sort(claim_frame["hash"].to_numpy())
     duplicate, first_of = _duplicates(claim_ids, failed, sorted_hash)
     bad = np.flatnonzero(failed | duplicate)
     reasons = _reasons(table, bad, checks, per_row, contract, refused or {}, duplicate, first_of, claim_ids, lines)
@@ -207,6 +199,18 @@ def _text(schema: pl.Schema, column: str) -> pl.Expr:
 
 def _trimmed_text(schema: pl.Schema, column: str) -> pl.Expr:
     return _text(schema, column).str.strip_chars(SPACES)
+
+
+def _blank_and_spaced(lazy: pl.LazyFrame, raw: pl.Expr, trimmed: pl.Expr, **more: pl.Expr) -> pl.LazyFrame:
+    """``blank`` per row (nothing left once trimmed) and ``spaced`` (any value with spaces around it), plus
+    ``more``. The lengths are taken in a first select so the trimmed text is built once, not per use
+    (polars does not share it between the two outputs: half the cost of the check)."""
+    lengths = lazy.select(__trimmed=trimmed.str.len_bytes(), __raw=raw.str.len_bytes(), **more)
+    return lengths.select(
+        *more,
+        blank=pl.col("__trimmed") == 0,
+        spaced=(pl.col("__trimmed") != pl.col("__raw")).any(),
+    )
 
 
 def _fen(schema: pl.Schema) -> pl.Expr:

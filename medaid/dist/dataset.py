@@ -25,7 +25,6 @@ from typing import Sequence
 import attrs
 import polars as pl
 
-from medaid.batch.partition import FILE, GHOST, ROW_IN_FILE, SEQ
 from medaid.errors import InputError, InternalError, N_
 
 __all__ = ["Piece", "PKEY", "CKEY", "PART_GLOB", "REJECTS", "input_files", "parquet_pieces", "keyed", "duplicate_keys",
@@ -117,6 +116,7 @@ def keyed(frame: pl.DataFrame, *, seq: int, row: int, name: str, file: str | Non
     without ``person_id`` or ``claim_id`` is an :class:`InputError` naming ``name``.
     """
     from medaid.batch.io import REQUIRED
+    from medaid.batch.partition import FILE, ROW_IN_FILE, SEQ  # imports pyarrow: not at import time (medaid claims)
 
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -146,6 +146,8 @@ def with_ghosts(part: pl.DataFrame, candidates: pl.DataFrame | None) -> pl.DataF
     of another partition has a person key this partition does not hold (persons are never split).
     Returns ``part`` with ``_ghost`` (False for its own rows), without ``_pkey``/``_ckey``.
     """
+    from medaid.batch.partition import GHOST
+
     own = part.with_columns(pl.lit(False).alias(GHOST))
     if candidates is not None and candidates.height:
         ghosts = candidates.filter(pl.col(CKEY).is_in(part[CKEY].implode()) & ~pl.col(PKEY).is_in(part[PKEY].implode()))
