@@ -452,5 +452,5 @@ def test_library_errors_in_the_clients_language(server: LiveServer) -> None:
     en = httpx.post(server.url + "/v1/assess", json=person, headers={"accept-language": "en"}).json()
     assert en["status"] == zh["status"] == 422 and en["type"] == zh["type"] == "urn:medaid:problem:no-policy"
     assert en["detail"] == "no medical-assistance policy in force on 2017-05-01; versions cover 2018-01-01 to now"
-    assert zh["detail"] == "2017-05-01 没有有效的 medical-assistance 政策；现有版本覆盖 2018-01-01 to now"
+    assert zh["detail"] == "2017-05-01 没有有效的医疗救助政策；现有版本覆盖 2018-01-01 至今"
     assert zh["errors"][0]["pointer"] == "/date" and zh["errors"][0]["detail"] == zh["detail"]
