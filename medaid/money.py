@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from medaid.errors import N_, InputError, Message
+from medaid.errors import N_, InputError
 
 __all__ = [
     "FEN_PER_YUAN",
@@ -73,18 +73,12 @@ def amount_problem(text: str, what: str = "amount") -> str | None:
     if _WITHIN_MAX.match(text):
         return None
     if text == "":
-        return Message(N_("{what} is empty"), what=what)
+        return f"{what} is empty"
     if text.startswith("-"):
-        return Message(N_("{what} must not be negative, got {value}"), what=what, value=quoted(text))
+        return f"{what} must not be negative, got {quoted(text)}"
     if _AMOUNT.match(text):
-        return Message(
-            N_("{what} must be below {maximum} yuan, got {value}"), what=what, maximum=MAX_YUAN, value=quoted(text)
-        )
-    return Message(
-        N_("{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {value}"),
-        what=what,
-        value=quoted(text),
-    )
+        return f"{what} must be below {MAX_YUAN} yuan, got {quoted(text)}"
+    return f"{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {quoted(text)}"
 
 
 def parse_yuan(text: str, *, what: str = "amount") -> int:

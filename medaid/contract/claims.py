@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from medaid.contract import values as v
-from medaid.errors import N_, InputError, Message
+from medaid.errors import N_, InputError
 
 __all__ = [
     "Column",
@@ -150,7 +150,7 @@ def duplicate_reason(claim_id: str, first_line: int) -> str:
     """The reason of a later copy of a claim_id that a valid row (on ``first_line``) already has."""
     from medaid.money import quoted
 
-    return Message(N_("duplicate claim_id {value} (first at line {first})"), value=quoted(claim_id), first=first_line)
+    return f"duplicate claim_id {quoted(claim_id)} (first at line {first_line})"
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from medaid.districts import DISTRICT_INDEX, lookup_district
-from medaid.errors import N_, Message
+from medaid.errors import N_
 from medaid.money import SPACES, amount_problem, fen_of, quoted
 
 __all__ = [
@@ -59,9 +59,6 @@ _ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _SLASH = re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$")
 _CHINESE = re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$")
 _EPOCH = dt.date(1970, 1, 1)
-
-#: The scheme a claims file is settled under, as a reason names it (translated with the reason).
-_MEDICAL_ASSISTANCE = Message(N_("medical-assistance"))
 
 
 def trim(text: str) -> str:
@@ -106,12 +103,10 @@ def amount(text: str, column: str = "self_pay") -> tuple[int | None, str | None]
 def kind(text: str) -> tuple[str | None, str | None]:
     """``inpatient``/``outpatient`` in any case, or 住院, 门急诊, 门诊, 急诊."""
     if not text:
-        return None, Message(N_("kind is empty"))
+        return None, "kind is empty"
     found = KIND_LABELS.get(text) or KIND_LABELS.get(text.lower())
     return (
-        (found, None)
-        if found
-        else (None, Message(N_("kind must be inpatient or outpatient (住院, 门急诊), got {value}"), value=quoted(text)))
+        (found, None) if found else (None, f"kind must be inpatient or outpatient (住院, 门急诊), got {quoted(text)}")
     )
 
 
@@ -128,7 +123,7 @@ def boolean(text: str, column: str = "resident_insurance") -> tuple[bool | None,
 def district(text: str) -> tuple[str | None, str | None]:
     """A district id (``minhang``), Chinese name with or without 区 (``闵行区``, ``闵行``) or English name, any case."""
     if not text:
-        return None, Message(N_("district is empty"))
+        return None, "district is empty"
     found = lookup_district(text)
     if found is None:
         return None, f"district is not one of the 16 districts (id, 闵行区, 闵行 or Minhang), got {quoted(text)}"
@@ -167,26 +162,9 @@ class DateWindow:
     def check(self, day: dt.date) -> str | None:
         """Why ``day`` cannot be settled, or None."""
         if not self.allow_future and day > self.today:
-            return Message(
-                N_("date {day} is after the run date {today}; pass --allow-future to settle it"),
-                day=day,
-                today=self.today,
-            )
+            return f"date {day} is after the run date {self.today}; pass --allow-future to settle it"
         if day < self.first or (self.last is not None and day > self.last):
-            if self.last is None:
-                return Message(
-                    N_("no {scheme} policy in force on {day}; versions cover {start} to now"),
-                    scheme=_MEDICAL_ASSISTANCE,
-                    day=day,
-                    start=self.first,
-                )
-            return Message(
-                N_("no {scheme} policy in force on {day}; versions cover {start} to {end}"),
-                scheme=_MEDICAL_ASSISTANCE,
-                day=day,
-                start=self.first,
-                end=self.last,
-            )
+            return f"no medical-assistance policy in force on {day}; versions cover {self.span}"
         return None
 
     def day_number(self, text: str) -> tuple[int | None, str | None]:
@@ -198,12 +176,10 @@ class DateWindow:
 def date_value(text: str, window: DateWindow | None) -> tuple[dt.date | None, str | None]:
     """A date of :func:`parse_day`'s forms, checked against ``window``."""
     if not text:
-        return None, Message(N_("date is empty"))
+        return None, "date is empty"
     day = parse_day(text)
     if day is None:
-        return None, Message(
-            N_("date must be a date like 2023-05-01 (or 2023/5/1, 2023年5月1日), got {value}"), value=quoted(text)
-        )
+        return None, f"date must be a date like 2023-05-01 (or 2023/5/1, 2023年5月1日), got {quoted(text)}"
     problem = window.check(day) if window is not None else None
     return (None, problem) if problem else (day, None)
 
@@ -251,22 +227,17 @@ class CategoryNames:
     def parse(self, text: str) -> tuple[str | None, str | None]:
         """The category ids as ``dibao|low_income`` (in the order given, each once), or the reason."""
         if not text:
-            return None, Message(N_("category is empty"))
+            return None, "category is empty"
         ids: list[str] = []
         for part in text.split("|"):
             part = trim(part)
             if not part:
-                return None, Message(N_("category {value} has an empty part between |"), value=quoted(text))
+                return None, f"category {quoted(text)} has an empty part between |"
             found = self.names.get(part.lower() if part.isascii() else part)
             if found is None:
                 return (
                     None,
-                    Message(
-                        N_(
-                            "unknown category {value}; give an id (dibao), a Chinese name (低保) or one of the aliases in docs/claims.md"
-                        ),
-                        value=quoted(part),
-                    ),
+                    f"unknown category {quoted(part)}; give an id (dibao), a Chinese name (低保) or one of the aliases in docs/claims.md",
                 )
             if found not in ids:
                 ids.append(found)
