@@ -23,12 +23,15 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
-from medaid.errors import N_, InputError
+from medaid.errors import N_, InputError, InternalError
 from medaid.ledger.columns import COLUMNS, POSTGRES_TYPES, column_list, compile_decoder, compile_encoder, create_table
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
 from medaid.rules import Usage
+
+#: Attempts at a schema statement over a connection that is lost meanwhile.
+_DDL_ATTEMPTS = 5
 
 __all__ = ["PostgresStore", "redact", "SCHEMA"]
 
@@ -330,11 +333,14 @@ class PostgresStore:
         if not isinstance(exc, psycopg.Error):
             return exc
         cause = self._scrub(_cause(exc))
-        if self._lost() or isinstance(exc, (errors.AdminShutdown, errors.CrashShutdown, errors.CannotConnectNow)):
+        state = getattr(exc, "sqlstate", None) or ""
+        # A lost server: by the connection's state, the error class, or (when psycopg reports it under another
+        # class, as in pipeline mode) its SQLSTATE: 08xxx connection exceptions, 57P01-03 shutdowns.
+        shutdown = isinstance(exc, (errors.AdminShutdown, errors.CrashShutdown, errors.CannotConnectNow))
+        if self._lost() or shutdown or state.startswith("08") or state in ("57P01", "57P02", "57P03"):
             with contextlib.suppress(Exception):
                 self._conn.close()
             return RetryTransaction(f"lost the connection to {self.where} ({cause})", committed_unknown=committing)
-        state = getattr(exc, "sqlstate", None) or ""
         # Class 40: serialization failure, deadlock (psycopg's DeadlockDetected is no TransactionRollback);
         # 23505: a claim_id another writer inserted meanwhile.
         if state.startswith("40") or state == "23505":
@@ -343,6 +349,10 @@ class PostgresStore:
             return DatabaseError(
                 N_("a person-year stayed locked by another writer too long ({cause})"), cause=cause, where=self.where
             )
+        if isinstance(exc, psycopg.OperationalError) and not state:
+            # A client-side failure on the wire ("consuming input failed", "server closed the connection"),
+            # reported before the connection is marked broken: run again (bounded by the ledger's attempts).
+            return RetryTransaction(f"lost the connection to {self.where} ({cause})", committed_unknown=committing)
         return DatabaseError(N_("{cause}"), cause=cause, where=self.where)
 
     def _rollback(self) -> None:
@@ -385,17 +395,24 @@ class PostgresStore:
         """``body()`` in one transaction of its own; any database error as one line."""
         import psycopg
 
-        try:
-            self._cur.execute("BEGIN")
-            result = body()
-            self._cur.execute("COMMIT")
-            return result
-        except psycopg.Error as exc:
-            self._rollback()
-            raise DatabaseError(N_("{cause}"), cause=self._scrub(_cause(exc)), where=self.where) from None
-        except BaseException:
-            self._rollback()
-            raise
+        for attempt in range(1, _DDL_ATTEMPTS + 1):
+            try:
+                self._cur.execute("BEGIN")
+                result = body()
+                self._cur.execute("COMMIT")
+                return result
+            except psycopg.Error as exc:
+                self._rollback()
+                # A connection lost while a settling worker opens the ledger (the schema check) is run again
+                # on a new connection, as a settling transaction is; the schema statements are idempotent.
+                if isinstance(self._translate(exc, False), RetryTransaction) and attempt < _DDL_ATTEMPTS:
+                    self._ensure_connected()
+                    continue
+                raise DatabaseError(N_("{cause}"), cause=self._scrub(_cause(exc)), where=self.where) from None
+            except BaseException:
+                self._rollback()
+                raise
+        raise InternalError(N_("the retry loop ended without a result"))
 
     def _schema_version(self) -> str | None:
         exists = self._cur.execute(
