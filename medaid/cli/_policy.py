@@ -25,21 +25,9 @@ def list_(
         output_format = choice(output_format, ("text", "json"), "--format")
         language = lang_option(lang)
         if output_format == "json":
-            echo_json(
-                [
-                    {
-                        "id": policy.id,
-                        "scheme": policy.scheme,
-                        "region": policy.region,
-                        "effective_from": policy.effective_from.isoformat(),
-                        "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
-                        "title_zh": policy.title_zh,
-                        "title_en": policy.title_en,
-                        "policy_hash": policy.content_hash,
-                    }
-                    for policy in default_registry()
-                ]
-            )
+            from medaid.present.policy import policy_summary
+
+            echo_json([policy_summary(policy) for policy in default_registry()])
             return
         for policy in default_registry():
             end = policy.effective_to.isoformat() if policy.effective_to else _("open", language)

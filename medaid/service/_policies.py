@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from medaid.errors import PolicyError
+from medaid.present.policy import policy_summary
 from medaid.service._http import respond, state_of
 from medaid.service.problems import ProblemError
 
@@ -28,22 +29,9 @@ async def health(request: Request) -> Response:
     return respond({"status": "ok", "ledger": ledger, "policies": len(state.registry), **state.stamp})
 
 
-def _summary(policy) -> dict:
-    return {
-        "id": policy.id,
-        "scheme": policy.scheme,
-        "region": policy.region,
-        "effective_from": policy.effective_from.isoformat(),
-        "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
-        "title_zh": policy.title_zh,
-        "title_en": policy.title_en,
-        "policy_hash": policy.content_hash,
-    }
-
-
 async def policies(request: Request) -> Response:
     state = state_of(request)
-    return respond({"policies": [_summary(p) for p in state.registry], **state.stamp})
+    return respond({"policies": [policy_summary(p) for p in state.registry], **state.stamp})
 
 
 def _get(state, policy_id: str, parameter: str):
@@ -70,7 +58,7 @@ async def policy(request: Request) -> Response:
     ]
     return respond(
         {
-            "policy": _summary(found),
+            "policy": policy_summary(found),
             "parameters": [_parameter(p) for p in parameters(found)],
             "sources": sources,
             **state.stamp,
