@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from medaid.ledger.model import Settlement
+from medaid.ledger.model import Reversal, Settlement
 from medaid.policy.model import KINDS
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "compile_decoder",
     "SQLITE_TYPES",
     "POSTGRES_TYPES",
+    "reversal_row",
 ]
 
 
@@ -160,3 +161,8 @@ def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable[...,
     exec(compile(source, f"<medaid.ledger.columns {name}>", "exec"), scope)  # noqa: S102 - source built above from COLUMNS only
     function: Callable[..., Any] = scope[name]
     return function
+
+
+def reversal_row(reversal: Reversal) -> tuple[Any, ...]:
+    """A :class:`~medaid.ledger.model.Reversal` as the ``reversals`` table's row (its fields in table order)."""
+    return attrs.astuple(reversal, recurse=False)

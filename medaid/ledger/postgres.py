@@ -24,7 +24,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
 from medaid.errors import N_, InputError, InternalError
-from medaid.ledger.columns import COLUMNS, POSTGRES_TYPES, column_list, compile_decoder, compile_encoder, create_table
+from medaid.ledger.columns import (
+    COLUMNS,
+    POSTGRES_TYPES,
+    column_list,
+    compile_decoder,
+    compile_encoder,
+    create_table,
+    reversal_row,
+)
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
@@ -672,20 +680,7 @@ class PostgresStore:
 
     def add_reversal(self, reversal: Reversal) -> None:
         r = reversal
-        self._cur.execute(
-            "INSERT INTO reversals VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                r.claim_id,
-                r.person_id,
-                r.year,
-                r.kind,
-                r.reason,
-                r.assistance_fen,
-                r.deductible_subsidy_fen,
-                r.offset_fen,
-                r.reversed_at,
-            ),
-        )
+        self._cur.execute("INSERT INTO reversals VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", reversal_row(r))
         self._cur.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = %s", (r.claim_id,))
         self._wrote = True
 

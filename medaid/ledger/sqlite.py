@@ -18,7 +18,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from medaid.errors import N_, InputError
-from medaid.ledger.columns import COLUMNS, SQLITE_TYPES, column_list, compile_decoder, compile_encoder, create_table
+from medaid.ledger.columns import (
+    COLUMNS,
+    SQLITE_TYPES,
+    column_list,
+    compile_decoder,
+    compile_encoder,
+    create_table,
+    reversal_row,
+)
 from medaid.ledger.model import Reversal, Settlement
 from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from medaid.ledger.store import Adjustment
@@ -420,20 +428,7 @@ class SQLiteStore:
 
     def add_reversal(self, reversal: Reversal) -> None:
         r = reversal
-        self._conn.execute(
-            "INSERT INTO reversals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                r.claim_id,
-                r.person_id,
-                r.year,
-                r.kind,
-                r.reason,
-                r.assistance_fen,
-                r.deductible_subsidy_fen,
-                r.offset_fen,
-                r.reversed_at,
-            ),
-        )
+        self._conn.execute("INSERT INTO reversals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", reversal_row(r))
         self._conn.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = ?", (r.claim_id,))
 
     def reversal(self, claim_id: str) -> Reversal | None:
