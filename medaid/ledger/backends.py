@@ -22,12 +22,26 @@ def is_postgres(db: object) -> bool:
     return isinstance(db, str) and db.lower().startswith(_SCHEMES)
 
 
-def open_store(db: Path | str, *, synchronous: str = "NORMAL", create: bool = True, check_version: bool = True):
-    """The store for ``db``; psycopg is imported only for a PostgreSQL URL."""
+def open_store(
+    db: Path | str,
+    *,
+    synchronous: str = "NORMAL",
+    create: bool = True,
+    check_version: bool = True,
+    wait_for_server: bool = False,
+):
+    """The store for ``db``; psycopg is imported only for a PostgreSQL URL. ``wait_for_server``: a PostgreSQL
+    server that refuses the first connection is tried again for the store's reconnect timeout (a restart)."""
     if is_postgres(db):
         from medaid.ledger.postgres import PostgresStore
 
-        return PostgresStore(str(db), synchronous=synchronous, create=create, check_version=check_version)
+        return PostgresStore(
+            str(db),
+            synchronous=synchronous,
+            create=create,
+            check_version=check_version,
+            wait_for_server=wait_for_server,
+        )
     from medaid.ledger.sqlite import SQLiteStore
 
     return SQLiteStore(db, synchronous=synchronous, create=create, check_version=check_version)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import attrs
 
 from medaid.contract.claims import RESULT_COLUMNS
-from medaid.errors import N_, DatabaseError, InputError, InternalError, MedaidError
+from medaid.errors import N_, InputError, InternalError, MedaidError
 
 __all__ = ["OUTPUT_COLUMNS", "FileRun", "settle_file", "worker_count", "in_processes", "csv_line"]
 
@@ -153,6 +152,8 @@ def _settle_part(
     import itertools
     import os
 
+    from medaid.ledger import Ledger
+    from medaid.ledger.backends import open_store
     from medaid.ledger.claims_file import ClaimRow, ClaimsFileReader
     from medaid.rules import Claim
 
@@ -188,7 +189,9 @@ def _settle_part(
     out: list[tuple[int, str]] = []
     counts = {"settled": 0, "duplicate": 0, "reversed": 0}
     paid = 0
-    with _reopened(db, synchronous) as ledger:
+    # The command opened the ledger before the workers started, so a server that refuses a worker now is
+    # restarting under the run: the worker waits for it.
+    with Ledger(store=open_store(db, synchronous=synchronous, wait_for_server=True)) as ledger:
         while batch := list(itertools.islice(ordered, batch_size)):
             if os.getpid() != command and os.getppid() != command:
                 os._exit(1)
@@ -407,27 +410,3 @@ def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
 def _record_invalid(invalid: dict[int, str], index: int, _claim: object, error: Exception) -> None:
     """Keep a claim's rejection by its position in the batch (the ``on_invalid`` of ``settle_many``)."""
     invalid[index] = str(error)
-
-
-if TYPE_CHECKING:
-    from medaid.ledger import Ledger
-
-#: How long a worker keeps trying to open the ledger the command already opened once (a server restarting).
-REOPEN_SECONDS = 30.0
-
-
-def _reopened(db: str, synchronous: str) -> Ledger:
-    """The ledger a worker settles into. The command opened it before the workers started, so failing to
-    connect now is a server restarting under the run: try again for up to :data:`REOPEN_SECONDS`."""
-    import time
-
-    from medaid.ledger import Ledger
-
-    deadline = time.monotonic() + REOPEN_SECONDS
-    while True:
-        try:
-            return Ledger(db, synchronous=synchronous)
-        except DatabaseError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.2)

@@ -211,6 +211,8 @@ class PostgresStore:
         create: create the tables in a database that has none (else refuse it).
         check_version: refuse a ledger of another schema version; false only to :meth:`migrate` it.
         reconnect_timeout: how long (seconds) to keep trying to reconnect after the connection is lost.
+        wait_for_server: try the first connection for ``reconnect_timeout`` seconds too (a worker of a file run
+            whose command reached the server already: a refusal now is a restart, not a wrong URL).
         lock_timeout_ms: how long a writer waits for a person-year another writer holds before giving up.
 
     Raises:
@@ -229,6 +231,7 @@ class PostgresStore:
         reconnect_timeout: float = 30.0,
         lock_timeout_ms: int = 60_000,
         connect_timeout: int = 10,
+        wait_for_server: bool = False,
     ) -> None:
         from medaid.ledger.sqlite import SYNCHRONOUS
 
@@ -264,7 +267,7 @@ class PostgresStore:
         self._seq_pending = False
         self._lock_pending, self._lock_count = False, 0
         self._conn = None
-        self._conn = self._connect()
+        self._conn = self._reconnect() if wait_for_server else self._connect()
         self.created = False
         try:
             self._init_schema(create, check_version)
@@ -315,11 +318,14 @@ class PostgresStore:
         conn = self._conn
         if conn is not None and not conn.closed and not conn.broken:
             return
+        self._conn = self._reconnect()
+
+    def _reconnect(self):
+        """A new connection, trying for up to ``reconnect_timeout`` seconds (a server restarting)."""
         deadline = time.monotonic() + self._reconnect_timeout
         while True:
             try:
-                self._conn = self._connect()
-                return
+                return self._connect()
             except DatabaseError as exc:
                 if time.monotonic() >= deadline:
                     raise DatabaseError(
