@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from medaid.districts import DISTRICT_INDEX, lookup_district
-from medaid.errors import N_
 from medaid.money import SPACES, amount_problem, fen_of, quoted
+from medaid.policy.names import CategoryNames as PolicyCategoryNames
 
 __all__ = [
     "SPACES",
@@ -184,45 +184,9 @@ def date_value(text: str, window: DateWindow | None) -> tuple[dt.date | None, st
     return (None, problem) if problem else (day, None)
 
 
-class CategoryNames:
-    """Recipient categories by id (any case), Chinese name (``name_zh``) or a short alias, as the policy
-    files declare them (``aliases``); several joined with ``|`` (就高).
-
-    ``names`` maps every accepted name (ids lower-cased) to its category id.
-    """
-
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self.names = dict(names)
-
-    @classmethod
-    def from_policies(cls, policies) -> CategoryNames:
-        """Every id, ``name_zh`` and alias of the categories of ``policies`` (medical-assistance versions)."""
-        from medaid.errors import PolicyError
-
-        names: dict[str, str] = {}
-        for policy in policies:
-            for category in policy.categories.values():
-                for name in (category.id, category.name_zh, *category.aliases):
-                    key = name.lower() if name.isascii() else name
-                    if names.setdefault(key, category.id) != category.id:
-                        raise PolicyError(
-                            N_("category name {name!r} is used for both {names} and {id}"),
-                            name=name,
-                            names=names[key],
-                            id=category.id,
-                            where=f"{policy.paths[0] if policy.paths else policy.id}: categories.{category.id}",
-                        )
-        return cls(names)
-
-    def ids(self, names: Iterable[str]) -> tuple[str, ...]:
-        """Each of ``names`` (ids in any case, Chinese names, aliases) as its category id; a name not known
-        stays as given, so the caller's own check names it (``Policy.category``).
-
-        >>> CategoryNames({"dibao": "dibao", "低保": "dibao"}).ids(["低保", "DIBAO", "nope"])
-        ('dibao', 'dibao', 'nope')
-        """
-        names_ = self.names
-        return tuple(names_.get(trim(n).lower() if n.isascii() else trim(n), n) for n in names)
+class CategoryNames(PolicyCategoryNames):
+    """The category names of :class:`medaid.policy.names.CategoryNames` (policy data), and the grammar of a
+    claims file's ``category`` cell: several joined with ``|`` (就高)."""
 
     def parse(self, text: str) -> tuple[str | None, str | None]:
         """The category ids as ``dibao|low_income`` (in the order given, each once), or the reason."""

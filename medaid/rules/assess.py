@@ -309,11 +309,11 @@ def assess_person_year(
 
 def category_ids(categories: tuple[str, ...], policy: Policy) -> tuple[str, ...]:
     """Categories as a person types them (低保, 低收入, dibao, DIBAO …) as ``policy``'s category ids, by the
-    claims contract's names (:class:`medaid.contract.values.CategoryNames`: ids, ``name_zh``, ``aliases``);
+    policy's names (:class:`medaid.policy.names.CategoryNames`: ids, ``name_zh``, ``aliases``);
     an unknown name stays, for :meth:`Policy.category` to refuse with the valid ones."""
     if all(name in policy.categories for name in categories):
         return categories  # the common case, ids already: no lookup
-    from medaid.contract.values import CategoryNames
+    from medaid.policy.names import CategoryNames
 
     return CategoryNames.from_policies([policy]).ids(categories)
 
