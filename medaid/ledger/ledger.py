@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import random
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +23,7 @@ from typing import TypeVar
 import attrs
 
 from medaid._version import __version__
-from medaid.errors import N_, InputError, InternalError
+from medaid.errors import N_, InputError
 from medaid.ledger.model import (
     CONTENT_FIELDS,
     AlreadyReversedError,
@@ -39,7 +37,8 @@ from medaid.ledger.model import (
     YearUsage,
     content,
 )
-from medaid.ledger.store import DatabaseError, LedgerStore, RetryTransaction
+from medaid.ledger.sql import now as _now
+from medaid.ledger.store import LedgerStore, retrying
 from medaid.money import MAX_FEN
 from medaid.policy.model import Policy
 from medaid.rules import Claim, Usage, assess_claim, assess_person
@@ -57,15 +56,9 @@ BATCH_SIZE = 50_000
 #: a smaller batch (a single claim) is planned under the lock, in one transaction.
 PLAN_UNLOCKED_FROM = 1_000
 
-#: How many times a transaction the database asks to run again (a deadlock, a lost connection) is run.
-MAX_ATTEMPTS = 30
 
 OnInvalid = Callable[[int, Claim, InputError], None]
 T = TypeVar("T")
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Ledger:
@@ -242,26 +235,8 @@ class Ledger:
         return plan
 
     def _retrying(self, transaction: Callable[[], T], *, idempotent: bool) -> T:
-        """``transaction()``, run again (after a short random pause) each time the store asks to, up to
-        :data:`MAX_ATTEMPTS` times. A transaction that may have been committed is run again only if
-        ``idempotent``; otherwise the caller is told to look before trying again."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return transaction()
-            except RetryTransaction as retry:
-                if retry.committed_unknown and not idempotent:
-                    raise DatabaseError(
-                        N_(
-                            "{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again"
-                        ),
-                        retry=retry,
-                    ) from None
-                if attempt == MAX_ATTEMPTS:
-                    raise DatabaseError(
-                        N_("gave up after {attempts} attempts: {retry}"), attempts=MAX_ATTEMPTS, retry=retry
-                    ) from None
-                time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
-        raise InternalError(N_("the retry loop ended without a result"))
+        """``transaction()`` in the store's retry loop (:func:`medaid.ledger.store.retrying`)."""
+        return retrying(transaction, idempotent=idempotent)
 
     def _read(self, read: Callable[[LedgerStore], T]) -> T:
         """``read(store)`` in one read transaction (run again if the store asks to: a read is idempotent)."""

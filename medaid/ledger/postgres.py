@@ -20,76 +20,25 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 from urllib.parse import unquote
 
-from medaid.errors import N_, InputError, InternalError
-from medaid.ledger.columns import (
-    COLUMNS,
-    POSTGRES_TYPES,
-    column_list,
-    compile_decoder,
-    compile_encoder,
-    create_table,
-    reversal_row,
-)
-from medaid.ledger.model import Reversal, Settlement
-from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
-from medaid.ledger.store import Adjustment, DatabaseError, RetryTransaction
+from medaid.errors import N_, InputError
+from medaid.ledger.columns import COLUMNS, column_list, compile_decoder, compile_encoder
+from medaid.ledger.model import Settlement
+from medaid.ledger.schema import SCHEMA_VERSION, check_version
+from medaid.ledger.sql import POSTGRES, USAGE_COLUMNS, SQLRows, StoredText, synchronous_mode, version_number
+from medaid.ledger.store import DatabaseError, RetryTransaction, retrying
 from medaid.rules import Usage
-
-#: Attempts at a schema statement over a connection that is lost meanwhile.
-_DDL_ATTEMPTS = 5
 
 __all__ = ["PostgresStore", "redact", "SCHEMA"]
 
-#: The tables of a new ledger (schema version :data:`~medaid.ledger.schema.SCHEMA_VERSION`), in the
-#: connection's current schema (the first of its ``search_path``). Fen are BIGINT, dates DATE, times
-#: ISO 8601 text in UTC (as the ledger writes them), category lists ``|``-joined text.
-SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE SEQUENCE settlement_seq",
-    create_table(POSTGRES_TYPES),
-    "CREATE INDEX settlements_person_year ON settlements (person_id, year)",
-    """CREATE TABLE usage (
-        person_id TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        paid_inpatient_fen BIGINT NOT NULL,
-        paid_outpatient_fen BIGINT NOT NULL,
-        offset_used_fen BIGINT NOT NULL,
-        subsidy_paid_fen BIGINT NOT NULL,
-        PRIMARY KEY (person_id, year)
-    )""",
-    """CREATE TABLE reversals (
-        claim_id TEXT PRIMARY KEY REFERENCES settlements (claim_id),
-        person_id TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        assistance_fen BIGINT NOT NULL,
-        deductible_subsidy_fen BIGINT NOT NULL,
-        offset_fen BIGINT NOT NULL,
-        reversed_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE adjustments (
-        id BIGSERIAL PRIMARY KEY,
-        person_id TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        fingerprint TEXT NOT NULL,
-        applied_at TEXT NOT NULL,
-        UNIQUE (person_id, year, fingerprint)
-    )""",
-    """CREATE TABLE adjustment_lines (
-        adjustment_id BIGINT NOT NULL REFERENCES adjustments (id),
-        claim_id TEXT NOT NULL REFERENCES settlements (claim_id),
-        assistance_fen BIGINT NOT NULL,
-        deductible_subsidy_fen BIGINT NOT NULL,
-        offset_fen BIGINT NOT NULL,
-        PRIMARY KEY (adjustment_id, claim_id)
-    )""",
-    "CREATE INDEX adjustment_lines_claim ON adjustment_lines (claim_id)",
-    MIGRATIONS[2][0],
-)
+T = TypeVar("T")
+
+#: The tables of a new ledger (schema version :data:`~medaid.ledger.schema.SCHEMA_VERSION`, declared in
+#: :mod:`medaid.ledger.sql`), in the connection's current schema (the first of its ``search_path``).
+SCHEMA = POSTGRES.schema()
 
 _COLUMNS = column_list()
 _INSERT = f"INSERT INTO settlements ({column_list(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
@@ -101,9 +50,7 @@ _COPY = f"COPY settlements ({column_list(_COPY_TEXT + _COPY_REST)}) FROM STDIN"
 _NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _KEYS = "unnest(%s::text[], %s::integer[]) AS k (person_id, year)"
-_USAGE_COLUMNS = (
-    "u.person_id, u.year, u.paid_inpatient_fen, u.paid_outpatient_fen, u.offset_used_fen, u.subsidy_paid_fen"
-)
+_USAGE_COLUMNS = ", ".join(f"u.{name}" for name in USAGE_COLUMNS.split(", "))
 # One round trip, one order: each person-year's usage row is inserted (zeros) or, if there is one, locked
 # (waiting for its holder to commit), in (person_id, year) order, and its latest values returned. Every
 # writer takes its locks in that one order, in one statement, so writers never wait for each other in a
@@ -115,7 +62,7 @@ RETURNING {_USAGE_COLUMNS}
 """
 _READ_USAGES = f"SELECT {_USAGE_COLUMNS} FROM usage u JOIN {_KEYS} ON u.person_id = k.person_id AND u.year = k.year"
 _PUT_USAGE = (
-    "INSERT INTO usage SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+    f"INSERT INTO usage ({USAGE_COLUMNS}) SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
     "ON CONFLICT (person_id, year) DO UPDATE SET paid_inpatient_fen = excluded.paid_inpatient_fen, "
     "paid_outpatient_fen = excluded.paid_outpatient_fen, offset_used_fen = excluded.offset_used_fen, "
     "subsidy_paid_fen = excluded.subsidy_paid_fen"
@@ -167,30 +114,10 @@ def _cause(exc: BaseException) -> str:
     return line
 
 
-class _Names:
-    """Category lists as stored (``|``-joined), both ways: a ledger has few distinct values."""
-
-    def __init__(self) -> None:
-        self.text: dict[tuple[str, ...], str] = {}
-        self.lists: dict[str, tuple[str, ...]] = {}
-
-    def of(self, names: tuple[str, ...]) -> str:
-        text = self.text.get(names)
-        if text is None:
-            text = self.text[names] = "|".join(names)
-        return text
-
-    def names(self, text: str) -> tuple[str, ...]:
-        names = self.lists.get(text)
-        if names is None:
-            names = self.lists[text] = tuple(text.split("|")) if text else ()
-        return names
-
-
 class _Codecs:
     """A store's row codecs (:mod:`medaid.ledger.columns`): rows to Settlements, Settlements to rows and to COPY text."""
 
-    def __init__(self, names: _Names) -> None:
+    def __init__(self, names: StoredText) -> None:
         scope = {"of": names.of, "names": names.names, "_NULL": _NULL}
         self.decode = compile_decoder({"names": "names({v})"}, scope)
         self.encode = compile_encoder({"names": "of({v})"}, scope)
@@ -201,7 +128,7 @@ class _Codecs:
         self.copy_rest = compile_encoder(rest, scope, _COPY_REST, null="_NULL")
 
 
-class PostgresStore:
+class PostgresStore(SQLRows):
     """A ledger in a PostgreSQL database; one instance per thread or process (each holds one connection).
 
     Args:
@@ -233,8 +160,6 @@ class PostgresStore:
         connect_timeout: int = 10,
         wait_for_server: bool = False,
     ) -> None:
-        from medaid.ledger.sqlite import SYNCHRONOUS
-
         try:
             import psycopg  # noqa: F401
         except ImportError:
@@ -246,19 +171,14 @@ class PostgresStore:
         self.dsn = dsn
         self.where = redact(dsn)
         self._secrets = _passwords(dsn)
-        mode = str(synchronous).upper()
-        if mode not in SYNCHRONOUS:
-            raise InputError(
-                N_("synchronous must be one of {names}, got {synchronous!r}"),
-                names=", ".join(SYNCHRONOUS),
-                synchronous=synchronous,
-            )
+        mode = synchronous_mode(synchronous)
         self._session = [f"SET lock_timeout = {int(lock_timeout_ms)}"] + (
             ["SET synchronous_commit = off"] if mode == "OFF" else []
         )
         self._connect_timeout = int(connect_timeout)
         self._reconnect_timeout = float(reconnect_timeout)
-        self._codecs = _Codecs(_Names())
+        self._codecs = _Codecs(StoredText())
+        self._decode = self._codecs.decode
         self._writing = False
         self._wrote = False
         self._locked: dict[tuple[str, int], Usage | None] = {}
@@ -381,17 +301,10 @@ class PostgresStore:
 
     def _init_schema(self, create: bool, check: bool) -> None:
         def create_tables() -> None:
-            from medaid._version import __version__
-
             # One creator at a time: processes opening a new ledger at once wait here, then find it made.
             self._cur.execute("SELECT pg_advisory_xact_lock(7235120981)")
-            if self._schema_version() is not None:
-                return
-            for statement in SCHEMA:
-                self._cur.execute(statement)
-            self._cur.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
-            self._cur.execute("INSERT INTO schema_history VALUES (%s, %s, %s)", (SCHEMA_VERSION, _now(), __version__))
-            self.created = True
+            if self._schema_version() is None:
+                self._create_tables()
 
         version = self._ddl(self._schema_version)
         if version is None:
@@ -405,62 +318,69 @@ class PostgresStore:
         if check:
             check_version(version, self.where)
 
-    def _ddl(self, body):
-        """``body()`` in one transaction of its own; any database error as one line."""
-        import psycopg
+    def _ddl(self, body: Callable[[], T]) -> T:
+        """``body()`` in one transaction of its own; any database error as one line.
 
-        for attempt in range(1, _DDL_ATTEMPTS + 1):
+        A lost connection (a server restarting while a settling worker opens the ledger) runs it again on a
+        new connection, in the loop every ledger transaction runs in (:func:`~medaid.ledger.store.retrying`):
+        every body is idempotent, as it looks at the schema (under a lock, where it changes it) first.
+        """
+
+        def once() -> T:
+            self._ensure_connected()
+            committing = False
             try:
                 self._cur.execute("BEGIN")
                 result = body()
+                committing = True
                 self._cur.execute("COMMIT")
                 return result
-            except psycopg.Error as exc:
+            except BaseException as exc:
                 self._rollback()
-                # A connection lost while a settling worker opens the ledger (the schema check) is run again
-                # on a new connection, as a settling transaction is; the schema statements are idempotent.
-                if isinstance(self._translate(exc, False), RetryTransaction) and attempt < _DDL_ATTEMPTS:
-                    self._ensure_connected()
-                    continue
-                raise DatabaseError(N_("{cause}"), cause=self._scrub(_cause(exc)), where=self.where) from None
-            except BaseException:
-                self._rollback()
-                raise
-        raise InternalError(N_("the retry loop ended without a result"))
+                raise self._translate(exc, committing) from None
 
-    def _schema_version(self) -> str | None:
-        exists = self._cur.execute(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'meta'"
-        ).fetchone()
-        if not exists:
-            return None
-        row = self._cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return row[0] if row else None
+        return retrying(once, idempotent=True)
 
     def schema_version(self) -> int | None:
         """The ledger's schema version (``None``: no medaid tables)."""
-        version = self._ddl(self._schema_version)
-        return int(version) if version is not None and version.isdigit() else None
+        return version_number(self._ddl(self._schema_version))
 
     def migrate(self) -> tuple[int, int]:
         """Bring the ledger to :data:`SCHEMA_VERSION`, one version at a time, in one transaction; (from, to)."""
-        from medaid._version import __version__
-
         found = self.schema_version()
         if found is None or found > SCHEMA_VERSION:
             check_version(None if found is None else str(found), self.where)
 
         def steps() -> None:
             self._cur.execute("LOCK TABLE meta IN EXCLUSIVE MODE")
-            for version in range(found + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
-                    self._cur.execute(statement)
-                self._cur.execute("INSERT INTO schema_history VALUES (%s, %s, %s)", (version, _now(), __version__))
-            self._cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            # From the version found under the lock: run again after a lost commit, or after another migrator,
+            # the steps find the work done.
+            current = version_number(self._schema_version())
+            if current is not None and current < SCHEMA_VERSION:
+                self._migrate_from(current)
 
         if found < SCHEMA_VERSION:
             self._ddl(steps)
         return found, SCHEMA_VERSION
+
+    dialect = POSTGRES
+
+    def _execute(self, statement: str, parameters: Iterable = ()):
+        return self._cur.execute(statement, tuple(parameters))
+
+    def _executemany(self, statement: str, rows: list[tuple]) -> None:
+        self._cur.executemany(statement, rows)
+
+    def _insert_adjustment(self, person_id: str, year: int, fingerprint: str, applied_at: str) -> int | None:
+        row = self._cur.execute(
+            "INSERT INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (person_id, year, fingerprint) DO NOTHING RETURNING id",
+            (person_id, year, fingerprint, applied_at),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def _changed(self) -> None:
+        self._wrote = True
 
     # -- transactions -------------------------------------------------------------------------------
 
@@ -562,10 +482,6 @@ class PostgresStore:
         last, called = self._cur.execute("SELECT last_value, is_called FROM settlement_seq").fetchone()
         return last + 1 if called else last
 
-    def settlement(self, claim_id: str) -> Settlement | None:
-        row = self._cur.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = %s", (claim_id,)).fetchone()
-        return None if row is None else self._codecs.decode(row)
-
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         if not claim_ids:
             return {}
@@ -647,57 +563,6 @@ class PostgresStore:
         self._cur.execute(_PUT_USAGE, columns)
         self._wrote = True
 
-    def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
-        rows = self._cur.execute(
-            f"SELECT {_COLUMNS} FROM settlements WHERE person_id = %s AND year = %s ORDER BY seq", (person_id, year)
-        ).fetchall()
-        return [self._codecs.decode(row) for row in rows]
-
-    def person_years(self, person_id: str) -> list[int]:
-        rows = self._cur.execute(
-            "SELECT DISTINCT year FROM settlements WHERE person_id = %s ORDER BY year", (person_id,)
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
-        rows = self._cur.execute(
-            "SELECT l.claim_id, sum(l.assistance_fen)::bigint, sum(l.deductible_subsidy_fen)::bigint, sum(l.offset_fen)::bigint "
-            "FROM adjustment_lines l JOIN adjustments a ON a.id = l.adjustment_id WHERE a.person_id = %s AND a.year = %s "
-            "GROUP BY l.claim_id",
-            (person_id, year),
-        ).fetchall()
-        return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
-
-    def add_adjustment(
-        self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str
-    ) -> bool:
-        row = self._cur.execute(
-            "INSERT INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (person_id, year, fingerprint) DO NOTHING RETURNING id",
-            (person_id, year, fingerprint, applied_at),
-        ).fetchone()
-        if row is None:
-            return False
-        self._cur.executemany(
-            "INSERT INTO adjustment_lines VALUES (%s, %s, %s, %s, %s)", [(row[0], *line) for line in lines]
-        )
-        self._wrote = True
-        return True
-
-    def add_reversal(self, reversal: Reversal) -> None:
-        r = reversal
-        self._cur.execute("INSERT INTO reversals VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", reversal_row(r))
-        self._cur.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = %s", (r.claim_id,))
-        self._wrote = True
-
-    def reversal(self, claim_id: str) -> Reversal | None:
-        row = self._cur.execute(
-            "SELECT claim_id, person_id, year, kind, reason, assistance_fen, deductible_subsidy_fen, offset_fen, reversed_at "
-            "FROM reversals WHERE claim_id = %s",
-            (claim_id,),
-        ).fetchone()
-        return None if row is None else Reversal(*row)
-
 
 def _copy_text(settlements: list[Settlement], numbers: Sequence[int], codecs: _Codecs) -> str:
     """The rows of ``settlements`` (numbered ``numbers``) in COPY's text format, in :data:`_COPY`'s column order.
@@ -722,9 +587,3 @@ def _copy_text(settlements: list[Settlement], numbers: Sequence[int], codecs: _C
 def _usage(year: int, paid: list) -> Usage | None:
     """The usage a row holds; ``None`` for a zero row (made to lock a person-year, or all reversed: the same to the ledger)."""
     return Usage(year, *paid) if any(paid) else None
-
-
-def _now() -> str:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

@@ -11,81 +11,30 @@ an fsync per transaction.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from medaid.errors import N_, InputError
-from medaid.ledger.columns import (
-    COLUMNS,
-    SQLITE_TYPES,
-    column_list,
-    compile_decoder,
-    compile_encoder,
-    create_table,
-    reversal_row,
-)
-from medaid.ledger.model import Reversal, Settlement
-from medaid.ledger.schema import MIGRATIONS, SCHEMA_VERSION, check_version
-from medaid.ledger.store import Adjustment
+from medaid.ledger.columns import COLUMNS, column_list, compile_decoder, compile_encoder
+from medaid.ledger.model import Settlement
+from medaid.ledger.schema import SCHEMA_VERSION, check_version
+from medaid.ledger.sql import SQLITE, SYNCHRONOUS, USAGE_COLUMNS, SQLRows, StoredText, synchronous_mode, version_number
 from medaid.rules import Usage
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION", "SYNCHRONOUS"]
 
 _USAGE_CACHE_MAX = 500_000
 _ABSENT_MAX = 2_000_000
-SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-{settlements};
-CREATE INDEX IF NOT EXISTS settlements_person_year ON settlements (person_id, year);
-CREATE TABLE IF NOT EXISTS usage (
-    person_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    paid_inpatient_fen INTEGER NOT NULL,
-    paid_outpatient_fen INTEGER NOT NULL,
-    offset_used_fen INTEGER NOT NULL,
-    subsidy_paid_fen INTEGER NOT NULL,
-    PRIMARY KEY (person_id, year)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS reversals (
-    claim_id TEXT PRIMARY KEY REFERENCES settlements (claim_id),
-    person_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    assistance_fen INTEGER NOT NULL,
-    deductible_subsidy_fen INTEGER NOT NULL,
-    offset_fen INTEGER NOT NULL,
-    reversed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS adjustments (
-    id INTEGER PRIMARY KEY,
-    person_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    fingerprint TEXT NOT NULL,
-    applied_at TEXT NOT NULL,
-    UNIQUE (person_id, year, fingerprint)
-);
-CREATE TABLE IF NOT EXISTS adjustment_lines (
-    adjustment_id INTEGER NOT NULL REFERENCES adjustments (id),
-    claim_id TEXT NOT NULL REFERENCES settlements (claim_id),
-    assistance_fen INTEGER NOT NULL,
-    deductible_subsidy_fen INTEGER NOT NULL,
-    offset_fen INTEGER NOT NULL,
-    PRIMARY KEY (adjustment_id, claim_id)
-);
-CREATE INDEX IF NOT EXISTS adjustment_lines_claim ON adjustment_lines (claim_id);
-CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, medaid_version TEXT NOT NULL);
-""".format(settlements=create_table(SQLITE_TYPES, "CREATE TABLE IF NOT EXISTS"))
+#: The tables of a new ledger (:mod:`medaid.ledger.sql`), as one script.
+_SCHEMA = ";\n".join(SQLITE.schema())
 
 _COLUMNS = column_list()
 _INSERT = f"INSERT INTO settlements ({column_list(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _UPSERT_USAGE = (
-    "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
+    f"INSERT INTO usage ({USAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET "
     "paid_inpatient_fen = excluded.paid_inpatient_fen, paid_outpatient_fen = excluded.paid_outpatient_fen, "
     "offset_used_fen = excluded.offset_used_fen, subsidy_paid_fen = excluded.subsidy_paid_fen"
 )
@@ -97,34 +46,7 @@ def _chunks(values: list, size: int = 500) -> Iterator[list]:
         yield values[start : start + size]
 
 
-class _Texts:
-    """Dates and category lists as stored, both ways: a file has few distinct values, so each converts once."""
-
-    def __init__(self) -> None:
-        self.text: dict = {}
-        self.dates: dict[str, dt.date] = {}
-        self.lists: dict[str, tuple[str, ...]] = {}
-
-    def of(self, value: dt.date | tuple[str, ...]) -> str:
-        text = self.text.get(value)
-        if text is None:
-            text = self.text[value] = value.isoformat() if isinstance(value, dt.date) else "|".join(value)
-        return text
-
-    def date(self, text: str) -> dt.date:
-        day = self.dates.get(text)
-        if day is None:
-            day = self.dates[text] = dt.date.fromisoformat(text)
-        return day
-
-    def names(self, text: str) -> tuple[str, ...]:
-        names = self.lists.get(text)
-        if names is None:
-            names = self.lists[text] = tuple(text.split("|")) if text else ()
-        return names
-
-
-def _codecs(texts: _Texts) -> tuple[Callable[[tuple], Settlement], Callable[[Settlement, int], tuple]]:
+def _codecs(texts: StoredText) -> tuple[Callable[[tuple], Settlement], Callable[[Settlement, int], tuple]]:
     """Row -> Settlement and (Settlement, seq) -> row for this file's :data:`~medaid.ledger.columns.COLUMNS`."""
     names = {"of": texts.of, "date": texts.date, "names": texts.names}
     decode = compile_decoder({"date": "date({v})", "names": "names({v})", "bool": "bool({v})"}, names)
@@ -132,7 +54,7 @@ def _codecs(texts: _Texts) -> tuple[Callable[[tuple], Settlement], Callable[[Set
     return decode, encode
 
 
-class SQLiteStore:
+class SQLiteStore(SQLRows):
     """A ledger in one SQLite file; one instance per thread (open another for another thread or process).
 
     Args:
@@ -168,14 +90,8 @@ class SQLiteStore:
         self._absent: set[str] = set()
         self._writing = False
         self._cache_version = None
-        self._decode, self._encode = _codecs(_Texts())
-        mode = str(synchronous).upper()
-        if mode not in SYNCHRONOUS:
-            raise InputError(
-                N_("synchronous must be one of {names}, got {synchronous!r}"),
-                names=", ".join(SYNCHRONOUS),
-                synchronous=synchronous,
-            )
+        self._decode, self._encode = _codecs(StoredText())
+        mode = synchronous_mode(synchronous)
         if not create and not self.path.is_file():
             raise InputError(N_("no ledger at {path} (settle a claim or a file first to create it)"), path=self.path)
         _create_private(self.path)
@@ -210,32 +126,34 @@ class SQLiteStore:
                     raise
                 time.sleep(0.01)
 
-    def _init_schema(self, check: bool) -> None:
-        from medaid._version import __version__
+    dialect = SQLITE
 
+    def _execute(self, statement: str, parameters: Iterable = ()) -> sqlite3.Cursor:
+        return self._conn.execute(statement, tuple(parameters))
+
+    def _executemany(self, statement: str, rows: list[tuple]) -> None:
+        self._conn.executemany(statement, rows)
+
+    def _insert_adjustment(self, person_id: str, year: int, fingerprint: str, applied_at: str) -> int | None:
+        cursor = self._conn.execute(
+            "INSERT OR IGNORE INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (?, ?, ?, ?)",
+            (person_id, year, fingerprint, applied_at),
+        )
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def _init_schema(self, check: bool) -> None:
         version = self._schema_version()
         if version is None:
             with self.write():
                 if self._schema_version() is None:  # another process may have created it meanwhile
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            self._conn.execute(statement)
-                    self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                    self._conn.execute(
-                        "INSERT INTO schema_history VALUES (?, ?, ?)", (SCHEMA_VERSION, _now(), __version__)
-                    )
-                    self.created = True
+                    self._create_tables()
             version = self._schema_version()
         if check:
             check_version(version, str(self.path))
 
-    #: Whether this store created the ledger's tables.
-    created = False
-
     def schema_version(self) -> int | None:
         """The ledger's schema version (``None``: no medaid tables)."""
-        version = self._schema_version()
-        return int(version) if version is not None and version.isdigit() else None
+        return version_number(self._schema_version())
 
     def migrate(self) -> tuple[int, int]:
         """Bring the ledger to :data:`SCHEMA_VERSION`, one version at a time, in one transaction; (from, to).
@@ -243,25 +161,12 @@ class SQLiteStore:
         Raises:
             MigrationError: the ledger is newer than this medaid.
         """
-        from medaid._version import __version__
-
         found = self.schema_version()
         if found is None or found > SCHEMA_VERSION:
             check_version(self._schema_version(), str(self.path))
         with self.write():
-            for version in range(found + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
-                    self._conn.execute(statement)
-                self._conn.execute("INSERT INTO schema_history VALUES (?, ?, ?)", (version, _now(), __version__))
-            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            self._migrate_from(found)
         return found, SCHEMA_VERSION
-
-    def _schema_version(self) -> str | None:
-        exists = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-        if not exists:
-            return None
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return row[0] if row else None
 
     def _check_caches(self) -> None:
         # The caches hold what this connection read or wrote; they stay valid only while no other
@@ -330,10 +235,6 @@ class SQLiteStore:
     def next_seq(self) -> int:
         return self._conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM settlements").fetchone()[0]
 
-    def settlement(self, claim_id: str) -> Settlement | None:
-        row = self._conn.execute(f"SELECT {_COLUMNS} FROM settlements WHERE claim_id = ?", (claim_id,)).fetchone()
-        return None if row is None else self._decode(row)
-
     def settlements_by_id(self, claim_ids: list[str]) -> dict[str, Settlement]:
         found: dict[str, Settlement] = {}
         absent = self._absent
@@ -389,56 +290,6 @@ class SQLiteStore:
         for person, u in rows:
             self._pending[person, u.year] = u
 
-    def year_settlements(self, person_id: str, year: int) -> list[Settlement]:
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM settlements WHERE person_id = ? AND year = ? ORDER BY seq", (person_id, year)
-        )
-        return [self._decode(row) for row in rows]
-
-    def person_years(self, person_id: str) -> list[int]:
-        return [
-            row[0]
-            for row in self._conn.execute(
-                "SELECT DISTINCT year FROM settlements WHERE person_id = ? ORDER BY year", (person_id,)
-            )
-        ]
-
-    def adjustments(self, person_id: str, year: int) -> dict[str, tuple[int, int, int]]:
-        rows = self._conn.execute(
-            "SELECT l.claim_id, sum(l.assistance_fen), sum(l.deductible_subsidy_fen), sum(l.offset_fen) FROM adjustment_lines l "
-            "JOIN adjustments a ON a.id = l.adjustment_id WHERE a.person_id = ? AND a.year = ? GROUP BY l.claim_id",
-            (person_id, year),
-        )
-        return {claim_id: (assistance, subsidy, offset) for claim_id, assistance, subsidy, offset in rows}
-
-    def add_adjustment(
-        self, person_id: str, year: int, fingerprint: str, lines: list[Adjustment], applied_at: str
-    ) -> bool:
-        cursor = self._conn.execute(
-            "INSERT OR IGNORE INTO adjustments (person_id, year, fingerprint, applied_at) VALUES (?, ?, ?, ?)",
-            (person_id, year, fingerprint, applied_at),
-        )
-        if cursor.rowcount == 0:
-            return False
-        adjustment_id = cursor.lastrowid
-        self._conn.executemany(
-            "INSERT INTO adjustment_lines VALUES (?, ?, ?, ?, ?)", [(adjustment_id, *line) for line in lines]
-        )
-        return True
-
-    def add_reversal(self, reversal: Reversal) -> None:
-        r = reversal
-        self._conn.execute("INSERT INTO reversals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", reversal_row(r))
-        self._conn.execute("UPDATE settlements SET status = 'reversed' WHERE claim_id = ?", (r.claim_id,))
-
-    def reversal(self, claim_id: str) -> Reversal | None:
-        row = self._conn.execute(
-            "SELECT claim_id, person_id, year, kind, reason, assistance_fen, deductible_subsidy_fen, offset_fen, reversed_at "
-            "FROM reversals WHERE claim_id = ?",
-            (claim_id,),
-        ).fetchone()
-        return None if row is None else Reversal(*row)
-
 
 def _create_private(path: Path) -> None:
     """Create a missing ledger file readable by its owner only (0600): it holds who was paid what.
@@ -457,7 +308,3 @@ def _create_private(path: Path) -> None:
         pass
     except OSError:  # a missing folder and the like: sqlite3.connect reports it
         pass
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

@@ -11,15 +11,22 @@ insert meanwhile surfaces as :class:`RetryTransaction`, and the ledger runs the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from medaid.errors import DatabaseError
+from medaid.errors import N_, DatabaseError, InternalError
 from medaid.ledger.model import Reversal, Settlement
 from medaid.rules import Usage
 
-__all__ = ["LedgerStore", "Adjustment", "RetryTransaction", "DatabaseError"]
+__all__ = ["LedgerStore", "Adjustment", "RetryTransaction", "DatabaseError", "MAX_ATTEMPTS", "retrying"]
+
+T = TypeVar("T")
+
+#: How many times a transaction the database asks to run again (a deadlock, a lost connection) is run.
+MAX_ATTEMPTS = 30
 
 #: One clearing adjustment line: (claim_id, assistance delta, subsidy delta, offset delta), fen.
 Adjustment = tuple[str, int, int, int]
@@ -36,6 +43,28 @@ class RetryTransaction(Exception):
     def __init__(self, message: str, *, committed_unknown: bool = False) -> None:
         super().__init__(message)
         self.committed_unknown = committed_unknown
+
+
+def retrying(transaction: Callable[[], T], *, idempotent: bool) -> T:
+    """``transaction()``, run again (after a short random pause) each time it raises :class:`RetryTransaction`,
+    up to :data:`MAX_ATTEMPTS` times: the one retry loop, for the ledger's transactions and a store's own
+    schema check alike. A transaction that may have been committed is run again only if ``idempotent``;
+    otherwise the caller is told to look before trying again."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return transaction()
+        except RetryTransaction as retry:
+            if retry.committed_unknown and not idempotent:
+                raise DatabaseError(
+                    N_("{retry}; it may or may not have been recorded: look (medaid ledger show) before trying again"),
+                    retry=retry,
+                ) from None
+            if attempt == MAX_ATTEMPTS:
+                raise DatabaseError(
+                    N_("gave up after {attempts} attempts: {retry}"), attempts=MAX_ATTEMPTS, retry=retry
+                ) from None
+            time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
+    raise InternalError(N_("the retry loop ended without a result"))
 
 
 class LedgerStore(Protocol):
