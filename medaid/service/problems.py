@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from medaid.contract.claims import COLUMNS
 from medaid.errors import (
     N_,
     AlreadyReversedError,
@@ -173,19 +174,9 @@ def _any(body: bytes) -> Any:
 
 # -- library errors ----------------------------------------------------------------------------------
 
-#: The field an error message of the readers and rules is about, from its first word.
-_FIELD_WORDS = (
-    "claim_id",
-    "person_id",
-    "district",
-    "date",
-    "category",
-    "kind",
-    "self_pay",
-    "resident_insurance",
-    "reason",
-    "year",
-)
+#: The field an error message of the readers and rules is about, from its first word: a claims column (as the
+#: contract declares them), a reversal's reason, or a year.
+_FIELD_WORDS = (*COLUMNS, "reason", "year")
 
 
 def from_medaid(

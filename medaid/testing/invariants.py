@@ -21,7 +21,15 @@ from medaid.rules import Assessment, Claim, assess_person
 from medaid.rules.caps import cap_group
 from medaid.testing import strategies as mst
 
-__all__ = ["Invariant", "InvariantBroken", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
+__all__ = [
+    "Invariant",
+    "InvariantBroken",
+    "InvariantResult",
+    "INVARIANTS",
+    "check_policy",
+    "claims_file_rows",
+    "DOMINANCE",
+]
 
 #: Category dominance the policy intends, per kind: each gets at least what the next one gets.
 DOMINANCE = ("special_relief", "dibao", "low_income", "medical_poverty_1", "medical_poverty_2")
@@ -178,17 +186,14 @@ def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) ->
         )
 
 
-def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
-    from medaid.batch.settle import settle_batch
-    from medaid.policy.registry import PolicyRegistry
-    from medaid.rules import assess_each_claim
-
-    claims = [attrs.evolve(c, claim_id=f"{person}-{i}") for person, cs in persons.items() for i, c in enumerate(cs)]
-    rows = [
+def claims_file_rows(claims: list[Claim], district: str = "minhang") -> list[dict[str, str]]:
+    """``claims`` as the rows of a claims file (every claim in ``district``), for the batch reader to settle
+    what the reference and the ledger take as :class:`~medaid.rules.Claim` objects."""
+    return [
         {
             "claim_id": c.claim_id,
             "person_id": c.person_id,
-            "district": "minhang",
+            "district": district,
             "date": c.date.isoformat(),
             "category": "|".join(c.categories),
             "kind": c.kind,
@@ -197,6 +202,15 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
         }
         for c in claims
     ]
+
+
+def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Claim]]) -> None:
+    from medaid.batch.settle import settle_batch
+    from medaid.policy.registry import PolicyRegistry
+    from medaid.rules import assess_each_claim
+
+    claims = [attrs.evolve(c, claim_id=f"{person}-{i}") for person, cs in persons.items() for i, c in enumerate(cs)]
+    rows = claims_file_rows(claims)
     # The strategies draw dates up to three years into an open version, so past the run date too.
     table = settle_batch(rows, registry=PolicyRegistry([policy]), strict=True, allow_future=True).table
     batch = {

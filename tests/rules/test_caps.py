@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from medaid.batch.settle import settle_batch
 from medaid.errors import PolicyError
 from medaid.ledger import Ledger
-from medaid.money import fen_to_yuan_str
 from medaid.policy import PolicyRegistry, default_registry
 from medaid.rules import Claim, Usage, assess_each_claim, assess_person
 from medaid.rules.caps import NO_CAP, cap_bound, cap_group, cap_used, within_limit
 from medaid.rules.ops import SCALAR
+from medaid.testing.invariants import claims_file_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 REFORM = default_registry().reform(ROOT / "policies" / "reforms" / "shared-annual-cap.toml")
@@ -125,20 +125,7 @@ def test_reference_batch_and_ledger_agree_under_a_shared_cap(claims: list[Claim]
         r.claim.claim_id: (r.assistance_fen, r.deductible_subsidy_fen)
         for r in assess_each_claim(claims, lambda day: REFORM)
     }
-    rows = [
-        {
-            "claim_id": c.claim_id,
-            "person_id": c.person_id,
-            "district": "minhang",
-            "date": c.date.isoformat(),
-            "category": "|".join(c.categories),
-            "kind": c.kind,
-            "self_pay": fen_to_yuan_str(c.self_pay_fen),
-            "resident_insurance": str(c.resident_insurance).lower(),
-        }
-        for c in claims
-    ]
-    table = settle_batch(rows, registry=ONLY, strict=True).table
+    table = settle_batch(claims_file_rows(claims), registry=ONLY, strict=True).table
     batch = {
         cid: (int(a * 100), int(s * 100))
         for cid, a, s in table.select("claim_id", "assistance", "deductible_subsidy").iter_rows()
