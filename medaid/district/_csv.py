@@ -28,36 +28,48 @@ def read_rows(
     """
     if not isinstance(contract, TableContract):
         contract = TableContract("table", tuple(contract), {})
-    found = None
-    reader = rows(path, encoding=encoding, sheet=sheet)
-    for number, cells in reader:
-        texts = [text_of(cell) for cell in cells]
-        if is_blank(texts) or texts[0].startswith("#"):
-            continue
-        found = (number, texts)
-        break
-    if found is None:
-        raise InputError(
-            N_("the file is empty; expected columns {names}"), file=path, names=", ".join(contract.columns)
-        )
-    header_line, header = found
-    while header and header[-1] == "":
-        header.pop()
+    header_line, header, body = text_table(path, contract.columns, encoding=encoding, sheet=sheet)
     at = header_map(header, contract.columns, contract.headers_zh, f"{path}: line {header_line}")
     names = list(header)
     for column, index in at.items():
         names[index] = column
+    for number, values in body:
+        yield number, dict(zip(names, values))
+
+
+def text_table(
+    path: Path | str, expected: tuple[str, ...], *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    """A table file as trimmed text: (the header's line, the header, the rows as ``(line, values)``).
+
+    The header is the first line that is neither blank nor a ``#`` comment, without its trailing empty cells;
+    each row is padded to the header's width, and blank rows are skipped. Raises :class:`InputError` for a
+    file with no header (naming the ``expected`` columns) and, as the rows are read, for a row with more
+    values than the header has columns.
+    """
+    reader = rows(path, encoding=encoding, sheet=sheet)
+    lines = ((number, [text_of(cell) for cell in cells]) for number, cells in reader)
+    found = next(((n, texts) for n, texts in lines if not is_blank(texts) and not texts[0].startswith("#")), None)
+    if found is None:
+        raise InputError(N_("the file is empty; expected columns {names}"), file=path, names=", ".join(expected))
+    header_line, header = found
+    while header and header[-1] == "":
+        header.pop()
+    return header_line, header, _padded(path, reader, len(header))
+
+
+def _padded(path: Path | str, reader: Iterator[tuple[int, list]], width: int) -> Iterator[tuple[int, list[str]]]:
     for number, cells in reader:
         values = [text_of(cell) for cell in cells]
         if is_blank(values):
             continue
-        if len(values) > len(names) and any(values[len(names) :]):
+        if len(values) > width and any(values[width:]):
             raise InputError(
                 N_("{n_values} values but {n_names} columns"),
                 file=path,
                 line=number,
                 n_values=len(values),
-                n_names=len(names),
+                n_names=width,
             )
-        values += [""] * (len(names) - len(values))
-        yield number, dict(zip(names, values))
+        values += [""] * (width - len(values))
+        yield number, values

@@ -205,35 +205,13 @@ def _read_rows(path: Path, encoding: str | None, sheet: str | None) -> pl.DataFr
     """The file read row by row (any encoding, or a workbook's sheet) as text columns with their lines."""
     import polars as pl
 
-    from medaid.contract.files import is_blank, rows
-    from medaid.contract.values import text_of
+    from medaid.district._csv import text_table
 
-    reader = rows(path, encoding=encoding, sheet=sheet)
-    header = None
-    for _line, cells in reader:
-        texts = [text_of(c) for c in cells]
-        if not is_blank(texts) and not texts[0].startswith("#"):
-            header = [_english(t) for t in texts]
-            break
-    if header is None:
-        raise InputError(N_("the file is empty; expected columns {names}"), file=path, names=", ".join(REQUIRED))
-    while header and header[-1] == "":
-        header.pop()
+    _header_line, names, body = text_table(path, REQUIRED, encoding=encoding, sheet=sheet)
+    header = [_english(name) for name in names]
     columns: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
-    for line, cells in reader:
-        texts = [text_of(c) for c in cells]
-        if is_blank(texts):
-            continue
-        if len(texts) > len(header) and any(texts[len(header) :]):
-            raise InputError(
-                N_("{n_texts} values but {n_header} columns"),
-                file=path,
-                line=line,
-                n_texts=len(texts),
-                n_header=len(header),
-            )
-        texts += [""] * (len(header) - len(texts))
+    for line, texts in body:
         for column, text in zip(columns, texts):
             column.append(text)
         lines.append(line)

@@ -16,9 +16,9 @@ from medaid.i18n.catalog import N_, translated
 from medaid.money import PPM, fen_to_yuan_str, ppm_to_str
 from medaid.present.claim import ClaimExplanation
 from medaid.present.decisions import decision_text
-from medaid.rules.model import Step
+from medaid.rules.model import ClaimOutcome, Step
 
-__all__ = ["explain_claim", "claim_dict"]
+__all__ = ["explain_claim", "claim_dict", "outcome_amounts"]
 
 #: The messages, by what they say; translated with the gettext catalogues (medaid/locale).
 _MESSAGES = {
@@ -195,6 +195,20 @@ def explain_claim(explanation: ClaimExplanation, lang: str) -> list[str]:
     return lines
 
 
+def outcome_amounts(outcome: ClaimOutcome) -> dict[str, Any]:
+    """What a claim's outcome paid and how its cap stood, as JSON (yuan strings; ``None``: no cap): the one
+    rendering of these fields for a re-run claim (``explain``) and a stored settlement (the service)."""
+    return {
+        "before_cap": fen_to_yuan_str(outcome.before_cap_fen),
+        "assistance": fen_to_yuan_str(outcome.assistance_fen),
+        "deductible_subsidy": fen_to_yuan_str(outcome.deductible_subsidy_fen),
+        "total": fen_to_yuan_str(outcome.total_fen),
+        "cap": None if outcome.cap_fen is None else fen_to_yuan_str(outcome.cap_fen),
+        "cap_left": None if outcome.cap_left_fen is None else fen_to_yuan_str(outcome.cap_left_fen),
+        "cap_bound": outcome.cap_bound,
+    }
+
+
 def claim_dict(explanation: ClaimExplanation) -> dict[str, Any]:
     """The explanation as JSON data: the claim, its amounts (yuan strings), status, and the steps of ``calc --format json``."""
     from medaid.present.assessment import step_dict
@@ -216,13 +230,7 @@ def claim_dict(explanation: ClaimExplanation) -> dict[str, Any]:
         "self_pay": fen_to_yuan_str(claim.self_pay_fen),
         "offset": fen_to_yuan_str(result.offset_fen),
         "eligible": fen_to_yuan_str(result.eligible_fen),
-        "before_cap": fen_to_yuan_str(result.before_cap_fen),
-        "assistance": fen_to_yuan_str(result.assistance_fen),
-        "deductible_subsidy": fen_to_yuan_str(result.deductible_subsidy_fen),
-        "total": fen_to_yuan_str(result.total_fen),
-        "cap": None if result.cap_fen is None else fen_to_yuan_str(result.cap_fen),
-        "cap_left": None if result.cap_left_fen is None else fen_to_yuan_str(result.cap_left_fen),
-        "cap_bound": result.cap_bound,
+        **outcome_amounts(result),
         "paid_before": {
             "inpatient": fen_to_yuan_str(explanation.usage_before.paid_inpatient_fen),
             "outpatient": fen_to_yuan_str(explanation.usage_before.paid_outpatient_fen),

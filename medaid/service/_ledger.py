@@ -19,6 +19,7 @@ from starlette.responses import Response
 from medaid.errors import N_, InputError, MedaidError
 from medaid.money import fen_to_yuan_str as yuan
 from medaid.money import ppm_to_str
+from medaid.present.claim_text import outcome_amounts
 from medaid.service._http import decode, lang_of, read_body, require_token, respond, state_of
 from medaid.service.problems import ProblemError, from_medaid
 from medaid.service.schemas import ClearingRequest, LedgerClaim, LedgerClaims, ReversalRequest
@@ -83,13 +84,7 @@ def settlement_dict(s, district: str | None = None, district_id: str | None = No
         "offset": yuan(s.offset_fen),
         "eligible": yuan(s.eligible_fen),
         "ratio": ppm_to_str(s.ratio_ppm),
-        "before_cap": yuan(s.before_cap_fen),
-        "assistance": yuan(s.assistance_fen),
-        "deductible_subsidy": yuan(s.deductible_subsidy_fen),
-        "total": yuan(s.total_fen),
-        "cap": None if s.cap_fen is None else yuan(s.cap_fen),
-        "cap_left": None if s.cap_left_fen is None else yuan(s.cap_left_fen),
-        "cap_bound": s.cap_bound,
+        **outcome_amounts(s),
         "provisional": list(s.provisional),
         "status": s.status,
         "settled_at": s.settled_at,
