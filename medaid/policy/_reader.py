@@ -102,21 +102,14 @@ class Reader:
             return 0
         if allow_none and value == "none":
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
+        number = not isinstance(value, bool) and isinstance(value, (int, Decimal))
+        if not number or not _finite(value):
             self.problems.add(
                 self.key(name),
-                N_("must be a non-negative amount in {allowed}, got {value}"),
-                allowed=allowed,
-                value=_show(value),
-            )
-            return 0
-        if not _finite(value):
-            allowed = 'yuan, or "none" for no cap' if allow_none else "yuan"
-            self.problems.add(
-                self.key(name),
-                N_("must be a finite amount in {allowed}, got {value}"),
-                allowed=allowed,
+                N_("must be a finite amount in {allowed}, got {value}")
+                if number
+                else N_("must be a non-negative amount in {allowed}, got {value}"),
+                allowed='yuan, or "none" for no cap' if allow_none else "yuan",
                 value=_show(value),
             )
             return 0
