@@ -387,28 +387,9 @@ def _meta(piece: Piece):
 
 def _read_keys(piece: Piece):
     """The claim keys of a piece (its claim_id column alone)."""
-    import pyarrow.parquet as pq
+    from medaid.dist.dataset import _key, piece_frame
 
-    from medaid.dist.dataset import _key
-
-    try:
-        file = pq.ParquetFile(piece.path)
-        table = (
-            file.read_row_groups(list(piece.groups), columns=["claim_id"])
-            if piece.groups
-            else pq.read_table(piece.path, columns=["claim_id"])
-        )
-    except Exception as exc:
-        raise InputError(
-            N_("cannot read column claim_id: {reason}"),
-            file=piece.path,
-            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-        ) from None
-    frame = pl.from_arrow(table)
-    if not isinstance(frame, pl.DataFrame):
-        raise InternalError(
-            N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
-        )
+    frame = piece_frame(piece, ["claim_id"], N_("cannot read column claim_id: {reason}"))
     return frame.select(_key("claim_id").alias(CKEY)).to_pandas()
 
 

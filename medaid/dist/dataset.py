@@ -116,26 +116,33 @@ def parquet_pieces(files: Sequence[Path], piece_rows: int = PIECE_ROWS) -> list[
 
 def read_piece(piece: Piece) -> pl.DataFrame:
     """A piece's rows, numbered and keyed (:func:`keyed`); an unreadable file is an :class:`InputError`."""
+    frame = piece_frame(piece)
+    return keyed(frame, seq=piece.seq, row=piece.start, name=piece.name or piece.path, file=piece.name)
+
+
+def piece_frame(
+    piece: Piece, columns: list[str] | None = None, problem: str = N_("cannot read as parquet: {reason}")
+) -> pl.DataFrame:
+    """A piece's row groups as read (every column, or ``columns``); an unreadable file is an :class:`InputError`
+    with the message ``problem`` (its ``{reason}``: the reader's first line)."""
     import pyarrow.parquet as pq
 
     try:
         table = (
-            pq.ParquetFile(piece.path).read_row_groups(list(piece.groups))
+            pq.ParquetFile(piece.path).read_row_groups(list(piece.groups), columns=columns)
             if piece.groups
-            else pq.read_table(piece.path)
+            else pq.read_table(piece.path, columns=columns)
         )
     except Exception as exc:
         raise InputError(
-            N_("cannot read as parquet: {reason}"),
-            file=piece.path,
-            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            problem, file=piece.path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         ) from None
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
         raise InternalError(
             N_("expected {expected}, got {type_name}"), expected="pl.DataFrame", type_name=type(frame).__name__
         )
-    return keyed(frame, seq=piece.seq, row=piece.start, name=piece.name or piece.path, file=piece.name)
+    return frame
 
 
 def keyed(frame: pl.DataFrame, *, seq: int, row: int, name: str, file: str | None = None) -> pl.DataFrame:
