@@ -11,7 +11,8 @@ import attrs
 import pytest
 
 from medaid.ledger import Ledger, Settlement
-from medaid.ledger.columns import COLUMNS, POSTGRES_TYPES, SQLITE_TYPES, create_table
+from medaid.ledger.columns import COLUMNS, SQLITE_TYPES, create_table
+from medaid.ledger.postgres import SCHEMA as POSTGRES_SCHEMA
 from medaid.ledger.sqlite import _SCHEMA, SQLiteStore
 from medaid.rules import Claim, ClaimResult
 from medaid.rules.model import ClaimOutcome
@@ -40,9 +41,10 @@ def test_settlement_fields_are_the_claim_the_outcome_and_a_stamp() -> None:
 
 
 def test_the_tables_are_those_of_schema_version_2() -> None:
-    """The generated DDL of both stores is, statement by statement, what schema version 2 was written as."""
+    """The generated DDL of both stores (every table, :mod:`medaid.ledger.sql`) is, statement by statement, what
+    schema version 2 was written as."""
     assert _statements(_SCHEMA) == _statements((DATA / "schema-v2-sqlite.sql").read_text())
-    assert _statements(create_table(POSTGRES_TYPES)) == _statements((DATA / "settlements-v2-postgres.sql").read_text())
+    assert _statements(";".join(POSTGRES_SCHEMA)) == _statements((DATA / "schema-v2-postgres.sql").read_text())
     assert "kind TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient'))" in create_table(SQLITE_TYPES)
 
 
