@@ -1,5 +1,6 @@
-"""Dependencies point down only (docs/architecture.md): the computing layers never reach the presentation or
-the edges, and the presentation never reaches the CLI. Every import counts, the lazy ones inside functions too."""
+"""Dependencies point down only (docs/architecture.md): no layer imports one above it (the rules not the input
+contract, the policy not the rules, ...), the computing layers never reach the presentation or the edges, and the
+presentation never reaches the CLI. Every import counts, the lazy ones inside functions too."""
 
 from __future__ import annotations
 
