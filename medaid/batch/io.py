@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import polars as pl
 
-from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map
+from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map, width_reason
 from medaid.errors import N_, InputError, InternalError
 
 __all__ = [
@@ -291,7 +291,7 @@ def _from_rows(path: Path, name: str, *, encoding: str | None, sheet: str | None
             # Missing trailing fields are empty values (the checks name them); extra fields that hold
             # anything refuse the row: the columns would be shifted.
             if any(text_of(c) for c in texts[width:]):
-                refused[len(lines)] = f"expected {width} fields, got {len(texts)}"
+                refused[len(lines)] = width_reason(width, len(texts))
             texts = (texts + [""] * width)[:width]
         for column, text in zip(columns, texts):
             column.append(text)
