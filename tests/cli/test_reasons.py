@@ -180,3 +180,21 @@ def test_explain_a_refused_row_in_chinese(gbk_file: Path) -> None:
     result = CliRunner().invoke(app, ["explain", "c1", "--claims", str(gbk_file), "--lang", "zh"])
     assert result.exit_code == 2
     assert ZH[3] in result.stderr and "negative" not in result.stderr
+
+
+def test_sweep_and_compare_reasons_in_chinese(gbk_file: Path, tmp_path: Path) -> None:
+    """``medaid sweep`` and ``medaid compare`` (which read the file into a table first, the file reader's own
+    refusals riding along) list and write the same Chinese reasons."""
+    reform = Path(__file__).parents[2] / "policies" / "reforms" / "low-income-outpatient-cap-3000.toml"
+    runs = {
+        "sweep": ["sweep", str(gbk_file), "--param", "categories.low_income.outpatient.cap", "--values", "2500,3000"],
+        "compare": ["compare", str(gbk_file), "--reform", str(reform)],
+    }
+    for name, args in runs.items():
+        rejects = tmp_path / f"{name}.csv"
+        result = CliRunner().invoke(app, [*args, "--rejects", str(rejects), "--lang", "zh"])
+        assert result.exit_code == 2, result.output
+        by_line = {int(row["line"]): row["reason"] for row in _rejects(rejects)}
+        assert len(by_line) == len(ROWS) and all(not reason.isascii() for reason in by_line.values())
+        assert {line: by_line[line] for line in ZH} == ZH, name
+        assert f"{gbk_file}：第 3 行：{ZH[3]}" in result.stderr
