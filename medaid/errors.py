@@ -50,6 +50,7 @@ __all__ = [
     "PgServerError",
     "InternalError",
     "Message",
+    "rendered_text",
     "EXIT_BAD_INPUT",
     "EXIT_INTERNAL",
 ]
@@ -94,6 +95,17 @@ class Message(str):
     def render(self, lang: str) -> str:
         """The text in ``lang``."""
         return fill(_translator(lang)(self.msgid), _rendered(self.fields, lang))
+
+
+def rendered_text(text: str, lang: str) -> str:
+    """``text`` in ``lang`` as a plain ``str``: a :class:`Message` rendered, any other text as it is (a
+    reason read back from a table, a user's own words). What an edge hands to an encoder (msgspec, polars,
+    CSV) is always a plain ``str``, never a :class:`Message`.
+
+    >>> rendered_text(Message(N_("refused")), "en"), type(rendered_text(Message("x"), "en")).__name__
+    ('refused', 'str')
+    """
+    return text.render(lang) if isinstance(text, Message) else str(text)
 
 
 def _rendered(fields: dict[str, Any], lang: str) -> dict[str, Any]:

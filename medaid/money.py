@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from medaid.errors import N_, InputError
+from medaid.errors import N_, InputError, Message
 
 __all__ = [
     "FEN_PER_YUAN",
@@ -51,6 +51,9 @@ SPACES = " \t\r\n\u00a0\u3000\ufeff"
 #: A value is quoted in a message up to this many characters, then cut with "…".
 QUOTE_CHARS = 40
 
+#: The word for an amount no column or option names, in messages ("amount is empty" / "金额为空").
+AMOUNT = Message(N_("amount"))
+
 _AMOUNT = re.compile(AMOUNT_PATTERN)
 _WITHIN_MAX = re.compile(WITHIN_MAX_PATTERN)
 
@@ -64,24 +67,30 @@ def quoted(text: str) -> str:
     return f"'{text[:QUOTE_CHARS]}…'" if len(text) > QUOTE_CHARS else f"'{text}'"
 
 
-def amount_problem(text: str, what: str = "amount") -> str | None:
+def amount_problem(text: str, what: str = AMOUNT) -> Message | None:
     """Why the (trimmed) text is not an amount of yuan below :data:`MAX_YUAN`, or None if it is one.
 
+    The reason is a :class:`~medaid.errors.Message` (English as text, translated with ``render(lang)``);
+    ``what`` names the amount (a column's name, itself a :class:`~medaid.errors.Message`, or an option).
     The one statement of the amount rule; the columnar reader implements the same checks on whole
     columns with :data:`AMOUNT_PATTERN` and :data:`WITHIN_MAX_PATTERN` (a parity test holds them together).
     """
     if _WITHIN_MAX.match(text):
         return None
     if text == "":
-        return f"{what} is empty"
+        return Message(N_("{what} is empty"), what=what)
     if text.startswith("-"):
-        return f"{what} must not be negative, got {quoted(text)}"
+        return Message(N_("{what} must not be negative, got {value}"), what=what, value=quoted(text))
     if _AMOUNT.match(text):
-        return f"{what} must be below {MAX_YUAN} yuan, got {quoted(text)}"
-    return f"{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {quoted(text)}"
+        return Message(N_("{what} must be below {max} yuan, got {value}"), what=what, max=MAX_YUAN, value=quoted(text))
+    return Message(
+        N_("{what} must be yuan with at most two decimals (e.g. 5500 or 5500.50), got {value}"),
+        what=what,
+        value=quoted(text),
+    )
 
 
-def parse_yuan(text: str, *, what: str = "amount") -> int:
+def parse_yuan(text: str, *, what: str = AMOUNT) -> int:
     """Parse a yuan amount typed by a user ("5500", "5500.5", "5500.50") into fen.
 
     Never goes through float. Negative, non-numeric, sub-fen and too large amounts (:data:`MAX_YUAN`) are

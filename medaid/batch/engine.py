@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from medaid.batch import lookup_index
-from medaid.errors import N_, MedaidError, PolicyError
+from medaid.errors import N_, MedaidError, Message, PolicyError
 from medaid.money import ppm_to_str
 from medaid.policy.model import KINDS, Policy
 from medaid.rules import Claim, Usage, assess_claim, caps
@@ -71,7 +71,7 @@ class Lookup:
     provisional_names: tuple[str, ...]
     ratio_text: np.ndarray  # index into ``ratio_names``
     ratio_names: tuple[str, ...]
-    errors: dict[int, str]
+    errors: dict[int, Message]
 
 
 def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) -> Lookup:
@@ -91,7 +91,7 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
     applied_names: dict[str, int] = {}
     prov_names: dict[str, int] = {"": 0}
     ratio_names: dict[str, int] = {"0": 0}
-    errors: dict[int, str] = {}
+    errors: dict[int, Message] = {}
     for c, text in enumerate(category_strings):
         cats = split_categories(text)
         for v, policy in enumerate(versions):
@@ -108,7 +108,12 @@ def build_lookup(category_strings: Sequence[str], versions: Sequence[Policy]) ->
                             Usage(policy.effective_from.year),
                         )
                     except MedaidError as exc:
-                        errors[i] = f"category {text!r}: {exc.message} (policy {policy.id})"
+                        errors[i] = Message(
+                            N_("category {text!r}: {problem} (policy {policy})"),
+                            text=text,
+                            problem=Message(exc.msgid, **exc.fields),
+                            policy=policy.id,
+                        )
                         continue
                     rule = chosen.rule(kind)
                     valid[i] = True

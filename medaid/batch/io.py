@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import polars as pl
 
-from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map
+from medaid.contract.claims import COLUMNS, HEADERS_ZH, header_map, width_reason
 from medaid.errors import N_, InputError, InternalError
 
 __all__ = [
@@ -86,9 +86,9 @@ class ClaimsInput:
         if self.lines is not None:
             table = table.with_columns(pl.Series(LINE_COLUMN, self.lines, pl.UInt32))
         if self.refused:
-            reasons = [None] * table.height
+            reasons: list[str | None] = [None] * table.height
             for index, reason in self.refused.items():
-                reasons[index] = reason
+                reasons[index] = _packed(reason)
             table = table.with_columns(pl.Series(REFUSED_COLUMN, reasons, pl.String))
         return table
 
@@ -148,6 +148,36 @@ def read_claims_input(source: Any, *, encoding: str | None = None, sheet: str | 
     )
 
 
+def _packed(reason: str) -> str:
+    """A refusal as the text of the hidden column: a message as JSON ``[id, fields]`` (its fields are
+    numbers), so it is still translatable when the table comes back (``_unpacked``); other text as it is."""
+    import json
+
+    from medaid.errors import Message
+
+    if isinstance(reason, Message):
+        try:
+            return json.dumps([reason.msgid, reason.fields])
+        except TypeError:
+            pass  # a field JSON cannot hold: the English text
+    return str(reason)
+
+
+def _unpacked(text: str) -> str:
+    """A refusal read back from the hidden column (see :func:`_packed`)."""
+    import json
+
+    from medaid.errors import Message
+
+    if text.startswith("["):
+        try:
+            msgid, fields = json.loads(text)
+            return Message(msgid, **fields)
+        except (ValueError, TypeError):
+            pass
+    return text
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -169,7 +199,7 @@ def _from_table(table: pl.DataFrame, name: str) -> ClaimsInput:
         table = table.drop(LINE_COLUMN)
     if REFUSED_COLUMN in table.columns:
         refused = {
-            int(i): r
+            int(i): _unpacked(r)
             for i, r in zip(table[REFUSED_COLUMN].is_not_null().arg_true(), table[REFUSED_COLUMN].drop_nulls())
         }
         table = table.drop(REFUSED_COLUMN)
@@ -291,7 +321,7 @@ def _from_rows(path: Path, name: str, *, encoding: str | None, sheet: str | None
             # Missing trailing fields are empty values (the checks name them); extra fields that hold
             # anything refuse the row: the columns would be shifted.
             if any(text_of(c) for c in texts[width:]):
-                refused[len(lines)] = f"expected {width} fields, got {len(texts)}"
+                refused[len(lines)] = width_reason(width, len(texts))
             texts = (texts + [""] * width)[:width]
         for column, text in zip(columns, texts):
             column.append(text)

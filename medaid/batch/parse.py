@@ -26,8 +26,8 @@ import polars as pl
 from medaid import districts
 from medaid.batch.persons import person_codes
 from medaid.contract import values as v
-from medaid.contract.claims import CLAIMS, ClaimsContract, duplicate_reason
-from medaid.errors import N_, InputError
+from medaid.contract.claims import CLAIMS, REFUSED, ClaimsContract, duplicate_reason
+from medaid.errors import N_, InputError, Message
 from medaid.money import MAX_YUAN, SPACES, WITHIN_MAX_PATTERN
 
 __all__ = ["Parsed", "parse_columns", "DISTRICT_IDS", "MAX_SELF_PAY_YUAN"]
@@ -48,7 +48,8 @@ class Parsed:
     outpatient, ``resident`` 1 for resident insurance, ``district`` index into :data:`DISTRICT_IDS`,
     ``category`` index into ``categories`` (the distinct category ids, normalised: ``dibao|low_income``),
     ``person`` a code per distinct (trimmed) person_id. ``bad`` holds the 0-based indices of refused rows,
-    ascending, and ``reasons`` the reason of each; their values above are placeholders (0).
+    ascending, and ``reasons`` the reason of each (a :class:`~medaid.errors.Message`: English as text,
+    ``render(lang)`` in another language); their values above are placeholders (0).
     """
 
     fen: np.ndarray
@@ -60,7 +61,7 @@ class Parsed:
     categories: list[str]
     person: np.ndarray
     bad: np.ndarray
-    reasons: list[str]
+    reasons: list[Message]
 
 
 def parse_columns(
@@ -68,7 +69,7 @@ def parse_columns(
     contract: ClaimsContract | None = None,
     *,
     lines: np.ndarray | None = None,
-    refused: dict[int, str] | None = None,
+    refused: dict[int, Message] | None = None,
 ) -> Parsed:
     """Parse and check each row of ``table`` (the columns of the claims contract) by ``contract``.
 
@@ -325,17 +326,17 @@ def _reasons(
     checks: dict[str, pl.Series],
     per_row: dict,
     contract: ClaimsContract,
-    refused: dict[int, str],
+    refused: dict[int, Message],
     duplicate: np.ndarray,
     first_of: dict[int, int],
     claim_ids: pl.Series,
     lines: np.ndarray | None,
-) -> list[str]:
+) -> list[Message]:
     """The reason of each refused row: the file reader's, else the first failed check in column order
     (asked of the contract's scalar rule on the row's value), else a duplicate."""
     if not len(bad):
         return []
-    reasons: list[str | None] = [refused.get(int(i)) for i in bad]
+    reasons: list[Message | None] = [refused.get(int(i)) for i in bad]
     failed = {column: mask.gather(bad).to_numpy() for column, mask in checks.items()}
     for column in _ORDER:
         todo = [k for k, reason in enumerate(reasons) if reason is None and failed[column][k]]
@@ -348,12 +349,14 @@ def _reasons(
         else:
             cells = table[column].gather(bad[todo]).to_list()
             for k, cell in zip(todo, cells):
-                reasons[k] = contract.value(column, _cell(cell))[1] or f"{column} is refused"
+                reasons[k] = contract.value(column, _cell(cell))[1] or Message(
+                    N_("{what} is refused"), what=v.column_word(column)
+                )
     line = (lambda i: int(lines[i])) if lines is not None else (lambda i: int(i) + 2)
     for k, reason in enumerate(reasons):
         if reason is None and duplicate[bad[k]]:
             reasons[k] = duplicate_reason(claim_ids[int(bad[k])], line(first_of[int(bad[k])]))
-    return [reason or "refused" for reason in reasons]
+    return [reason or REFUSED for reason in reasons]
 
 
 def _repaired(table: pl.DataFrame, fen: np.ndarray, contract: ClaimsContract) -> np.ndarray:

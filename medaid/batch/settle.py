@@ -23,7 +23,7 @@ from medaid.batch.io import REASON, ROW, plain_csv, read_claims_input, table_for
 from medaid.batch.output import RESULT_COLUMNS, Claims, settled_frame, summary_totals
 from medaid.batch.parse import Parsed, parse_columns
 from medaid.contract.claims import ClaimsContract
-from medaid.errors import N_, InputError
+from medaid.errors import N_, InputError, Message, rendered_text
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -109,6 +109,7 @@ def settle_batch(
     sheet: str | None = None,
     allow_future: bool = False,
     today: dt.date | None = None,
+    lang: str = "en",
 ) -> SettlementResult:
     """Settle every claim of ``source`` (a CSV/Parquet path, a polars DataFrame, a pyarrow table or a list of dicts).
 
@@ -119,6 +120,9 @@ def settle_batch(
     a workbook's sheet, dates after ``today`` (default: the run date) are refused unless ``allow_future``.
     ``output`` and ``rejects`` appear whole or not at all (:mod:`medaid.outputs`); ``excel``: an encoding of
     ``medaid.outputs.EXCEL_ENCODINGS`` for CSV meant for Excel (formula-like cells neutralised).
+    ``lang``: the language of the rejects' ``reason`` column (``en``, the default, or ``zh``); each reason
+    is a message rendered once, here, for the refused rows only. The ``strict`` error keeps the message, so
+    it is shown in the language of whoever renders it (:meth:`~medaid.errors.LocatedError.render`).
 
     >>> import medaid
     >>> rows = [dict(claim_id="a", person_id="p", district="minhang", date="2023-03-01", category="dibao",
@@ -146,7 +150,8 @@ def settle_batch(
     line = (read.lines[bad] if read.lines is not None else bad + 2).astype(np.int64)
     if strict and len(bad):
         raise InputError(N_("{reason}"), file=name, line=int(line[0]), reason=reasons[0])
-    picked = table[bad].with_columns(pl.Series(ROW, line, pl.UInt32), pl.Series(REASON, reasons, pl.String))
+    texts = reasons if lang == "en" else [rendered_text(reason, lang) for reason in reasons]
+    picked = table[bad].with_columns(pl.Series(ROW, line, pl.UInt32), pl.Series(REASON, texts, pl.String))
     rejected = picked.select(ROW, REASON, *input_columns)
 
     step("settle", table.height)
@@ -185,7 +190,7 @@ def _lookup_index(parsed: Parsed, version: np.ndarray, n_versions: int) -> np.nd
 
 def _refuse_unsettleable(
     ok: np.ndarray, index: np.ndarray, lookup: Lookup, parsed: Parsed
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Message]]:
     """All refused rows (ascending) with reasons: the contract's, then a category the version in force
     does not know (the contract has already refused dates no version covers). Updates ``ok`` in place."""
     # No valid category at all (a file whose every category is refused): every row is refused already.

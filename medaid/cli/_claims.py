@@ -111,6 +111,7 @@ def claims(
                     output_format=fmt,
                     progress=progress,
                     excel=out_encoding,
+                    lang=language,
                     **read.read(),
                 )
             finally:

@@ -176,7 +176,7 @@ def district_report(
             if reform:
                 from medaid.whatif.caseload import resettled
 
-                registry, frame, summary, rejected_rows = resettled(path, reform, registry)
+                registry, frame, summary, rejected_rows = resettled(path, reform, registry, lang)
             else:
                 frame = read_settled(path, encoding=read.encoding, sheet=read.sheet)
             report = district_totals(

@@ -59,6 +59,7 @@ def settle(
         import csv
         import gc
 
+        from medaid.errors import rendered_text
         from medaid.i18n.catalog import _
         from medaid.present.run_text import count, yuan
 
@@ -102,12 +103,14 @@ def settle(
             with atomic_open(rejects, encoding=out_encoding) as out:
                 reject_writer = csv.writer(out, lineterminator="\n")
                 reject_writer.writerow(("line", "reason", *COLUMNS))
-                reject_writer.writerows(tuple(cell(v) for v in (r.line, r.reason, *r.fields)) for r in rejected)
+                reject_writer.writerows(
+                    tuple(cell(v) for v in (r.line, rendered_text(r.reason, language), *r.fields)) for r in rejected
+                )
         for reject in rejected[:_SHOWN_REJECTS]:
             typer.echo(
                 "medaid: "
                 + _("{file}: line {line}: {reason}", language).format(
-                    file=claims, line=reject.line, reason=reject.reason
+                    file=claims, line=reject.line, reason=rendered_text(reject.reason, language)
                 ),
                 err=True,
             )

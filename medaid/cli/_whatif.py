@@ -71,6 +71,7 @@ def compare(
                     base=baseline,
                     by=by,
                     read=caseload.read(),
+                    lang=lang,
                 )
         from medaid.present.whatif.compare import group_names, render_comparison, write_comparison_xlsx
 
@@ -127,6 +128,7 @@ def sweep(
                     points,
                     registry=default_registry(),
                     read=caseload.read(),
+                    lang=lang,
                 )
         from medaid.present.whatif.sweep import render_sweep
 

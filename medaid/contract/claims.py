@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from medaid.contract import values as v
-from medaid.errors import N_, InputError
+from medaid.errors import N_, InputError, Message
 
 __all__ = [
     "Column",
@@ -34,6 +34,8 @@ __all__ = [
     "ClaimsContract",
     "header_map",
     "duplicate_reason",
+    "width_reason",
+    "REFUSED",
 ]
 
 
@@ -146,11 +148,21 @@ def header_map(names: Sequence[str], required: Sequence[str], chinese: dict[str,
     return found
 
 
-def duplicate_reason(claim_id: str, first_line: int) -> str:
+#: The reason of a refused row when no check says why (never expected: a check that fails gives its reason).
+REFUSED = Message(N_("refused"))
+
+
+def duplicate_reason(claim_id: str, first_line: int) -> Message:
     """The reason of a later copy of a claim_id that a valid row (on ``first_line``) already has."""
     from medaid.money import quoted
 
-    return f"duplicate claim_id {quoted(claim_id)} (first at line {first_line})"
+    return Message(N_("duplicate claim_id {value} (first at line {line})"), value=quoted(claim_id), line=first_line)
+
+
+def width_reason(width: int, given: int) -> Message:
+    """The reason of a row with more fields than the header (``width``) holding anything past it: the file
+    readers' own refusal, before any value is checked."""
+    return Message(N_("expected {width} fields, got {given}"), width=width, given=given)
 
 
 @attrs.frozen
@@ -222,7 +234,7 @@ class ClaimsContract:
         """The scalar rule of ``column``: trimmed text → (normalised value, None) or (None, reason)."""
         return self._rules[column]
 
-    def value(self, column: str, cell: object) -> tuple[object, str | None]:
+    def value(self, column: str, cell: object) -> tuple[object, Message | None]:
         """One cell (text, or a native value: date, number, bool, None) checked by its column's rule."""
         text = v.text_of(cell)
         cache = self._cache.get(column)
@@ -233,7 +245,7 @@ class ClaimsContract:
             found = cache[text] = self._rules[column](text)
         return found
 
-    def row(self, cells: Sequence[object]) -> tuple[ClaimValues | None, str | None]:
+    def row(self, cells: Sequence[object]) -> tuple[ClaimValues | None, Message | None]:
         """The values of one row (``cells`` in :data:`COLUMNS` order), or the first failed check's reason."""
         parsed = []
         text_of, spaces = v.text_of, v.SPACES

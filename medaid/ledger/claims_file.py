@@ -15,7 +15,15 @@ from pathlib import Path
 
 import attrs
 
-from medaid.contract.claims import COLUMNS, HEADERS_ZH, ClaimsContract, duplicate_reason, header_map
+from medaid.contract.claims import (
+    COLUMNS,
+    HEADERS_ZH,
+    REFUSED,
+    ClaimsContract,
+    duplicate_reason,
+    header_map,
+    width_reason,
+)
 from medaid.contract.files import is_blank
 from medaid.contract.files import rows as file_rows
 from medaid.contract.values import text_of
@@ -42,7 +50,7 @@ class RejectedRow:
     """One row that cannot be used: its line in the file (the header is line 1), why, and the raw fields."""
 
     line: int
-    reason: str
+    reason: str  # a medaid.errors.Message: English as text, reason.render(lang) in another language
     fields: tuple[str, ...]
 
 
@@ -154,9 +162,7 @@ class ClaimsFileReader:
                 continue
             if len(cells) > width and any(text_of(c) for c in cells[width:]):
                 if ours:
-                    yield RejectedRow(
-                        line, f"expected {width} fields, got {len(cells)}", tuple(text_of(c) for c in cells)
-                    )
+                    yield RejectedRow(line, width_reason(width, len(cells)), tuple(text_of(c) for c in cells))
                 continue
             picked = [cells[p] if p < len(cells) else None for p in positions]
             values, reason = contract.row(picked)
@@ -167,7 +173,7 @@ class ClaimsFileReader:
             if not ours:
                 continue
             if values is None:
-                yield RejectedRow(line, reason or "refused", tuple(text_of(c) for c in cells))
+                yield RejectedRow(line, reason or REFUSED, tuple(text_of(c) for c in cells))
                 continue
             yield ClaimRow(index, line, tuple(text_of(c) for c in picked), values.claim(), values.district)
             index += 1

@@ -408,5 +408,9 @@ def _output_lines(pairs: list) -> tuple[list[str], dict[str, int], int]:
 
 
 def _record_invalid(invalid: dict[int, str], index: int, _claim: object, error: Exception) -> None:
-    """Keep a claim's rejection by its position in the batch (the ``on_invalid`` of ``settle_many``)."""
-    invalid[index] = str(error)
+    """Keep a claim's rejection by its position in the batch (the ``on_invalid`` of ``settle_many``): the
+    error as a message (English as text), so the command shows it in its language."""
+    from medaid.errors import LocatedError, Message
+
+    # The template "{error}" is its own text in every language; the error inside is translated.
+    invalid[index] = Message("{error}", error=error) if isinstance(error, LocatedError) else str(error)

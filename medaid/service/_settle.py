@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from medaid.errors import MedaidError
-from medaid.service._http import check_media, decode, read_body, require_token, state_of
+from medaid.service._http import check_media, decode, lang_of, read_body, require_token, state_of
 from medaid.service.problems import from_medaid
 from medaid.service.schemas import SettleRequest
 
@@ -39,41 +39,44 @@ async def settle(request: Request) -> Response:
     state = state_of(request)
     media = check_media(request, tuple(MEDIA_SUFFIX))
     body = await read_body(request, state.config.max_settle_body)
+    lang = lang_of(request)  # the rejects' reasons: English unless Accept-Language asks for zh
     if media == "application/json":
         claims = decode(body, _decoder).claims
-        content = await run_in_threadpool(_settle_rows, claims, state.stamp)
+        content = await run_in_threadpool(_settle_rows, claims, state.stamp, lang)
     else:
-        content = await run_in_threadpool(_settle_file, body, MEDIA_SUFFIX[media], state.stamp)
+        content = await run_in_threadpool(_settle_file, body, MEDIA_SUFFIX[media], state.stamp, lang)
     return Response(content, media_type="application/json")
 
 
-def _settle_rows(claims: list, stamp: dict) -> bytes:
+def _settle_rows(claims: list, stamp: dict, lang: str = "en") -> bytes:
     import polars as pl
 
     columns = {name: [getattr(c, name) for c in claims] for name in COLUMNS[:-1]}
     columns["resident_insurance"] = ["true" if c.resident_insurance else "false" for c in claims]
     frame = pl.DataFrame({name: pl.Series(name, values, pl.String) for name, values in columns.items()})
-    return _run(frame, stamp)
+    return _run(frame, stamp, lang=lang)
 
 
-def _settle_file(body: bytes, suffix: str, stamp: dict) -> bytes:
+def _settle_file(body: bytes, suffix: str, stamp: dict, lang: str = "en") -> bytes:
     handle, path = tempfile.mkstemp(prefix="medaid-settle-", suffix=suffix)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(body)
-        return _run(path, stamp, name="the request body")
+        return _run(path, stamp, name="the request body", lang=lang)
     finally:
         os.unlink(path)
 
 
-def _run(source, stamp: dict, name: str | None = None) -> bytes:
+def _run(source, stamp: dict, name: str | None = None, lang: str = "en") -> bytes:
     import polars as pl
 
     from medaid.batch import settle_batch
     from medaid.money import fen_to_yuan_str as yuan
 
     try:
-        result = settle_batch(source)
+        # Reasons are rendered to plain text in ``lang`` inside settle_batch: the rejects reach the JSON
+        # writer as strings (an encoder is never handed a medaid.errors.Message).
+        result = settle_batch(source, lang=lang)
     except MedaidError as exc:
         if name and isinstance(source, str):
             exc = type(exc)(str(exc).replace(source, name))

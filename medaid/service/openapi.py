@@ -188,7 +188,8 @@ def document() -> dict[str, Any]:
                     "text/csv": {"schema": {"type": "string"}},
                     _XLSX: {"schema": {"type": "string", "contentMediaType": _XLSX}},
                 },
-                description="A batch of claims, stateless: the same rows, rejects and summary as `medaid claims`.",
+                description="A batch of claims, stateless: the same rows, rejects and summary as `medaid claims`. "
+                "`Accept-Language: zh` or `en` picks the language of each reject's `reason`.",
             )
         },
         "/v1/ledger/claims": {

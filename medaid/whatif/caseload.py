@@ -57,8 +57,9 @@ def substitute(registry: PolicyRegistry, policy: AnyPolicy) -> PolicyRegistry:
 POSITION = "__medaid_position"
 
 
-def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = False):
-    """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects).
+def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = False, lang: str = "en"):
+    """Settle ``table`` (an in-memory claims table) and return (settled table, per-claim total fen, rejects,
+    their reasons in ``lang``).
 
     The settled table holds the columns a comparison groups on (``person_id``, ``policy_id`` and those of
     :data:`GROUPINGS`), and :data:`POSITION` when ``table`` has it; polars computes only those.
@@ -67,7 +68,7 @@ def settle_fen(table: Any, registry: PolicyRegistry, *, allow_future: bool = Fal
 
     from medaid.batch.settle import settle_batch
 
-    result = settle_batch(table, registry=registry, allow_future=allow_future)
+    result = settle_batch(table, registry=registry, allow_future=allow_future, lang=lang)
     keys = sorted({key for group in GROUPINGS.values() for key in group})
     total = ((pl.col("assistance") + pl.col("deductible_subsidy")) * 100).cast(pl.Int64).alias("__total")
     extra = [POSITION] if POSITION in table.columns else []
@@ -127,10 +128,10 @@ def require_medical_assistance(reform: AnyPolicy, ref: str, option: str = "--ref
         )
 
 
-def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
+def resettled(path: Any, reform_ref: str, registry: PolicyRegistry, lang: str = "en"):
     """Settle a claims file (settled or not: its input columns are what count) under a reform; return the
     reform's registry, the settled frame in the form ``medaid.district.aggregate`` reads, and the
-    settlement's summary and rejects (rows in = settled + rejected; none is dropped silently)."""
+    settlement's summary and rejects (rows in = settled + rejected; none is dropped silently; reasons in ``lang``)."""
     import tempfile
     from pathlib import Path
 
@@ -140,7 +141,7 @@ def resettled(path: Any, reform_ref: str, registry: PolicyRegistry):
     reformed = reform_registry(registry, reform_ref)
     with tempfile.TemporaryDirectory() as folder:
         settled = Path(folder) / "reform.parquet"
-        result = settle_batch(path, registry=reformed, output=settled)
+        result = settle_batch(path, registry=reformed, output=settled, lang=lang)
         return reformed, read_settled(settled), result.summary, result.rejects
 
 
@@ -199,10 +200,12 @@ def compare_caseload(
     base: AnyPolicy | None = None,
     by: str = "district",
     read: dict | None = None,
+    lang: str = "en",
 ) -> CaseloadComparison:
     """Settle ``source`` under ``base`` (default: the version ``reform`` extends) and under ``reform``; compare.
 
-    ``read``: the claims reader's options (``encoding``, ``sheet``, ``allow_future``)."""
+    ``read``: the claims reader's options (``encoding``, ``sheet``, ``allow_future``); ``lang``: the language
+    of the rejects' reasons."""
     read = dict(read or {})
     future = read.pop("allow_future", False)
     import polars as pl
@@ -219,8 +222,8 @@ def compare_caseload(
     table, _name = read_claims(source, **read)
     table = numbered(table)
     runs = [
-        settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future),
-        settle_fen(table, substitute(registry, reform), allow_future=future),
+        settle_fen(table, _baseline_registry(registry, reform, base), allow_future=future, lang=lang),
+        settle_fen(table, substitute(registry, reform), allow_future=future, lang=lang),
     ]
     ((settled, baseline), (reform_table, reformed)), rejects = aligned(runs)
     keys = list(GROUPINGS[by])
@@ -331,10 +334,17 @@ class Sweep:
 
 
 def sweep_parameter(
-    source: Any, key: str, values: Sequence[str], *, registry: PolicyRegistry, read: dict | None = None
+    source: Any,
+    key: str,
+    values: Sequence[str],
+    *,
+    registry: PolicyRegistry,
+    read: dict | None = None,
+    lang: str = "en",
 ) -> Sweep:
     """Set ``key`` (e.g. ``categories.low_income.outpatient.cap``) to each value in every medical-assistance
-    version the claims touch, and settle the caseload once per value (``read``: the reader's options)."""
+    version the claims touch, and settle the caseload once per value (``read``: the reader's options;
+    ``lang``: the language of the rejects' reasons)."""
     read = dict(read or {})
     future = read.pop("allow_future", False)
 
@@ -344,13 +354,13 @@ def sweep_parameter(
         raise InputError(N_("--values needs at least one value"))
     table, _name = read_claims(source, **read)
     table = numbered(table)
-    runs = [settle_fen(table, registry, allow_future=future)]
+    runs = [settle_fen(table, registry, allow_future=future, lang=lang)]
     used = set(runs[0][0]["policy_id"].unique().to_list())
     for value in values:
         variant = registry
         for policy in [p for p in registry if isinstance(p, Policy) and p.id in used]:
             variant = substitute(variant, _with_value(policy, key, value))
-        runs.append(settle_fen(table, variant, allow_future=future))
+        runs.append(settle_fen(table, variant, allow_future=future, lang=lang))
     lined_up, rejects = aligned(runs)
     districts = lined_up[0][0]["district_id"]
     points = tuple(_point(value, totals, districts) for value, (_settled, totals) in zip(values, lined_up[1:]))

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from medaid.batch.io import read_claims_input
 from medaid.batch.parse import DISTRICT_IDS, parse_columns
 from medaid.contract import COLUMNS, ClaimsContract
+from medaid.errors import Message
 from medaid.ledger.claims_file import read_claims
 
 TODAY = dt.date(2025, 6, 30)
@@ -215,13 +216,23 @@ def columnar(table: pl.DataFrame, **read) -> list[tuple]:
     return out
 
 
+def message(reason: object) -> object:
+    """A reason as its message id and fields (nested messages too), what a translation is made from."""
+    if isinstance(reason, Message):
+        return (reason.msgid, {name: message(value) for name, value in reason.fields.items()})
+    return reason
+
+
 def assert_same(by_scalar: list[tuple], by_columns: list[tuple]) -> None:
-    """Same verdict and reason on every row, same values; person ids: equal ids ⇔ equal codes."""
+    """Same verdict and reason (its text, message id and fields) on every row, same values; person ids: equal
+    ids ⇔ equal codes."""
     assert len(by_scalar) == len(by_columns)
     persons: dict[str, int] = {}
     codes: dict[int, str] = {}
     for line, ((reason_s, values_s), (reason_c, values_c)) in enumerate(zip(by_scalar, by_columns), start=2):
         assert reason_s == reason_c, f"line {line}"
+        assert message(reason_s) == message(reason_c), f"line {line}"
+        assert reason_s is None or isinstance(reason_s, Message) and isinstance(reason_c, Message), f"line {line}"
         if values_s is None:
             continue
         assert values_s[:1] + values_s[2:] == values_c[:1] + values_c[2:], f"line {line}"
@@ -284,6 +295,12 @@ def test_the_two_file_readers_agree_line_by_line(tmp_path_factory, table_rows: l
     rows_, rejected = read_claims(path, today=TODAY)
     ledger = {row.line: reason for row, reason in ((r, r.reason) for r in rejected)}
     assert batch == ledger
+    assert {line: message(reason) for line, reason in batch.items()} == {
+        line: message(reason) for line, reason in ledger.items()
+    }
+    assert all(isinstance(reason, Message) for reason in (*batch.values(), *ledger.values()))
+    for lang in ("zh", "en"):  # so the same text in either language
+        assert {n: r.render(lang) for n, r in batch.items()} == {n: r.render(lang) for n, r in ledger.items()}
     good = sorted({int(n) for n in lines} - set(batch))
     assert good == [row.line for row in rows_]
     fen = {int(lines[i]): int(parsed.fen[i]) for i in range(read.table.height)}

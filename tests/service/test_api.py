@@ -250,6 +250,23 @@ def test_settle_rejects_a_bad_row_like_the_file(server: LiveServer) -> None:
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/claims/0/self_pay"
 
 
+def test_settle_reasons_in_the_clients_language(server: LiveServer) -> None:
+    """``Accept-Language: zh``: each rejected row's reason in Chinese (JSON and CSV bodies, and a ledger claim's
+    problem); without it, English as before."""
+    rows = [claim("z1"), claim("z2", self_pay="-5")]
+    zh = {"accept-language": "zh-CN,zh;q=0.9"}
+    body = "claim_id,person_id,district,date,category,kind,self_pay,resident_insurance\nz3,P,闵行,2023-03-01,低保,住院,-5,是\n"
+    for answer in (
+        httpx.post(server.url + "/v1/settle", json={"claims": rows}, headers=zh).json(),
+        httpx.post(server.url + "/v1/settle", content=body.encode(), headers={**zh, "content-type": "text/csv"}).json(),
+    ):
+        assert answer["rejects"][0]["reason"] == "自负金额不能为负数，实际为 '-5'"
+    en = httpx.post(server.url + "/v1/settle", json={"claims": rows}).json()
+    assert en["rejects"][0]["reason"] == "self_pay must not be negative, got '-5'"
+    problem = httpx.post(server.url + "/v1/ledger/claims", json=claim("z4", "P-z", district="atlantis"), headers=zh)
+    assert problem.status_code == 422 and "区不是本市 16 个区之一" in problem.json()["detail"]
+
+
 def test_ledger_round_trip(server: LiveServer) -> None:
     """Settle, repeat (duplicate), conflict (409), read back with steps, usage, reverse, clear."""
     url = server.url + "/v1/ledger"
