@@ -12,12 +12,13 @@ code and are the message ids:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from medaid.i18n.catalog import N_, gettext
 
-__all__ = ["FIXED_WORDS", "extract", "help_texts", "install", "translate"]
+__all__ = ["FIXED_WORDS", "TYPE_NAMES", "extract", "help_texts", "install", "translate"]
 
 #: typer's fixed words in help pages: ``typer.rich_utils`` constant -> its English text (typer 0.15-0.27).
 FIXED_WORDS = {
@@ -29,6 +30,16 @@ FIXED_WORDS = {
     "DEPRECATED_STRING": N_("(deprecated) "),
     "ENVVAR_STRING": N_("[env var: {}]"),
 }
+#: The value types typer shows beside an option (``<str>``, ``<int range> [x>=1]``): click's type name -> a word.
+TYPE_NAMES = {
+    "str": N_("text"),
+    "int": N_("integer"),
+    "int range": N_("integer"),
+    "float": N_("number"),
+    "float range": N_("number"),
+    "path": N_("path"),
+}
+_TYPE = re.compile(r"<([a-z ]+)>")
 #: The placeholders of a usage line (click's), and the help option's and completion options' texts (typer's
 #: own, not in medaid's code, so marked here for extraction).
 OPTIONS_METAVAR = N_("[OPTIONS]")
@@ -93,6 +104,15 @@ def install(lang: str) -> None:
     for name, text in FIXED_WORDS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, gettext(text, lang))
+    highlight_types = getattr(rich_utils, "types_highlighter", None)
+    if highlight_types is not None:
+        from rich.text import Text
+
+        def types(text: Text) -> Text:
+            named = _TYPE.sub(lambda m: f"<{gettext(TYPE_NAMES.get(m[1], m[1]), lang)}>", text.plain)
+            return highlight_types(Text(named, style=text.style, overflow=text.overflow))
+
+        rich_utils.types_highlighter = types  # type: ignore[assignment]  # typer calls it by module attribute
     try:  # typer 0.2x runs its own copy of click
         from typer._click.formatting import HelpFormatter
     except ImportError:
@@ -122,8 +142,6 @@ def _wrap_cjk() -> None:
     a word, a text's narrowest width is measured over the same words, and a line's trailing space is
     measured in cells.
     """
-    import re
-
     try:
         from rich import _wrap
     except ImportError:  # pragma: no cover - rich comes with typer
@@ -147,7 +165,8 @@ def _wrap_cjk() -> None:
         excess = cell_len(self.plain) - size
         if excess > 0:
             spaces = len(self.plain) - len(self.plain.rstrip())
-            self.right_crop(min(spaces, excess))
+            if spaces:  # right_crop(0) would empty the line
+                self.right_crop(min(spaces, excess))
 
     Text.__rich_measure__ = measure  # type: ignore[method-assign]  # one process, one language
     Text.rstrip_end = rstrip_end  # type: ignore[method-assign]

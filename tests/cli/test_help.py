@@ -15,7 +15,7 @@ from typer.main import get_command
 
 from medaid.cli import app
 from medaid.cli._common import lang_option
-from medaid.cli._help import FIXED_WORDS, TYPER_HELP, help_texts
+from medaid.cli._help import FIXED_WORDS, TYPE_NAMES, TYPER_HELP, help_texts
 from medaid.cli._usage import language_of
 from medaid.errors import InputError
 from medaid.i18n import default_lang, lang_named
@@ -36,7 +36,7 @@ def _chinese(text: str) -> bool:
 def test_every_help_text_has_a_chinese_translation() -> None:
     """Each command's help and short help and each option's and argument's help (walked in the click tree),
     and typer's own words, are translated."""
-    texts = set(help_texts(get_command(app))) | set(FIXED_WORDS.values()) | set(TYPER_HELP)
+    texts = set(help_texts(get_command(app))) | set(FIXED_WORDS.values()) | set(TYPER_HELP) | set(TYPE_NAMES.values())
     assert len(texts) > 100
     missing = sorted(text for text in texts if not _chinese(gettext(text, "zh")))
     assert not missing, f"no Chinese --help text for {missing}"
@@ -63,8 +63,10 @@ def test_help_is_chinese_and_fits_80_columns(args: tuple[str, ...], lang: str) -
     assert done.returncode == 0, done.stderr
     page = done.stdout
     assert "用法：" in page and "[选项]" in page and "╭─ 选项 ─" in page and "显示本帮助并退" in page
-    for english in ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message"):
+    assert "<文本>" in page
+    for english in ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message", "<str>"):
         assert english not in page
+    assert re.search(r"^│ +│$", page, re.MULTILINE) is None  # no line of help lost
     assert re.search("[\u2e80-\u9fff\uff00-\uffef]…", page) is None  # (a long URL is cropped, as in English)
     assert max(cell_len(line) for line in page.splitlines()) <= 80
 
