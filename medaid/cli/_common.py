@@ -50,7 +50,8 @@ def error_lang(lang: str | None = None) -> str:
 
     if lang is None:
         context = _current_context()
-        lang = context.params.get("lang") if context is not None else None
+        if context is not None:  # the command's --lang, else the one before it (medaid --lang zh COMMAND)
+            lang = context.params.get("lang") or context.find_root().params.get("lang")
     return (lang_named(lang) if isinstance(lang, str) else None) or default_lang()
 
 

@@ -116,3 +116,14 @@ def test_lang_named_is_zh_en_or_none(name: str) -> None:
     """Any text reads as zh, en or nothing, and a zh*/en* locale name keeps its language."""
     assert lang_named(name) in ("zh", "en", None)
     assert lang_named("zh_" + name) == "zh" and lang_named("en-" + name) == "en"
+
+
+def test_lang_before_the_command_sets_the_commands_language() -> None:
+    """``medaid --lang zh COMMAND`` prints and reports errors in Chinese, as ``COMMAND --lang zh`` does."""
+    from typer.testing import CliRunner
+
+    env = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+    listed = CliRunner().invoke(app, ["--lang", "zh-Hans", "policy", "list"], env=env)
+    assert listed.exit_code == 0 and "本市医疗救助政策" in listed.stdout
+    failed = CliRunner().invoke(app, ["--lang", "zh", "claims", "/no/such.csv", "-o", "out.csv"], env=env)
+    assert failed.exit_code == 2 and "文件不存在" in failed.stderr
