@@ -42,6 +42,9 @@ def _root(
         is_eager=True,
         help="Print the engine version and the hash of the shipped policy files, and exit.",
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", hidden=True, help="zh or en, for --help and every command (default: the locale's)."
+    ),
 ) -> None:
     if version:
         from medaid.cli._about import version_text
@@ -91,9 +94,18 @@ def main() -> None:
         signal.signal(signum, _stop)
     from medaid.cli._usage import install, language_of
 
-    install(language_of(sys.argv[1:]))
+    lang = language_of(sys.argv[1:])
+    install(lang)
     try:
-        app()
+        if lang == "zh":  # --help in Chinese: typer's help has no gettext hook (medaid.cli._help)
+            from typer.main import get_command
+
+            from medaid.cli import _help
+
+            _help.install(lang)
+            _help.translate(get_command(app), lang)()
+        else:
+            app()
     except Stopped as stop:
         from medaid.outputs import remove_pending
 

@@ -46,12 +46,13 @@ BUG_HINT = N_(
 def error_lang(lang: str | None = None) -> str:
     """The language to report an error in: ``lang``, else the running command's ``--lang`` (if it has one
     and it is valid), else zh for a Chinese locale, else en."""
-    from medaid.i18n import LANGS, default_lang
+    from medaid.i18n import default_lang, lang_named
 
     if lang is None:
         context = _current_context()
-        lang = context.params.get("lang") if context is not None else None
-    return lang if lang in LANGS else default_lang()
+        if context is not None:  # the command's --lang, else the one before it (medaid --lang zh COMMAND)
+            lang = context.params.get("lang") or context.find_root().params.get("lang")
+    return (lang_named(lang) if isinstance(lang, str) else None) or default_lang()
 
 
 def _current_context():
@@ -84,10 +85,16 @@ def parse_date(text: str, option: str = "--date") -> dt.date:
 
 
 def lang_option(lang: str | None) -> str:
-    """The explicit --lang, else zh for a Chinese system locale, else en."""
-    from medaid.i18n import LANGS, default_lang
+    """The explicit --lang read by :func:`medaid.i18n.lang_named` (zh, zh_CN, zh-Hans ... are zh; en, en_US
+    ... are en; anything else an error), else zh for a Chinese system locale, else en."""
+    from medaid.i18n import LANGS, default_lang, lang_named
 
-    return choice(lang, LANGS, "--lang") if lang else default_lang()
+    if not lang:  # ``medaid --lang zh COMMAND``: the root's --lang (hidden; the console script reads it too)
+        context = _current_context()
+        lang = context.find_root().params.get("lang") if context is not None else None
+    if not lang:
+        return default_lang()
+    return lang_named(lang) or choice(lang, LANGS, "--lang")
 
 
 def echo_json(data: object) -> None:

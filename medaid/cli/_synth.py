@@ -27,7 +27,7 @@ def claims(
     output_format: str | None = typer.Option(None, "--format", help="csv or parquet (default: from the extension)."),
     lang: Lang = None,
 ) -> None:
-    """Write a realistic synthetic claims file: 16 districts, the category mix, ~92 % outpatient, heavy-tailed inpatient."""
+    """Write a realistic synthetic claims file: 16 districts, the category mix, outpatient ~92 %, heavy-tailed inpatient."""
     with user_errors():
         from medaid.batch.io import table_format, write_table
         from medaid.errors import InputError

@@ -29,14 +29,15 @@ _PARAMETER_KINDS = {"option": N_("option"), "argument": N_("argument"), "paramet
 
 
 def language_of(argv: Sequence[str]) -> str:
-    """The language the command line asks for (``--lang zh`` / ``--lang=zh``), else the system locale's."""
-    from medaid.i18n import default_lang
+    """The language the command line asks for (``--lang zh`` / ``--lang=zh``, read as the commands read it:
+    :func:`medaid.i18n.lang_named`), else the system locale's (also for a ``--lang`` the command will refuse)."""
+    from medaid.i18n import default_lang, lang_named
 
     for index, word in enumerate(argv):
         if word == "--lang" and index + 1 < len(argv):
-            return "zh" if argv[index + 1].lower().startswith("zh") else "en"
+            return lang_named(argv[index + 1]) or default_lang()
         if word.startswith("--lang="):
-            return "zh" if word.partition("=")[2].lower().startswith("zh") else "en"
+            return lang_named(word.partition("=")[2]) or default_lang()
     return default_lang()
 
 

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import locale as _locale
 import os
+import re
 from decimal import Decimal
 
 from medaid.money import FEN_PER_YUAN, PPM
 
-__all__ = ["LANGS", "default_lang", "babel_locale", "format_money", "format_ratio", "format_count"]
+__all__ = ["LANGS", "default_lang", "lang_named", "babel_locale", "format_money", "format_ratio", "format_count"]
 
 LANGS = ("zh", "en")
 _LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 
+def lang_named(name: str) -> str | None:
+    """The medaid language a language or locale name means, the one reading of ``--lang`` and of the
+    locale: zh for ``zh`` and any ``zh_*``/``zh-*`` (zh_CN, zh_TW.UTF-8, zh-Hans), en for ``en`` and any
+    ``en_*``/``en-*``, case aside; None for anything else (the caller decides: an error, or English).
+
+    >>> [lang_named(n) for n in ("zh", "zh_CN.UTF-8", "zh-Hans", "ZH_tw", "en_US", "fr_FR", "zhx", "C")]
+    ['zh', 'zh', 'zh', 'zh', 'en', None, None, None]
+    """
+    base = re.split(r"[_\-.@:]", name.strip().lower(), maxsplit=1)[0]
+    return base if base in LANGS else None
+
+
 def default_lang() -> str:
-    """zh when the system locale is Chinese, else en."""
+    """zh when the system locale is Chinese (:func:`lang_named`), else en."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(name)
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+            return "zh" if lang_named(value) == "zh" else "en"
     try:
         code = _locale.getlocale()[0] or ""
     except ValueError:
         code = ""
-    return "zh" if code.lower().startswith("zh") else "en"
+    return "zh" if lang_named(code) == "zh" else "en"
 
 
 def babel_locale(lang: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
@@ -74,14 +75,15 @@ def test_placeholder_check_catches_a_difference() -> None:
 
 
 def test_template_is_up_to_date() -> None:
-    """messages.pot holds exactly the messages marked in the code (run the extract and update of docs/i18n.md)."""
+    """messages.pot holds exactly the messages marked in the code and the --help texts, extracted as babel.cfg
+    says (run the extract and update of docs/i18n.md)."""
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
     found = {
         message if isinstance(message, str) else tuple(message)
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "medaid"),
-            method_map=[("**.py", "python")],
-            keywords=keywords,
+            str(ROOT), method_map=method_map, options_map=options_map, keywords=keywords
         )
         if message
     }
