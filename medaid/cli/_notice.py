@@ -27,6 +27,7 @@ def notice(
     """Write the person-year's decision notice: every claim, totals, caps used and left, legal basis, provisional readings."""
     with user_errors():
         from medaid.errors import InputError
+        from medaid.i18n.catalog import _
         from medaid.ledger import Ledger
         from medaid.outputs import check_output, write_text
         from medaid.policy.registry import default_registry
@@ -48,9 +49,9 @@ def notice(
             context = notice_context(ledger, registry, person, year, language)
         html = render_notice(context, template)
         write_text(output, html)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(_("wrote {path}", language).format(path=output), err=True)
         if pdf is not None:
             from medaid.present.browser import print_pdf
 
             print_pdf(output, pdf)
-            typer.echo(f"wrote {pdf}", err=True)
+            typer.echo(_("wrote {path}", language).format(path=pdf), err=True)

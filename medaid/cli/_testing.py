@@ -116,7 +116,12 @@ def check(
         from medaid.errors import InputError
         from medaid.i18n.catalog import _
         from medaid.policy.registry import default_registry
-        from medaid.present.check import invariant_description, invariant_status
+        from medaid.present.check import (
+            invariant_counterexample,
+            invariant_description,
+            invariant_reason,
+            invariant_status,
+        )
 
         try:
             from medaid.testing.invariants import check_policy
@@ -146,11 +151,13 @@ def check(
         for r in results:
             status = invariant_status(r.status, language)
             typer.echo(f"  {status}{' ' * max(0, 15 - _width(status))} {r.name}: {invariant_description(r, language)}")
+            reason = invariant_reason(r, language)
             if r.status == "broken":
-                typer.echo("      " + _("counterexample: {case}", language).format(case=r.counterexample))
-                typer.echo(f"      {r.reason}")
-            elif r.reason:
-                typer.echo(f"      ({r.reason})")
+                counterexample = invariant_counterexample(r, language)
+                typer.echo("      " + _("counterexample: {case}", language).format(case=counterexample))
+                typer.echo(f"      {reason}")
+            elif reason:
+                typer.echo("      " + _("({reason})", language).format(reason=reason))
     if any(r.status == "broken" for r in results):
         raise typer.Exit(1)
 

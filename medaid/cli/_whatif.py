@@ -82,9 +82,8 @@ def compare(
             from medaid.present.whatif.chart import comparison_chart
 
             _warn(comparison_chart(result, lambda language: group_names(result, language), chart, lang))
-        if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
-            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
-    if not cluster and result.rejected:
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
+    if result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -136,9 +135,8 @@ def sweep(
             from medaid.present.whatif.chart import sweep_chart
 
             _warn(sweep_chart(result, chart, lang))
-        if not cluster:  # the cluster runners do not count rows yet (docs/scale-out.md)
-            report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
-    if not cluster and result.rejected:
+        report_rows(claims, result.rows_in, result.settled, result.rejects, rejects, out_encoding, lang)
+    if result.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -22,22 +22,46 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
 from medaid.batch.settle import Summary
-from medaid.dist.dataset import (CKEY, PIECE_ROWS, PKEY, REJECTS, Piece, duplicate_keys, input_files, keyed, parquet_pieces,
-                                 part_name, publish, read_piece, staging_dir, with_ghosts, write_part)
-from medaid.errors import InputError, InternalError, MedaidError, N_
+from medaid.dist.dataset import (
+    CKEY,
+    PIECE_ROWS,
+    PKEY,
+    REJECTS,
+    Piece,
+    duplicate_keys,
+    input_files,
+    keyed,
+    parquet_pieces,
+    part_name,
+    publish,
+    read_piece,
+    staging_dir,
+    with_ghosts,
+    write_part,
+)
+from medaid.errors import N_, InputError, InternalError, MedaidError
 from medaid.policy.registry import PolicyRegistry
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["PARTITION_ROWS", "RunResult", "cluster_client", "settle_on_dask", "map_persons", "partition_count", "needs_dask"]
+__all__ = [
+    "PARTITION_ROWS",
+    "RunResult",
+    "cluster_client",
+    "settle_on_dask",
+    "map_persons",
+    "partition_count",
+    "needs_dask",
+]
 
 #: Rows per partition after the shuffle. A worker holds a partition about 5 times over while settling it
 #: (pandas and Arrow copies, the engine's arrays, the settled table): about 1.5 GB at one million claims.
@@ -86,14 +110,22 @@ def cluster_client(spec: str) -> _Cluster:
         count = spec.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
             raise InputError(N_("--cluster local:N needs a number of workers, got {spec!r}"), spec=spec)
-        local = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        local = LocalCluster(
+            n_workers=int(count),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         return _Cluster(Client(local), local)
     if spec.startswith(("tcp://", "tls://", "ucx://")) or ":" in spec:
         try:
             return _Cluster(Client(spec, timeout="10s"))
         except OSError as exc:
             raise InputError(N_("--cluster {spec}: cannot reach the scheduler ({exc})"), spec=spec, exc=exc) from None
-    raise InputError(N_("--cluster must be local:N or a scheduler address like tcp://host:8786, got {spec!r}"), spec=spec)
+    raise InputError(
+        N_("--cluster must be local:N or a scheduler address like tcp://host:8786, got {spec!r}"), spec=spec
+    )
 
 
 def partition_count(rows: int, workers: int) -> int:
@@ -103,8 +135,14 @@ def partition_count(rows: int, workers: int) -> int:
 
 
 def settle_on_dask(
-    source: str | Path, output: str | Path, client: Any, *, partitions: int | None = None,
-    registry: PolicyRegistry | None = None, progress: Progress | None = None, shuffle: str = "auto",
+    source: str | Path,
+    output: str | Path,
+    client: Any,
+    *,
+    partitions: int | None = None,
+    registry: PolicyRegistry | None = None,
+    progress: Progress | None = None,
+    shuffle: str = "auto",
 ) -> RunResult:
     """Settle ``source`` (Parquet file, folder or glob; or any file ``medaid claims`` reads) on ``client``
     into the dataset folder ``output``; see the module docstring."""
@@ -127,8 +165,16 @@ def settle_on_dask(
     return RunResult(summary, len(outcomes), output, first)
 
 
-def map_persons(source: str | Path, client: Any, function: Callable[..., Any], args: tuple = (), *, partitions: int | None = None,
-                progress: Progress | None = None, shuffle: str = "auto") -> list[Any]:
+def map_persons(
+    source: str | Path,
+    client: Any,
+    function: Callable[..., Any],
+    args: tuple = (),
+    *,
+    partitions: int | None = None,
+    progress: Progress | None = None,
+    shuffle: str = "auto",
+) -> list[Any]:
     """``function(table, *args)`` on every partition of ``source`` shuffled by person, on ``client``; the
     results in partition order. ``table`` is Arrow with the claims, the runner's columns and the ghost
     rows (ready for :func:`~medaid.batch.partition.settle_partition`); the results should be small."""
@@ -181,14 +227,15 @@ def _plan(source: str | Path, client: Any, partitions: int | None, shuffle: str 
     splits = [delayed(_split, nout=2 * count, pure=True)(source, count) for source in sources]
     buckets = [delayed(_repeated, pure=True)(*(split[count + b] for split in splits)) for b in range(count)]
     repeated = delayed(_concat_keys, pure=True)(*buckets)
-    candidates = delayed(_gather_candidates, pure=True)(repeated, *(delayed(_pick, pure=True)(split, repeated, count) for split in splits))
+    candidates = delayed(_gather_candidates, pure=True)(
+        repeated, *(delayed(_pick, pure=True)(split, repeated, count) for split in splits)
+    )
     return _Plan([[split[i] for split in splits] for i in range(count)], candidates, files)
 
 
 def _split(source: Any, count: int) -> tuple:
     """A piece split by person hash into ``count`` Arrow tables, then its claim keys by claim-key hash
     into ``count`` arrays (for the duplicate count), as one tuple."""
-    import numpy as np
 
     frame = read_piece(source) if isinstance(source, Piece) else pl.from_arrow(source)
     if not isinstance(frame, pl.DataFrame):
@@ -197,7 +244,9 @@ def _split(source: Any, count: int) -> tuple:
         )
     keys = frame[CKEY].to_numpy()
     # polars gathers the rows of each target (multi-threaded): several times faster than Arrow's take here.
-    parts = frame.with_columns((pl.col(PKEY) % count).alias("__target")).partition_by("__target", as_dict=True, include_key=False)
+    parts = frame.with_columns((pl.col(PKEY) % count).alias("__target")).partition_by(
+        "__target", as_dict=True, include_key=False
+    )
     empty = frame.head(0)
     tables = [parts.get((i,), empty).to_arrow(compat_level=pl.CompatLevel.oldest()) for i in range(count)]
     bucket = keys % count
@@ -259,7 +308,11 @@ def _arrow_part(part, index: int, candidates: pl.DataFrame | None) -> tuple[pa.T
     """A shuffled partition (pandas, or one Arrow table per piece) as Arrow with its ghost rows."""
     import pyarrow as pa
 
-    table = pa.concat_tables(part, promote_options="permissive") if isinstance(part, list) else pa.Table.from_pandas(part, preserve_index=False)
+    table = (
+        pa.concat_tables(part, promote_options="permissive")
+        if isinstance(part, list)
+        else pa.Table.from_pandas(part, preserve_index=False)
+    )
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
         raise InternalError(
@@ -283,7 +336,11 @@ def _naming(index: int, frame: pl.DataFrame) -> Iterator[None]:
         raise InputError(N_("partition {index} ({rows}): {exc}"), index=index, rows=_rows(frame), exc=exc) from None
     except Exception as exc:
         raise InternalError(
-            N_("partition {index} ({rows}): {type_name}: {exc}"), index=index, rows=_rows(frame), type_name=type(exc).__name__, exc=exc
+            N_("partition {index} ({rows}): {type_name}: {exc}"),
+            index=index,
+            rows=_rows(frame),
+            type_name=type(exc).__name__,
+            exc=exc,
         ) from exc
 
 
@@ -336,9 +393,17 @@ def _read_keys(piece: Piece):
 
     try:
         file = pq.ParquetFile(piece.path)
-        table = file.read_row_groups(list(piece.groups), columns=["claim_id"]) if piece.groups else pq.read_table(piece.path, columns=["claim_id"])
+        table = (
+            file.read_row_groups(list(piece.groups), columns=["claim_id"])
+            if piece.groups
+            else pq.read_table(piece.path, columns=["claim_id"])
+        )
     except Exception as exc:
-        raise InputError(N_("cannot read column claim_id: {reason}"), file=piece.path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise InputError(
+            N_("cannot read column claim_id: {reason}"),
+            file=piece.path,
+            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from None
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
         raise InternalError(
@@ -406,4 +471,3 @@ def _rows(frame: pl.DataFrame) -> str:
         return "no rows"
     first = frame[ROW_IN_FILE].sort().head(3).to_list()
     return f"{frame.height} rows, file rows from {first[0] + 1}"
-

@@ -19,16 +19,31 @@ import glob
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import attrs
 import polars as pl
 
-from medaid.errors import InputError, InternalError, N_
+from medaid.errors import N_, InputError, InternalError
 
-__all__ = ["Piece", "PKEY", "CKEY", "PART_GLOB", "REJECTS", "input_files", "parquet_pieces", "keyed", "duplicate_keys",
-           "with_ghosts", "is_dataset", "read_dataset", "staging_dir", "publish", "part_name"]
+__all__ = [
+    "Piece",
+    "PKEY",
+    "CKEY",
+    "PART_GLOB",
+    "REJECTS",
+    "input_files",
+    "parquet_pieces",
+    "keyed",
+    "duplicate_keys",
+    "with_ghosts",
+    "is_dataset",
+    "read_dataset",
+    "staging_dir",
+    "publish",
+    "part_name",
+]
 
 PKEY, CKEY = "_pkey", "_ckey"
 PART_GLOB = "part-*.parquet"
@@ -60,7 +75,9 @@ def input_files(source: str | Path) -> list[Path]:
         return files
     path = Path(text)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.parquet") if p.is_file() and REJECTS not in p.relative_to(path).parts[:-1])
+        files = sorted(
+            p for p in path.rglob("*.parquet") if p.is_file() and REJECTS not in p.relative_to(path).parts[:-1]
+        )
         if not files:
             raise InputError(N_("no .parquet file in this folder"), file=path)
         return files
@@ -79,7 +96,11 @@ def parquet_pieces(files: Sequence[Path], piece_rows: int = PIECE_ROWS) -> list[
         try:
             meta = pq.ParquetFile(path).metadata
         except Exception as exc:  # pyarrow raises several kinds; the file is what is wrong
-            raise InputError(N_("cannot read as parquet: {reason}"), file=path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            raise InputError(
+                N_("cannot read as parquet: {reason}"),
+                file=path,
+                reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            ) from None
         groups: list[int] = []
         start = rows = 0
         for g in range(meta.num_row_groups):
@@ -98,9 +119,17 @@ def read_piece(piece: Piece) -> pl.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.ParquetFile(piece.path).read_row_groups(list(piece.groups)) if piece.groups else pq.read_table(piece.path)
+        table = (
+            pq.ParquetFile(piece.path).read_row_groups(list(piece.groups))
+            if piece.groups
+            else pq.read_table(piece.path)
+        )
     except Exception as exc:
-        raise InputError(N_("cannot read as parquet: {reason}"), file=piece.path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise InputError(
+            N_("cannot read as parquet: {reason}"),
+            file=piece.path,
+            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from None
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
         raise InternalError(
@@ -120,10 +149,20 @@ def keyed(frame: pl.DataFrame, *, seq: int, row: int, name: str, file: str | Non
 
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InputError(N_("header lacks required columns {names} (expected {expected})") if len(missing) > 1 else N_("header lacks required column {names} (expected {expected})"), file=name, names=', '.join(missing), expected=', '.join(REQUIRED))
+        raise InputError(
+            N_("header lacks required columns {names} (expected {expected})")
+            if len(missing) > 1
+            else N_("header lacks required column {names} (expected {expected})"),
+            file=name,
+            names=", ".join(missing),
+            expected=", ".join(REQUIRED),
+        )
     text = [c for c, t in frame.schema.items() if isinstance(t, (pl.Categorical, pl.Enum))]
     frame = frame.with_columns(pl.col(text).cast(pl.String)) if text else frame
-    extra = [pl.int_range(frame.height, dtype=pl.Int64).alias(SEQ) + seq, pl.int_range(frame.height, dtype=pl.Int64).alias(ROW_IN_FILE) + row]
+    extra = [
+        pl.int_range(frame.height, dtype=pl.Int64).alias(SEQ) + seq,
+        pl.int_range(frame.height, dtype=pl.Int64).alias(ROW_IN_FILE) + row,
+    ]
     if file is not None:
         extra.append(pl.lit(file, pl.String).alias(FILE))
     return frame.with_columns(*extra, _key("person_id").alias(PKEY), _key("claim_id").alias(CKEY))
@@ -152,7 +191,9 @@ def with_ghosts(part: pl.DataFrame, candidates: pl.DataFrame | None) -> pl.DataF
     if candidates is not None and candidates.height:
         ghosts = candidates.filter(pl.col(CKEY).is_in(part[CKEY].implode()) & ~pl.col(PKEY).is_in(part[PKEY].implode()))
         if ghosts.height:
-            own = pl.concat([own, ghosts.select(own.columns[:-1]).with_columns(pl.lit(True).alias(GHOST))], how="vertical_relaxed")
+            own = pl.concat(
+                [own, ghosts.select(own.columns[:-1]).with_columns(pl.lit(True).alias(GHOST))], how="vertical_relaxed"
+            )
     return own.drop(PKEY, CKEY)
 
 
@@ -175,7 +216,9 @@ def read_dataset(path: str | Path) -> pl.DataFrame:
     try:
         return pl.concat([pl.read_parquet(p) for p in parts], how="vertical_relaxed")
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(N_("cannot read the dataset: {reason}"), file=path, reason=str(exc).strip().splitlines()[0]) from None
+        raise InputError(
+            N_("cannot read the dataset: {reason}"), file=path, reason=str(exc).strip().splitlines()[0]
+        ) from None
 
 
 def staging_dir(target: Path, sources: Sequence[Path] = ()) -> Path:
@@ -185,7 +228,9 @@ def staging_dir(target: Path, sources: Sequence[Path] = ()) -> Path:
     for source in sources:
         s = Path(source).resolve()
         if s == resolved or resolved in s.parents:
-            raise InputError(N_("the output folder holds the input {source}; choose another --output"), file=target, source=source)
+            raise InputError(
+                N_("the output folder holds the input {source}; choose another --output"), file=target, source=source
+            )
     if target.exists() and not (target.is_dir() and (is_dataset(target) or not any(target.iterdir()))):
         raise InputError(N_("exists and is not a settled dataset; choose another --output or remove it"), file=target)
     if not target.parent.is_dir():

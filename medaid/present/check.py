@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from medaid.i18n.catalog import N_, gettext
 
-__all__ = ["invariant_description", "invariant_status"]
+__all__ = ["invariant_counterexample", "invariant_description", "invariant_reason", "invariant_status"]
 
 _STATUS = {"held": N_("HELD"), "broken": N_("BROKEN"), "not applicable": N_("NOT APPLICABLE")}
 
@@ -34,3 +34,15 @@ def invariant_description(result, lang: str) -> str:
     return (
         gettext(result.description, lang) if DESCRIPTIONS.get(result.name) == result.description else result.description
     )
+
+
+def invariant_reason(result, lang: str) -> str | None:
+    """Why the invariant broke or does not apply, in ``lang`` (the library's English text when it has no message)."""
+    return result.why.render(lang) if result.why is not None else result.reason
+
+
+def invariant_counterexample(result, lang: str) -> str | None:
+    """The shrunk counterexample in ``lang``."""
+    from medaid.testing.invariants import describe
+
+    return describe(result.case, lang) if result.case is not None else result.counterexample

@@ -33,6 +33,11 @@ _TEXT = {
         "provisional": "Provisional readings used: {items}",
         "stamp": "medaid {version}, policy {hash}",
         "claim": " (claim {id})",
+        "cite": "{key}, {source}",
+        "mark": ", provisional {d}",
+        "cite_sep": "; ",
+        "item": "{key} ({d})",
+        "item_sep": ", ",
     },
     "zh": {
         "kind": {"inpatient": "住院", "outpatient": "门急诊"},
@@ -52,6 +57,11 @@ _TEXT = {
         "provisional": "使用的暂定口径：{items}",
         "stamp": "medaid {version}，政策 {hash}",
         "claim": "（结算 {id}）",
+        "cite": "{key}，{source}",
+        "mark": "，暂定口径 {d}",
+        "cite_sep": "；",
+        "item": "{key}（{d}）",
+        "item_sep": "、",
     },
 }
 
@@ -74,7 +84,7 @@ def explain(assessment: Assessment, policy_for: Callable[[str], Policy], lang: s
     for result in assessment.claims:
         for step in result.steps:
             if step.code == "subsidy" and step.values["amount"]:
-                source = _cite(step)
+                source = _cite(step, lang)
                 lines.append(
                     text["subsidy"].format(
                         amount=_m(step.values["amount"], lang), max=_m(step.values["max"], lang), source=source
@@ -83,7 +93,8 @@ def explain(assessment: Assessment, policy_for: Callable[[str], Policy], lang: s
     lines.append(text["total"].format(total=_m(assessment.total_fen, lang)))
     provisional = {step.key.rsplit(".", 1)[0]: step.provisional for step in assessment.steps if step.provisional}
     if provisional:
-        lines.append(text["provisional"].format(items=", ".join(f"{key} ({d})" for key, d in provisional.items())))
+        items = text["item_sep"].join(text["item"].format(key=key, d=d) for key, d in provisional.items())
+        lines.append(text["provisional"].format(items=items))
     lines.append(text["stamp"].format(version=assessment.engine_version, hash=assessment.policy_hash[:19]))
     return lines
 
@@ -113,16 +124,17 @@ def _claim_line(result: ClaimResult, policy: Policy, lang: str, show_id: bool) -
     else:
         key = "cap" if result.cap_bound else "cap_ok"
         body += text[key].format(cap=_m(result.cap_fen, lang), paid=pay, left=_m(result.cap_left_fen or 0, lang))
-    sources = [_cite(steps["ratio"])]
+    sources = [_cite(steps["ratio"], lang)]
     if "offset" in steps and result.offset_fen:
-        sources.append(_cite(steps["offset"]))
-    body += text["source"].format(sources="; ".join(dict.fromkeys(sources)))
+        sources.append(_cite(steps["offset"], lang))
+    body += text["source"].format(sources=text["cite_sep"].join(dict.fromkeys(sources)))
     return f"{head}：{body}" if lang == "zh" else f"{head}: {body}"
 
 
-def _cite(step: Step) -> str:
-    mark = f", provisional {step.provisional}" if step.provisional else ""
-    return f"{step.key.rsplit('.', 1)[0]}, {step.source}{mark}"
+def _cite(step: Step, lang: str) -> str:
+    text = _TEXT[lang]
+    mark = text["mark"].format(d=step.provisional) if step.provisional else ""
+    return text["cite"].format(key=step.key.rsplit(".", 1)[0], source=step.source) + mark
 
 
 def _category_name(policy: Policy, category: str, lang: str) -> str:

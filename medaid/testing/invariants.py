@@ -6,7 +6,7 @@ all and reports each as held or broken, with the smallest counterexample hypothe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from medaid.i18n.catalog import N_, gettext
 from medaid.money import fen_to_yuan_str
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.params import diff
@@ -21,21 +22,50 @@ from medaid.rules import Assessment, Claim, assess_person
 from medaid.rules.caps import cap_group
 from medaid.testing import strategies as mst
 
-__all__ = ["Invariant", "InvariantBroken", "InvariantResult", "INVARIANTS", "check_policy", "DOMINANCE"]
+__all__ = ["Invariant", "InvariantBroken", "InvariantResult", "INVARIANTS", "Why", "check_policy", "DOMINANCE"]
 
 #: Category dominance the policy intends, per kind: each gets at least what the next one gets.
 DOMINANCE = ("special_relief", "dibao", "low_income", "medical_poverty_1", "medical_poverty_2")
 
 
 @attrs.frozen
+class Why:
+    """Why an invariant broke or does not apply: a catalogue message (its English text) and its fields, so
+    ``medaid check`` can say it in the user's language; ``str()`` is the English sentence."""
+
+    message: str
+    fields: Mapping[str, object] = attrs.field(factory=dict)
+
+    def __str__(self) -> str:
+        return self.message.format(**self.fields)
+
+    def render(self, lang: str) -> str:
+        """The sentence in ``lang``; a cap group (a kind, or ``all`` under a shared cap) named in words."""
+        fields = dict(self.fields)
+        if "group" in fields:
+            fields["group"] = gettext(_GROUP_WORDS.get(str(fields["group"]), str(fields["group"])), lang)
+        return gettext(self.message, lang).format(**fields)
+
+
+#: The cap groups of :func:`medaid.rules.caps.cap_group`, in words.
+_GROUP_WORDS = {"inpatient": N_("inpatient"), "outpatient": N_("outpatient"), "all": N_("inpatient and outpatient")}
+
+
+@attrs.frozen
 class InvariantResult:
-    """One invariant's outcome: ``held``, ``broken`` (with counterexample) or ``not applicable`` (with why)."""
+    """One invariant's outcome: ``held``, ``broken`` (with counterexample) or ``not applicable`` (with why).
+
+    ``reason`` and ``counterexample`` are English text; ``why`` and ``case`` are what they were made from,
+    for other languages (``case`` is the shrunk example itself).
+    """
 
     name: str
     description: str
     status: str
     counterexample: str | None = None
     reason: str | None = None
+    why: Why | None = attrs.field(default=None, eq=False)
+    case: object = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -47,12 +77,16 @@ class Invariant:
     description: str
     inputs: Callable[[Policy], st.SearchStrategy]
     check: Callable[[Policy, Policy | None, object], None]
-    applies: Callable[[Policy, Policy | None], str | None] = lambda policy, base: None
+    applies: Callable[[Policy, Policy | None], Why | None] = lambda policy, base: None
 
 
 class InvariantBroken(Exception):
     """An invariant does not hold on an example. Raised explicitly (not with ``assert``), so the suite
     still checks under ``python -O``, which strips assert statements."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.why = Why(message, fields)
+        super().__init__(str(self.why))
 
 
 def _run(policy: Policy, claims: list[Claim]) -> Assessment:
@@ -63,11 +97,17 @@ def _check_bounds(policy: Policy, base: Policy | None, claims: list[Claim]) -> N
     for r in _run(policy, claims).claims:
         if not (0 <= r.assistance_fen <= r.eligible_fen):
             raise InvariantBroken(
-                f"claim {r.claim.claim_id}: assistance {fen_to_yuan_str(r.assistance_fen)} outside 0..eligible {fen_to_yuan_str(r.eligible_fen)}"
+                N_("claim {claim_id}: assistance {assistance} outside 0..eligible {eligible}"),
+                claim_id=r.claim.claim_id,
+                assistance=fen_to_yuan_str(r.assistance_fen),
+                eligible=fen_to_yuan_str(r.eligible_fen),
             )
         if not (r.assistance_fen + r.deductible_subsidy_fen <= r.claim.self_pay_fen):
             raise InvariantBroken(
-                f"claim {r.claim.claim_id}: pays {fen_to_yuan_str(r.total_fen)} on self-pay {fen_to_yuan_str(r.claim.self_pay_fen)}"
+                N_("claim {claim_id}: pays {paid} on self-pay {self_pay}"),
+                claim_id=r.claim.claim_id,
+                paid=fen_to_yuan_str(r.total_fen),
+                self_pay=fen_to_yuan_str(r.claim.self_pay_fen),
             )
 
 
@@ -87,7 +127,9 @@ def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> Non
     most = policy.deductible_subsidy.amount_fen
     if not (assessment.deductible_subsidy_fen <= most):
         raise InvariantBroken(
-            f"deductible subsidy paid {fen_to_yuan_str(assessment.deductible_subsidy_fen)} in a year, over its maximum {fen_to_yuan_str(most)}"
+            N_("deductible subsidy paid {paid} in a year, over its maximum {most}"),
+            paid=fen_to_yuan_str(assessment.deductible_subsidy_fen),
+            most=fen_to_yuan_str(most),
         )
     for r in assessment.claims:
         group = cap_group(policy.caps.scope, r.claim.kind)
@@ -95,7 +137,10 @@ def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> Non
         if r.cap_fen is not None:
             if not (paid[group] <= r.cap_fen):
                 raise InvariantBroken(
-                    f"{group} paid {fen_to_yuan_str(paid[group])} over the cap {fen_to_yuan_str(r.cap_fen)}"
+                    N_("{group} paid {paid} over the cap {cap}"),
+                    group=group,
+                    paid=fen_to_yuan_str(paid[group]),
+                    cap=fen_to_yuan_str(r.cap_fen),
                 )
 
 
@@ -108,10 +153,14 @@ def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim]
         old, new = (sum(a.assistance_fen(kind) for kind in kinds) for a in (before, after))
         if not (new >= old):
             raise InvariantBroken(
-                f"{group}: {extra} fen more self-pay on claim {index + 1} pays {fen_to_yuan_str(old - new)} less"
+                N_("{group}: {extra} fen more self-pay on claim {number} pays {less} less"),
+                group=group,
+                extra=extra,
+                number=index + 1,
+                less=fen_to_yuan_str(old - new),
             )
     if not (after.deductible_subsidy_fen >= before.deductible_subsidy_fen):
-        raise InvariantBroken("more self-pay, less deductible subsidy")
+        raise InvariantBroken(N_("more self-pay, less deductible subsidy"))
 
 
 def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
@@ -134,21 +183,30 @@ def _check_split(policy: Policy, base: Policy | None, claims: list[Claim]) -> No
     if cap is not None:
         if not (split.assistance_fen(kind) <= cap):
             raise InvariantBroken(
-                f"split into {len(same)} claims pays {fen_to_yuan_str(split.assistance_fen(kind))} over the cap {fen_to_yuan_str(cap)}"
+                N_("split into {n} claims pays {paid} over the cap {cap}"),
+                n=len(same),
+                paid=fen_to_yuan_str(split.assistance_fen(kind)),
+                cap=fen_to_yuan_str(cap),
             )
     offset = sum(r.offset_fen for r in split.claims)
     if not (offset == one.claims[0].offset_fen):
         raise InvariantBroken(
-            f"split offset {fen_to_yuan_str(offset)} vs {fen_to_yuan_str(one.claims[0].offset_fen)} as one claim: the offset must bite once"
+            N_("split offset {split} vs {one} as one claim: the offset must bite once"),
+            split=fen_to_yuan_str(offset),
+            one=fen_to_yuan_str(one.claims[0].offset_fen),
         )
     if not (split.deductible_subsidy_fen == one.deductible_subsidy_fen):
         raise InvariantBroken(
-            f"split pays {fen_to_yuan_str(split.deductible_subsidy_fen)} of deductible subsidy, one claim {fen_to_yuan_str(one.deductible_subsidy_fen)}"
+            N_("split pays {split} of deductible subsidy, one claim {one}"),
+            split=fen_to_yuan_str(split.deductible_subsidy_fen),
+            one=fen_to_yuan_str(one.deductible_subsidy_fen),
         )
     # Each claim is rounded once, so a split year may differ from one claim by at most a fen per claim.
     if not (abs(split.assistance_fen(kind) - one.assistance_fen(kind)) <= len(same)):
         raise InvariantBroken(
-            f"split pays {fen_to_yuan_str(split.assistance_fen(kind))}, one claim {fen_to_yuan_str(one.assistance_fen(kind))}"
+            N_("split pays {split}, one claim {one}"),
+            split=fen_to_yuan_str(split.assistance_fen(kind)),
+            one=fen_to_yuan_str(one.assistance_fen(kind)),
         )
 
 
@@ -164,17 +222,24 @@ def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -
         for group, kinds in _groups(policy).items():
             if not (_group_total(a, kinds) >= _group_total(b, kinds)):
                 raise InvariantBroken(
-                    f"{group}: {weaker} gets {fen_to_yuan_str(_group_total(b, kinds))} but {stronger} only {fen_to_yuan_str(_group_total(a, kinds))}"
+                    N_("{group}: {weaker} gets {more} but {stronger} only {less}"),
+                    group=group,
+                    weaker=weaker,
+                    more=fen_to_yuan_str(_group_total(b, kinds)),
+                    stronger=stronger,
+                    less=fen_to_yuan_str(_group_total(a, kinds)),
                 )
 
 
 def _check_no_loser(policy: Policy, base: Policy | None, claims: list[Claim]) -> None:
     if not (base is not None):
-        raise InvariantBroken("no_loser needs the base version")
+        raise InvariantBroken(N_("no_loser needs the base version"))
     new, old = _run(policy, claims), _run(base, claims)
     if not (new.total_fen >= old.total_fen):
         raise InvariantBroken(
-            f"the reform pays {fen_to_yuan_str(new.total_fen)}, the base {fen_to_yuan_str(old.total_fen)}"
+            N_("the reform pays {reform}, the base {base}"),
+            reform=fen_to_yuan_str(new.total_fen),
+            base=fen_to_yuan_str(old.total_fen),
         )
 
 
@@ -207,20 +272,27 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
         want = (fen_to_yuan_str(r.assistance_fen), fen_to_yuan_str(r.deductible_subsidy_fen))
         if not ((str(got[0]), str(got[1])) == want):
             raise InvariantBroken(
-                f"claim {r.claim.claim_id}: batch pays {got[0]} + {got[1]}, the reference {want[0]} + {want[1]}"
+                N_(
+                    "claim {claim_id}: batch pays {batch} + {batch_subsidy}, the reference {reference} + {reference_subsidy}"
+                ),
+                claim_id=r.claim.claim_id,
+                batch=got[0],
+                batch_subsidy=got[1],
+                reference=want[0],
+                reference_subsidy=want[1],
             )
 
 
-def _only_raises(policy: Policy, base: Policy | None) -> str | None:
+def _only_raises(policy: Policy, base: Policy | None) -> Why | None:
     if base is None:
-        return "not a reform"
+        return Why(N_("not a reform"))
     for change in diff(base, policy):
         key = change.key
         if not key.endswith((".ratio", ".cap")) or change.old is None or change.new is None:
-            return f"the reform changes {key}, not only ratios and caps"
+            return Why(N_("the reform changes {key}, not only ratios and caps"), {"key": key})
         old, new = change.old.value, change.new.value
         if new != "none" and (old == "none" or Decimal(new) < Decimal(old)):
-            return f"the reform lowers {key}"
+            return Why(N_("the reform lowers {key}"), {"key": key})
     return None
 
 
@@ -288,10 +360,10 @@ def check_policy(
 def _check_one(
     invariant: Invariant, policy: Policy, base: Policy | None, examples: int, seed: int | None
 ) -> InvariantResult:
-    reason = invariant.applies(policy, base)
-    if reason:
-        return InvariantResult(invariant.name, invariant.description, "not applicable", reason=reason)
-    failures: list[tuple[object, str]] = []
+    why = invariant.applies(policy, base)
+    if why is not None:
+        return InvariantResult(invariant.name, invariant.description, "not applicable", reason=str(why), why=why)
+    failures: list[tuple[object, Exception]] = []
 
     @settings(
         max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False
@@ -301,7 +373,7 @@ def _check_one(
         try:
             invariant.check(policy, base, case)
         except Exception as exc:  # an error is as broken as a failed assertion
-            failures.append((case, str(exc) or type(exc).__name__))
+            failures.append((case, exc))
             raise
 
     test = hypothesis_seed(seed)(property_test) if seed is not None else property_test
@@ -310,23 +382,46 @@ def _check_one(
     except Exception:
         if not failures:
             raise
-        case, message = failures[-1]  # hypothesis replays the shrunk example last
+        case, error = failures[-1]  # hypothesis replays the shrunk example last
         return InvariantResult(
-            invariant.name, invariant.description, "broken", counterexample=describe(case), reason=message
+            invariant.name,
+            invariant.description,
+            "broken",
+            counterexample=describe(case),
+            reason=str(error) or type(error).__name__,
+            why=error.why if isinstance(error, InvariantBroken) else None,
+            case=case,
         )
     return InvariantResult(invariant.name, invariant.description, "held")
 
 
-def describe(case: object) -> str:
-    """A counterexample in a form a policy analyst can read."""
+#: The words of a counterexample, marked for the catalogues.
+_CASE_WORDS = {
+    "claim": N_("{date} {kind} self-pay {self_pay} [{categories}]"),
+    "resident": N_(" resident insurance"),
+    "compared": N_("compared with {values}"),
+    "separator": N_("; "),
+    "inpatient": N_("inpatient"),
+    "outpatient": N_("outpatient"),
+}
+
+
+def describe(case: object, lang: str = "en") -> str:
+    """A counterexample in a form a policy analyst can read (in ``lang``)."""
+    words = {key: gettext(text, lang) for key, text in _CASE_WORDS.items()}
     claims = case[0] if isinstance(case, tuple) else case
     if isinstance(claims, dict):  # the batch invariant's persons: person id -> claims
         claims = [c for person_claims in claims.values() for c in person_claims]
     lines = [
-        f"{c.date.isoformat()} {c.kind} self-pay {fen_to_yuan_str(c.self_pay_fen)} [{'|'.join(c.categories)}]"
-        + (" resident insurance" if c.resident_insurance else "")
+        words["claim"].format(
+            date=c.date.isoformat(),
+            kind=words.get(c.kind, c.kind),
+            self_pay=fen_to_yuan_str(c.self_pay_fen),
+            categories="|".join(c.categories),
+        )
+        + (words["resident"] if c.resident_insurance else "")
         for c in claims  # type: ignore[union-attr]
     ]
     if isinstance(case, tuple) and len(case) > 1:
-        lines.append("compared with " + ", ".join(str(x) for x in case[1:]))
-    return "; ".join(lines)
+        lines.append(words["compared"].format(values=", ".join(str(x) for x in case[1:])))
+    return words["separator"].join(lines)

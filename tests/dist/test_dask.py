@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from medaid.batch import settle_batch
 from medaid.batch.partition import settled_schema
 from medaid.cli import app
-from medaid.district.aggregate import district_totals, read_settled
 from medaid.dist.dask import settle_on_dask
+from medaid.district.aggregate import district_totals, read_settled
 from medaid.synth import synth_claims
 from tests.batch.test_partition import COLUMNS, claim_rows
 
@@ -27,7 +27,9 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     """One LocalCluster (2 worker processes, one thread each) for the whole module: starting one costs seconds."""
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    )
     with distributed.Client(cluster) as connected:
         yield connected
     cluster.close()
@@ -45,9 +47,18 @@ def _totals(path: Path):
     return district_totals(read_settled(path), by="district,kind")
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(frame=claim_rows(max_rows=60), partitions=st.integers(1, 4), files=st.integers(1, 3), shuffle=st.sampled_from(["arrow", "dask"]))
-def test_distributed_equals_one_process(client, tmp_path_factory, frame: pl.DataFrame, partitions: int, files: int, shuffle: str) -> None:
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    frame=claim_rows(max_rows=60),
+    partitions=st.integers(1, 4),
+    files=st.integers(1, 3),
+    shuffle=st.sampled_from(["arrow", "dask"]),
+)
+def test_distributed_equals_one_process(
+    client, tmp_path_factory, frame: pl.DataFrame, partitions: int, files: int, shuffle: str
+) -> None:
     """Random claims (bad rows, ties, duplicate ids across persons), any partition count, one file or
     several, either shuffle: settled rows, rejects, summary and district totals all equal the one-process run."""
     folder = tmp_path_factory.mktemp("run")
@@ -92,15 +103,26 @@ def test_cli_on_the_cluster_byte_equal(client, tmp_path: Path) -> None:
     assert one.exit_code == 0, one.output
     address = client.scheduler.address
     for _ in range(2):
-        run = runner.invoke(app, ["claims", str(source), "-o", str(tmp_path / "out"), "--cluster", address, "--partitions", "3"])
+        run = runner.invoke(
+            app, ["claims", str(source), "-o", str(tmp_path / "out"), "--cluster", address, "--partitions", "3"]
+        )
         assert run.exit_code == 0, run.output
     assert "3/3 partitions settled" in run.output
-    assert run.output.split("dataset written")[1].split("\n", 1)[1] == one.output.split("\n", 1)[1]  # the same summary table
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.parquet", "one.parquet", "out"]  # no staging folder left
+    assert (
+        run.output.split("dataset written")[1].split("\n", 1)[1] == one.output.split("\n", 1)[1]
+    )  # the same summary table
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "claims.parquet",
+        "one.parquet",
+        "out",
+    ]  # no staging folder left
     mine = dataset(tmp_path / "out").sort("claim_id").write_csv()
     theirs = pl.read_parquet(tmp_path / "one.parquet").sort("claim_id").write_csv()
     assert mine == theirs
-    report = [runner.invoke(app, ["district", str(path), "--format", "csv"]).output for path in (tmp_path / "out", tmp_path / "one.parquet")]
+    report = [
+        runner.invoke(app, ["district", str(path), "--format", "csv"]).output
+        for path in (tmp_path / "out", tmp_path / "one.parquet")
+    ]
     assert report[0] == report[1] and "minhang" in report[0]
 
 
@@ -119,7 +141,9 @@ def test_cli_errors_are_one_line(client, tmp_path: Path, monkeypatch) -> None:
         assert result.exit_code == 2 and message in result.output, result.output
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "keep.txt").write_text("mine")
-    result = runner.invoke(app, ["claims", str(source), "-o", str(tmp_path / "notes"), "--cluster", client.scheduler.address])
+    result = runner.invoke(
+        app, ["claims", str(source), "-o", str(tmp_path / "notes"), "--cluster", client.scheduler.address]
+    )
     assert result.exit_code == 2 and "exists and is not a settled dataset" in result.output
     assert (tmp_path / "notes" / "keep.txt").read_text() == "mine"
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)
@@ -133,7 +157,9 @@ def test_worker_killed_mid_run_stays_exact(client, tmp_path: Path) -> None:
     source = tmp_path / "claims.parquet"
     frame = synth_claims(60_000, 2023, seed=9)
     frame.write_parquet(source, row_group_size=10_000)
-    expected = settle_batch(frame).table.select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
+    expected = (
+        settle_batch(frame).table.select("claim_id", "assistance", "deductible_subsidy", "cap_left").sort("claim_id")
+    )
     pids = client.run(os.getpid)
     killed = []
 
@@ -160,21 +186,29 @@ def test_compare_and_sweep_on_the_cluster(client, tmp_path: Path) -> None:
     runner = CliRunner()
     address = client.scheduler.address
     settled = runner.invoke(app, ["claims", str(source), "-o", str(tmp_path / "out"), "--cluster", address])
-    assert settled.exit_code == 2 and "duplicate claim_id" in settled.output  # the later copy is refused, as in one process
+    assert (
+        settled.exit_code == 2 and "duplicate claim_id" in settled.output
+    )  # the later copy is refused, as in one process
     reform = str(Path(__file__).parents[2] / "policies" / "reforms" / "offset-dibao-only.toml")
     commands = {
         "compare": ["--reform", reform, "--format", "csv", "--by", "district,kind"],
         "sweep": ["--param", "categories.low_income.outpatient.cap", "--values", "2500,3000", "--format", "csv"],
     }
     for command, args in commands.items():
-        one = runner.invoke(app, [command, str(source), *args])
+        one_rejects, cluster_rejects = tmp_path / f"{command}-one.csv", tmp_path / f"{command}-cluster.csv"
+        one = runner.invoke(app, [command, str(source), *args, "--rejects", str(one_rejects)])
         assert one.exit_code == 2 and "rejected 1" in one.stderr, one.output  # the duplicate copy, as `claims`
-        for given in (["--cluster", address], []):
-            other = runner.invoke(app, [command, str(source if given else tmp_path / "out"), *args, *given])
-            # The settled dataset holds no rejected row (exit 0); the cluster runners do not count rejects yet
-            # (docs/scale-out.md), so they exit 0 too: a known gap, not the rule.
-            assert other.exit_code == 0, other.output
-            assert other.stdout == one.stdout
+        # On the cluster: the same report, the same counts and rejected row on stderr, the same rejects file, exit 2.
+        other = runner.invoke(
+            app, [command, str(source), *args, "--cluster", address, "--rejects", str(cluster_rejects)]
+        )
+        assert other.exit_code == 2, other.output
+        assert other.stdout == one.stdout
+        assert [line for line in other.stderr.splitlines() if "partitions" not in line] == one.stderr.splitlines()
+        assert cluster_rejects.read_text() == one_rejects.read_text()
+        # The settled dataset folder holds no rejected row.
+        folder = runner.invoke(app, [command, str(tmp_path / "out"), *args])
+        assert folder.exit_code == 0 and folder.stdout == one.stdout, folder.output
 
 
 def test_csv_input_read_once_and_split(client, tmp_path: Path) -> None:

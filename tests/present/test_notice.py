@@ -120,6 +120,7 @@ def test_district_template_and_its_variables(ledger_db: Path, tmp_path: Path) ->
         str(folder),
     )
     assert code == 0, err
+    assert err.strip() == f"已写入 {out}"  # the command's own line in the language asked for
     html = out.read_text(encoding="utf-8")
     assert "某某街道社区事务受理服务中心" in html
     assert "如不服&lt;本决定&gt;，可依法申请复议。" in html  # autoescape on

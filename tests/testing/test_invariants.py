@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 from medaid.policy import default_registry
+from medaid.present.check import invariant_counterexample, invariant_reason
 from medaid.testing.invariants import INVARIANTS, check_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +54,23 @@ def test_caps_invariant_finds_a_subsidy_paid_over_its_yearly_maximum(monkeypatch
     caps = [i for i in INVARIANTS if i.name == "caps"]
     [result] = check_policy(reform, policy, examples=60, seed=1, invariants=caps)
     assert ("broken", "deductible subsidy paid") == (result.status, (result.reason or "")[:23])
+
+
+def test_reasons_and_counterexamples_in_either_language() -> None:
+    """Why an invariant broke or does not apply, and the counterexample, are said in the user's language;
+    the English text is the library's ``reason``/``counterexample``."""
+    dominance = [i for i in INVARIANTS if i.name == "dominance"]
+    raised = REGISTRY.reform(ROOT / "policies" / "reforms" / "low-income-outpatient-cap-3000.toml")
+    [broken] = check_policy(raised, REGISTRY.get(raised.extends), examples=60, seed=1, invariants=dominance)
+    assert broken.status == "broken"
+    assert (invariant_reason(broken, "en"), invariant_counterexample(broken, "en")) == (
+        broken.reason,
+        broken.counterexample,
+    )
+    assert invariant_reason(broken, "zh").startswith("门急诊：low_income 得到 ")
+    assert "门急诊 自负 " in (invariant_counterexample(broken, "zh") or "")
+    no_loser = [i for i in INVARIANTS if i.name == "no_loser"]
+    shared = REGISTRY.reform(ROOT / "policies" / "reforms" / "shared-annual-cap.toml")
+    [skipped] = check_policy(shared, REGISTRY.get(shared.extends), examples=5, seed=1, invariants=no_loser)
+    assert skipped.reason == "the reform changes caps.scope, not only ratios and caps"
+    assert invariant_reason(skipped, "zh") == "改革方案修改了 caps.scope，不只是比例和限额"
