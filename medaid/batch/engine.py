@@ -42,8 +42,9 @@ __all__ = ["Lookup", "Settled", "build_lookup", "settle_arrays", "capped_running
 #: Stands for "no cap" (special relief) inside int64 arithmetic: far above any sum of capped amounts.
 NO_CAP = np.int64(caps.NO_CAP)
 EPOCH = dt.date(1970, 1, 1)
-#: Rows settled together: big enough that numpy's per-call cost vanishes, small enough to stay in memory.
-CHUNK = 1 << 20
+#: Rows settled together: big enough that numpy's per-call cost vanishes, small enough that a chunk's
+#: int64 temporaries (1 MiB each) stay in the CPU's cache (1 << 20 rows took about a fifth more CPU).
+CHUNK = 1 << 17
 
 
 @attrs.frozen

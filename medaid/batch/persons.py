@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-__all__ = ["person_codes"]
+__all__ = ["person_codes", "person_groups"]
 
 #: Rows compared per step: bounds the temporaries whatever the file's size.
 _SLICE = 1 << 20
@@ -25,9 +25,15 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
     ``hashes`` is any uint64 function of the id (equal ids, equal hashes), e.g. ``ids.hash()``; a poor
     hash only costs time. Nulls count as one more id.
     """
+    return person_groups(ids, hashes)[0]
+
+
+def person_groups(ids: pl.Series, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`person_codes`, and for each code the first row (in input order) that has it: one row per
+    distinct id, where a per-id check can look instead of at every row."""
     n = len(ids)
     if n == 0:
-        return np.zeros(0, np.int32)
+        return np.zeros(0, np.int32), np.zeros(0, np.int64)
     row_bits = max(1, (n - 1).bit_length())
     # The hash's top bits above the row number, in one int64: sorting the keys groups equal ids and
     # keeps input order inside a group (the row number is the low bits).
@@ -46,7 +52,7 @@ def person_codes(ids: pl.Series, hashes: np.ndarray) -> np.ndarray:
         _split_clashing_runs(ids, rows, new_run, clash)
     codes = np.empty(n, np.int32)
     codes[rows] = np.cumsum(new_run, dtype=np.int32) - 1
-    return codes
+    return codes, rows[new_run]
 
 
 def _same_as_previous(ids: pl.Series, rows: np.ndarray, slice_rows: int = _SLICE) -> np.ndarray:
