@@ -7,7 +7,8 @@ code and are the message ids:
 - ``pybabel extract`` collects them with :func:`extract` (named in ``babel.cfg``), which reads the click
   tree typer builds, so the ids are exactly the texts ``--help`` shows;
 - under Chinese, the console script gives the tree to :func:`translate` before running it, and
-  :func:`install` switches typer's fixed words. English runs neither: its help is typer's own, unchanged.
+  :func:`install` switches typer's fixed words and value types and lets rich wrap Chinese between characters
+  (:func:`_wrap_cjk`). English runs neither: its help is typer's own, unchanged.
 """
 
 from __future__ import annotations
