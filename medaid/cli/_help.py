@@ -7,7 +7,8 @@ code and are the message ids:
 - ``pybabel extract`` collects them with :func:`extract` (named in ``babel.cfg``), which reads the click
   tree typer builds, so the ids are exactly the texts ``--help`` shows;
 - under Chinese, the console script gives the tree to :func:`translate` before running it, and
-  :func:`install` switches typer's fixed words. English runs neither: its help is typer's own, unchanged.
+  :func:`install` switches typer's fixed words and value types and lets rich wrap Chinese between characters
+  (:func:`_wrap_cjk`). English runs neither: its help is typer's own, unchanged.
 """
 
 from __future__ import annotations
@@ -98,21 +99,11 @@ def translate(command: Any, lang: str) -> Any:
 
 
 def install(lang: str) -> None:
-    """typer's fixed help words, and the usage line's "Usage:", in ``lang`` (for this process)."""
-    from typer import rich_utils
+    """typer's fixed help words, value types and the usage line's "Usage:" in ``lang`` (for this process);
+    typer's help printer is patched when typer imports it (:func:`medaid.cli._usage.after_import`)."""
+    from medaid.cli._usage import after_import
 
-    for name, text in FIXED_WORDS.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, gettext(text, lang))
-    highlight_types = getattr(rich_utils, "types_highlighter", None)
-    if highlight_types is not None:
-        from rich.text import Text
-
-        def types(text: Text) -> Text:
-            named = _TYPE.sub(lambda m: f"<{gettext(TYPE_NAMES.get(m[1], m[1]), lang)}>", text.plain)
-            return highlight_types(Text(named, style=text.style, overflow=text.overflow))
-
-        rich_utils.types_highlighter = types  # type: ignore[assignment]  # typer calls it by module attribute
+    after_import("typer.rich_utils", lambda rich_utils: _patch_help(rich_utils, lang))
     try:  # typer 0.2x runs its own copy of click
         from typer._click.formatting import HelpFormatter
     except ImportError:
@@ -125,6 +116,22 @@ def install(lang: str) -> None:
         write_usage(self, prog, args, prefix if prefix_ is None else prefix_)
 
     HelpFormatter.write_usage = localized  # type: ignore[method-assign]  # one process, one language
+
+
+def _patch_help(rich_utils: Any, lang: str) -> None:
+    """typer's help printer (``typer.rich_utils``) with its fixed words and value types in ``lang``."""
+    for name, text in FIXED_WORDS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, gettext(text, lang))
+    highlight_types = getattr(rich_utils, "types_highlighter", None)
+    if highlight_types is not None:
+        from rich.text import Text
+
+        def types(text: Text) -> Text:
+            named = _TYPE.sub(lambda m: f"<{gettext(TYPE_NAMES.get(m[1], m[1]), lang)}>", text.plain)
+            return highlight_types(Text(named, style=text.style, overflow=text.overflow))
+
+        rich_utils.types_highlighter = types  # typer calls it by module attribute
     _wrap_cjk()
 
 

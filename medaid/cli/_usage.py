@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from medaid.i18n.catalog import N_, _
@@ -87,9 +88,49 @@ def install(lang: str) -> None:
     """Under Chinese, typer prints usage errors with :func:`show` (the console script calls this first)."""
     if lang != "zh":
         return
-    from typer import rich_utils
 
-    rich_utils.rich_format_error = lambda error: show(error, lang)  # type: ignore[assignment]  # typer calls it by module attribute
+    def patch(rich_utils: ModuleType) -> None:
+        rich_utils.rich_format_error = lambda error: show(error, lang)  # typer calls it by module attribute
+
+    after_import("typer.rich_utils", patch)
+
+
+def after_import(name: str, patch: Callable[[ModuleType], None]) -> None:
+    """Run ``patch`` on the module ``name`` once it is imported (at once if it is already).
+
+    typer imports ``typer.rich_utils`` (and with it rich, about 100 ms) only to print help or an error; a
+    patch applied on import keeps ``medaid calc`` under Chinese from paying for it on every run.
+    """
+    module = sys.modules.get(name)
+    if module is not None:
+        patch(module)
+    else:
+        sys.meta_path.insert(0, _AfterImport(name, patch))
+
+
+class _AfterImport:
+    """A finder that lets the usual finders find ``name``, then runs ``patch`` after the module's code."""
+
+    def __init__(self, name: str, patch: Callable[[ModuleType], None]) -> None:
+        self.name, self.patch = name, patch
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.util import find_spec
+
+        spec = find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module, patch = spec.loader.exec_module, self.patch
+
+        def run(module: ModuleType) -> None:
+            exec_module(module)
+            patch(module)
+
+        spec.loader.exec_module = run  # type: ignore[method-assign]  # this module's loader only
+        return spec
 
 
 def _reason(reason: str, lang: str) -> str:

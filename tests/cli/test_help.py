@@ -127,3 +127,19 @@ def test_lang_before_the_command_sets_the_commands_language() -> None:
     assert listed.exit_code == 0 and "本市医疗救助政策" in listed.stdout
     failed = CliRunner().invoke(app, ["--lang", "zh", "claims", "/no/such.csv", "-o", "out.csv"], env=env)
     assert failed.exit_code == 2 and "文件不存在" in failed.stderr
+
+
+def test_chinese_commands_do_not_load_the_help_printer() -> None:
+    """Under Chinese, a command that prints no help or usage error never imports typer.rich_utils (rich):
+    the help and usage-error patches wait for typer to import it."""
+    code = (
+        "import sys\n"
+        "from medaid.cli import main\n"
+        "sys.argv = ['medaid', 'calc', '-c', 'dibao', '--date', '2023-05-01', '--outpatient', '3100']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('typer.rich_utils' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "城乡低保家庭成员" in done.stdout
+    assert done.stderr.strip() == "False"
