@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medaid.batch.persons import person_codes
+from medaid.batch.persons import person_codes, person_groups
 
 ids = st.lists(st.one_of(st.none(), st.text(alphabet="ab1 闵", max_size=3)), min_size=1, max_size=60)
 #: Hashes that collide on purpose: constant, by length, by first character, or the real one.
@@ -32,6 +32,19 @@ def test_codes_are_exact_whatever_the_hash(values: list, hash_name: str) -> None
     """With a hash that collides everywhere, by length, or the real one, the codes partition ids exactly."""
     series = pl.Series(values, dtype=pl.String)
     _same_partition(person_codes(series, HASHES[hash_name](series)), values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids, st.sampled_from(sorted(HASHES)))
+def test_groups_give_each_codes_first_row(values: list, hash_name: str) -> None:
+    """``person_groups``: the codes of ``person_codes`` and, per code, the first row that has it."""
+    series = pl.Series(values, dtype=pl.String)
+    codes, one_row = person_groups(series, HASHES[hash_name](series))
+    assert codes.tolist() == person_codes(series, HASHES[hash_name](series)).tolist()
+    first = {}
+    for row, code in enumerate(codes.tolist()):
+        first.setdefault(code, row)
+    assert one_row.tolist() == [first[code] for code in range(len(first))]
 
 
 def test_large_with_collisions() -> None:
