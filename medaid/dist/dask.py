@@ -389,7 +389,7 @@ def _read_keys(piece: Piece):
     """The claim keys of a piece (its claim_id column alone)."""
     from medaid.dist.dataset import _key, piece_frame
 
-    frame = piece_frame(piece, ["claim_id"], N_("cannot read column claim_id: {reason}"))
+    frame = piece_frame(piece, ["claim_id"])
     return frame.select(_key("claim_id").alias(CKEY)).to_pandas()
 
 

@@ -120,11 +120,9 @@ def read_piece(piece: Piece) -> pl.DataFrame:
     return keyed(frame, seq=piece.seq, row=piece.start, name=piece.name or piece.path, file=piece.name)
 
 
-def piece_frame(
-    piece: Piece, columns: list[str] | None = None, problem: str = N_("cannot read as parquet: {reason}")
-) -> pl.DataFrame:
-    """A piece's row groups as read (every column, or ``columns``); an unreadable file is an :class:`InputError`
-    with the message ``problem`` (its ``{reason}``: the reader's first line)."""
+def piece_frame(piece: Piece, columns: list[str] | None = None) -> pl.DataFrame:
+    """A piece's row groups as read (every column, or only ``columns``: the claim keys); an unreadable file is
+    an :class:`InputError` with the reader's first line."""
     import pyarrow.parquet as pq
 
     try:
@@ -135,7 +133,9 @@ def piece_frame(
         )
     except Exception as exc:
         raise InputError(
-            problem, file=piece.path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            N_("cannot read as parquet: {reason}") if columns is None else N_("cannot read column claim_id: {reason}"),
+            file=piece.path,
+            reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
         ) from None
     frame = pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
