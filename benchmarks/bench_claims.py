@@ -152,6 +152,17 @@ def bench_reference(count: int) -> tuple[float, float]:
     return batch_seconds, reference_seconds
 
 
+def machine_header(libraries: str) -> str:
+    """One line saying when, on which commit and machine (CPUs, load) and with which ``libraries`` a benchmark ran."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
+    ).stdout.strip()
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}, {libraries}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000000,3600000,10000000")
@@ -159,14 +170,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference-claims", type=int, default=200_000)
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
-    ).stdout.strip()
-    print(
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-        f"Python {sys.version.split()[0]}, polars {pl.__version__}, numpy {np.__version__}",
-        flush=True,
-    )
+    print(machine_header(f"polars {pl.__version__}, numpy {np.__version__}"), flush=True)
     bench_reference(args.reference_claims)
     with tempfile.TemporaryDirectory(prefix="medaid-bench-") as workdir:
         bench_files([int(s) for s in args.sizes.split(",")], args.formats.split(","), args.repeat, Path(workdir))

@@ -21,10 +21,8 @@ import os
 SHELL_ENV = dict(os.environ)
 
 import argparse  # noqa: E402
-import datetime as dt  # noqa: E402
 import logging  # noqa: E402
 import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -33,7 +31,7 @@ from pathlib import Path  # noqa: E402
 import polars as pl  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_claims import run_once  # noqa: E402
+from bench_claims import machine_header, run_once  # noqa: E402
 
 from medaid.synth import synth_claims  # noqa: E402
 
@@ -69,14 +67,7 @@ def main() -> None:
     from medaid.dist import dask as runner
     from medaid.dist.dataset import PKEY, input_files, parquet_pieces, with_ghosts, write_part
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
-    ).stdout.strip()
-    print(
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-        f"Python {sys.version.split()[0]}, polars {pl.__version__}, dask {dask.__version__}, pyarrow {pa.__version__}",
-        flush=True,
-    )
+    print(machine_header(f"polars {pl.__version__}, dask {dask.__version__}, pyarrow {pa.__version__}"), flush=True)
     with tempfile.TemporaryDirectory(prefix="medaid-bench-dist-") as folder:
         work = Path(args.workdir or folder)
         work.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,12 @@ def show(
                 }
             )
             return
-        typer.echo(f"{policy.id}: {policy.title_en} / {policy.title_zh}")
+        title = (
+            f"{policy.id}：{policy.title_zh}"
+            if language == "zh"
+            else f"{policy.id}: {policy.title_en} / {policy.title_zh}"
+        )
+        typer.echo(title)
         typer.echo(_("policy hash {hash}", language).format(hash=policy.content_hash))
         for p in params:
             mark = (

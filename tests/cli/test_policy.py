@@ -28,6 +28,12 @@ def test_show_marks_provisional_values() -> None:
     result = RUNNER.invoke(app, ["policy", "show", "medical-assistance-2024"])
     line = next(text for text in result.output.splitlines() if "categories.extreme_poverty.inpatient.ratio" in text)
     assert "[provisional D6]" in line
+    assert result.output.startswith("medical-assistance-2024: Shanghai medical assistance from 2024")
+    zh = RUNNER.invoke(app, ["policy", "show", "medical-assistance-2024", "--lang", "zh"]).output
+    assert zh.startswith(
+        "medical-assistance-2024：本市医疗救助政策（2024年起，特困人员纳入）\n"
+    )  # the Chinese title only
+    assert "[暂定口径 D6]" in zh
 
 
 def test_diff_between_versions() -> None:
