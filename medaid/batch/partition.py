@@ -36,7 +36,7 @@ import pyarrow as pa
 from medaid.batch.output import RESULT_COLUMNS
 from medaid.batch.settle import Summary, settle_batch
 from medaid.contract.claims import RESULTS
-from medaid.errors import N_, InternalError
+from medaid.errors import N_, InternalError, Message, rendered_text
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -60,6 +60,7 @@ SEQ, ROW_IN_FILE, FILE, GHOST = "_seq", "_row", "_file", "_ghost"
 #: Columns a runner carries beside the claim; never part of the settled rows.
 RESERVED = (SEQ, ROW_IN_FILE, FILE, GHOST)
 _POS = "_pos"
+_REASON = "_reason"
 #: Yuan with two decimals, exact; 18 digits hold every amount medaid accepts, in one int64.
 MONEY = pa.decimal128(18, 2)
 #: The declared types of the columns :func:`settle_partition` adds, in :data:`RESULT_COLUMNS` order.
@@ -105,13 +106,14 @@ def rejects_schema(input_schema: pa.Schema) -> pa.Schema:
     return pa.schema([*head, *(pa.field(f.name, plain_type(f.type)) for f in input_schema if f.name not in RESERVED)])
 
 
-def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None) -> PartitionResult:
+def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None, lang: str = "en") -> PartitionResult:
     """Settle a partition that holds every claim of its persons, exactly as ``medaid claims`` settles the file.
 
     ``table`` has the claims columns (DESIGN §6) and optionally the runner's columns (module docstring).
     Returns the settled rows and the rejects, each in ``_seq`` order, with declared schemas, and the
     partition's :class:`~medaid.batch.settle.Summary`. Summaries of person-disjoint partitions add up
-    (:func:`merge_summaries`) to the summary of the whole input.
+    (:func:`merge_summaries`) to the summary of the whole input. ``lang``: the language of the rejects'
+    ``reason`` (as :func:`~medaid.batch.settle.settle_batch`'s).
 
     >>> rows = pa.table({"claim_id": ["a", "b"], "person_id": ["p", "p"], "district": ["minhang"] * 2,
     ...     "date": ["2023-03-01", "2023-03-01"], "category": ["dibao"] * 2, "kind": ["outpatient"] * 2,
@@ -137,7 +139,7 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     frame = frame.sort(SEQ, maintain_order=True).with_row_index(_POS)
     ghosts = bool(frame[GHOST].any())
     first = settle_batch(frame, registry=registry)
-    rejects = first.rejects
+    rejects = first.rejects.with_columns(pl.int_range(first.rejects.height).alias(_REASON))
     if ghosts:
         rejects = rejects.filter(~pl.col(GHOST))
         # The ghosts' own persons live in other partitions: settle again without them and without
@@ -151,7 +153,9 @@ def settle_partition(table: pa.Table, *, registry: PolicyRegistry | None = None)
     settled = _arrow(
         result.lazy().drop(_POS, SEQ, ROW_IN_FILE, GHOST, FILE, strict=False).collect(), settled_schema(schema)
     )
-    return PartitionResult(settled, _arrow(_renumber(rejects, frame), rejects_schema(schema)), summary)
+    reasons = [first.reasons[i] for i in rejects[_REASON].to_list()]
+    renumbered = _renumber(rejects.drop(_REASON), frame, reasons, lang)
+    return PartitionResult(settled, _arrow(renumbered, rejects_schema(schema)), summary)
 
 
 def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | None = None) -> Summary:
@@ -186,23 +190,29 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
     )
 
 
-def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
-    """Rejects numbered as in their source file: ``row`` and every "row N" of a reason (a duplicate's
-    first copy) move from the position in this partition to the row's own place in its file, in the
-    numbering ``settle_batch`` uses (its offset from a 0-based position, read off the first reject)."""
+def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame, reasons: list[str], lang: str) -> pl.DataFrame:
+    """Rejects numbered as in their source file, reasons in ``lang``: ``line`` and the line a reason names (a
+    duplicate's first copy) move from the position in this partition to the row's own place in its file, in
+    the numbering ``settle_batch`` uses (its offset from a 0-based position, read off the first reject)."""
     base = int(rejects["line"][0]) - int(rejects[_POS][0]) if rejects.height else 0
     in_file = frame[ROW_IN_FILE].to_list()
 
-    def move(match: re.Match) -> str:
-        position = int(match.group(2)) - base
-        return f"{match.group(1)} {in_file[position] + base}" if 0 <= position < len(in_file) else match.group(0)
+    def line_in_file(line: int) -> int:
+        position = line - base
+        return in_file[position] + base if 0 <= position < len(in_file) else line
 
-    reasons = [
-        _ROW_REFERENCE.sub(move, reason) if "row" in reason or "line" in reason else reason
-        for reason in rejects["reason"].to_list()
-    ]
+    def move(match: re.Match) -> str:
+        return f"{match.group(1)} {line_in_file(int(match.group(2)))}"
+
+    texts = []
+    for reason in reasons:
+        if isinstance(reason, Message) and isinstance(reason.fields.get("line"), int):
+            reason = Message(reason.msgid, **{**reason.fields, "line": line_in_file(reason.fields["line"])})
+        elif not isinstance(reason, Message):  # a reason read back from a table: its English text
+            reason = _ROW_REFERENCE.sub(move, reason)
+        texts.append(rendered_text(reason, lang))
     moved = rejects.with_columns(
-        line=(pl.col(ROW_IN_FILE) + base).cast(pl.Int64), reason=pl.Series(reasons, dtype=pl.String)
+        line=(pl.col(ROW_IN_FILE) + base).cast(pl.Int64), reason=pl.Series(texts, dtype=pl.String)
     )
     moved = moved.drop(_POS, SEQ, ROW_IN_FILE, GHOST)
     if FILE in moved.columns:

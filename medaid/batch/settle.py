@@ -70,11 +70,21 @@ class SettlementResult:
     counts and totals (fen).
     """
 
-    def __init__(self, rows: pl.DataFrame, claims: Claims, rejects: pl.DataFrame, summary: Summary) -> None:
+    def __init__(
+        self,
+        rows: pl.DataFrame,
+        claims: Claims,
+        rejects: pl.DataFrame,
+        summary: Summary,
+        reasons: Sequence[str] = (),
+    ) -> None:
         self._rows, self._claims = rows, claims
         self._table: pl.DataFrame | None = None
         self.rejects = rejects
         self.summary = summary
+        #: Each reject's reason as made (a :class:`~medaid.errors.Message` keeps its id and fields), in the
+        #: rejects' order: for a runner that renumbers or translates them (``settle_partition``).
+        self.reasons = tuple(reasons)
 
     @property
     def table(self) -> pl.DataFrame:
@@ -168,7 +178,7 @@ def settle_batch(
     settled = settle_arrays(person, day, fen, index, lookup)
     claims = Claims(person, district, fen, index, settled, lookup, tuple(p.id for p in versions))
     summary = attrs.evolve(_summary(rows_in, claims, len(bad), versions), blank_rows=read.blank_rows)
-    result = SettlementResult(rows, claims, rejected, summary)
+    result = SettlementResult(rows, claims, rejected, summary, reasons)
     step("write", rows_in)
     if output is not None:
         result.write(output, output_format, excel=excel)

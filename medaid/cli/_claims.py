@@ -202,6 +202,7 @@ def _claims_on_cluster(
                 client.client,
                 partitions=partitions,
                 registry=registry,
+                lang=language,
                 progress=lambda done, total: typer.echo(
                     "medaid: " + _("{done}/{total} partitions settled", language).format(done=done, total=total),
                     err=True,

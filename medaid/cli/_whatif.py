@@ -60,7 +60,7 @@ def compare(
         if cluster:
             from medaid.dist.caseload import compare_partition, merge_comparisons
 
-            parts = _on_cluster(cluster, Path(claims), compare_partition, (registry, reformed, baseline, by))
+            parts = _on_cluster(cluster, Path(claims), compare_partition, (registry, reformed, baseline, by, lang))
             result = merge_comparisons(parts, reformed, baseline, by)
         else:
             with input_path(claims) as path:
@@ -118,7 +118,9 @@ def sweep(
             if not points:
                 raise InputError(N_("--values needs at least one value"))
             result = merge_sweeps(
-                _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry())), param, points
+                _on_cluster(cluster, Path(claims), sweep_partition, (param, points, default_registry(), lang)),
+                param,
+                points,
             )
         else:
             with input_path(claims) as path:

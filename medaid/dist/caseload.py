@@ -36,9 +36,10 @@ __all__ = ["compare_partition", "merge_comparisons", "merge_rejects", "sweep_par
 _FIELDS = ("claims", "persons", "baseline_fen", "reform_fen", "better_off", "worse_off", "unchanged")
 
 
-def _settled_fen(table: Any, registry: PolicyRegistry) -> tuple[pl.DataFrame, pl.Series, Any]:
-    """The partition settled: the grouping columns, each claim's total fen (assistance + subsidy), the result."""
-    result = settle_partition(table, registry=registry)
+def _settled_fen(table: Any, registry: PolicyRegistry, lang: str = "en") -> tuple[pl.DataFrame, pl.Series, Any]:
+    """The partition settled: the grouping columns, each claim's total fen (assistance + subsidy), the result
+    (its rejects' reasons in ``lang``)."""
+    result = settle_partition(table, registry=registry, lang=lang)
     frame = pl.from_arrow(result.settled)
     if not isinstance(frame, pl.DataFrame):
         raise InternalError(
@@ -50,10 +51,11 @@ def _settled_fen(table: Any, registry: PolicyRegistry) -> tuple[pl.DataFrame, pl
 
 
 def compare_partition(
-    table: Any, registry: PolicyRegistry, reform: AnyPolicy, base: AnyPolicy | None, by: str
+    table: Any, registry: PolicyRegistry, reform: AnyPolicy, base: AnyPolicy | None, by: str, lang: str = "en"
 ) -> tuple:
-    """One partition's comparison: (groups, total, rows in, rejected, claims in the reform's dates, rejects)."""
-    settled, baseline, first = _settled_fen(table, _baseline_registry(registry, reform, base))
+    """One partition's comparison: (groups, total, rows in, rejected, claims in the reform's dates, rejects,
+    their reasons in ``lang``)."""
+    settled, baseline, first = _settled_fen(table, _baseline_registry(registry, reform, base), lang)
     reform_table, reformed, _ = _settled_fen(table, substitute(registry, reform))
     keys = list(GROUPINGS[by])
     frame = settled.select("person_id", *keys).with_columns(
@@ -95,15 +97,15 @@ def merge_comparisons(parts: Sequence[tuple], reform: AnyPolicy, base: AnyPolicy
 
 
 def sweep_partition(
-    table: Any, key: str, values: Sequence[str], registry: PolicyRegistry
+    table: Any, key: str, values: Sequence[str], registry: PolicyRegistry, lang: str = "en"
 ) -> tuple[dict[str, int], list[dict[str, int]], int, Any]:
     """One partition's sweep: fen per district under the shipped values, then under each value, then the
-    partition's rows in and rejected rows.
+    partition's rows in and rejected rows (their reasons in ``lang``).
 
     Only the versions this partition's claims use are changed: a version no claim here is dated in
     changes nothing here (and the versions used anywhere are changed wherever they are used).
     """
-    settled, baseline, first = _settled_fen(table, registry)
+    settled, baseline, first = _settled_fen(table, registry, lang)
     used = set(settled["policy_id"].unique().to_list())
     points = []
     for value in values:

@@ -143,16 +143,18 @@ def settle_on_dask(
     registry: PolicyRegistry | None = None,
     progress: Progress | None = None,
     shuffle: str = "auto",
+    lang: str = "en",
 ) -> RunResult:
     """Settle ``source`` (Parquet file, folder or glob; or any file ``medaid claims`` reads) on ``client``
-    into the dataset folder ``output``; see the module docstring."""
+    into the dataset folder ``output``; see the module docstring. ``lang``: the language of the rejects'
+    reasons."""
     from medaid.batch.partition import merge_summaries
 
     output = Path(output)
     plan = _plan(source, client, partitions, shuffle)
     staging = staging_dir(output, plan.files)
     try:
-        outcomes = _run(client, plan, _settle_write, (str(staging), registry), progress)
+        outcomes = _run(client, plan, _settle_write, (str(staging), registry, lang), progress)
         publish(staging, output)
     except BaseException:
         import shutil
@@ -428,13 +430,15 @@ def _candidates(claims, pieces: list[Piece]) -> pl.DataFrame | None:
     return found
 
 
-def _settle_write(part, index: int, candidates: pl.DataFrame | None, staging: str, registry: PolicyRegistry | None):
+def _settle_write(
+    part, index: int, candidates: pl.DataFrame | None, staging: str, registry: PolicyRegistry | None, lang: str
+):
     """Settle one shuffled partition and write it; returns (summary, first reject)."""
     from medaid.batch.partition import settle_partition
 
     table, frame = _arrow_part(part, index, candidates)
     with _naming(index, frame):
-        result = settle_partition(table, registry=registry)
+        result = settle_partition(table, registry=registry, lang=lang)
     write_part(result.settled, Path(staging), part_name(index))
     first = None
     if result.rejects.num_rows:

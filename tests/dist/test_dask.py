@@ -209,6 +209,21 @@ def test_compare_and_sweep_on_the_cluster(client, tmp_path: Path) -> None:
         # The settled dataset folder holds no rejected row.
         folder = runner.invoke(app, [command, str(tmp_path / "out"), *args])
         assert folder.exit_code == 0 and folder.stdout == one.stdout, folder.output
+    # In Chinese: the cluster's rejects say the same as one process's, the duplicate's first line renumbered.
+    written = {}
+    for where, extra in (("one", []), ("cluster", ["--cluster", address])):
+        written[where] = tmp_path / f"zh-{where}.csv"
+        run = [*commands["compare"], "--lang", "zh", "--rejects", str(written[where]), *extra]
+        assert runner.invoke(app, ["compare", str(source), *run]).exit_code == 2
+    zh = written["one"].read_text(encoding="utf-8")
+    assert zh == written["cluster"].read_text(encoding="utf-8") and "重复（首次出现在第 2 行）" in zh, zh
+    zh_out = tmp_path / "zh-out"
+    assert (
+        runner.invoke(app, ["claims", str(source), "-o", str(zh_out), "--cluster", address, "--lang", "zh"]).exit_code
+        == 2
+    )
+    [reject] = pl.read_parquet(zh_out / "rejects" / "part-*.parquet").select("line", "reason").rows()
+    assert f"{reject[0]},{reject[1]}" in zh
 
 
 def test_csv_input_read_once_and_split(client, tmp_path: Path) -> None:
