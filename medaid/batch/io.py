@@ -222,9 +222,11 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> ClaimsInput:
             overrides = {original: pl.Categorical for original, column in renames.items() if column in LOW_CARDINALITY}
             table = pl.read_csv(path, infer_schema=False, encoding="utf8", schema_overrides=overrides)
             for column in overrides:
-                # polars may build a broken Categorical from a badly quoted field (`""黄浦`) that only
-                # panics when read: read the distinct values here, so the row-by-row reader takes over.
-                table[column].unique().cast(pl.String).to_list()
+                # polars may build a broken Categorical from a badly quoted field (`""黄浦`: the value cut
+                # inside a character) that panics when read as text: check the distinct values' bytes here
+                # (ValueError on a cut character), so the row-by-row reader takes over.
+                for value in table[column].unique().cast(pl.String).cast(pl.Binary).drop_nulls().to_list():
+                    value.decode("utf-8")
         except (pl.exceptions.PolarsError, OSError, ValueError):
             return _from_rows(path, name, encoding=encoding, sheet=None)
         except BaseException as exc:
