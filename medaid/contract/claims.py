@@ -15,12 +15,23 @@ then a later copy of a claim_id already taken by a valid row is a duplicate. Rul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from medaid.contract import values as v
 from medaid.errors import N_, InputError, Message
+
+if TYPE_CHECKING:
+    from medaid.policy.model import Policy
+    from medaid.policy.registry import PolicyRegistry
+    from medaid.rules import Claim
+
+#: A cell's check: its normalised value and no reason, or no value and the reason.
+Checked = tuple[Any, Message | None]
+#: A column's scalar rule: trimmed text → :data:`Checked`.
+Rule = Callable[[str], Checked]
 
 __all__ = [
     "Column",
@@ -179,7 +190,7 @@ class ClaimValues:
     self_pay_fen: int
     resident_insurance: bool
 
-    def claim(self):
+    def claim(self) -> Claim:
         """The :class:`medaid.rules.Claim` of these values."""
         from medaid.rules import Claim
 
@@ -204,7 +215,9 @@ class ClaimsContract:
         today: the run date (default: today); dates after it are refused unless ``allow_future``.
     """
 
-    def __init__(self, registry=None, *, today: dt.date | None = None, allow_future: bool = False) -> None:
+    def __init__(
+        self, registry: PolicyRegistry | None = None, *, today: dt.date | None = None, allow_future: bool = False
+    ) -> None:
         if registry is None:
             from medaid.policy.registry import default_registry
 
@@ -216,8 +229,8 @@ class ClaimsContract:
             versions[0].effective_from, versions[-1].effective_to, today or dt.date.today(), allow_future
         )
         self.categories = v.CategoryNames.from_policies(versions)
-        self._cache: dict[str, dict[str, tuple]] = {c.name: {} for c in CLAIMS if c.per_distinct}
-        self._rules = {
+        self._cache: dict[str, dict[str, Checked]] = {c.name: {} for c in CLAIMS if c.per_distinct}
+        self._rules: dict[str, Rule] = {
             "claim_id": lambda text: v.identifier(text, "claim_id"),
             "person_id": lambda text: v.identifier(text, "person_id"),
             "district": v.district,
@@ -230,7 +243,7 @@ class ClaimsContract:
         # Per column, in order: its rule and its cache of results by text (None: parsed every time).
         self._plan = [(self._rules[c.name], self._cache.get(c.name)) for c in CLAIMS]
 
-    def rule(self, column: str):
+    def rule(self, column: str) -> Rule:
         """The scalar rule of ``column``: trimmed text → (normalised value, None) or (None, reason)."""
         return self._rules[column]
 
@@ -264,7 +277,9 @@ class ClaimsContract:
         claim_id, person_id, district, date, category, kind, fen, resident = parsed
         return ClaimValues(claim_id, person_id, district, date, tuple(category.split("|")), kind, fen, resident), None
 
-    def rows(self, rows: Iterable[tuple[int, Sequence[object]]]):
+    def rows(
+        self, rows: Iterable[tuple[int, Sequence[object]]]
+    ) -> Iterator[tuple[int, ClaimValues | None, Message | None]]:
         """Check numbered rows in file order: ``(line, ClaimValues, None)`` or ``(line, None, reason)``,
         with a later copy of a valid row's claim_id refused as a duplicate (one rule with the columnar reader)."""
         first: dict[str, int] = {}
@@ -273,11 +288,12 @@ class ClaimsContract:
             if values is not None:
                 seen = first.setdefault(values.claim_id, line)
                 if seen != line:
-                    values, reason = None, duplicate_reason(values.claim_id, seen)
+                    reason = duplicate_reason(values.claim_id, seen)
+                    values = None
             yield line, values, reason
 
 
-def medical_assistance_versions(registry) -> list:
+def medical_assistance_versions(registry: Iterable[Any]) -> list[Policy]:
     """The registry's Shanghai medical-assistance versions, by start date (what a claim's date picks from)."""
     from medaid.policy.model import Policy
 

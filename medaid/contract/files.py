@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from medaid.contract.values import text_of
@@ -75,7 +75,7 @@ def decoded_text(path: Path | str, encoding: str) -> str:
         raise _decode_error(path, encoding, data[: exc.start].count(b"\n") + 1) from None
 
 
-def _decode_error(path, encoding: str, line: int | None) -> InputError:
+def _decode_error(path: Path | str, encoding: str, line: int | None) -> InputError:
     where = f"{path}: line {line}" if line else str(path)
     name = encoding.removesuffix("-sig")
     return InputError(
@@ -85,7 +85,7 @@ def _decode_error(path, encoding: str, line: int | None) -> InputError:
     )
 
 
-def _first_bad_line(path, encoding: str) -> int | None:
+def _first_bad_line(path: Path | str, encoding: str) -> int | None:
     """The line holding the first byte that ``encoding`` cannot decode (scanned in chunks)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     lines, offset = 1, 0
@@ -101,12 +101,14 @@ def _first_bad_line(path, encoding: str) -> int | None:
     return None
 
 
-def is_blank(cells) -> bool:
+def is_blank(cells: Iterable[object]) -> bool:
     """A row with no value in any cell (a blank line, or only separators): skipped and counted, never rejected."""
     return all(text_of(cell) == "" for cell in cells)
 
 
-def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = None) -> Iterator[tuple[int, list]]:
+def rows(
+    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[int, list[object]]]:
     """Every row of a CSV file or a workbook's sheet, header first, as ``(line, cells)``.
 
     CSV cells are text; spreadsheet cells native values (str, int, float, datetime, bool, None). Lines are
@@ -127,7 +129,8 @@ def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = N
         with open(path, encoding=chosen, newline="") as handle:
             reader = csv.reader(handle)
             for fields in reader:
-                yield line + 1, fields
+                cells: list[object] = [*fields]
+                yield line + 1, cells
                 line = reader.line_num
     except UnicodeDecodeError:
         raise _decode_error(path, chosen, _first_bad_line(path, chosen)) from None
@@ -137,7 +140,7 @@ def rows(path: Path | str, *, encoding: str | None = None, sheet: str | None = N
         raise InputError(N_("cannot read {path}: {reason}"), path=path, reason=exc.strerror or exc) from None
 
 
-def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
+def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
     """Rows of the first sheet (or the sheet named, or numbered from 1) of a workbook, with their row numbers."""
     import zipfile
 

@@ -12,6 +12,7 @@ by row by :class:`medaid.ledger.claims_file.ClaimsFileReader`, keeping only what
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import polars as pl
@@ -25,6 +26,12 @@ __all__ = ["PersonClaims", "person_claims"]
 
 _LINE = "__medaid_line"
 
+if TYPE_CHECKING:
+    from medaid.policy.registry import PolicyRegistry
+
+#: The rows read (line, values) and refused (line, reason, the row's claim_id text) of a person's claims.
+Found = tuple[list[tuple[int, ClaimValues]], list[tuple[int, str | None, str]]]
+
 
 @attrs.frozen
 class PersonClaims:
@@ -35,7 +42,12 @@ class PersonClaims:
 
 
 def person_claims(
-    path: Path | str, claim_id: str, *, encoding: str | None = None, sheet: str | None = None, registry=None
+    path: Path | str,
+    claim_id: str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    registry: PolicyRegistry | None = None,
 ) -> PersonClaims:
     """The claim ``claim_id`` of the file at ``path`` and its person's readable claims.
 
@@ -112,7 +124,7 @@ def _rows_with(frame: pl.LazyFrame, column: str, texts: list[str]) -> pl.DataFra
     return frame.filter(near).collect().filter(_key(column).is_in(texts))
 
 
-def _scanned(frame: pl.LazyFrame, claim_id: str, contract: ClaimsContract):
+def _scanned(frame: pl.LazyFrame, claim_id: str, contract: ClaimsContract) -> Found:
     """(read rows, refused rows) of the claim's rows, its person's and every row sharing a claim id with them."""
     hits = _rows_with(frame, "claim_id", [claim_id])
     persons = [p for p in hits.select(_key("person_id")).to_series().drop_nulls().unique().to_list() if p]
@@ -120,7 +132,8 @@ def _scanned(frame: pl.LazyFrame, claim_id: str, contract: ClaimsContract):
     ids = [i for i in theirs.select(_key("claim_id")).to_series().drop_nulls().unique().to_list() if i != claim_id]
     shared = _rows_with(frame, "claim_id", ids)
     rows = pl.concat([hits, theirs, shared]).unique(_LINE).sort(_LINE)
-    read, refused = [], []
+    read: list[tuple[int, ClaimValues]] = []
+    refused: list[tuple[int, str | None, str]] = []
     numbered = ((row[0], row[1:]) for row in rows.iter_rows())
     for (line, values, reason), cells in zip(contract.rows(numbered), rows.iter_rows()):
         if values is not None:
@@ -130,12 +143,15 @@ def _scanned(frame: pl.LazyFrame, claim_id: str, contract: ClaimsContract):
     return read, refused
 
 
-def _read_rows(path: Path, claim_id: str, encoding: str | None, sheet: str | None, registry):
+def _read_rows(
+    path: Path, claim_id: str, encoding: str | None, sheet: str | None, registry: PolicyRegistry | None
+) -> Found:
     """Row by row (a sheet, another encoding, a malformed CSV): the same (read, refused) as :func:`_scanned`,
     for the rows that mention ``claim_id`` and the rows of the persons they name."""
     from medaid.ledger.claims_file import ClaimRow, ClaimsFileReader
 
-    read, refused = [], []
+    read: list[tuple[int, ClaimValues]] = []
+    refused: list[tuple[int, str | None, str]] = []
     for item in ClaimsFileReader(path, encoding=encoding, sheet=sheet, registry=registry):
         if isinstance(item, ClaimRow):
             claim = item.claim
@@ -155,7 +171,7 @@ def _read_rows(path: Path, claim_id: str, encoding: str | None, sheet: str | Non
     return read, refused
 
 
-def _answer(found, claim_id: str, where: str) -> PersonClaims:
+def _answer(found: Found, claim_id: str, where: str) -> PersonClaims:
     read, refused = found
     target = next((values for _line, values in read if values.claim_id == claim_id), None)
     if target is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 from pathlib import Path
+from typing import Any
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "gettext", "ngettext", "translated", "translations", "_", "N_"]
 
@@ -51,7 +52,7 @@ def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
 _ = gettext
 
 
-def translated(messages: dict, lang: str) -> dict:
+def translated(messages: dict[str, Any], lang: str) -> dict[str, Any]:
     """A table of messages (values may be tables) with every message translated into ``lang``."""
     return {
         key: translated(value, lang) if isinstance(value, dict) else gettext(value, lang)

@@ -8,6 +8,7 @@ same names from here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Self
 
 from medaid.errors import N_, PolicyError
 from medaid.money import SPACES
@@ -27,7 +28,7 @@ class CategoryNames:
         self.names = dict(names)
 
     @classmethod
-    def from_policies(cls, policies: Iterable[Policy]) -> CategoryNames:
+    def from_policies(cls, policies: Iterable[Policy]) -> Self:
         """Every id, ``name_zh`` and alias of the categories of ``policies`` (medical-assistance versions)."""
         names: dict[str, str] = {}
         for policy in policies:
