@@ -19,13 +19,16 @@ from medaid.i18n.catalog import N_, _
 __all__ = ["install", "language_of", "message", "show"]
 
 _UNKNOWN_COMMAND = re.compile(r"No such command '(.+)'\.")
-_NOT_A_NUMBER = re.compile(r"(.+) is not a valid (integer|int range|float|float range)\.")
+# typer's vendored click names its integer type "int" (click's own says "integer").
+_NOT_A_NUMBER = re.compile(r"(.+) is not a valid (integer|int|int range|float|float range)\.")
 _NUMBER_KINDS = {
     "integer": N_("integer"),
+    "int": N_("integer"),
     "int range": N_("integer"),
     "float": N_("number"),
     "float range": N_("number"),
 }
+_OUT_OF_RANGE = re.compile(r"(.+) is not in the range (.+)\.")
 _PARAMETER_KINDS = {"option": N_("option"), "argument": N_("argument"), "parameter": N_("parameter")}
 
 
@@ -134,12 +137,16 @@ class _AfterImport:
 
 
 def _reason(reason: str, lang: str) -> str:
-    """click's reason for a bad value, translated where it is one of the number checks."""
+    """click's reason for a bad value, translated where it is one of the number checks (not a number, out
+    of range: the range is click's own notation, e.g. ``x>=1``)."""
     number = _NOT_A_NUMBER.fullmatch(reason)
-    if number is None:
-        return reason
-    kind = _(_NUMBER_KINDS[number.group(2)], lang)
-    return _("{value} is not a valid {kind}.", lang).format(value=number.group(1), kind=kind)
+    if number is not None:
+        kind = _(_NUMBER_KINDS[number.group(2)], lang)
+        return _("{value} is not a valid {kind}.", lang).format(value=number.group(1), kind=kind)
+    out = _OUT_OF_RANGE.fullmatch(reason)
+    if out is not None:
+        return _("{value} is not in the range {range}.", lang).format(value=out.group(1), range=out.group(2))
+    return reason
 
 
 def _hint(error: Any) -> str:

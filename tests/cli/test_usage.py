@@ -21,6 +21,8 @@ def _run(*args: str, lang: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
         (("ledger", "show"), "缺少参数 'PERSON'。"),
         (("synth", "claims", "--persons", "3", "-o", "x.csv"), "没有这个选项：--persons"),
         (("synth", "claims", "-n", "abc", "-o", "x.csv"), "'--claims' / '-n' 的值无效：'abc' 不是有效的整数。"),
+        (("synth", "claims", "-n", "0", "-o", "x.csv"), "'--claims' / '-n' 的值无效：0 不在取值范围 x>=1 内。"),
+        (("serve", "--port", "abc"), "'--port' 的值无效：'abc' 不是有效的整数。"),
         (("nosuch",), "没有这个命令：nosuch"),
     ],
 )
