@@ -37,8 +37,10 @@ def invariant_description(result, lang: str) -> str:
 
 
 def invariant_reason(result, lang: str) -> str | None:
-    """Why the invariant broke or does not apply, in ``lang`` (the library's English text when it has no message)."""
-    return result.why.render(lang) if result.why is not None else result.reason
+    """Why the invariant broke or does not apply, in ``lang`` (a reason that is not a message as it is)."""
+    from medaid.errors import rendered_text
+
+    return rendered_text(result.reason, lang) if result.reason is not None else None
 
 
 def invariant_counterexample(result, lang: str) -> str | None:

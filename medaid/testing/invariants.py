@@ -6,7 +6,7 @@ all and reports each as held or broken, with the smallest counterexample hypothe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import attrs
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from medaid.errors import Message
 from medaid.i18n.catalog import N_, gettext
 from medaid.money import fen_to_yuan_str
 from medaid.policy.model import KINDS, Policy
@@ -27,7 +28,6 @@ __all__ = [
     "InvariantBroken",
     "InvariantResult",
     "INVARIANTS",
-    "Why",
     "check_policy",
     "claims_file_rows",
     "DOMINANCE",
@@ -37,35 +37,22 @@ __all__ = [
 DOMINANCE = ("special_relief", "dibao", "low_income", "medical_poverty_1", "medical_poverty_2")
 
 
-@attrs.frozen
-class Why:
-    """Why an invariant broke or does not apply: a catalogue message (its English text) and its fields, so
-    ``medaid check`` can say it in the user's language; ``str()`` is the English sentence."""
-
-    message: str
-    fields: Mapping[str, object] = attrs.field(factory=dict)
-
-    def __str__(self) -> str:
-        return self.message.format(**self.fields)
-
-    def render(self, lang: str) -> str:
-        """The sentence in ``lang``; a cap group (a kind, or ``all`` under a shared cap) named in words."""
-        fields = dict(self.fields)
-        if "group" in fields:
-            fields["group"] = gettext(_GROUP_WORDS.get(str(fields["group"]), str(fields["group"])), lang)
-        return gettext(self.message, lang).format(**fields)
+#: The cap groups of :func:`medaid.rules.caps.cap_group` as words of the catalogues (``all``: both kinds
+#: under a shared cap); the English word is the group's id, so an English reason reads as before.
+_GROUP_WORDS = {"inpatient": N_("inpatient"), "outpatient": N_("outpatient"), "all": N_("all")}
 
 
-#: The cap groups of :func:`medaid.rules.caps.cap_group`, in words.
-_GROUP_WORDS = {"inpatient": N_("inpatient"), "outpatient": N_("outpatient"), "all": N_("inpatient and outpatient")}
+def _group(group: str) -> Message:
+    """A cap group as a field of a reason: translated with the reason (a nested :class:`Message`)."""
+    return Message(_GROUP_WORDS[group])
 
 
 @attrs.frozen
 class InvariantResult:
     """One invariant's outcome: ``held``, ``broken`` (with counterexample) or ``not applicable`` (with why).
 
-    ``reason`` and ``counterexample`` are English text; ``why`` and ``case`` are what they were made from,
-    for other languages (``case`` is the shrunk example itself).
+    ``reason`` and ``counterexample`` are English text; ``reason`` is a :class:`~medaid.errors.Message` when
+    medaid wrote it (its id and fields, for other languages), and ``case`` is the shrunk example itself.
     """
 
     name: str
@@ -73,7 +60,6 @@ class InvariantResult:
     status: str
     counterexample: str | None = None
     reason: str | None = None
-    why: Why | None = attrs.field(default=None, eq=False)
     case: object = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -86,7 +72,7 @@ class Invariant:
     description: str
     inputs: Callable[[Policy], st.SearchStrategy]
     check: Callable[[Policy, Policy | None, object], None]
-    applies: Callable[[Policy, Policy | None], Why | None] = lambda policy, base: None
+    applies: Callable[[Policy, Policy | None], Message | None] = lambda policy, base: None
 
 
 class InvariantBroken(Exception):
@@ -94,8 +80,8 @@ class InvariantBroken(Exception):
     still checks under ``python -O``, which strips assert statements."""
 
     def __init__(self, message: str, **fields: object) -> None:
-        self.why = Why(message, fields)
-        super().__init__(str(self.why))
+        self.reason = Message(message, **fields)
+        super().__init__(self.reason)
 
 
 def _run(policy: Policy, claims: list[Claim]) -> Assessment:
@@ -147,7 +133,7 @@ def _check_caps(policy: Policy, base: Policy | None, claims: list[Claim]) -> Non
             if not (paid[group] <= r.cap_fen):
                 raise InvariantBroken(
                     N_("{group} paid {paid} over the cap {cap}"),
-                    group=group,
+                    group=_group(group),
                     paid=fen_to_yuan_str(paid[group]),
                     cap=fen_to_yuan_str(r.cap_fen),
                 )
@@ -163,7 +149,7 @@ def _check_monotone(policy: Policy, base: Policy | None, case: tuple[list[Claim]
         if not (new >= old):
             raise InvariantBroken(
                 N_("{group}: {extra} fen more self-pay on claim {number} pays {less} less"),
-                group=group,
+                group=_group(group),
                 extra=extra,
                 number=index + 1,
                 less=fen_to_yuan_str(old - new),
@@ -232,7 +218,7 @@ def _check_dominance(policy: Policy, base: Policy | None, claims: list[Claim]) -
             if not (_group_total(a, kinds) >= _group_total(b, kinds)):
                 raise InvariantBroken(
                     N_("{group}: {weaker} gets {more} but {stronger} only {less}"),
-                    group=group,
+                    group=_group(group),
                     weaker=weaker,
                     more=fen_to_yuan_str(_group_total(b, kinds)),
                     stronger=stronger,
@@ -298,16 +284,16 @@ def _check_batch(policy: Policy, base: Policy | None, persons: dict[str, list[Cl
             )
 
 
-def _only_raises(policy: Policy, base: Policy | None) -> Why | None:
+def _only_raises(policy: Policy, base: Policy | None) -> Message | None:
     if base is None:
-        return Why(N_("not a reform"))
+        return Message(N_("not a reform"))
     for change in diff(base, policy):
         key = change.key
         if not key.endswith((".ratio", ".cap")) or change.old is None or change.new is None:
-            return Why(N_("the reform changes {key}, not only ratios and caps"), {"key": key})
+            return Message(N_("the reform changes {key}, not only ratios and caps"), key=key)
         old, new = change.old.value, change.new.value
         if new != "none" and (old == "none" or Decimal(new) < Decimal(old)):
-            return Why(N_("the reform lowers {key}"), {"key": key})
+            return Message(N_("the reform lowers {key}"), key=key)
     return None
 
 
@@ -377,7 +363,7 @@ def _check_one(
 ) -> InvariantResult:
     why = invariant.applies(policy, base)
     if why is not None:
-        return InvariantResult(invariant.name, invariant.description, "not applicable", reason=str(why), why=why)
+        return InvariantResult(invariant.name, invariant.description, "not applicable", reason=why)
     failures: list[tuple[object, Exception]] = []
 
     @settings(
@@ -403,8 +389,7 @@ def _check_one(
             invariant.description,
             "broken",
             counterexample=describe(case),
-            reason=str(error) or type(error).__name__,
-            why=error.why if isinstance(error, InvariantBroken) else None,
+            reason=error.reason if isinstance(error, InvariantBroken) else str(error) or type(error).__name__,
             case=case,
         )
     return InvariantResult(invariant.name, invariant.description, "held")
