@@ -26,7 +26,6 @@ fen as yuan).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import attrs
@@ -36,7 +35,7 @@ import pyarrow as pa
 from medaid.batch.output import RESULT_COLUMNS
 from medaid.batch.settle import Summary, settle_batch
 from medaid.contract.claims import RESULTS
-from medaid.errors import N_, InternalError, Message, rendered_text
+from medaid.errors import N_, InternalError, Message
 from medaid.policy.model import KINDS, Policy
 from medaid.policy.registry import PolicyRegistry, default_registry
 
@@ -66,7 +65,6 @@ MONEY = pa.decimal128(18, 2)
 #: The declared types of the columns :func:`settle_partition` adds, in :data:`RESULT_COLUMNS` order.
 _ARROW_TYPES = {"text": pa.string(), "yuan": MONEY, "ratio": pa.string(), "bool": pa.bool_()}
 RESULT_SCHEMA = pa.schema([(column.name, _ARROW_TYPES[column.type]) for column in RESULTS])
-_ROW_REFERENCE = re.compile(r"\b(row|line) (\d+)")
 
 
 @attrs.frozen
@@ -190,10 +188,11 @@ def merge_summaries(summaries: Iterable[Summary], registry: PolicyRegistry | Non
     )
 
 
-def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame, reasons: list[str], lang: str) -> pl.DataFrame:
+def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame, reasons: list[Message], lang: str) -> pl.DataFrame:
     """Rejects numbered as in their source file, reasons in ``lang``: ``line`` and the line a reason names (a
-    duplicate's first copy) move from the position in this partition to the row's own place in its file, in
-    the numbering ``settle_batch`` uses (its offset from a 0-based position, read off the first reject)."""
+    duplicate's first copy, its message's ``line``) move from the position in this partition to the row's own
+    place in its file, in the numbering ``settle_batch`` uses (its offset from a 0-based position, read off the
+    first reject)."""
     base = int(rejects["line"][0]) - int(rejects[_POS][0]) if rejects.height else 0
     in_file = frame[ROW_IN_FILE].to_list()
 
@@ -201,16 +200,11 @@ def _renumber(rejects: pl.DataFrame, frame: pl.DataFrame, reasons: list[str], la
         position = line - base
         return in_file[position] + base if 0 <= position < len(in_file) else line
 
-    def move(match: re.Match) -> str:
-        return f"{match.group(1)} {line_in_file(int(match.group(2)))}"
-
     texts = []
     for reason in reasons:
-        if isinstance(reason, Message) and isinstance(reason.fields.get("line"), int):
+        if isinstance(reason.fields.get("line"), int):
             reason = Message(reason.msgid, **{**reason.fields, "line": line_in_file(reason.fields["line"])})
-        elif not isinstance(reason, Message):  # a reason read back from a table: its English text
-            reason = _ROW_REFERENCE.sub(move, reason)
-        texts.append(rendered_text(reason, lang))
+        texts.append(reason.render(lang))
     moved = rejects.with_columns(
         line=(pl.col(ROW_IN_FILE) + base).cast(pl.Int64), reason=pl.Series(texts, dtype=pl.String)
     )

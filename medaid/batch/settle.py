@@ -76,7 +76,7 @@ class SettlementResult:
         claims: Claims,
         rejects: pl.DataFrame,
         summary: Summary,
-        reasons: Sequence[str] = (),
+        reasons: Sequence[Message] = (),
     ) -> None:
         self._rows, self._claims = rows, claims
         self._table: pl.DataFrame | None = None
